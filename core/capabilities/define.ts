@@ -1,0 +1,55 @@
+import * as v from 'valibot';
+
+/** One operation of the unified API: how it is called and what goes in and out. */
+export interface OperationSpec<
+  Input extends v.GenericSchema = v.GenericSchema,
+  Output extends v.GenericSchema = v.GenericSchema,
+> {
+  /** sync: the caller waits for the provider's answer; async: 202 once the message is durably stored. */
+  mode: 'sync' | 'async';
+  summary: string;
+  input: Input;
+  output: Output;
+  /** Messages with one ordering key are delivered strictly in order (e.g. a dossier's progress). */
+  orderingKey?(input: v.InferOutput<Input>): string | undefined;
+  /** Internal operations are queued by the gateway itself, never called through `/v1`. */
+  internal?: boolean;
+  /** The answer is a file (bytes and a content type), not JSON. */
+  binary?: boolean;
+}
+
+export interface CapabilitySpec<Ops extends Record<string, OperationSpec> = Record<string, OperationSpec>> {
+  summary: string;
+  operations: Ops;
+}
+
+export function defineOperation<Input extends v.GenericSchema, Output extends v.GenericSchema>(
+  spec: OperationSpec<Input, Output>,
+): OperationSpec<Input, Output> {
+  return spec;
+}
+
+export function defineCapability<Ops extends Record<string, OperationSpec>>(spec: CapabilitySpec<Ops>): CapabilitySpec<Ops> {
+  return spec;
+}
+
+/** Every request names the agency (agency identifier code, e.g. `000.00.01.H22`) it acts for. */
+export const agencyCode = v.pipe(
+  v.string(),
+  v.trim(),
+  v.nonEmpty('agency is required'),
+  v.maxLength(64, 'agency is at most 64 characters'),
+);
+
+/** A date-time in ISO 8601 with an offset or Z, e.g. `2026-11-21T09:30:00+07:00`. */
+export const isoDateTime = v.pipe(
+  v.string(),
+  v.regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/,
+    'expected an ISO 8601 date-time with a time zone, e.g. 2026-11-21T09:30:00+07:00',
+  ),
+  v.check((value) => !Number.isNaN(Date.parse(value)), 'not a real date'),
+);
+
+export const text = (max: number) => v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(max));
+export const optionalText = (max: number) => v.optional(v.pipe(v.string(), v.trim(), v.maxLength(max)));

@@ -1,0 +1,105 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_POLICY } from '../delivery/policy.ts';
+import { attemptView, operatorMessageView } from '../http/views.ts';
+import { openStore } from '../store/open.ts';
+import type { MessageFilter, MessageStatus, Store } from '../store/types.ts';
+import { UsageError, parseTime } from './usage.ts';
+
+const STATUSES: readonly MessageStatus[] = ['queued', 'processing', 'succeeded', 'dead'];
+
+const filterOptions = {
+  status: { type: 'string' },
+  capability: { type: 'string' },
+  instance: { type: 'string' },
+  agency: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  q: { type: 'string' },
+} as const;
+
+function filterFrom(values: { [K in keyof typeof filterOptions]?: string | undefined }): MessageFilter {
+  if (values.status !== undefined && !STATUSES.includes(values.status as MessageStatus)) {
+    throw new UsageError(`--status is one of ${STATUSES.join(', ')}`);
+  }
+  const filter: MessageFilter = {};
+  if (values.status) filter.status = values.status as MessageStatus;
+  if (values.capability) filter.capability = values.capability;
+  if (values.instance) filter.instance = values.instance;
+  if (values.agency) filter.agency = values.agency;
+  const since = parseTime(values.since, 'since');
+  const until = parseTime(values.until, 'until');
+  if (since !== undefined) filter.since = since;
+  if (until !== undefined) filter.until = until;
+  if (values.q) filter.q = values.q;
+  return filter;
+}
+
+async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore();
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+export async function messagesCommand(args: string[]): Promise<number> {
+  const [verb, ...rest] = args;
+  if (verb === 'list') {
+    const { values } = parseArgs({ args: rest, options: { ...filterOptions, limit: { type: 'string' }, json: { type: 'boolean' } } });
+    const limit = Number(values.limit ?? 50);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit takes a number 1-1000');
+    const page = await withStore((store) => store.listMessages(filterFrom(values), { limit }));
+    const rows = page.messages.map(operatorMessageView);
+    if (values.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
+    else {
+      for (const m of rows) {
+        process.stdout.write(`${m.id}  ${m.status.padEnd(10)} ${`${m.capability}/${m.operation}`.padEnd(22)} ${m.agency.padEnd(16)} ${m.attempts}/${m.maxAttempts}  ${m.createdAt}  ${m.lastError ?? ''}\n`);
+      }
+      process.stdout.write(`${rows.length} message(s)${page.nextCursor ? ' (more: narrow the filter or raise --limit)' : ''}\n`);
+    }
+    return 0;
+  }
+  if (verb === 'show') {
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
+    const [id] = positionals;
+    if (!id) throw new UsageError('messages show takes a message id');
+    const found = await withStore(async (store) => {
+      const message = await store.getMessage(id);
+      return message && { ...operatorMessageView(message), attemptHistory: (await store.listAttempts(id)).map(attemptView) };
+    });
+    if (!found) {
+      process.stderr.write(`no message ${id}\n`);
+      return 1;
+    }
+    process.stdout.write(`${JSON.stringify(found, null, values.json ? undefined : 2)}\n`);
+    return 0;
+  }
+  throw new UsageError(`messages takes list or show${verb ? `, not "${verb}"` : ''}`);
+}
+
+export async function replayCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...filterOptions, 'dry-run': { type: 'boolean' } } });
+  const byFilter = Object.keys(filterOptions).some((option) => values[option as keyof typeof filterOptions] !== undefined);
+  if (positionals.length > 0 && byFilter) throw new UsageError('replay takes message ids or a filter, not both');
+  if (positionals.length === 0 && !byFilter) throw new UsageError('replay takes message ids, or a filter such as --status dead');
+  if (byFilter && values.status !== 'dead') throw new UsageError('only dead messages are replayed: give --status dead');
+  // The CLI does not read the gateway config: replayed messages get the default max age from now.
+  const maxAge = () => DEFAULT_POLICY.maxAgeMs;
+  return withStore(async (store) => {
+    if (byFilter) {
+      const filter = filterFrom(values);
+      if (values['dry-run']) {
+        const plan = await store.planReplay(filter);
+        process.stdout.write(`would replay ${plan.total} dead message(s)${Object.entries(plan.byInstance).map(([i, n]) => `\n  ${i}: ${n}`).join('')}\n`);
+        return 0;
+      }
+      const ids = await store.replay({ filter }, Date.now(), maxAge);
+      process.stdout.write(`queued ${ids.length} message(s) again\n`);
+      return 0;
+    }
+    const ids = await store.replay({ ids: positionals }, Date.now(), maxAge);
+    for (const id of positionals) process.stdout.write(`${id}: ${ids.includes(id) ? 'queued again' : 'not replayed (unknown or not dead)'}\n`);
+    return ids.length === positionals.length ? 0 : 1;
+  });
+}

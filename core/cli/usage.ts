@@ -1,0 +1,37 @@
+/** A bad command line: printed with the usage, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const USAGE = `lienthong — integration gateway for one-stop public-service software
+
+usage:
+  lienthong sandbox [--port N]                  gateway + every provider simulator, sandbox keys printed
+  lienthong serve --config FILE [--port N] [--host H]
+  lienthong check-config --config FILE          validate a config file and exit
+  lienthong simulate PLUGIN [--port N]          run one provider's simulator alone
+  lienthong keys create --role client|operator [--agencies A,B] [--label TEXT] [--json]
+  lienthong keys revoke KEY_ID
+  lienthong keys list [--json]
+  lienthong messages list [--status S] [--capability C] [--instance I] [--agency A] [--since ISO] [--until ISO] [--q TEXT] [--limit N] [--json]
+  lienthong messages show ID [--json]
+  lienthong replay ID...                        put dead messages back in the queue
+  lienthong replay --status dead [--capability C] [--instance I] [--agency A] [--since ISO] [--until ISO] [--q TEXT] [--dry-run]
+
+environment: PORT (8080), LIENTHONG_DB (./data/lienthong.db), LOG_LEVEL (info),
+  LIENTHONG_SANDBOX_CLIENT_KEY, LIENTHONG_SANDBOX_OPERATOR_KEY`;
+
+/** Parses an ISO 8601 time given on the command line into epoch milliseconds. */
+export function parseTime(value: string | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new UsageError(`--${option} takes an ISO 8601 time, e.g. 2026-11-21T00:00:00+07:00`);
+  return ms;
+}
+
+export function parsePort(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number 0-65535, not "${value}"`);
+  return port;
+}

@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import * as v from 'valibot';
+import { type DeliveryPolicy, resolvePolicy } from '../delivery/policy.ts';
+import type { AnyPlugin } from '../plugin.ts';
+import { ConfigError } from './config-error.ts';
+import { indexPlugins } from './plugins.ts';
+import { gatewayConfigSchema } from './schema.ts';
+import { readEnv, resolveSecrets } from './secrets.ts';
+
+export interface InstanceSettings {
+  id: string;
+  plugin: AnyPlugin;
+  /** Agency codes served; '*' for every agency. */
+  agencies: '*' | ReadonlySet<string>;
+  /** Validated by the plugin's schema, secrets resolved. */
+  config: unknown;
+  policy: DeliveryPolicy;
+  /** For webhook subscriptions: the event types delivered ('*' for all). */
+  events?: readonly string[];
+}
+
+export interface GatewayConfig {
+  agencies: ReadonlyMap<string, { code: string; name?: string | undefined }>;
+  instances: InstanceSettings[];
+  bodyLimitBytes: number;
+}
+
+type Environment = Record<string, string | undefined>;
+
+/** Reads and checks a config file; any problem stops startup with a message naming the file and field. */
+export async function readConfigFile(path: string, plugins: readonly AnyPlugin[], env: Environment = process.env) {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`config file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  return loadConfig(raw, plugins, env);
+}
+
+export function loadConfig(raw: unknown, plugins: readonly AnyPlugin[], env: Environment = process.env): GatewayConfig {
+  const byId = indexPlugins(plugins);
+  const parsed = v.safeParse(gatewayConfigSchema, raw);
+  if (!parsed.success) throw new ConfigError(`config: ${describeIssues(parsed.issues)}`);
+  const file = parsed.output;
+  const agencies = new Map(file.agencies.map((agency) => [agency.code, agency]));
+  const checkAgencies = (list: string[], where: string) => {
+    for (const code of list) if (code !== '*' && !agencies.has(code)) throw new ConfigError(`${where}: agency '${code}' is not in the agencies list`);
+    return list.includes('*') ? ('*' as const) : new Set(list);
+  };
+
+  const instances: InstanceSettings[] = file.instances.map((instance) => {
+    const where = `instance '${instance.id}'`;
+    const plugin = byId.get(instance.plugin);
+    if (!plugin) throw new ConfigError(`${where}: unknown plugin '${instance.plugin}' (known: ${[...byId.keys()].join(', ')})`);
+    const resolved = resolveSecrets(instance.config, `${where} config`, env);
+    const config = v.safeParse(plugin.configSchema, resolved);
+    if (!config.success) throw new ConfigError(`${where} (plugin '${plugin.id}'): config.${describeIssues(config.issues)}`);
+    return {
+      id: instance.id,
+      plugin,
+      agencies: checkAgencies(instance.agencies, where),
+      config: config.output,
+      policy: resolvePolicy(plugin.delivery, instance.delivery),
+    };
+  });
+
+  const webhook = byId.get('webhook');
+  for (const subscription of file.webhooks) {
+    const where = `webhook '${subscription.id}'`;
+    if (!webhook) throw new ConfigError(`${where}: the webhook plugin is not in the plugin list`);
+    const secret = 'env' in subscription.secret ? readEnv(subscription.secret.env, `${where} secret`, env) : resolveSecrets(subscription.secret, `${where} secret`, env);
+    const config = v.safeParse(webhook.configSchema, { url: subscription.url, secret });
+    if (!config.success) throw new ConfigError(`${where}: ${describeIssues(config.issues)}`);
+    instances.push({
+      id: `webhook-${subscription.id}`,
+      plugin: webhook,
+      agencies: checkAgencies(subscription.agencies, where),
+      config: config.output,
+      policy: resolvePolicy(webhook.delivery, subscription.delivery),
+      events: subscription.events,
+    });
+  }
+
+  const seen = new Set<string>();
+  for (const instance of instances) {
+    if (seen.has(instance.id)) throw new ConfigError(`instance '${instance.id}': the id is used twice`);
+    seen.add(instance.id);
+  }
+  return { agencies, instances, bodyLimitBytes: file.limits.bodyBytes };
+}
+
+function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+  return issues
+    .slice(0, 5)
+    .map((issue) => `${v.getDotPath(issue) ?? '(root)'}: ${issue.message}`)
+    .join('; ');
+}

@@ -1,0 +1,72 @@
+import { PermanentError, RetryableError, errorMessage } from '../errors.ts';
+import type { OperationContext } from '../plugin.ts';
+import type { InstanceRuntime } from './instances.ts';
+
+export type AttemptResult =
+  | { ok: true; result: unknown }
+  | {
+      ok: false;
+      retryable: boolean;
+      error: string;
+      providerCode?: string | undefined;
+      retryAfterMs?: number | undefined;
+      /** Cut short by the caller's signal (shutdown): no outcome was reached, so none should be recorded. */
+      interrupted?: boolean;
+    };
+
+export interface AttemptRequest {
+  instance: InstanceRuntime;
+  operation: string;
+  input: unknown;
+  messageId: string;
+  sequence?: number;
+  attempt: number;
+  agency: string;
+  /** Aborts the attempt from outside (shutdown); the attempt's own timeout is added here. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs one operation of a plugin with the instance's timeout and classifies the outcome. Used both by the
+ * worker (async messages) and by the API edge (sync calls). Anything thrown that is not a `PermanentError`
+ * counts as retryable: an unknown failure must not lose a message.
+ */
+export async function runOperation(request: AttemptRequest): Promise<AttemptResult> {
+  const { instance } = request;
+  const handler = instance.plugin.operations[request.operation];
+  if (!handler) return { ok: false, retryable: false, error: `plugin '${instance.plugin.id}' has no operation '${request.operation}'` };
+  const timeoutMs = instance.policy.timeoutMs;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+  const ctx: OperationContext<unknown> = {
+    instance: instance.id,
+    config: instance.config,
+    log: instance.log.child({ messageId: request.messageId, attempt: request.attempt }),
+    messageId: request.messageId,
+    sequence: request.sequence,
+    attempt: request.attempt,
+    agency: request.agency,
+    signal,
+    http: instance.http,
+  };
+  try {
+    // A plugin that ignores its signal must still not hold the attempt past its timeout.
+    const result = await Promise.race([handler.run(request.input, ctx), rejectOnAbort(signal)]);
+    return { ok: true, result };
+  } catch (error) {
+    if (timeout.aborted) return { ok: false, retryable: true, error: `timed out after ${timeoutMs} ms`, providerCode: 'TIMEOUT' };
+    if (request.signal?.aborted) return { ok: false, retryable: true, error: 'interrupted by shutdown', providerCode: 'SHUTDOWN', interrupted: true };
+    if (error instanceof PermanentError) return { ok: false, retryable: false, error: error.message, providerCode: error.code };
+    if (error instanceof RetryableError) {
+      return { ok: false, retryable: true, error: error.message, providerCode: error.code, retryAfterMs: error.retryAfterMs };
+    }
+    return { ok: false, retryable: true, error: errorMessage(error) };
+  }
+}
+
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}

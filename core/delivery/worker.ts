@@ -1,0 +1,231 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { errorMessage } from '../errors.ts';
+import type { MessageRecord, Store } from '../store/types.ts';
+import { runOperation } from './attempt.ts';
+import { retryDelay } from './backoff.ts';
+import { type Clock, systemClock } from './clock.ts';
+import type { InstanceRuntime, Instances } from './instances.ts';
+import { eventMessages } from './messages.ts';
+
+export interface WorkerOptions {
+  store: Store;
+  instances: Instances;
+  log: Logger;
+  clock?: Clock;
+  random?: () => number;
+  /** How often to look for due messages when nothing wakes the worker. Default 250 ms. */
+  pollIntervalMs?: number;
+  /** Most messages claimed at once per instance. Default 100. */
+  batchSize?: number;
+  /** A lease outlives the attempt's timeout by this much. Default 10 s. */
+  leaseMarginMs?: number;
+}
+
+/**
+ * The outbox worker: claims due messages per instance with a lease, runs them within the instance's
+ * concurrency, rate limit and circuit breaker, and records each outcome. Every claimed message is released in
+ * one guarded place (`#deliver`), whatever the plugin does.
+ */
+export class DeliveryWorker {
+  readonly leaseOwner = `worker-${randomUUID()}`;
+  readonly #store: Store;
+  readonly #instances: Instances;
+  readonly #log: Logger;
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly #pollIntervalMs: number;
+  readonly #batchSize: number;
+  readonly #leaseMarginMs: number;
+  readonly #inFlight = new Map<string, Set<Promise<void>>>();
+  readonly #shutdown = new AbortController();
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #wakeRequested = false;
+
+  constructor(options: WorkerOptions) {
+    this.#store = options.store;
+    this.#instances = options.instances;
+    this.#log = options.log;
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? Math.random;
+    this.#pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.#batchSize = options.batchSize ?? 100;
+    this.#leaseMarginMs = options.leaseMarginMs ?? 10_000;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  /** New work was stored: look now rather than at the next poll. */
+  notify(): void {
+    this.#wakeRequested = true;
+    this.#wake?.();
+  }
+
+  /**
+   * One pass: claims what each instance may start now and starts it. With `wait`, resolves when the attempts
+   * it started have finished (tests drive the worker this way with a fake clock). Returns how many it claimed.
+   */
+  async deliverDue(options: { wait?: boolean } = {}): Promise<number> {
+    const started: Promise<void>[] = [];
+    for (const instance of this.#instances.all) {
+      started.push(...(await this.#claimFor(instance)));
+    }
+    if (options.wait) await Promise.all(started);
+    return started.length;
+  }
+
+  /** Stops claiming, lets attempts in flight finish within `graceMs`, then aborts the rest and releases them. */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.#running = false;
+    this.notify();
+    await this.#loop;
+    const pending = [...this.#inFlight.values()].flatMap((set) => [...set]);
+    if (pending.length > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      });
+      await Promise.race([Promise.all(pending), grace]);
+      clearTimeout(timer);
+      this.#shutdown.abort();
+      await Promise.all(pending);
+    }
+    const released = await this.#store.releaseLeases(this.leaseOwner, this.#clock.now());
+    if (released > 0) this.#log.info({ released }, 'released leased messages on shutdown');
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      this.#wakeRequested = false;
+      try {
+        await this.deliverDue();
+      } catch (error) {
+        this.#log.error({ err: errorMessage(error) }, 'delivery pass failed; retrying after the poll interval');
+      }
+      if (!this.#running) break;
+      if (this.#wakeRequested) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.#pollIntervalMs);
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.#wake = undefined;
+    }
+  }
+
+  async #claimFor(instance: InstanceRuntime): Promise<Promise<void>[]> {
+    const now = this.#clock.now();
+    const inFlight = this.#inFlight.get(instance.id) ?? new Set();
+    this.#inFlight.set(instance.id, inFlight);
+    const limit = Math.min(
+      this.#batchSize,
+      instance.policy.concurrency - inFlight.size,
+      instance.breaker.allowance(now),
+      instance.limiter.available(now),
+    );
+    if (limit <= 0) return [];
+    const claimed = await this.#store.claimDue({
+      instance: instance.id,
+      limit,
+      now,
+      leaseOwner: this.leaseOwner,
+      leaseUntil: now + instance.policy.timeoutMs + this.#leaseMarginMs,
+    });
+    instance.limiter.take(claimed.length, now);
+    return claimed.map((message) => {
+      const delivery = this.#deliver(instance, message).finally(() => {
+        inFlight.delete(delivery);
+        this.notify();
+      });
+      inFlight.add(delivery);
+      return delivery;
+    });
+  }
+
+  async #deliver(instance: InstanceRuntime, message: MessageRecord): Promise<void> {
+    const log = instance.log.child({ messageId: message.id });
+    try {
+      await this.#attempt(instance, message, log);
+    } catch (error) {
+      // The store refused the outcome: the lease expires and the message is tried again. Nothing is lost.
+      log.error({ err: errorMessage(error) }, 'could not record the outcome of an attempt');
+    }
+  }
+
+  async #attempt(instance: InstanceRuntime, message: MessageRecord, log: Logger): Promise<void> {
+    const startedAt = this.#clock.now();
+    const base = { messageId: message.id, leaseOwner: this.leaseOwner };
+    const budgetSpent = message.attempts > message.maxAttempts;
+    if (budgetSpent || startedAt >= message.expiresAt) {
+      const error = budgetSpent ? 'attempt budget spent: the last attempt was interrupted' : 'max age reached';
+      log.warn({ attempts: message.attempts, maxAttempts: message.maxAttempts }, `message dead: ${error}`);
+      await this.#store.completeAttempt({
+        ...base,
+        outcome: 'dead',
+        now: startedAt,
+        error,
+        attempt: { number: message.attempts, startedAt, skipped: true },
+        enqueue: this.#deadEvents(message, error, startedAt),
+      });
+      return;
+    }
+
+    instance.breaker.started(startedAt);
+    log.debug(`attempt ${message.attempts} of ${message.maxAttempts}`);
+    const outcome = await runOperation({
+      instance,
+      operation: message.operation,
+      input: message.payload,
+      messageId: message.id,
+      sequence: message.sequence,
+      attempt: message.attempts,
+      agency: message.agency,
+      signal: this.#shutdown.signal,
+    });
+    const now = this.#clock.now();
+    const attempt = { number: message.attempts, startedAt };
+
+    if (!outcome.ok && outcome.interrupted) {
+      // Shutdown cut the attempt short: keep the lease so that `stop` releases the message and gives the attempt
+      // back. Recording a retry here would spend the attempt (and on the last one, kill the message).
+      instance.breaker.settled();
+      log.info(`attempt ${message.attempts} of ${message.maxAttempts} interrupted by shutdown; released`);
+      return;
+    }
+    if (outcome.ok) {
+      instance.breaker.succeeded();
+      await this.#store.completeAttempt({ ...base, outcome: 'succeeded', now, result: outcome.result ?? null, attempt });
+      return;
+    }
+    if (outcome.retryable) instance.breaker.failed(now);
+    else instance.breaker.settled();
+
+    const nextAttemptAt = now + retryDelay(message.attempts, instance.policy, outcome.retryAfterMs, this.#random);
+    const exhausted = message.attempts >= message.maxAttempts;
+    const tooOld = nextAttemptAt >= message.expiresAt;
+    const failure = { error: outcome.error, providerCode: outcome.providerCode, attempt };
+    if (outcome.retryable && !exhausted && !tooOld) {
+      log.warn({ err: outcome.error, code: outcome.providerCode, retryInMs: nextAttemptAt - now }, `attempt ${message.attempts} of ${message.maxAttempts} failed`);
+      await this.#store.completeAttempt({ ...base, ...failure, outcome: 'retry', now, nextAttemptAt });
+      return;
+    }
+    const reason = !outcome.retryable ? 'refused' : exhausted ? 'attempts exhausted' : 'max age reached';
+    log.error({ err: outcome.error, code: outcome.providerCode }, `attempt ${message.attempts} of ${message.maxAttempts} failed; message dead (${reason})`);
+    await this.#store.completeAttempt({ ...base, ...failure, outcome: 'dead', now, enqueue: this.#deadEvents(message, outcome.error, now) });
+  }
+
+  /** `message.dead` for the subscriptions; never for a webhook message itself, so a dead receiver cannot loop. */
+  #deadEvents(message: MessageRecord, error: string, now: number) {
+    if (message.capability === 'webhook') return [];
+    const data = { messageId: message.id, capability: message.capability, operation: message.operation, instance: message.instance, reference: message.reference, lastError: error };
+    return eventMessages(this.#instances, { type: 'message.dead', agency: message.agency, data }, now);
+  }
+}

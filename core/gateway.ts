@@ -1,0 +1,63 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from './config/load.ts';
+import type { GatewayContext } from './context.ts';
+import { type Clock, systemClock } from './delivery/clock.ts';
+import { Instances } from './delivery/instances.ts';
+import { DeliveryWorker, type WorkerOptions } from './delivery/worker.ts';
+import { createApp } from './http/app.ts';
+import type { Store } from './store/types.ts';
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  store: Store;
+  log: Logger;
+  port: number;
+  host: string;
+  clock?: Clock;
+  sandbox?: GatewayContext['sandbox'];
+  worker?: Pick<WorkerOptions, 'pollIntervalMs' | 'batchSize' | 'leaseMarginMs'>;
+}
+
+export interface RunningGateway {
+  url: string;
+  context: GatewayContext;
+  worker: DeliveryWorker;
+  /** Stops taking requests, lets attempts in flight finish within `graceMs`, releases the rest, closes the store. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const { config, store, log } = options;
+  const instances = new Instances(config, log);
+  const clock = options.clock ?? systemClock;
+  const worker = new DeliveryWorker({ store, instances, log: log.child({ component: 'worker' }), clock, ...options.worker });
+  const context: GatewayContext = { store, config, instances, log, clock, notify: () => worker.notify(), sandbox: options.sandbox };
+  const app = createApp(context);
+  const server = await new Promise<Server>((resolve) => {
+    const listening = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(listening as Server));
+  });
+  const address = server.address() as AddressInfo;
+  worker.start();
+  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${address.port}`;
+  log.info({ url, instances: instances.all.map((instance) => instance.id) }, 'gateway listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = (graceMs = 10_000) => {
+    stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Idle keep-alive connections would hold close() open; requests in progress are let finish.
+      server.closeIdleConnections();
+      await worker.stop(graceMs);
+      const forceClose = setTimeout(() => server.closeAllConnections(), graceMs);
+      await closed;
+      clearTimeout(forceClose);
+      await store.close();
+      log.info('gateway stopped');
+    })();
+    return stopping;
+  };
+  return { url, context, worker, stop };
+}

@@ -1,0 +1,50 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { GatewayContext } from '../context.ts';
+import { errorMessage } from '../errors.ts';
+import { apiKeyAuth } from './auth.ts';
+import type { AppEnv } from './env.ts';
+import { ProblemError, problemResponse } from './problem.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { callbackRoutes } from './routes/callbacks.ts';
+import { healthRoutes } from './routes/health.ts';
+import { messageRoutes } from './routes/messages.ts';
+import { operationRoutes } from './routes/operations.ts';
+
+/** The gateway's HTTP app: unified API under /v1, operators' API under /admin/v1. */
+export function createApp(gateway: GatewayContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(requestId());
+  app.use(secureHeaders());
+  app.use(
+    bodyLimit({
+      maxSize: gateway.config.bodyLimitBytes,
+      onError: (c) =>
+        problemResponse(c, { status: 413, title: 'Payload too large', kind: 'payload-too-large', detail: `the body is over ${gateway.config.bodyLimitBytes} bytes` }),
+    }),
+  );
+
+  app.route('/', healthRoutes(gateway));
+  if (gateway.sandbox) {
+    const sandbox = gateway.sandbox;
+    app.get('/sandbox.json', (c) => c.json({ simulators: sandbox.simulators, agencies: [...gateway.config.agencies.keys()] }));
+  }
+
+  // Provider callbacks carry the provider's signature, not an API key.
+  app.route('/v1/callbacks', callbackRoutes(gateway));
+  app.use('/v1/*', apiKeyAuth(gateway.store));
+  app.route('/v1/messages', messageRoutes(gateway));
+  app.route('/v1', operationRoutes(gateway));
+  app.use('/admin/v1/*', apiKeyAuth(gateway.store, 'operator'));
+  app.route('/admin/v1', adminRoutes(gateway));
+
+  app.notFound((c) => problemResponse(c, { status: 404, title: 'Not found', kind: 'not-found', detail: 'no such endpoint' }));
+  app.onError((error, c) => {
+    if (error instanceof ProblemError) return problemResponse(c, error.problem);
+    gateway.log.error({ err: errorMessage(error), requestId: c.get('requestId'), path: c.req.path }, 'request failed');
+    return problemResponse(c, { status: 500, title: 'Internal error', kind: 'internal', detail: 'the gateway could not complete the request; see its log' });
+  });
+  return app;
+}

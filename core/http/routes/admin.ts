@@ -1,0 +1,139 @@
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import * as v from 'valibot';
+import { isoDateTime } from '../../capabilities/define.ts';
+import type { GatewayContext } from '../../context.ts';
+import type { InstanceRuntime } from '../../delivery/instances.ts';
+import { errorMessage } from '../../errors.ts';
+import { coversAgency } from '../../keys.ts';
+import type { MessageFilter, MessageRecord } from '../../store/types.ts';
+import type { AppEnv } from '../env.ts';
+import { ProblemError, describeIssues, invalidInput } from '../problem.ts';
+import { attemptView, operatorMessageView } from '../views.ts';
+
+const toMs = v.pipe(isoDateTime, v.transform((value: string) => Date.parse(value)));
+const name = v.pipe(v.string(), v.maxLength(100));
+
+const filterFields = {
+  capability: v.optional(name),
+  instance: v.optional(name),
+  agency: v.optional(name),
+  since: v.optional(toMs),
+  until: v.optional(toMs),
+  q: v.optional(v.pipe(v.string(), v.maxLength(200))),
+};
+
+const listQuery = v.object({
+  ...filterFields,
+  status: v.optional(v.picklist(['queued', 'processing', 'succeeded', 'dead'])),
+  cursor: v.optional(v.pipe(v.string(), v.regex(/^\d{1,16}$/, 'not a cursor from a previous page'))),
+  limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(200)), '50'),
+});
+
+const replayBody = v.object({
+  /** Which dead messages: all of them when empty. */
+  filter: v.optional(v.object(filterFields), {}),
+  dryRun: v.optional(v.boolean(), false),
+});
+
+function parse<S extends v.GenericSchema>(schema: S, value: unknown): v.InferOutput<S> {
+  const parsed = v.safeParse(schema, value);
+  if (!parsed.success) throw invalidInput(describeIssues(parsed.issues));
+  return parsed.output;
+}
+
+const notFound = () => new ProblemError({ status: 404, title: 'Not found', kind: 'not-found', detail: 'no such message' });
+
+/** The operators' API under `/admin/v1` (operator keys only; an operator key limited to agencies sees only those). */
+export function adminRoutes(gateway: GatewayContext) {
+  const app = new Hono<AppEnv>();
+  const scoped = (c: Context<AppEnv>, filter: MessageFilter): MessageFilter => ({ ...filter, agencies: c.get('apiKey').agencies });
+  const visibleMessage = async (c: Context<AppEnv>): Promise<MessageRecord> => {
+    const message = await gateway.store.getMessage(c.req.param('id') ?? '');
+    if (!message || !coversAgency(c.get('apiKey'), message.agency)) throw notFound();
+    return message;
+  };
+  const actor = (c: Context<AppEnv>) => ({ keyId: c.get('apiKey').id, requestId: c.get('requestId') });
+
+  app.get('/messages', async (c) => {
+    const { cursor, limit, ...filter } = parse(listQuery, c.req.query());
+    const page = await gateway.store.listMessages(scoped(c, filter), { limit, ...(cursor ? { cursor } : {}) });
+    return c.json({ messages: page.messages.map(operatorMessageView), nextCursor: page.nextCursor ?? null });
+  });
+
+  app.get('/messages/:id', async (c) => {
+    const message = await visibleMessage(c);
+    const attempts = await gateway.store.listAttempts(message.id);
+    return c.json({ ...operatorMessageView(message), attemptHistory: attempts.map(attemptView) });
+  });
+
+  app.post('/messages/:id/replay', async (c) => {
+    const message = await visibleMessage(c);
+    if (message.status !== 'dead') {
+      throw new ProblemError({ status: 409, title: 'Not dead', kind: 'not-replayable', detail: `only dead messages are replayed; this one is ${message.status}` });
+    }
+    const ids = await gateway.store.replay({ ids: [message.id] }, gateway.clock.now(), maxAgeOf(gateway));
+    gateway.log.info({ ...actor(c), messageIds: ids }, 'operator replayed a message');
+    gateway.notify();
+    return c.json({ id: message.id, status: 'queued' });
+  });
+
+  app.post('/messages/:id/cancel', async (c) => {
+    const message = await visibleMessage(c);
+    const cancelled = await gateway.store.cancel(message.id, gateway.clock.now(), `cancelled by operator (${c.get('apiKey').id})`);
+    if (!cancelled) {
+      throw new ProblemError({ status: 409, title: 'Cannot cancel', kind: 'not-cancellable', detail: `a ${message.status} message cannot be cancelled` });
+    }
+    gateway.log.info({ ...actor(c), messageId: message.id }, 'operator cancelled a message');
+    gateway.notify();
+    return c.json(operatorMessageView(cancelled));
+  });
+
+  app.post('/replay', async (c) => {
+    const body = parse(replayBody, await c.req.json().catch(() => undefined));
+    const filter = scoped(c, body.filter);
+    if (body.dryRun) return c.json({ dryRun: true, ...(await gateway.store.planReplay(filter)) });
+    const ids = await gateway.store.replay({ filter: { ...filter, status: 'dead' } }, gateway.clock.now(), maxAgeOf(gateway));
+    gateway.log.info({ ...actor(c), queued: ids.length, filter: body.filter }, 'operator replayed messages by filter');
+    gateway.notify();
+    return c.json({ dryRun: false, queued: ids.length });
+  });
+
+  app.get('/instances', async (c) => {
+    const stats = new Map((await gateway.store.queueStats()).map((entry) => [entry.instance, entry]));
+    const now = gateway.clock.now();
+    const instances = await Promise.all(
+      gateway.instances.all.map(async (instance) => {
+        const queue = stats.get(instance.id);
+        return {
+          id: instance.id,
+          plugin: instance.plugin.id,
+          capability: instance.plugin.capability,
+          agencies: instance.agencies === '*' ? ['*'] : [...instance.agencies],
+          circuit: instance.breaker.state(now),
+          queue: { queued: queue?.queued ?? 0, processing: queue?.processing ?? 0, dead: queue?.dead ?? 0, succeeded: queue?.succeeded ?? 0 },
+          oldestWaitingAgeMs: queue?.oldestWaitingAt == null ? null : now - queue.oldestWaitingAt,
+          health: await health(instance),
+        };
+      }),
+    );
+    return c.json({ instances });
+  });
+
+  return app;
+}
+
+function maxAgeOf(gateway: GatewayContext) {
+  return (instance: string) => gateway.instances.get(instance)?.policy.maxAgeMs ?? 86_400_000;
+}
+
+/** The plugin's own check of its provider (e.g. an SMS balance), bounded so one slow provider cannot stall the page. */
+async function health(instance: InstanceRuntime) {
+  if (!instance.plugin.health) return null;
+  const signal = AbortSignal.timeout(3000);
+  try {
+    return await instance.plugin.health({ instance: instance.id, config: instance.config, log: instance.log, http: instance.http, signal });
+  } catch (error) {
+    return { ok: false, detail: { error: errorMessage(error) } };
+  }
+}

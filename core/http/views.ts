@@ -1,0 +1,52 @@
+import { maskPersonalData, maskText } from '../audit/mask.ts';
+import type { AttemptRecord, MessageRecord } from '../store/types.ts';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** A message as `GET /v1/messages/{id}` shows it to the caller that sent it. */
+export function messageView(message: MessageRecord) {
+  return {
+    id: message.id,
+    capability: message.capability,
+    operation: message.operation,
+    agency: message.agency,
+    instance: message.instance,
+    plugin: message.plugin,
+    status: message.status,
+    attempts: message.attempts,
+    maxAttempts: message.maxAttempts,
+    nextAttemptAt: message.status === 'queued' ? iso(message.nextAttemptAt) : null,
+    lastError: message.lastError,
+    result: message.result,
+    reference: message.reference,
+    createdAt: iso(message.createdAt),
+    updatedAt: iso(message.updatedAt),
+  };
+}
+
+/** What operators see: the same, with the payload, its personal data masked. */
+export function operatorMessageView(message: MessageRecord) {
+  return {
+    ...messageView(message),
+    lastError: message.lastError === null ? null : maskText(message.lastError),
+    orderingKey: message.orderingKey,
+    replays: message.replays,
+    cancelledAt: iso(message.cancelledAt),
+    expiresAt: iso(message.expiresAt),
+    result: maskPersonalData(message.result),
+    payload: maskPersonalData(message.payload),
+  };
+}
+
+export function attemptView(attempt: AttemptRecord) {
+  return {
+    round: attempt.round,
+    number: attempt.number,
+    startedAt: iso(attempt.startedAt),
+    finishedAt: iso(attempt.finishedAt),
+    durationMs: attempt.finishedAt - attempt.startedAt,
+    outcome: attempt.outcome,
+    error: attempt.error === null ? null : maskText(attempt.error),
+    providerCode: attempt.providerCode,
+  };
+}

@@ -1,0 +1,43 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ApiKeyRecord, KeyRole, Store } from './store/types.ts';
+
+export function hashKey(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export interface NewKey {
+  role: KeyRole;
+  agencies?: string[];
+  label?: string;
+  /** A key chosen by the operator (sandbox variables); otherwise a random one is made. */
+  token?: string;
+}
+
+/** Creates a key; the token is returned once and only its hash is kept. */
+export async function createKey(store: Store, request: NewKey, now = Date.now()): Promise<{ token: string; key: ApiKeyRecord }> {
+  const id = `key_${randomBytes(6).toString('hex')}`;
+  const token = request.token ?? `lt_${request.role === 'operator' ? 'op' : 'cl'}_${randomBytes(24).toString('base64url')}`;
+  const key: ApiKeyRecord = {
+    id,
+    hash: hashKey(token),
+    role: request.role,
+    agencies: request.agencies?.length ? request.agencies : ['*'],
+    label: request.label ?? null,
+    createdAt: now,
+    revokedAt: null,
+  };
+  await store.createKey(key);
+  return { token, key };
+}
+
+/** The active key for a presented token, compared in constant time; undefined when unknown or revoked. */
+export async function authenticate(store: Store, token: string): Promise<ApiKeyRecord | undefined> {
+  const hash = hashKey(token);
+  const key = await store.findKeyByHash(hash);
+  if (!key || key.revokedAt !== null) return undefined;
+  return timingSafeEqual(Buffer.from(key.hash, 'hex'), Buffer.from(hash, 'hex')) ? key : undefined;
+}
+
+export function coversAgency(key: Pick<ApiKeyRecord, 'agencies'>, agency: string): boolean {
+  return key.agencies.includes('*') || key.agencies.includes(agency);
+}

@@ -1,0 +1,158 @@
+/**
+ * The plugin contract. A plugin imports this module and the capability schemas it implements, nothing else
+ * from core: everything it needs at run time arrives in the context objects below.
+ */
+import type { AxiosInstance } from 'axios';
+import type { Logger } from 'pino';
+import type * as v from 'valibot';
+import type { CapabilityName, OperationInput, OperationName, OperationOutput } from './capabilities/index.ts';
+
+export { RetryableError, PermanentError, InputError, errorMessage } from './errors.ts';
+export { createFaultInjector, controlRoutes, type FaultInjector, type FaultDecision } from './simulator-kit.ts';
+
+/** What the gateway hands a plugin for one attempt of one operation. */
+export interface OperationContext<Config> {
+  /** The plugin instance's id from the gateway config, e.g. `sms-hue`. */
+  instance: string;
+  config: Config;
+  log: Logger;
+  /** The message id: stable across retries, the idempotency key to pass upstream. */
+  messageId: string;
+  /**
+   * For queued (async) messages, a number unique in the store and stable across retries, for providers that
+   * want numeric request ids; undefined for sync calls.
+   */
+  sequence: number | undefined;
+  /** 1 for the first try. */
+  attempt: number;
+  agency: string;
+  /** Aborted when the attempt times out or the gateway shuts down. */
+  signal: AbortSignal;
+  /** The instance's outbound HTTP client (keep-alive, no redirects, no proxy from the environment). */
+  http: AxiosInstance;
+}
+
+/** What `prepare` gets: it runs at the API edge, before anything is stored. */
+export interface PrepareContext<Config> {
+  instance: string;
+  config: Config;
+}
+
+export interface OperationHandler<C extends CapabilityName, Op extends OperationName<C>, Config> {
+  /**
+   * Optional check and normalisation at the edge, with the instance config at hand (e.g. a maximum number of
+   * SMS segments). Throw `InputError` to answer 400; the returned input is what gets stored and delivered.
+   */
+  prepare?(input: OperationInput<C, Op>, ctx: PrepareContext<Config>): OperationInput<C, Op>;
+  run(input: OperationInput<C, Op>, ctx: OperationContext<Config>): Promise<OperationOutput<C, Op>>;
+}
+
+export type OperationHandlers<C extends CapabilityName, Config> = {
+  [Op in OperationName<C>]: OperationHandler<C, Op, Config>;
+};
+
+/** An event for the one-stop software's webhook subscriptions, e.g. `payment.succeeded`. */
+export interface GatewayEvent {
+  type: string;
+  agency: string;
+  data: Record<string, unknown>;
+}
+
+export interface CallbackContext<Config> {
+  instance: string;
+  config: Config;
+  log: Logger;
+  http: AxiosInstance;
+  /** Queue an event for delivery to the subscribed webhooks (durably, through the outbox). */
+  emit(event: GatewayEvent): Promise<void>;
+}
+
+/** Inbound notifications from the provider, served at `POST /v1/callbacks/{instance}`. */
+export interface CallbackHandler<Config> {
+  handle(request: Request, ctx: CallbackContext<Config>): Promise<Response>;
+}
+
+export interface HealthReport {
+  ok: boolean;
+  detail?: Record<string, unknown>;
+}
+
+export interface HealthContext<Config> {
+  instance: string;
+  config: Config;
+  log: Logger;
+  http: AxiosInstance;
+  signal: AbortSignal;
+}
+
+export interface RunningSimulator {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface SimulatorOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  log: Logger;
+}
+
+/** A standalone fake of the provider that speaks the real protocol, with `/__control` and `/__received`. */
+export interface SimulatorDefinition {
+  start(options: SimulatorOptions): Promise<RunningSimulator>;
+  /** The instance config that points a sandbox instance at a running simulator. */
+  sandboxConfig(simulatorUrl: string): Record<string, unknown>;
+}
+
+/** Delivery settings a plugin or an instance may override. Defaults in core/delivery/policy.ts. */
+export interface DeliveryOverrides {
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  maxAgeMs?: number;
+  timeoutMs?: number;
+  concurrency?: number;
+  ratePerSecond?: number;
+  breakerThreshold?: number;
+  breakerCooldownMs?: number;
+}
+
+export interface PluginDefinition<C extends CapabilityName = CapabilityName, Config = unknown> {
+  /** Folder name and the `plugin` field of an instance in the gateway config, e.g. `sms-viettel`. */
+  id: string;
+  capability: C;
+  configSchema: v.GenericSchema<unknown, Config>;
+  operations: OperationHandlers<C, Config>;
+  callbacks?: CallbackHandler<Config>;
+  health?(ctx: HealthContext<Config>): Promise<HealthReport>;
+  simulator?: SimulatorDefinition;
+  delivery?: DeliveryOverrides;
+}
+
+/** Declares a plugin; the types of its operations' inputs and outputs flow from the capability. */
+export function definePlugin<C extends CapabilityName, Config>(
+  definition: PluginDefinition<C, Config>,
+): PluginDefinition<C, Config> {
+  return definition;
+}
+
+/**
+ * A plugin of any capability and config, as the core holds them in its list. Methods are declared as methods
+ * so that a plugin with a narrower config type is assignable here.
+ */
+export interface AnyPlugin {
+  id: string;
+  capability: CapabilityName;
+  configSchema: v.GenericSchema<unknown, unknown>;
+  operations: Record<
+    string,
+    {
+      prepare?(input: unknown, ctx: PrepareContext<unknown>): unknown;
+      run(input: unknown, ctx: OperationContext<unknown>): Promise<unknown>;
+    }
+  >;
+  callbacks?: CallbackHandler<unknown>;
+  health?(ctx: HealthContext<unknown>): Promise<HealthReport>;
+  simulator?: SimulatorDefinition;
+  delivery?: DeliveryOverrides;
+}

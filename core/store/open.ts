@@ -1,0 +1,13 @@
+import { ConfigError } from '../config/config-error.ts';
+import { SqliteStore } from './sqlite/sqlite-store.ts';
+import type { Store } from './types.ts';
+
+export const DEFAULT_DB = './data/lienthong.db';
+
+/** The store named by the environment: `LIENTHONG_DATABASE_URL` (PostgreSQL) or the SQLite file `LIENTHONG_DB`. */
+export async function openStore(env: Record<string, string | undefined> = process.env): Promise<Store> {
+  if (env.LIENTHONG_DATABASE_URL) {
+    throw new ConfigError('LIENTHONG_DATABASE_URL is set, but this version ships only the SQLite store; unset it to use LIENTHONG_DB');
+  }
+  return SqliteStore.open(env.LIENTHONG_DB || DEFAULT_DB);
+}

@@ -1,0 +1,121 @@
+import type { ApiKeyRecord, AttemptRecord, KeyRole, MessageRecord, MessageStatus, NewMessage } from '../types.ts';
+
+export interface MessageRow {
+  seq: number;
+  id: string;
+  capability: string;
+  operation: string;
+  agency: string;
+  instance: string;
+  plugin: string;
+  payload: string;
+  reference: string | null;
+  ordering_key: string | null;
+  status: MessageStatus;
+  attempts: number;
+  max_attempts: number;
+  next_attempt_at: number | null;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_error: string | null;
+  result: string | null;
+  replays: number;
+  cancelled_at: number | null;
+  created_at: number;
+  updated_at: number;
+  expires_at: number;
+}
+
+export function toMessage(row: MessageRow): MessageRecord {
+  return {
+    id: row.id,
+    sequence: row.seq,
+    capability: row.capability,
+    operation: row.operation,
+    agency: row.agency,
+    instance: row.instance,
+    plugin: row.plugin,
+    payload: JSON.parse(row.payload),
+    reference: row.reference,
+    orderingKey: row.ordering_key,
+    status: row.status,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    nextAttemptAt: row.next_attempt_at,
+    leaseOwner: row.lease_owner,
+    leaseUntil: row.lease_until,
+    lastError: row.last_error,
+    result: row.result === null ? null : JSON.parse(row.result),
+    replays: row.replays,
+    cancelledAt: row.cancelled_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+/** Columns and values of a new message, in the order of `NEW_MESSAGE_COLUMNS`. */
+export const NEW_MESSAGE_COLUMNS = [
+  'id', 'capability', 'operation', 'agency', 'instance', 'plugin', 'payload', 'reference', 'ordering_key',
+  'status', 'attempts', 'max_attempts', 'next_attempt_at', 'created_at', 'updated_at', 'expires_at',
+] as const;
+
+export function newMessageValues(message: NewMessage): unknown[] {
+  return [
+    message.id, message.capability, message.operation, message.agency, message.instance, message.plugin,
+    JSON.stringify(message.payload), message.reference ?? null, message.orderingKey ?? null,
+    'queued', 0, message.maxAttempts, message.createdAt, message.createdAt, message.createdAt, message.expiresAt,
+  ];
+}
+
+/** One multi-row INSERT for many new messages. */
+export function insertMessagesSql(count: number): string {
+  const row = `(${NEW_MESSAGE_COLUMNS.map(() => '?').join(', ')})`;
+  return `INSERT INTO messages (${NEW_MESSAGE_COLUMNS.join(', ')}) VALUES ${Array(count).fill(row).join(', ')}`;
+}
+
+export interface AttemptRow {
+  message_id: string;
+  round: number;
+  number: number;
+  started_at: number;
+  finished_at: number;
+  outcome: AttemptRecord['outcome'];
+  error: string | null;
+  provider_code: string | null;
+}
+
+export function toAttempt(row: AttemptRow): AttemptRecord {
+  return {
+    messageId: row.message_id,
+    round: row.round,
+    number: row.number,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    outcome: row.outcome,
+    error: row.error,
+    providerCode: row.provider_code,
+  };
+}
+
+export interface ApiKeyRow {
+  id: string;
+  hash: string;
+  role: KeyRole;
+  agencies: string;
+  label: string | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export function toApiKey(row: ApiKeyRow): ApiKeyRecord {
+  return {
+    id: row.id,
+    hash: row.hash,
+    role: row.role,
+    agencies: JSON.parse(row.agencies),
+    label: row.label,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+  };
+}

@@ -1,0 +1,194 @@
+/**
+ * The Store interface: everything the gateway keeps. The SQLite implementation is the default; a PostgreSQL one
+ * plugs in behind the same interface. All times are epoch milliseconds, passed in by the caller (tests use fake
+ * clocks), and every write that belongs together happens in one transaction.
+ */
+
+export type MessageStatus = 'queued' | 'processing' | 'succeeded' | 'dead';
+
+export interface NewMessage {
+  id: string;
+  capability: string;
+  operation: string;
+  agency: string;
+  instance: string;
+  plugin: string;
+  payload: unknown;
+  /** The caller's reference or dossier code, for operators' searches. */
+  reference?: string | undefined;
+  orderingKey?: string | undefined;
+  maxAttempts: number;
+  createdAt: number;
+  /** Past this the message goes dead rather than being tried again (max age). */
+  expiresAt: number;
+}
+
+export interface MessageRecord {
+  id: string;
+  /** A number unique in the store, increasing with creation: what a provider that wants numeric ids gets. */
+  sequence: number;
+  capability: string;
+  operation: string;
+  agency: string;
+  instance: string;
+  plugin: string;
+  payload: unknown;
+  reference: string | null;
+  orderingKey: string | null;
+  status: MessageStatus;
+  /** Every try counts, the first included. Reset to 0 by a replay. */
+  attempts: number;
+  maxAttempts: number;
+  nextAttemptAt: number | null;
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+  lastError: string | null;
+  result: unknown;
+  replays: number;
+  cancelledAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+  expiresAt: number;
+}
+
+export interface IdempotencyClaim {
+  /** The caller the key belongs to (the API key's id): two callers may use the same key. */
+  scope: string;
+  key: string;
+  /** SHA-256 of the request, to tell the same request from another one under the same key. */
+  requestHash: string;
+}
+
+export type AcceptResult =
+  | { outcome: 'accepted'; messageId: string }
+  /** The same key and request were accepted before: answer with that message. */
+  | { outcome: 'repeated'; messageId: string }
+  /** The same key came with another request. */
+  | { outcome: 'conflict' };
+
+export type AttemptOutcome = 'succeeded' | 'retry' | 'dead';
+
+export interface AttemptRecord {
+  messageId: string;
+  /** How many times the message had been replayed when this attempt ran. */
+  round: number;
+  number: number;
+  startedAt: number;
+  finishedAt: number;
+  outcome: AttemptOutcome | 'skipped';
+  error: string | null;
+  providerCode: string | null;
+}
+
+export interface CompleteAttempt {
+  messageId: string;
+  leaseOwner: string;
+  outcome: AttemptOutcome;
+  now: number;
+  /** For `retry`: when to try again. */
+  nextAttemptAt?: number;
+  error?: string;
+  providerCode?: string;
+  result?: unknown;
+  /** The attempt itself; absent when the message was closed without running (expired, budget spent). */
+  attempt?: { number: number; startedAt: number; skipped?: boolean };
+  /** Messages to queue in the same transaction (events such as `message.dead`). */
+  enqueue?: NewMessage[];
+}
+
+export interface MessageFilter {
+  status?: MessageStatus;
+  capability?: string;
+  instance?: string;
+  agency?: string;
+  /** Only messages of these agencies (an API key's scope); undefined for all. */
+  agencies?: readonly string[];
+  since?: number;
+  until?: number;
+  /** Matches the message id, the reference or the last error text. */
+  q?: string;
+}
+
+export interface MessagePage {
+  messages: MessageRecord[];
+  /** Pass back as `cursor` for the next (older) page; absent on the last page. */
+  nextCursor?: string;
+}
+
+export interface ReplayPlan {
+  total: number;
+  byInstance: Record<string, number>;
+}
+
+export interface InstanceQueueStats {
+  instance: string;
+  queued: number;
+  processing: number;
+  dead: number;
+  succeeded: number;
+  /** Creation time of the oldest message still waiting (queued or processing). */
+  oldestWaitingAt: number | null;
+}
+
+export type KeyRole = 'client' | 'operator';
+
+export interface ApiKeyRecord {
+  id: string;
+  /** SHA-256 (hex) of the whole key; the key itself is never stored. */
+  hash: string;
+  role: KeyRole;
+  /** Agency codes the key may act for; `['*']` for all. */
+  agencies: string[];
+  label: string | null;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+export interface StoredResponse {
+  requestHash: string;
+  status: number;
+  body: string;
+  createdAt: number;
+}
+
+export interface Store {
+  /** Stores a new message (and its idempotency key) durably; resolves only once committed. */
+  accept(message: NewMessage, idempotency?: IdempotencyClaim): Promise<AcceptResult>;
+  getMessage(id: string): Promise<MessageRecord | undefined>;
+  listMessages(filter: MessageFilter, page: { limit: number; cursor?: string }): Promise<MessagePage>;
+  listAttempts(messageId: string): Promise<AttemptRecord[]>;
+
+  /**
+   * Leases up to `limit` due messages of one instance: queued and due, or processing with an expired lease.
+   * A message with an ordering key is due only when no earlier message with that key is waiting or dead.
+   * Each claim counts as an attempt.
+   */
+  claimDue(claim: { instance: string; limit: number; now: number; leaseOwner: string; leaseUntil: number }): Promise<MessageRecord[]>;
+  /** Records an attempt's outcome; false when the lease was lost meanwhile (another worker owns the message). */
+  completeAttempt(completion: CompleteAttempt): Promise<boolean>;
+  /** Puts every message leased by `leaseOwner` back in the queue (graceful shutdown). */
+  releaseLeases(leaseOwner: string, now: number): Promise<number>;
+
+  /** How many dead messages a filter replay would queue, by instance. */
+  planReplay(filter: MessageFilter): Promise<ReplayPlan>;
+  /** Queues dead messages again with a fresh attempt budget; by ids, or by filter. Returns the ids queued. */
+  replay(target: { ids: string[] } | { filter: MessageFilter }, now: number, maxAgeMs: (instance: string) => number): Promise<string[]>;
+  /** Closes a queued or dead message for good: it goes dead, cancelled, and no longer holds its ordering key. */
+  cancel(id: string, now: number, reason: string): Promise<MessageRecord | undefined>;
+
+  queueStats(): Promise<InstanceQueueStats[]>;
+
+  /** Answers of sync requests made with an Idempotency-Key. */
+  getStoredResponse(scope: string, key: string): Promise<StoredResponse | undefined>;
+  storeResponse(scope: string, key: string, response: StoredResponse): Promise<void>;
+
+  createKey(key: ApiKeyRecord): Promise<void>;
+  findKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  listKeys(): Promise<ApiKeyRecord[]>;
+  /** False when no such key exists or it was revoked already. */
+  revokeKey(id: string, now: number): Promise<boolean>;
+
+  /** Throws when the store cannot be read or its migrations are not all applied. */
+  checkReady(): Promise<void>;
+  close(): Promise<void>;
+}

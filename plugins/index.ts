@@ -1,0 +1,5 @@
+import type { AnyPlugin } from '../core/plugin.ts';
+import webhook from './webhook/index.ts';
+
+/** The explicit plugin list: the one place that knows which adapters exist. Add a new adapter here. */
+export const plugins: AnyPlugin[] = [webhook];
