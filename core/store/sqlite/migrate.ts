@@ -31,6 +31,11 @@ export async function migrate(db: Connection): Promise<number[]> {
     if (applied.has(migration.version)) continue;
     await db.exec('BEGIN IMMEDIATE');
     try {
+      // Another process opening the same file may have applied it since we looked: look again under the lock.
+      if (await db.get('SELECT 1 FROM schema_migrations WHERE version = ?', [migration.version])) {
+        await db.exec('COMMIT');
+        continue;
+      }
       await db.exec(migration.sql);
       await db.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [migration.version, migration.name, Date.now()]);
       await db.exec('COMMIT');

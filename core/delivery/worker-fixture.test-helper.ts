@@ -1,0 +1,113 @@
+/**
+ * Test support, not production: a delivery worker on a real SQLite store in a temporary directory, with a clock
+ * moved by hand, a scripted SMS instance `sms-hue` and a scripted webhook subscription `webhook-ops`.
+ */
+import { pino } from 'pino';
+import { loadConfig } from '../config/load.ts';
+import type { DeliveryOverrides } from '../plugin.ts';
+import { openTempStore, type TempStore } from '../store/temp-store.test-helper.ts';
+import type { MessageRecord, NewMessage } from '../store/types.ts';
+import { Instances, type InstanceRuntime } from './instances.ts';
+import { buildMessage } from './messages.ts';
+import { scriptedSms, scriptedWebhook, type Script } from './scripted-plugin.test-helper.ts';
+import { DeliveryWorker } from './worker.ts';
+
+export const T0 = Date.UTC(2026, 10, 21, 2, 30);
+export const AGENCY = '000.00.01.H22';
+export const SMS = 'sms-hue';
+export const WEBHOOK = 'webhook-ops';
+
+export interface FixtureOptions {
+  sms?: DeliveryOverrides;
+  webhook?: DeliveryOverrides;
+  /** Event types the webhook subscription wants; default all. */
+  events?: string[];
+  /** What the workers' jitter draws (default 0.5); change it later with `fixture.jitter`. */
+  random?: number;
+}
+
+export interface Fixture {
+  db: TempStore;
+  instances: Instances;
+  worker: DeliveryWorker;
+  sms: Script;
+  webhook: Script;
+  /** The fake clock's time; move it with `advance` or `at`. */
+  now(): number;
+  advance(ms: number): number;
+  at(time: number): number;
+  /** Sets what the workers' jitter draws from now on. */
+  jitter(value: number): void;
+  instance(id: string): InstanceRuntime;
+  /** Builds and stores an SMS whose text is `label` (what the scripted plugin keys outcomes on). */
+  send(label: string, extra?: Partial<NewMessage>): Promise<NewMessage>;
+  /** The stored row; fails the test when there is none. */
+  row(id: string): Promise<MessageRecord>;
+  /** Another worker on the same store and instances, sharing the clock. */
+  newWorker(): DeliveryWorker;
+  dispose(): Promise<void>;
+}
+
+export async function createFixture(options: FixtureOptions = {}): Promise<Fixture> {
+  const sms = scriptedSms();
+  const webhook = scriptedWebhook();
+  const config = loadConfig(
+    {
+      agencies: [{ code: AGENCY, name: 'Sở Tư pháp' }],
+      instances: [{ id: SMS, plugin: 'scripted', agencies: [AGENCY], delivery: options.sms }],
+      webhooks: [
+        {
+          id: 'ops',
+          url: 'https://motcua.example.gov.vn/hooks/lienthong',
+          secret: { env: 'LIENTHONG_TEST_WEBHOOK_SECRET' },
+          events: options.events,
+          delivery: options.webhook,
+        },
+      ],
+    },
+    [sms.plugin, webhook.plugin],
+    { LIENTHONG_TEST_WEBHOOK_SECRET: 'whsec_dGVzdC1vbmx5LXNlY3JldC0xMjM0NTY3OA==' },
+  );
+  const log = pino({ level: 'silent' });
+  const instances = new Instances(config, log);
+  const db = await openTempStore();
+  let time = T0;
+  let random = options.random ?? 0.5;
+  const clock = { now: () => time };
+  const newWorker = () => new DeliveryWorker({ store: db.store, instances, log, clock, random: () => random });
+
+  const fixture: Fixture = {
+    db,
+    instances,
+    sms: sms.script,
+    webhook: webhook.script,
+    worker: newWorker(),
+    jitter: (value) => {
+      random = value;
+    },
+    now: () => time,
+    advance: (ms) => (time += ms),
+    at: (t) => (time = t),
+    instance(id) {
+      const found = instances.get(id);
+      if (!found) throw new Error(`no instance ${id}`);
+      return found;
+    },
+    async send(label, extra = {}) {
+      const message = { ...buildMessage(fixture.instance(SMS), 'send', { agency: AGENCY, to: '84981234567', text: label }, time), ...extra };
+      const result = await db.store.accept(message);
+      if (result.outcome !== 'accepted') throw new Error(`message ${label} not accepted: ${result.outcome}`);
+      return message;
+    },
+    async row(id) {
+      const found = await db.store.getMessage(id);
+      if (!found) throw new Error(`no message ${id}`);
+      return found;
+    },
+    newWorker,
+    async dispose() {
+      await db.dispose();
+    },
+  };
+  return fixture;
+}

@@ -1,0 +1,28 @@
+/** Test support, not production: a real SQLite store in a fresh temporary directory, removed afterwards. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from './sqlite/sqlite-store.ts';
+
+export interface TempStore {
+  store: SqliteStore;
+  dir: string;
+  file: string;
+  /** Closes the store (if still open) and removes the directory. */
+  dispose(): Promise<void>;
+}
+
+export async function openTempStore(): Promise<TempStore> {
+  const dir = await mkdtemp(join(tmpdir(), 'lienthong-store-'));
+  const file = join(dir, 'lienthong.db');
+  const handle: TempStore = {
+    store: await SqliteStore.open(file),
+    dir,
+    file,
+    async dispose() {
+      await handle.store.close().catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return handle;
+}
