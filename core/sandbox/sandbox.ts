@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { loadConfig } from '../config/load.ts';
-import { type RunningGateway, startGateway } from '../gateway.ts';
+import { type GatewayOptions, type RunningGateway, startGateway } from '../gateway.ts';
 import type { AnyPlugin, DeliveryOverrides, RunningSimulator } from '../plugin.ts';
 import { openStore } from '../store/open.ts';
 import { type SandboxKey, sandboxKeys } from './keys.ts';
@@ -21,6 +21,7 @@ export interface SandboxOptions {
   env?: Record<string, string | undefined>;
   /** Applied to every instance, e.g. shorter backoff for rehearsals. */
   delivery?: DeliveryOverrides;
+  worker?: GatewayOptions['worker'];
 }
 
 export interface RunningSandbox {
@@ -58,7 +59,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     const store = await openStore(env);
     const keys = await sandboxKeys(store, env);
     const simulators = Object.fromEntries(running.map(({ plugin, simulator }) => [plugin.id, simulator.url]));
-    const gateway = await startGateway({ config, store, log: options.log, port: options.port, host: '127.0.0.1', sandbox: { simulators } });
+    const gateway = await startGateway({ config, store, log: options.log, port: options.port, host: '127.0.0.1', sandbox: { simulators }, worker: options.worker });
     const stop = async (graceMs?: number) => {
       await gateway.stop(graceMs);
       await Promise.all(running.map(({ simulator }) => simulator.close()));

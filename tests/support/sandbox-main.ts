@@ -1,0 +1,34 @@
+/**
+ * The sandbox as whole-gateway tests and benchmarks run it in a child process: every real plugin plus the
+ * echo SMS stand-in, with delivery settings from LIENTHONG_TEST_DELIVERY and worker settings from
+ * LIENTHONG_TEST_WORKER (JSON) so rehearsals need not wait minutes for backoff or leases. Prints one JSON line `{"ready":…}` on stdout when it listens.
+ */
+import { createLogger } from '../../core/logger.ts';
+import type { AnyPlugin } from '../../core/plugin.ts';
+import { startSandbox } from '../../core/sandbox/sandbox.ts';
+import { plugins } from '../../plugins/index.ts';
+import echoSms from './echo-sms/index.ts';
+
+const json = (name: string) => (process.env[name] ? JSON.parse(process.env[name]) : undefined);
+
+/** With LIENTHONG_TEST_ECHO_URL the echo provider runs outside this process, so it outlives a kill -9 of it. */
+const externalEcho = process.env.LIENTHONG_TEST_ECHO_URL;
+const echo: AnyPlugin = externalEcho
+  ? { ...echoSms, simulator: { start: async () => ({ url: externalEcho, close: async () => {} }), sandboxConfig: (url) => ({ url }) } }
+  : echoSms;
+
+const sandbox = await startSandbox({
+  plugins: [...plugins, echo],
+  delivery: json('LIENTHONG_TEST_DELIVERY'),
+  worker: json('LIENTHONG_TEST_WORKER'),
+  port: Number(process.env.PORT ?? 0),
+  log: createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr),
+});
+const keys = Object.fromEntries(sandbox.keys.map((key) => [key.role, key.token]));
+process.stdout.write(`${JSON.stringify({ ready: { url: sandbox.gateway.url, simulators: sandbox.simulators, keys } })}\n`);
+
+const stop = () => {
+  sandbox.stop(Number(process.env.LIENTHONG_TEST_GRACE_MS ?? 5000)).then(() => process.exit(0), () => process.exit(1));
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
