@@ -1,0 +1,92 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+/** Kept for failure reports only: a chatty child must not grow the bench's memory. */
+const STDERR_KEEP = 16 * 1024;
+
+export interface ChildServer {
+  /** The `ready` object the child printed, not yet narrowed: each caller checks it with its own schema. */
+  ready: unknown;
+  child: ChildProcess;
+  /** The tail of what the child wrote on stderr. */
+  stderr(): string;
+  /** SIGTERM, then SIGKILL if the child has not exited within `graceMs`. Safe to call twice. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const running = new Set<ChildServer>();
+
+// Whatever ends the bench, no server is left behind (kill is synchronous, so it works in 'exit').
+process.on('exit', () => {
+  for (const server of running) server.child.kill('SIGKILL');
+});
+
+/**
+ * Runs `script` (a path from the repository root) as `node --import tsx script` and resolves once it printed
+ * one line `{"ready":…}` on stdout. Rejects if it exits or stays silent for `readyTimeoutMs`.
+ */
+export async function startChild(script: string, env: Record<string, string>, readyTimeoutMs = 30_000): Promise<ChildServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-STDERR_KEEP);
+  });
+  const exited = once(child, 'exit').then(([code, signal]: unknown[]) => String(signal ?? code));
+  let stopping: Promise<void> | undefined;
+  const server: ChildServer = {
+    ready: undefined,
+    child,
+    stderr: () => stderr,
+    stop(graceMs = 5_000) {
+      stopping ??= (async () => {
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGTERM');
+          const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+          await exited;
+          clearTimeout(timer);
+        }
+        running.delete(server);
+      })();
+      return stopping;
+    },
+  };
+  running.add(server);
+
+  try {
+    server.ready = await new Promise<unknown>((resolve, reject) => {
+      let stdout = '';
+      let found = false;
+      const timer = setTimeout(() => reject(new Error(`${script} printed no ready line within ${readyTimeoutMs} ms`)), readyTimeoutMs);
+      // The listener stays after the ready line so that the pipe keeps draining; later output is dropped.
+      child.stdout?.on('data', (chunk: Buffer) => {
+        if (found) return;
+        stdout += chunk.toString();
+        const complete = stdout.split('\n').slice(0, -1);
+        const line = complete.find((candidate) => candidate.startsWith('{"ready"'));
+        if (!line) return;
+        found = true;
+        clearTimeout(timer);
+        resolve((JSON.parse(line) as { ready: unknown }).ready);
+      });
+      exited.then((how) => {
+        clearTimeout(timer);
+        reject(new Error(`${script} exited (${how}) before it was ready`));
+      });
+    });
+  } catch (error) {
+    await server.stop();
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- its stderr ---\n${stderr}`, { cause: error });
+  }
+  return server;
+}
+
+/** Stops every child still running; for the bench's `finally`. */
+export async function stopAllChildren(): Promise<void> {
+  await Promise.all([...running].map((server) => server.stop()));
+}

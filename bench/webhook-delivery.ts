@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as v from 'valibot';
+import { loadConfig } from '../core/config/load.ts';
+import { Instances } from '../core/delivery/instances.ts';
+import { buildMessage } from '../core/delivery/messages.ts';
+import { DeliveryWorker } from '../core/delivery/worker.ts';
+import { createLogger } from '../core/logger.ts';
+import { SqliteStore } from '../core/store/sqlite/sqlite-store.ts';
+import { plugins } from '../plugins/index.ts';
+import { AGENCY } from './accept.ts';
+import { startChild } from './children.ts';
+
+/** The receiver lists only its newest 10,000 entries (core/simulator-kit.ts): more could not be checked. */
+const RECEIVER_LIST_LIMIT = 10_000;
+/** A run that takes longer has stalled (a receiver refusing, a lost lease): fail rather than wait for ever. */
+const SETTLE_TIMEOUT_MS = 120_000;
+
+export interface DeliveryRun {
+  concurrency: number;
+  messages: number;
+  /** From the worker's start until the store reports every message succeeded. */
+  seconds: number;
+  perSecond: number;
+  /** How long storing the messages took (group commit, in this process, no HTTP). */
+  acceptSeconds: number;
+  /** Distinct `webhook-id`s the receiver verified, all of them ours. */
+  receivedDistinct: number;
+  /** Deliveries beyond one per message (at-least-once: a retry after a lost answer). */
+  redeliveries: number;
+}
+
+const readyShape = v.object({ url: v.string() });
+const receivedShape = v.array(
+  v.union([v.object({ id: v.string(), deliveries: v.number() }), v.object({ id: v.optional(v.string()), rejected: v.string() })]),
+);
+
+/**
+ * End-to-end delivery through the webhook plugin: the receiver in a child process, the store and the worker
+ * here. For each concurrency: a fresh SQLite file, `messages` events accepted first, then the worker timed
+ * until all of them succeeded, and the receiver asked which ids it verified.
+ */
+export async function benchWebhookDelivery(dir: string, messages: number, concurrencies: number[]): Promise<DeliveryRun[]> {
+  if (messages > RECEIVER_LIST_LIMIT) throw new Error(`BENCH_MESSAGES is at most ${RECEIVER_LIST_LIMIT}: the receiver lists no more`);
+  const secret = `whsec_${randomBytes(32).toString('base64')}`;
+  const receiver = await startChild('bench/webhook-receiver-server.ts', { BENCH_WEBHOOK_SECRET: secret });
+  try {
+    const { url } = v.parse(readyShape, receiver.ready);
+    const runs: DeliveryRun[] = [];
+    for (const concurrency of concurrencies) {
+      runs.push(await deliverOnce({ dir, messages, concurrency, receiverUrl: url, secret }));
+    }
+    return runs;
+  } catch (error) {
+    const tail = receiver.stderr().trim();
+    throw tail ? new Error(`${error instanceof Error ? error.message : String(error)}\n--- receiver stderr ---\n${tail}`, { cause: error }) : error;
+  } finally {
+    await receiver.stop();
+  }
+}
+
+interface RunOptions {
+  dir: string;
+  messages: number;
+  concurrency: number;
+  receiverUrl: string;
+  secret: string;
+}
+
+async function deliverOnce({ dir, messages, concurrency, receiverUrl, secret }: RunOptions): Promise<DeliveryRun> {
+  const config = loadConfig(
+    {
+      agencies: [{ code: AGENCY }],
+      webhooks: [{ id: 'bench', url: `${receiverUrl}/webhook`, secret: { env: 'BENCH_WEBHOOK_SECRET' }, delivery: { concurrency } }],
+    },
+    plugins,
+    { BENCH_WEBHOOK_SECRET: secret },
+  );
+  const log = createLogger('warn', process.stderr);
+  const instances = new Instances(config, log);
+  const instance = instances.get('webhook-bench');
+  if (!instance) throw new Error('the config made no webhook-bench instance');
+  const store = await SqliteStore.open(join(dir, `webhook-c${concurrency}.db`));
+  try {
+    await expectOk(fetch(`${receiverUrl}/__received`, { method: 'DELETE' }), 'DELETE /__received');
+    const now = Date.now();
+    const timestamp = new Date(now).toISOString();
+    const acceptStarted = performance.now();
+    const accepted = await Promise.all(
+      Array.from({ length: messages }, (_, n) =>
+        store.accept(buildMessage(instance, 'deliver', { agency: AGENCY, event: { type: 'bench.event', timestamp, data: { n } } }, now)),
+      ),
+    );
+    const acceptSeconds = (performance.now() - acceptStarted) / 1000;
+    const ids = new Set(accepted.map((result) => (result.outcome === 'accepted' ? result.messageId : '')));
+    ids.delete('');
+    if (ids.size !== messages) throw new Error(`only ${ids.size} of ${messages} webhook messages were accepted`);
+
+    const worker = new DeliveryWorker({ store, instances, log });
+    const started = performance.now();
+    worker.start();
+    try {
+      await waitUntilSucceeded(store, instance.id, messages);
+    } finally {
+      await worker.stop();
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const { distinct, redeliveries } = await receivedBy(receiverUrl, ids);
+    if (distinct !== messages) throw new Error(`the receiver verified ${distinct} of our ${messages} webhook ids`);
+    return { concurrency, messages, seconds, perSecond: messages / seconds, acceptSeconds, receivedDistinct: distinct, redeliveries };
+  } finally {
+    await store.close();
+  }
+}
+
+/** Polls the store's counts; a dead message fails the bench at once, since the receiver never refuses. */
+async function waitUntilSucceeded(store: SqliteStore, instance: string, messages: number): Promise<void> {
+  const deadline = performance.now() + SETTLE_TIMEOUT_MS;
+  for (;;) {
+    const stats = (await store.queueStats()).find((entry) => entry.instance === instance);
+    if (stats && stats.dead > 0) throw new Error(`${stats.dead} webhook messages went dead`);
+    if (stats && stats.succeeded >= messages) return;
+    if (performance.now() > deadline) throw new Error(`delivery stalled: ${JSON.stringify(stats)} after ${SETTLE_TIMEOUT_MS} ms`);
+    await sleep(10);
+  }
+}
+
+async function receivedBy(receiverUrl: string, ids: ReadonlySet<string>): Promise<{ distinct: number; redeliveries: number }> {
+  const response = await expectOk(fetch(`${receiverUrl}/__received`), 'GET /__received');
+  const entries = v.parse(receivedShape, await response.json());
+  const rejected = entries.filter((entry) => 'rejected' in entry);
+  if (rejected.length > 0) throw new Error(`the receiver rejected ${rejected.length} deliveries, e.g. ${JSON.stringify(rejected[0])}`);
+  const ours = entries.filter((entry): entry is { id: string; deliveries: number } => 'deliveries' in entry && ids.has(entry.id));
+  const distinct = new Set(ours.map((entry) => entry.id)).size;
+  return { distinct, redeliveries: ours.reduce((sum, entry) => sum + entry.deliveries, 0) - distinct };
+}
+
+async function expectOk(pending: Promise<Response>, what: string): Promise<Response> {
+  const response = await pending;
+  if (!response.ok) throw new Error(`${what} answered ${response.status}`);
+  return response;
+}
