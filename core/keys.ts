@@ -7,6 +7,7 @@ export function hashKey(token: string): string {
 
 export interface NewKey {
   role: KeyRole;
+  /** Agency codes, or `['*']`; every agency when absent. An empty list is refused, not widened to all. */
   agencies?: string[];
   label?: string;
   /** A key chosen by the operator (sandbox variables); otherwise a random one is made. */
@@ -15,13 +16,14 @@ export interface NewKey {
 
 /** Creates a key; the token is returned once and only its hash is kept. */
 export async function createKey(store: Store, request: NewKey, now = Date.now()): Promise<{ token: string; key: ApiKeyRecord }> {
+  if (request.agencies?.length === 0) throw new Error('a key needs at least one agency code, or * for every agency');
   const id = `key_${randomBytes(6).toString('hex')}`;
   const token = request.token ?? `lt_${request.role === 'operator' ? 'op' : 'cl'}_${randomBytes(24).toString('base64url')}`;
   const key: ApiKeyRecord = {
     id,
     hash: hashKey(token),
     role: request.role,
-    agencies: request.agencies?.length ? request.agencies : ['*'],
+    agencies: request.agencies ?? ['*'],
     label: request.label ?? null,
     createdAt: now,
     revokedAt: null,

@@ -32,12 +32,16 @@ export function problemResponse(c: Context, problem: ProblemDetails): Response {
   return c.body(JSON.stringify(body), problem.status, { 'content-type': 'application/problem+json', ...problem.headers });
 }
 
+export const malformedJson = () =>
+  new ProblemError({ status: 400, title: 'Malformed JSON', kind: 'malformed-json', detail: 'the request body is not valid JSON' });
+
 export const invalidInput = (errors: InputIssue[], title = 'Invalid request') =>
   new ProblemError({ status: 400, title, kind: 'validation', detail: `${errors.length} field(s) failed validation`, errors });
 
 /**
  * valibot issues as `{ path, message }` without echoing what the caller sent: valibot's default messages end
- * in "but received <value>", which could hand a secret or personal data back.
+ * in "but received <value>", or "Received <value>" for format checks (e-mail, URL), which could hand a secret or
+ * personal data back.
  */
 export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): InputIssue[] {
   return issues.map((issue) => ({
@@ -45,6 +49,6 @@ export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): InputIs
     message:
       issue.kind === 'schema' && issue.received === 'undefined'
         ? 'is required'
-        : issue.message.replace(/:? *[Bb]ut received .*$/s, '').replace(/^Invalid (\w+): Expected (.*)$/s, 'expected $2'),
+        : issue.message.replace(/:? *(?:[Bb]ut r|R)eceived .*$/s, '').replace(/^Invalid (\w+): Expected (.*)$/s, 'expected $2'),
   }));
 }

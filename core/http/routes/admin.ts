@@ -8,7 +8,7 @@ import { errorMessage } from '../../errors.ts';
 import { coversAgency } from '../../keys.ts';
 import type { MessageFilter, MessageRecord } from '../../store/types.ts';
 import type { AppEnv } from '../env.ts';
-import { ProblemError, describeIssues, invalidInput } from '../problem.ts';
+import { ProblemError, describeIssues, invalidInput, malformedJson } from '../problem.ts';
 import { attemptView, operatorMessageView } from '../views.ts';
 
 const toMs = v.pipe(isoDateTime, v.transform((value: string) => Date.parse(value)));
@@ -90,7 +90,10 @@ export function adminRoutes(gateway: GatewayContext) {
   });
 
   app.post('/replay', async (c) => {
-    const body = parse(replayBody, await c.req.json().catch(() => undefined));
+    const json: unknown = await c.req.json().catch(() => {
+      throw malformedJson();
+    });
+    const body = parse(replayBody, json);
     const filter = scoped(c, body.filter);
     if (body.dryRun) return c.json({ dryRun: true, ...(await gateway.store.planReplay(filter)) });
     const ids = await gateway.store.replay({ filter: { ...filter, status: 'dead' } }, gateway.clock.now(), maxAgeOf(gateway));

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as v from 'valibot';
 import { type OperationSpec, findOperation } from '../../capabilities/index.ts';
 import { type GatewayContext } from '../../context.ts';
@@ -10,7 +11,7 @@ import { InputError } from '../../errors.ts';
 import { newMessageId } from '../../ids.ts';
 import { coversAgency } from '../../keys.ts';
 import type { AppEnv } from '../env.ts';
-import { ProblemError, describeIssues, invalidInput } from '../problem.ts';
+import { ProblemError, describeIssues, invalidInput, malformedJson, problemResponse } from '../problem.ts';
 import { idempotencyKeyOf, requestHash } from '../request-hash.ts';
 
 type Input = { agency: string } & Record<string, unknown>;
@@ -54,15 +55,23 @@ export function operationRoutes(gateway: GatewayContext) {
     if (claim) {
       const stored = await gateway.store.getStoredResponse(claim.scope, claim.key);
       if (stored && stored.requestHash !== claim.requestHash) throw idempotencyConflict();
-      if (stored) return c.body(stored.body, stored.status as 200, { 'content-type': 'application/json', 'idempotent-replayed': 'true' });
+      if (stored) {
+        const contentType = stored.status === 200 ? 'application/json' : 'application/problem+json';
+        return c.body(stored.body, stored.status as ContentfulStatusCode, { 'content-type': contentType, 'idempotent-replayed': 'true' });
+      }
       const inFlightKey = `${claim.scope}\n${claim.key}`;
       if (syncInFlight.has(inFlightKey)) {
         throw new ProblemError({ status: 409, title: 'Request in progress', kind: 'idempotency-in-progress', detail: 'a request with this Idempotency-Key is still running' });
       }
       syncInFlight.add(inFlightKey);
       try {
-        const response = await callSync(c, gateway, instance, operation, spec, prepared);
-        if (response.status === 200 || response.status === 422) {
+        const response = await callSync(c, gateway, instance, operation, spec, prepared).catch((error: unknown) => {
+          // A refusal is the provider's final answer to this request: a repeat gets it again, as a success does.
+          if (error instanceof ProblemError && error.problem.kind === 'provider-refused') return problemResponse(c, error.problem);
+          throw error;
+        });
+        // A file is not kept: the store holds text bodies without their headers, so a repeat fetches it again.
+        if ((response.status === 200 && !spec.binary) || response.status === 422) {
           await gateway.store.storeResponse(claim.scope, claim.key, {
             requestHash: claim.requestHash,
             status: response.status,
@@ -87,7 +96,7 @@ async function validInput(c: Context<AppEnv>, spec: OperationSpec): Promise<Inpu
   try {
     body = JSON.parse(text);
   } catch {
-    throw new ProblemError({ status: 400, title: 'Malformed JSON', kind: 'malformed-json', detail: 'the request body is not valid JSON' });
+    throw malformedJson();
   }
   const parsed = v.safeParse(spec.input, body);
   if (!parsed.success) throw invalidInput(describeIssues(parsed.issues));
