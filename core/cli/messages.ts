@@ -54,7 +54,9 @@ export async function messagesCommand(args: string[]): Promise<number> {
     if (values.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
     else {
       for (const m of rows) {
-        process.stdout.write(`${m.id}  ${m.status.padEnd(10)} ${`${m.capability}/${m.operation}`.padEnd(22)} ${m.agency.padEnd(16)} ${m.attempts}/${m.maxAttempts}  ${m.createdAt}  ${m.lastError ?? ''}\n`);
+        // One line per message: a provider's error text may hold line breaks, which would split the row.
+        const lastError = (m.lastError ?? '').replace(/\s+/g, ' ').trim();
+        process.stdout.write(`${m.id}  ${m.status.padEnd(10)} ${`${m.capability}/${m.operation}`.padEnd(22)} ${m.agency.padEnd(16)} ${m.attempts}/${m.maxAttempts}  ${m.createdAt}  ${lastError}\n`);
       }
       process.stdout.write(`${rows.length} message(s)${page.nextCursor ? ' (more: narrow the filter or raise --limit)' : ''}\n`);
     }
@@ -98,8 +100,16 @@ export async function replayCommand(args: string[]): Promise<number> {
       process.stdout.write(`queued ${ids.length} message(s) again\n`);
       return 0;
     }
+    if (values['dry-run']) {
+      // Nothing is written: only which of the ids a replay would queue again.
+      const dead: string[] = [];
+      for (const id of positionals) if ((await store.getMessage(id))?.status === 'dead') dead.push(id);
+      for (const id of positionals) process.stdout.write(`${id}: ${dead.includes(id) ? 'would be queued again' : 'not replayed (unknown or not dead)'}\n`);
+      return positionals.every((id) => dead.includes(id)) ? 0 : 1;
+    }
     const ids = await store.replay({ ids: positionals }, Date.now(), maxAge);
     for (const id of positionals) process.stdout.write(`${id}: ${ids.includes(id) ? 'queued again' : 'not replayed (unknown or not dead)'}\n`);
-    return ids.length === positionals.length ? 0 : 1;
+    // Every id counted, not the number queued: an id given twice is queued once.
+    return positionals.every((id) => ids.includes(id)) ? 0 : 1;
   });
 }

@@ -15,7 +15,7 @@ usage:
   lienthong keys list [--json]
   lienthong messages list [--status S] [--capability C] [--instance I] [--agency A] [--since ISO] [--until ISO] [--q TEXT] [--limit N] [--json]
   lienthong messages show ID [--json]
-  lienthong replay ID...                        put dead messages back in the queue
+  lienthong replay ID... [--dry-run]            put dead messages back in the queue
   lienthong replay --status dead [--capability C] [--instance I] [--agency A] [--since ISO] [--until ISO] [--q TEXT] [--dry-run]
 
 environment: PORT (8080), LIENTHONG_DB (./data/lienthong.db), LOG_LEVEL (info),

@@ -1,0 +1,402 @@
+/**
+ * Whole-command: the real `lienthong` CLI (`node bin/lienthong.js …`) as an operator runs it, each test on its own
+ * SQLite file. Keys made by the CLI are tried against a real sandbox child on the same file; messages are seeded
+ * with the store API, then listed, shown and replayed by the CLI, and the file is reopened to see what changed.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../core/config/load.ts';
+import { Instances } from '../core/delivery/instances.ts';
+import { buildMessage } from '../core/delivery/messages.ts';
+import { SqliteStore } from '../core/store/sqlite/sqlite-store.ts';
+import type { MessageRecord } from '../core/store/types.ts';
+import echoSms from './support/echo-sms/index.ts';
+import { type ChildEnv, killChildren, runCli, startSandboxCommand } from './support/run-cli.ts';
+
+let dir: string;
+let db: string;
+let env: ChildEnv;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lienthong-cli-'));
+  db = join(dir, 'lienthong.db');
+  env = {
+    LIENTHONG_DB: db,
+    LIENTHONG_DATABASE_URL: undefined,
+    LIENTHONG_SANDBOX_CLIENT_KEY: undefined,
+    LIENTHONG_SANDBOX_OPERATOR_KEY: undefined,
+  };
+});
+
+afterEach(async () => {
+  await killChildren();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const cli = (...args: string[]) => runCli(args, env);
+
+describe('the command line itself', () => {
+  it('prints the usage and exits 2 without arguments', async () => {
+    const result = await cli();
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('usage:');
+    expect(result.stdout).toContain('lienthong keys create');
+  });
+
+  it('prints the usage and exits 0 for help', async () => {
+    const result = await cli('help');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('usage:');
+    expect(result.stderr).toBe('');
+  });
+
+  it('names an unknown command on stderr, with the usage, and exits 2', async () => {
+    const result = await cli('frobnicate');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown command "frobnicate"');
+    expect(result.stderr).toContain('usage:');
+    expect(result.stdout).toBe('');
+  });
+
+  const badLines: Array<[string, string[], RegExp]> = [
+    ['keys without a verb', ['keys'], /keys takes create, revoke or list/],
+    ['keys create without --role', ['keys', 'create'], /--role/],
+    ['keys create --role admin', ['keys', 'create', '--role', 'admin'], /--role client or --role operator/],
+    ['keys create with empty --agencies', ['keys', 'create', '--role', 'client', '--agencies', ','], /--agencies/],
+    ['keys revoke without an id', ['keys', 'revoke'], /keys revoke takes one key id/],
+    ['messages without a verb', ['messages'], /messages takes list or show/],
+    ['messages list --status nope', ['messages', 'list', '--status', 'nope'], /--status is one of queued, processing, succeeded, dead/],
+    ['messages list --since yesterday', ['messages', 'list', '--since', 'yesterday'], /--since takes an ISO 8601 time/],
+    ['messages list --limit 0', ['messages', 'list', '--limit', '0'], /--limit/],
+    ['messages show without an id', ['messages', 'show'], /messages show takes a message id/],
+    ['replay with nothing', ['replay'], /replay takes message ids, or a filter/],
+    ['replay --status queued', ['replay', '--status', 'queued'], /only dead messages are replayed/],
+    ['replay id --status dead', ['replay', 'msg_x', '--status', 'dead'], /message ids or a filter, not both/],
+    ['an unknown flag', ['messages', 'list', '--foo'], /Unknown option '--foo'/],
+    ['an unknown flag on keys create', ['keys', 'create', '--role', 'client', '--foo'], /Unknown option '--foo'/],
+    ['check-config without a file', ['check-config'], /check-config needs --config FILE/],
+    ['sandbox --port abc', ['sandbox', '--port', 'abc'], /--port takes a port number 0-65535, not "abc"/],
+  ];
+
+  it.each(badLines)('refuses %s: exit 2, the problem named on stderr', async (_name, args, problem) => {
+    const result = await cli(...args);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(problem);
+    expect(result.stderr).toContain('usage:');
+  });
+});
+
+describe('keys', () => {
+  it('creates a key that works against the gateway, lists it without secrets, and revokes it at once', async () => {
+    const sandbox = await startSandboxCommand(env);
+    try {
+      const created = await cli('keys', 'create', '--role', 'client', '--agencies', 'A,B', '--json');
+      expect(created.code, created.stderr).toBe(0);
+      const key = JSON.parse(created.stdout) as { id: string; key: string; role: string; agencies: string[] };
+      expect(key).toEqual({ id: expect.stringMatching(/^key_[0-9a-f]+$/), key: expect.any(String), role: 'client', agencies: ['A', 'B'] });
+
+      const lookUp = () => fetch(`${sandbox.url}/v1/messages/msg_x`, { headers: { authorization: `Bearer ${key.key}` } });
+      const before = await lookUp();
+      expect(before.status).toBe(404);
+      expect(before.headers.get('content-type')).toContain('application/problem+json');
+      expect(((await before.json()) as { status: number }).status).toBe(404);
+
+      const listed = await cli('keys', 'list', '--json');
+      expect(listed.code, listed.stderr).toBe(0);
+      const keys = JSON.parse(listed.stdout) as Array<Record<string, unknown>>;
+      expect(keys.find((entry) => entry.id === key.id)).toMatchObject({ id: key.id, role: 'client', agencies: ['A', 'B'], revokedAt: null });
+      expect(listed.stdout).not.toContain(key.key);
+      for (const entry of keys) expect(Object.keys(entry)).not.toContain('hash');
+      expect(listed.stdout).not.toMatch(/[0-9a-f]{64}/);
+
+      const revoked = await cli('keys', 'revoke', key.id);
+      expect(revoked.code, revoked.stderr).toBe(0);
+      expect(revoked.stdout).toContain(key.id);
+      const after = await lookUp();
+      expect(after.status).toBe(401);
+
+      const again = await cli('keys', 'revoke', key.id);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain(key.id);
+    } finally {
+      sandbox.child.kill('SIGTERM');
+      await sandbox.exited;
+    }
+  });
+
+  it('prints a text key once, with its id, and lists it as active', async () => {
+    const created = await cli('keys', 'create', '--role', 'operator', '--label', 'night shift');
+    expect(created.code, created.stderr).toBe(0);
+    const token = created.stdout.split('\n').find((line) => line.startsWith('lt_op_'));
+    expect(token).toBeDefined();
+    const id = /key_[0-9a-f]+/.exec(created.stdout)?.[0];
+    const listed = await cli('keys', 'list');
+    expect(listed.code).toBe(0);
+    const line = listed.stdout.split('\n').find((candidate) => candidate.startsWith(`${id} `));
+    expect(line).toMatch(/operator .* active .*night shift/);
+    expect(listed.stdout).not.toContain(token);
+  });
+});
+
+describe('check-config', () => {
+  const secret = `whsec_${randomBytes(32).toString('base64')}`;
+  const valid = {
+    agencies: [{ code: '000.00.01.H22', name: 'Trung tam Phuc vu hanh chinh cong' }, { code: '000.00.02.H22' }],
+    webhooks: [{ id: 'onestop', url: 'https://motcua.example.gov.vn/hooks/lienthong', secret: { env: 'X' }, events: ['*'] }],
+  };
+
+  async function check(config: unknown, extraEnv: ChildEnv = { X: secret }) {
+    const file = join(dir, 'gateway.json');
+    await writeFile(file, typeof config === 'string' ? config : JSON.stringify(config));
+    return runCli(['check-config', '--config', file], { ...env, ...extraEnv });
+  }
+
+  it('accepts a valid file: exit 0 and ok', async () => {
+    const result = await check(valid);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('ok');
+    expect(result.stdout).toContain('webhook-onestop');
+    expect(result.stdout + result.stderr).not.toContain(secret);
+  });
+
+  it('refuses a file that is not JSON', async () => {
+    const result = await check('{"agencies": [');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/gateway\.json is not valid JSON/);
+  });
+
+  it('refuses a missing file, naming it', async () => {
+    const result = await runCli(['check-config', '--config', join(dir, 'nowhere.json')], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/cannot read config file .*nowhere\.json/);
+  });
+
+  it('refuses an unknown plugin, naming the instance and the plugin', async () => {
+    const result = await check({ ...valid, instances: [{ id: 'sms-hue', plugin: 'sms-nope', config: {} }] });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("instance 'sms-hue'");
+    expect(result.stderr).toContain("unknown plugin 'sms-nope'");
+  });
+
+  it('refuses a secret whose environment variable is not set, naming the variable', async () => {
+    const result = await check(valid, { X: undefined });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("webhook 'onestop'");
+    expect(result.stderr).toContain('environment variable X is not set');
+  });
+
+  it('refuses a bad field in an instance, naming the instance, the plugin and the field', async () => {
+    const result = await check({
+      ...valid,
+      instances: [{ id: 'hook-b', plugin: 'webhook', config: { url: 'not a url', secret: { env: 'X' } } }],
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("instance 'hook-b'");
+    expect(result.stderr).toContain("plugin 'webhook'");
+    expect(result.stderr).toContain('config.url');
+    expect(result.stderr).not.toContain(secret);
+  });
+
+  it('refuses an agency that is not in the agencies list, naming it', async () => {
+    const result = await check({ ...valid, webhooks: [{ ...valid.webhooks[0], agencies: ['000.00.99.H22'] }] });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("agency '000.00.99.H22' is not in the agencies list");
+  });
+
+  it('refuses a webhook secret written in the file, without echoing it', async () => {
+    const result = await check({ ...valid, webhooks: [{ ...valid.webhooks[0], secret }] });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/webhooks\.0\.secret: a secret must be \{ "env": "NAME" \} or \{ "file": "path" \}/);
+    expect(result.stderr).not.toContain(secret);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const AGENCY = '000.00.01.H22';
+const PHONE = '84981234567';
+
+interface Seeded {
+  dead: string[];
+  succeeded: string;
+  queued: string;
+}
+
+/** Five SMS messages of instance sms-hue: the three oldest dead (one with a two-line error), one succeeded, one queued. */
+async function seed(file: string): Promise<Seeded> {
+  const config = loadConfig(
+    { agencies: [{ code: AGENCY }], instances: [{ id: 'sms-hue', plugin: 'echo-sms', config: { url: 'http://127.0.0.1:9' } }] },
+    [echoSms],
+    {},
+  );
+  const instance = new Instances(config, pino({ level: 'silent' })).get('sms-hue');
+  if (!instance) throw new Error('no instance sms-hue');
+  const store = await SqliteStore.open(file);
+  try {
+    const now = Date.now() - 60_000;
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const message = buildMessage(instance, 'send', { agency: AGENCY, to: PHONE, text: `Ho so HS-${i} da co ket qua, goi ${PHONE}`, reference: `HS-${i}` }, now + i);
+      expect(await store.accept(message)).toEqual({ outcome: 'accepted', messageId: message.id });
+      ids.push(message.id);
+    }
+    const lease = { instance: 'sms-hue', now: now + 10, leaseOwner: 'seed', leaseUntil: now + 60_000 };
+    const dying = await store.claimDue({ ...lease, limit: 3 });
+    expect(dying.map((m) => m.id)).toEqual(ids.slice(0, 3));
+    for (const [i, message] of dying.entries()) {
+      const error = i === 0 ? `provider refused ${PHONE}\nBLACKLISTED: number on the do-not-send list` : 'provider refused: BLACKLISTED';
+      const closed = await store.completeAttempt({
+        messageId: message.id, leaseOwner: 'seed', outcome: 'dead', now: now + 20, error, providerCode: 'BLACKLISTED',
+        attempt: { number: 1, startedAt: now + 10 },
+      });
+      expect(closed).toBe(true);
+    }
+    const [delivered] = await store.claimDue({ ...lease, limit: 1 });
+    expect(delivered?.id).toBe(ids[3]);
+    await store.completeAttempt({
+      messageId: ids[3]!, leaseOwner: 'seed', outcome: 'succeeded', now: now + 30,
+      result: { providerMessage: 'accepted', segments: 1 }, attempt: { number: 1, startedAt: now + 10 },
+    });
+    return { dead: ids.slice(0, 3), succeeded: ids[3]!, queued: ids[4]! };
+  } finally {
+    await store.close();
+  }
+}
+
+async function readMessages(file: string, ids: string[]): Promise<MessageRecord[]> {
+  const store = await SqliteStore.open(file);
+  try {
+    return await Promise.all(
+      ids.map(async (id) => {
+        const message = await store.getMessage(id);
+        if (!message) throw new Error(`message ${id} is gone`);
+        return message;
+      }),
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+describe('messages list and show', () => {
+  let seeded: Seeded;
+  beforeEach(async () => {
+    seeded = await seed(db);
+  });
+
+  it('lists exactly the dead messages as JSON, payloads masked', async () => {
+    const result = await cli('messages', 'list', '--status', 'dead', '--json');
+    expect(result.code, result.stderr).toBe(0);
+    const rows = JSON.parse(result.stdout) as Array<{ id: string; status: string; attempts: number; lastError: string }>;
+    expect(rows.map((row) => row.id).sort()).toEqual([...seeded.dead].sort());
+    for (const row of rows) expect(row).toMatchObject({ status: 'dead', attempts: 1 });
+    expect(result.stdout).not.toContain(PHONE);
+  });
+
+  it('filters by agency and time', async () => {
+    const other = await cli('messages', 'list', '--agency', '000.00.02.H22', '--json');
+    expect(JSON.parse(other.stdout)).toEqual([]);
+    const future = await cli('messages', 'list', '--since', '2999-01-01T00:00:00+07:00', '--json');
+    expect(JSON.parse(future.stdout)).toEqual([]);
+    const all = await cli('messages', 'list', '--agency', AGENCY, '--json');
+    expect((JSON.parse(all.stdout) as unknown[]).length).toBe(5);
+  });
+
+  it('prints one line per message in text, even when an error has several lines', async () => {
+    const result = await cli('messages', 'list', '--status', 'dead');
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    // One line per message, then the count.
+    expect(lines).toHaveLength(seeded.dead.length + 1);
+    for (const id of seeded.dead) expect(lines.filter((line) => line.startsWith(`${id} `))).toHaveLength(1);
+    expect(lines.at(-1)).toBe('3 message(s)');
+    expect(result.stdout).toContain('BLACKLISTED');
+    expect(result.stdout).not.toContain(PHONE);
+  });
+
+  it('shows one message with its payload masked and its attempts', async () => {
+    const id = seeded.dead[0]!;
+    const result = await cli('messages', 'show', id);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).not.toContain(PHONE);
+    const shown = JSON.parse(result.stdout) as { id: string; status: string; payload: { to: string; text: string }; attemptHistory: Array<{ number: number; outcome: string; providerCode: string }> };
+    expect(shown).toMatchObject({ id, status: 'dead' });
+    expect(shown.payload.to).toBe('8498****567');
+    expect(shown.payload.text).toContain('HS-0');
+    expect(shown.attemptHistory).toEqual([expect.objectContaining({ number: 1, outcome: 'dead', providerCode: 'BLACKLISTED' })]);
+  });
+
+  it('answers exit 1 for an unknown message id', async () => {
+    const result = await cli('messages', 'show', 'msg_00000000000000000000000000');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('no message msg_00000000000000000000000000');
+  });
+});
+
+describe('replay', () => {
+  let seeded: Seeded;
+  beforeEach(async () => {
+    seeded = await seed(db);
+  });
+
+  it('--dry-run prints the count and changes nothing', async () => {
+    const result = await cli('replay', '--status', 'dead', '--dry-run');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('would replay 3 dead message(s)');
+    expect(result.stdout).toContain('sms-hue: 3');
+    for (const message of await readMessages(db, seeded.dead)) expect(message).toMatchObject({ status: 'dead', attempts: 1, replays: 0 });
+  });
+
+  it('queues the dead messages again with a fresh attempt budget, and nothing else', async () => {
+    const result = await cli('replay', '--status', 'dead');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('queued 3 message(s) again');
+    for (const message of await readMessages(db, seeded.dead)) expect(message).toMatchObject({ status: 'queued', attempts: 0, replays: 1 });
+    const [succeeded, queued] = await readMessages(db, [seeded.succeeded, seeded.queued]);
+    expect(succeeded).toMatchObject({ status: 'succeeded', attempts: 1, replays: 0 });
+    expect(queued).toMatchObject({ status: 'queued', attempts: 0, replays: 0 });
+  });
+
+  it('replays dead messages by id', async () => {
+    const [first, second] = seeded.dead;
+    const result = await cli('replay', first!, second!);
+    expect(result.code, result.stderr).toBe(0);
+    const [a, b, c] = await readMessages(db, seeded.dead);
+    expect(a).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(b).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(c).toMatchObject({ status: 'dead', attempts: 1 });
+  });
+
+  it('counts an id given twice once: exit 0 when it was queued', async () => {
+    const id = seeded.dead[0]!;
+    const result = await cli('replay', id, id);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const [message] = await readMessages(db, [id]);
+    expect(message).toMatchObject({ status: 'queued', attempts: 0, replays: 1 });
+  });
+
+  it('refuses a message that is not dead: exit 1, saying so', async () => {
+    for (const id of [seeded.queued, seeded.succeeded]) {
+      const result = await cli('replay', id);
+      expect(result.code).toBe(1);
+      expect(result.stdout + result.stderr).toMatch(new RegExp(`${id}: not replayed .*not dead`));
+    }
+    const [succeeded, queued] = await readMessages(db, [seeded.succeeded, seeded.queued]);
+    expect(succeeded).toMatchObject({ status: 'succeeded', replays: 0 });
+    expect(queued).toMatchObject({ status: 'queued', replays: 0 });
+  });
+
+  it('--dry-run with ids says what would happen and changes nothing', async () => {
+    const dead = seeded.dead[0]!;
+    const result = await cli('replay', dead, seeded.queued, '--dry-run');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`${dead}: would be queued again`);
+    expect(result.stdout + result.stderr).toMatch(new RegExp(`${seeded.queued}: not replayed .*not dead`));
+    const [message] = await readMessages(db, [dead]);
+    expect(message).toMatchObject({ status: 'dead', attempts: 1, replays: 0 });
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * Runs the real `lienthong` command (`node bin/lienthong.js …`) as a child process, the way an operator does.
+ * Every child started here is remembered until it exits, so a test's afterEach can kill what a failure left.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Variables set to undefined are removed from the child's environment (the parent's may have them). */
+export type ChildEnv = Record<string, string | undefined>;
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+const live = new Set<ChildProcess>();
+
+function childEnv(env: ChildEnv): NodeJS.ProcessEnv {
+  const merged: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', ...env };
+  for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
+  return merged;
+}
+
+export interface CliChild {
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `lienthong …args` and leaves it running; killChildren() ends it if the test does not. */
+export function spawnCli(args: string[], env: ChildEnv): CliChild {
+  const child = spawn(process.execPath, ['bin/lienthong.js', ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  const exited = once(child, 'exit').then(([code, signal]) => {
+    live.delete(child);
+    return { code: code as number | null, signal: signal as NodeJS.Signals | null };
+  });
+  return { child, exited };
+}
+
+const start = spawnCli;
+
+/** Runs one command to its end. A command still running after `limitMs` is killed and reported as a failure. */
+export async function runCli(args: string[], env: ChildEnv, limitMs = 30_000): Promise<CliResult> {
+  const { child, exited } = start(args, env);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
+  const [{ code, signal }] = await Promise.all([exited, once(child.stdout!, 'close'), once(child.stderr!, 'close')]);
+  clearTimeout(timer);
+  if (signal === 'SIGKILL') throw new Error(`lienthong ${args.join(' ')} did not finish; killed.\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+  return { code, signal, stdout, stderr };
+}
+
+export interface SandboxChild {
+  child: ChildProcess;
+  /** The gateway's base URL, read from the banner line `lienthong sandbox on http://127.0.0.1:PORT`. */
+  url: string;
+  /** The banner as printed, from its URL line to the blank line after the curl lines. */
+  banner: string;
+  /** Everything written so far (banner and logs). */
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const BANNER_URL = /lienthong sandbox on (http:\/\/127\.0\.0\.1:\d+)\n/;
+
+/**
+ * Starts `lienthong sandbox --port 0` and resolves once its whole banner is printed. With `signalAtBanner`, that
+ * signal is sent in the very callback that sees the banner's URL line, as a supervisor watching the output would.
+ */
+export async function startSandboxCommand(env: ChildEnv, options: { signalAtBanner?: NodeJS.Signals } = {}): Promise<SandboxChild> {
+  const { child, exited } = start(['sandbox', '--port', '0'], env);
+  let signalled = false;
+  let stdout = '';
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise<SandboxChild>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = BANNER_URL.exec(stdout);
+      if (!match?.[1]) return;
+      if (options.signalAtBanner && !signalled) {
+        signalled = true;
+        child.kill(options.signalAtBanner);
+      }
+      // The banner ends with the blank line after its "try:" section.
+      const tryAt = stdout.indexOf('  try:', match.index);
+      const end = tryAt < 0 ? -1 : stdout.indexOf('\n\n', tryAt);
+      if (end < 0) return;
+      const bannerStart = stdout.lastIndexOf('\n', match.index) + 1;
+      resolve({ child, url: match[1], banner: stdout.slice(bannerStart, end + 1), stdout: () => stdout, stderr: () => stderr, exited });
+    });
+    exited.then(({ code, signal }) => reject(new Error(`sandbox exited (${signal ?? code}) before its banner was complete.\nstdout:\n${stdout}\nstderr:\n${stderr}`)));
+  });
+}
+
+/** Kills (SIGKILL) every child still running and waits for each to exit. */
+export async function killChildren(): Promise<void> {
+  const children = [...live];
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await Promise.all(children.map((child) => (child.exitCode === null && child.signalCode === null ? once(child, 'exit') : undefined)));
+}
