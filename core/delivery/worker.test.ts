@@ -107,7 +107,8 @@ describe('DeliveryWorker: one message', () => {
     const m = await f.send('x', { reference: 'H22.99-261121-0001' });
 
     for (let i = 0; i < 3; i++) {
-      expect(await f.worker.deliverDue({ wait: true })).toBe(1);
+      // The third pass may also claim the message.dead event it produced: completions commit before claims.
+      expect(await f.worker.deliverDue({ wait: true })).toBeGreaterThanOrEqual(1);
       f.advance(1_000);
     }
 
@@ -120,7 +121,7 @@ describe('DeliveryWorker: one message', () => {
     const [event, ...others] = await webhookMessages(f);
     expect(others).toEqual([]);
     expect(event).toMatchObject({
-      capability: 'webhook', operation: 'deliver', plugin: 'webhook', agency: AGENCY, status: 'queued', attempts: 0,
+      capability: 'webhook', operation: 'deliver', plugin: 'webhook', agency: AGENCY,
       // Queued by the same write that closed the message: it carries that write's time.
       createdAt: dead.updatedAt,
       payload: {
@@ -176,9 +177,11 @@ describe('DeliveryWorker: one message', () => {
 
     expect(await f.row(m.id)).toMatchObject({ status: 'dead', attempts: 1, maxAttempts: 8, lastError: 'number is on the do-not-contact list', nextAttemptAt: null });
     expect(await f.db.store.listAttempts(m.id)).toMatchObject([{ number: 1, outcome: 'dead', error: 'number is on the do-not-contact list', providerCode: 'REFUSED', startedAt: T0, finishedAt: T0 }]);
-    expect(await webhookMessages(f)).toHaveLength(1);
+    const [event] = await webhookMessages(f);
     f.advance(3_600_000);
-    expect(await f.worker.deliverDue({ wait: true })).toBe(1); // the event, not the message
+    await f.worker.deliverDue({ wait: true });
+    expect(await f.row(event!.id)).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(f.webhook.labels()).toEqual(['message.dead']);
     expect(f.sms.calls).toHaveLength(1);
   });
 

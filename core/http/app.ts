@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { GatewayContext } from '../context.ts';
 import { errorMessage } from '../errors.ts';
 import { apiKeyAuth } from './auth.ts';
+import { limitBody } from './body-limit.ts';
 import type { AppEnv } from './env.ts';
 import { ProblemError, problemResponse } from './problem.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -19,11 +19,9 @@ export function createApp(gateway: GatewayContext): Hono<AppEnv> {
   app.use(requestId());
   app.use(secureHeaders());
   app.use(
-    bodyLimit({
-      maxSize: gateway.config.bodyLimitBytes,
-      onError: (c) =>
-        problemResponse(c, { status: 413, title: 'Payload too large', kind: 'payload-too-large', detail: `the body is over ${gateway.config.bodyLimitBytes} bytes` }),
-    }),
+    limitBody(gateway.config.bodyLimitBytes, (c) =>
+      problemResponse(c, { status: 413, title: 'Payload too large', kind: 'payload-too-large', detail: `the body is over ${gateway.config.bodyLimitBytes} bytes` }),
+    ),
   );
 
   app.route('/', healthRoutes(gateway));

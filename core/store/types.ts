@@ -144,10 +144,11 @@ export interface ApiKeyRecord {
   revokedAt: number | null;
 }
 
+/** What an Idempotency-Key holds: for a sync request its answer; for an async one only its hash (status null). */
 export interface StoredResponse {
   requestHash: string;
-  status: number;
-  body: string;
+  status: number | null;
+  body: string | null;
   createdAt: number;
 }
 

@@ -54,10 +54,11 @@ export function operationRoutes(gateway: GatewayContext) {
 
     if (claim) {
       const stored = await gateway.store.getStoredResponse(claim.scope, claim.key);
-      if (stored && stored.requestHash !== claim.requestHash) throw idempotencyConflict();
-      if (stored) {
+      // A key first used by an async request holds no answer: it is that request's, not this one's.
+      if (stored && (stored.requestHash !== claim.requestHash || stored.status === null || stored.body === null)) throw idempotencyConflict();
+      if (stored?.body) {
         const contentType = stored.status === 200 ? 'application/json' : 'application/problem+json';
-        return c.body(stored.body, stored.status as ContentfulStatusCode, { 'content-type': contentType, 'idempotent-replayed': 'true' });
+        return c.body(stored.body, (stored.status ?? 200) as ContentfulStatusCode, { 'content-type': contentType, 'idempotent-replayed': 'true' });
       }
       const inFlightKey = `${claim.scope}\n${claim.key}`;
       if (syncInFlight.has(inFlightKey)) {

@@ -1,54 +1,93 @@
 import type { Connection } from './connection.ts';
 
-/** A unit of writes that must land together. It runs inside the batch's transaction, in its own savepoint. */
+/** A unit of writes that must land together, run inside the batch's transaction. */
 export type WriteJob<T> = (db: Connection) => Promise<T>;
 
-/** Writes that can go as one statement for a whole batch (new messages): `flushBulk` answers one result each. */
-export interface BulkWriter<Item, Result> {
-  flushBulk(db: Connection, items: Item[]): Promise<Result[]>;
-}
+/** Writes of one kind that a whole batch can make in a few statements: one result per item, in order. */
+export type BulkWrite<Item, Result> = (db: Connection, items: Item[]) => Promise<Result[]>;
 
 interface Pending<T> {
   resolve(value: T): void;
   reject(error: unknown): void;
 }
 
+/** What a batch took from one channel or from the jobs: written together, or one by one after a failure. */
+interface Taken {
+  /** The fast path is a single statement, atomic by itself: alone in a batch it needs no BEGIN and COMMIT. */
+  readonly singleStatement: boolean;
+  /** Fast path: everything in as few statements as possible; throws if any part fails. */
+  writeTogether(db: Connection): Promise<Array<() => void>>;
+  /** Careful path: each unit in its own savepoint, so a failing one is answered alone. */
+  writeEach(db: Connection): Promise<Array<() => void>>;
+  rejectAll(error: unknown): void;
+}
+
 /**
  * Group commit: writes that arrive while a commit is on its way to disk wait and go together in the next
  * transaction, so durability costs one fsync per batch, not per request. Every caller is answered only after
- * the COMMIT that holds its write returned; if the COMMIT fails, every caller in the batch gets the error.
+ * the COMMIT that holds its write returned. A batch is first written optimistically in one transaction with
+ * the fewest statements; if anything in it fails, it is rolled back and written again unit by unit, each in a
+ * savepoint, so one bad write does not fail its neighbours.
  */
-export class GroupCommit<Item, Result> {
+export class GroupCommit {
+  readonly #channels: Array<(max: number) => Taken | undefined> = [];
   #jobs: Array<Pending<unknown> & { job: WriteJob<unknown> }> = [];
-  #items: Array<Pending<Result> & { item: Item }> = [];
+  #waiting = 0;
   #scheduled = false;
   #idle: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: Connection,
-    private readonly bulk: BulkWriter<Item, Result>,
     private readonly maxBatch = 1000,
   ) {}
+
+  /**
+   * A bulk channel: items added to it are written together by `bulk`, in the next batch. `singleStatement`
+   * tells for a batch whether `bulk` will issue exactly one statement for it.
+   */
+  channel<Item, Result>(bulk: BulkWrite<Item, Result>, singleStatement: (items: Item[]) => boolean = () => false): (item: Item) => Promise<Result> {
+    const queue: Array<Pending<Result> & { item: Item }> = [];
+    this.#channels.push((max) => {
+      if (queue.length === 0) return undefined;
+      const batch = queue.splice(0, max);
+      this.#waiting -= batch.length;
+      return {
+        singleStatement: singleStatement(batch.map((pending) => pending.item)),
+        async writeTogether(db) {
+          const results = await bulk(db, batch.map((pending) => pending.item));
+          return batch.map((pending, i) => () => pending.resolve(results[i] as Result));
+        },
+        async writeEach(db) {
+          const answers: Array<() => void> = [];
+          for (const pending of batch) {
+            const single = await inSavepoint(db, () => bulk(db, [pending.item]));
+            answers.push(single.ok ? () => pending.resolve(single.value[0] as Result) : () => pending.reject(single.error));
+          }
+          return answers;
+        },
+        rejectAll: (error) => batch.forEach((pending) => pending.reject(error)),
+      };
+    });
+    return (item) =>
+      new Promise<Result>((resolve, reject) => {
+        queue.push({ item, resolve, reject });
+        this.#waiting += 1;
+        this.#schedule();
+      });
+  }
 
   /** Runs `job` in the next transaction; resolves with its result once committed. */
   write<T>(job: WriteJob<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#jobs.push({ job, resolve: resolve as (value: unknown) => void, reject });
-      this.#schedule();
-    });
-  }
-
-  /** Adds `item` to the next batch's bulk write; resolves with its result once committed. */
-  add(item: Item): Promise<Result> {
-    return new Promise<Result>((resolve, reject) => {
-      this.#items.push({ item, resolve, reject });
+      this.#waiting += 1;
       this.#schedule();
     });
   }
 
   /** Resolves when everything queued so far has been committed (or failed). */
   async drain(): Promise<void> {
-    while (this.#scheduled || this.#jobs.length > 0 || this.#items.length > 0) await this.#idle;
+    while (this.#scheduled || this.#waiting > 0) await this.#idle;
   }
 
   #schedule(): void {
@@ -59,58 +98,89 @@ export class GroupCommit<Item, Result> {
   }
 
   async #flushAll(): Promise<void> {
-    while (this.#jobs.length > 0 || this.#items.length > 0) {
-      const items = this.#items.splice(0, this.maxBatch);
-      const jobs = this.#jobs.splice(0, this.maxBatch);
-      await this.#flush(items, jobs);
+    let answers: Array<() => void> = [];
+    while (this.#waiting > 0) {
+      // The next batch's first statement is on its way before the last batch's callers are answered, so the
+      // disk works while their responses are written.
+      const next = this.#flush(this.#take());
+      for (const answer of answers) answer();
+      answers = await next;
     }
+    for (const answer of answers) answer();
     this.#scheduled = false;
   }
 
-  async #flush(items: Array<Pending<Result> & { item: Item }>, jobs: Array<Pending<unknown> & { job: WriteJob<unknown> }>) {
-    const settle: Array<() => void> = [];
+  #take(): Taken[] {
+    const taken = this.#channels.map((take) => take(this.maxBatch)).filter((batch) => batch !== undefined);
+    const jobs = this.#jobs.splice(0, this.maxBatch);
+    this.#waiting -= jobs.length;
+    if (jobs.length > 0) taken.push(jobsBatch(jobs));
+    return taken;
+  }
+
+  /** Writes one batch; resolves with how to answer its callers (after the commit, never before). */
+  async #flush(taken: Taken[]): Promise<Array<() => void>> {
+    const only = taken.length === 1 ? taken[0] : undefined;
     try {
-      await this.db.exec('BEGIN IMMEDIATE');
-      if (items.length > 0) await this.#writeItems(items, settle);
-      for (const pending of jobs) {
-        const outcome = await this.#inSavepoint(() => pending.job(this.db));
-        settle.push(outcome.ok ? () => pending.resolve(outcome.value) : () => pending.reject(outcome.error));
-      }
-      await this.db.exec('COMMIT');
+      if (only?.singleStatement) return await only.writeTogether(this.db);
+      return await this.#transaction(async () => (await runInOrder(taken, (part) => part.writeTogether(this.db))).flat());
+    } catch {
+      // Something in the batch failed: find out what, unit by unit, and answer each for itself.
+    }
+    try {
+      return await this.#transaction(async () => (await runInOrder(taken, (part) => part.writeEach(this.db))).flat());
     } catch (error) {
-      await this.db.exec('ROLLBACK').catch(() => undefined);
-      for (const pending of [...items, ...jobs]) pending.reject(error);
-      return;
-    }
-    for (const answer of settle) answer();
-  }
-
-  /** One bulk write for the batch; if it fails, item by item, so that one bad item does not fail its neighbours. */
-  async #writeItems(items: Array<Pending<Result> & { item: Item }>, settle: Array<() => void>): Promise<void> {
-    const results = await this.#inSavepoint(() => this.bulk.flushBulk(this.db, items.map((pending) => pending.item)));
-    if (results.ok) {
-      items.forEach((pending, i) => settle.push(() => pending.resolve(results.value[i] as Result)));
-      return;
-    }
-    if (items.length === 1) {
-      settle.push(() => items[0]?.reject(results.error));
-      return;
-    }
-    for (const pending of items) {
-      const single = await this.#inSavepoint(() => this.bulk.flushBulk(this.db, [pending.item]));
-      settle.push(single.ok ? () => pending.resolve(single.value[0] as Result) : () => pending.reject(single.error));
+      return taken.map((part) => () => part.rejectAll(error));
     }
   }
 
-  async #inSavepoint<T>(work: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
-    await this.db.exec('SAVEPOINT job');
+  async #transaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.db.run('BEGIN IMMEDIATE');
     try {
       const value = await work();
-      await this.db.exec('RELEASE job');
-      return { ok: true, value };
+      await this.db.run('COMMIT');
+      return value;
     } catch (error) {
-      await this.db.exec('ROLLBACK TO job; RELEASE job');
-      return { ok: false, error };
+      await this.db.run('ROLLBACK').catch(() => undefined);
+      throw error;
     }
+  }
+}
+
+function jobsBatch(jobs: Array<Pending<unknown> & { job: WriteJob<unknown> }>): Taken {
+  return {
+    singleStatement: false,
+    async writeTogether(db) {
+      const values = await runInOrder(jobs, (pending) => pending.job(db));
+      return jobs.map((pending, i) => () => pending.resolve(values[i]));
+    },
+    async writeEach(db) {
+      const outcomes = await runInOrder(jobs, (pending) => inSavepoint(db, () => pending.job(db)));
+      return jobs.map((pending, i) => {
+        const outcome = outcomes[i];
+        return outcome?.ok ? () => pending.resolve(outcome.value) : () => pending.reject(outcome?.error);
+      });
+    },
+    rejectAll: (error) => jobs.forEach((pending) => pending.reject(error)),
+  };
+}
+
+/** One after the other: statements of one transaction on one connection must not interleave. */
+async function runInOrder<T, R>(items: T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (const item of items) results.push(await work(item));
+  return results;
+}
+
+async function inSavepoint<T>(db: Connection, work: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  await db.run('SAVEPOINT unit');
+  try {
+    const value = await work();
+    await db.run('RELEASE unit');
+    return { ok: true, value };
+  } catch (error) {
+    await db.run('ROLLBACK TO unit');
+    await db.run('RELEASE unit');
+    return { ok: false, error };
   }
 }

@@ -1,4 +1,4 @@
-import type { ApiKeyRecord, AttemptRecord, KeyRole, MessageRecord, MessageStatus, NewMessage } from '../types.ts';
+import type { ApiKeyRecord, AttemptRecord, KeyRole, MessageRecord, MessageStatus } from '../types.ts';
 
 export interface MessageRow {
   seq: number;
@@ -52,26 +52,6 @@ export function toMessage(row: MessageRow): MessageRecord {
     updatedAt: row.updated_at,
     expiresAt: row.expires_at,
   };
-}
-
-/** Columns and values of a new message, in the order of `NEW_MESSAGE_COLUMNS`. */
-export const NEW_MESSAGE_COLUMNS = [
-  'id', 'capability', 'operation', 'agency', 'instance', 'plugin', 'payload', 'reference', 'ordering_key',
-  'status', 'attempts', 'max_attempts', 'next_attempt_at', 'created_at', 'updated_at', 'expires_at',
-] as const;
-
-export function newMessageValues(message: NewMessage): unknown[] {
-  return [
-    message.id, message.capability, message.operation, message.agency, message.instance, message.plugin,
-    JSON.stringify(message.payload), message.reference ?? null, message.orderingKey ?? null,
-    'queued', 0, message.maxAttempts, message.createdAt, message.createdAt, message.createdAt, message.expiresAt,
-  ];
-}
-
-/** One multi-row INSERT for many new messages. */
-export function insertMessagesSql(count: number): string {
-  const row = `(${NEW_MESSAGE_COLUMNS.map(() => '?').join(', ')})`;
-  return `INSERT INTO messages (${NEW_MESSAGE_COLUMNS.join(', ')}) VALUES ${Array(count).fill(row).join(', ')}`;
 }
 
 export interface AttemptRow {

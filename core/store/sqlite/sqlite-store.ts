@@ -15,25 +15,15 @@ import type {
   Store,
   StoredResponse,
 } from '../types.ts';
+import { type Acceptance, completeAttempts, insertAcceptances } from './bulk-writes.ts';
+import { CoalescedLookup } from './coalesced-lookup.ts';
 import { type Connection, openConnection } from './connection.ts';
 import { filterClause } from './filter.ts';
 import { GroupCommit } from './group-commit.ts';
 import { checkMigrated, migrate } from './migrate.ts';
-import {
-  type ApiKeyRow,
-  type AttemptRow,
-  type MessageRow,
-  insertMessagesSql,
-  newMessageValues,
-  toApiKey,
-  toAttempt,
-  toMessage,
-} from './rows.ts';
+import { type ApiKeyRow, type AttemptRow, type MessageRow, toApiKey, toAttempt, toMessage } from './rows.ts';
 
-interface Acceptance {
-  message: NewMessage;
-  idempotency: IdempotencyClaim | undefined;
-}
+const CLAIM = `UPDATE messages SET status = 'processing', attempts = attempts + 1, lease_owner = ?, lease_until = ?, updated_at = ?`;
 
 /** A message may run when no earlier message with its ordering key still waits, or lies dead uncancelled. */
 const ORDERING_FREE = `(m.ordering_key IS NULL OR NOT EXISTS (
@@ -46,22 +36,37 @@ const ORDERING_FREE = `(m.ordering_key IS NULL OR NOT EXISTS (
  * reads use a second connection, so they see only committed data and never wait for a write's fsync.
  */
 export class SqliteStore implements Store {
+  readonly #commits: GroupCommit;
+  readonly #accept: (acceptance: Acceptance) => Promise<AcceptResult>;
+  readonly #complete: (completion: CompleteAttempt) => Promise<boolean>;
+  /** Every request reads its key afresh (revocation is immediate); the reads of one turn share one query. */
+  readonly #keyLookups = new CoalescedLookup(async (hashes: string[]) => {
+    const rows = await this.reader.all<ApiKeyRow>(
+      `SELECT * FROM api_keys WHERE hash IN (${hashes.map(() => '?').join(', ')})`,
+      hashes,
+    );
+    return new Map(rows.map((row) => [row.hash, toApiKey(row)]));
+  });
+
   private constructor(
     private readonly writer: Connection,
     private readonly reader: Connection,
-    private readonly commits: GroupCommit<Acceptance, AcceptResult>,
-  ) {}
+  ) {
+    this.#commits = new GroupCommit(writer);
+    this.#accept = this.#commits.channel(insertAcceptances, (batch) => batch.every((acceptance) => !acceptance.idempotency));
+    this.#complete = this.#commits.channel(completeAttempts);
+  }
 
   static async open(file: string): Promise<SqliteStore> {
     await mkdir(dirname(file), { recursive: true });
     const writer = await openConnection(file);
     await migrate(writer);
     const reader = await openConnection(file, sqlite3.OPEN_READONLY);
-    return new SqliteStore(writer, reader, new GroupCommit(writer, { flushBulk: insertAcceptances }));
+    return new SqliteStore(writer, reader);
   }
 
   accept(message: NewMessage, idempotency?: IdempotencyClaim): Promise<AcceptResult> {
-    return this.commits.add({ message, idempotency });
+    return this.#accept({ message, idempotency });
   }
 
   async getMessage(id: string): Promise<MessageRecord | undefined> {
@@ -90,65 +95,33 @@ export class SqliteStore implements Store {
   }
 
   claimDue(claim: { instance: string; limit: number; now: number; leaseOwner: string; leaseUntil: number }) {
-    return this.commits.write(async (db) => {
-      const rows = await db.all<MessageRow>(
-        `UPDATE messages
-            SET status = 'processing', attempts = attempts + 1, lease_owner = ?, lease_until = ?, updated_at = ?
-          WHERE seq IN (
-            SELECT m.seq FROM messages m
-             WHERE m.instance = ?
-               AND ((m.status = 'queued' AND m.next_attempt_at <= ?) OR (m.status = 'processing' AND m.lease_until < ?))
-               AND ${ORDERING_FREE}
-             ORDER BY m.next_attempt_at, m.seq
-             LIMIT ?)
-        RETURNING *`,
-        [claim.leaseOwner, claim.leaseUntil, claim.now, claim.instance, claim.now, claim.now, claim.limit],
+    return this.#commits.write(async (db) => {
+      const lease = [claim.leaseOwner, claim.leaseUntil, claim.now];
+      // Leases left by a crashed worker first (rare: an index probe that finds nothing), then due messages.
+      const expired = await db.all<MessageRow>(
+        `${CLAIM} WHERE seq IN (
+           SELECT seq FROM messages WHERE instance = ? AND status = 'processing' AND lease_until < ? ORDER BY lease_until LIMIT ?)
+         RETURNING *`,
+        [...lease, claim.instance, claim.now, claim.limit],
       );
-      return rows.map(toMessage).sort((a, b) => a.sequence - b.sequence);
+      const due = await db.all<MessageRow>(
+        `${CLAIM} WHERE seq IN (
+           SELECT m.seq FROM messages m
+            WHERE m.instance = ? AND m.status = 'queued' AND m.next_attempt_at <= ? AND ${ORDERING_FREE}
+            ORDER BY m.next_attempt_at, m.seq LIMIT ?)
+         RETURNING *`,
+        [...lease, claim.instance, claim.now, claim.limit - expired.length],
+      );
+      return [...expired, ...due].map(toMessage).sort((a, b) => a.sequence - b.sequence);
     });
   }
 
   completeAttempt(completion: CompleteAttempt): Promise<boolean> {
-    return this.commits.write(async (db) => {
-      const status: MessageStatus = completion.outcome === 'retry' ? 'queued' : completion.outcome;
-      const { changes } = await db.run(
-        `UPDATE messages
-            SET status = ?, next_attempt_at = ?, lease_owner = NULL, lease_until = NULL,
-                last_error = COALESCE(?, last_error), result = COALESCE(?, result), updated_at = ?
-          WHERE id = ? AND lease_owner = ? AND status = 'processing'`,
-        [
-          status,
-          completion.outcome === 'retry' ? (completion.nextAttemptAt ?? completion.now) : null,
-          completion.error ?? null,
-          completion.result === undefined ? null : JSON.stringify(completion.result),
-          completion.now,
-          completion.messageId,
-          completion.leaseOwner,
-        ],
-      );
-      const attempt = completion.attempt;
-      if (attempt) {
-        await db.run(
-          `INSERT OR IGNORE INTO attempts (message_id, round, number, started_at, finished_at, outcome, error, provider_code)
-           SELECT id, replays, ?, ?, ?, ?, ?, ? FROM messages WHERE id = ?`,
-          [
-            attempt.number,
-            attempt.startedAt,
-            completion.now,
-            attempt.skipped ? 'skipped' : completion.outcome,
-            completion.error ?? null,
-            completion.providerCode ?? null,
-            completion.messageId,
-          ],
-        );
-      }
-      if (changes > 0 && completion.enqueue?.length) await insertMessages(db, completion.enqueue);
-      return changes > 0;
-    });
+    return this.#complete(completion);
   }
 
   releaseLeases(leaseOwner: string, now: number): Promise<number> {
-    return this.commits.write(async (db) => {
+    return this.#commits.write(async (db) => {
       // The interrupted attempt is given back: it never reached an outcome.
       const { changes } = await db.run(
         `UPDATE messages SET status = 'queued', attempts = MAX(attempts - 1, 0), next_attempt_at = ?,
@@ -163,7 +136,7 @@ export class SqliteStore implements Store {
   async planReplay(filter: MessageFilter): Promise<ReplayPlan> {
     const { where, params } = filterClause({ ...filter, status: 'dead' });
     const rows = await this.reader.all<{ instance: string; count: number }>(
-      `SELECT instance, COUNT(*) AS count FROM messages WHERE ${where} GROUP BY instance ORDER BY instance`,
+      `SELECT instance, COUNT(*) AS count FROM messages WHERE ${where} AND cancelled_at IS NULL GROUP BY instance ORDER BY instance`,
       params,
     );
     const byInstance = Object.fromEntries(rows.map((row) => [row.instance, row.count]));
@@ -171,11 +144,12 @@ export class SqliteStore implements Store {
   }
 
   replay(target: { ids: string[] } | { filter: MessageFilter }, now: number, maxAgeMs: (instance: string) => number) {
-    return this.commits.write(async (db) => {
+    return this.#commits.write(async (db) => {
+      // By id an operator may bring back a cancelled message; a filter never does: cancelled is closed for good.
       const { where, params } =
         'ids' in target
           ? { where: `id IN (${target.ids.map(() => '?').join(', ') || 'NULL'})`, params: target.ids }
-          : filterClause(target.filter);
+          : (({ where: clause, params: values }) => ({ where: `${clause} AND cancelled_at IS NULL`, params: values }))(filterClause(target.filter));
       const dead = await db.all<{ id: string; instance: string }>(
         `SELECT id, instance FROM messages WHERE status = 'dead' AND ${where} ORDER BY seq`,
         params,
@@ -193,7 +167,7 @@ export class SqliteStore implements Store {
   }
 
   cancel(id: string, now: number, reason: string): Promise<MessageRecord | undefined> {
-    return this.commits.write(async (db) => {
+    return this.#commits.write(async (db) => {
       const row = await db.get<MessageRow>(
         `UPDATE messages SET status = 'dead', cancelled_at = ?, last_error = ?, next_attempt_at = NULL, updated_at = ?
           WHERE id = ? AND status IN ('queued', 'dead') AND cancelled_at IS NULL
@@ -223,15 +197,15 @@ export class SqliteStore implements Store {
   }
 
   async getStoredResponse(scope: string, key: string): Promise<StoredResponse | undefined> {
-    const row = await this.reader.get<{ request_hash: string; status: number; body: string; created_at: number }>(
-      'SELECT request_hash, status, body, created_at FROM idempotency_keys WHERE scope = ? AND key = ? AND status IS NOT NULL',
+    const row = await this.reader.get<{ request_hash: string; status: number | null; body: string | null; created_at: number }>(
+      'SELECT request_hash, status, body, created_at FROM idempotency_keys WHERE scope = ? AND key = ?',
       [scope, key],
     );
     return row && { requestHash: row.request_hash, status: row.status, body: row.body, createdAt: row.created_at };
   }
 
   async storeResponse(scope: string, key: string, response: StoredResponse): Promise<void> {
-    await this.commits.write((db) =>
+    await this.#commits.write((db) =>
       db.run(
         'INSERT OR IGNORE INTO idempotency_keys (scope, key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
         [scope, key, response.requestHash, response.status, response.body, response.createdAt],
@@ -240,16 +214,15 @@ export class SqliteStore implements Store {
   }
 
   async createKey(key: ApiKeyRecord): Promise<void> {
-    await this.commits.write((db) =>
+    await this.#commits.write((db) =>
       db.run('INSERT INTO api_keys (id, hash, role, agencies, label, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
         key.id, key.hash, key.role, JSON.stringify(key.agencies), key.label, key.createdAt, key.revokedAt,
       ]),
     );
   }
 
-  async findKeyByHash(hash: string): Promise<ApiKeyRecord | undefined> {
-    const row = await this.reader.get<ApiKeyRow>('SELECT * FROM api_keys WHERE hash = ?', [hash]);
-    return row && toApiKey(row);
+  findKeyByHash(hash: string): Promise<ApiKeyRecord | undefined> {
+    return this.#keyLookups.load(hash);
   }
 
   async listKeys(): Promise<ApiKeyRecord[]> {
@@ -257,7 +230,7 @@ export class SqliteStore implements Store {
   }
 
   revokeKey(id: string, now: number): Promise<boolean> {
-    return this.commits.write(async (db) => {
+    return this.#commits.write(async (db) => {
       const { changes } = await db.run('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [now, id]);
       return changes > 0;
     });
@@ -268,46 +241,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.commits.drain();
+    await this.#commits.drain();
     await this.reader.close();
     await this.writer.close();
   }
-}
-
-async function insertMessages(db: Connection, messages: NewMessage[]): Promise<void> {
-  // SQLite allows 32,766 parameters per statement: 1,000 rows of 16 columns stay well inside.
-  for (let start = 0; start < messages.length; start += 1000) {
-    const chunk = messages.slice(start, start + 1000);
-    await db.run(insertMessagesSql(chunk.length), chunk.flatMap(newMessageValues));
-  }
-}
-
-/** The bulk half of group commit: every accept of a batch in one INSERT, after settling idempotency keys. */
-async function insertAcceptances(db: Connection, acceptances: Acceptance[]): Promise<AcceptResult[]> {
-  const results: AcceptResult[] = [];
-  const fresh: NewMessage[] = [];
-  for (const { message, idempotency } of acceptances) {
-    if (idempotency) {
-      const { changes } = await db.run(
-        'INSERT OR IGNORE INTO idempotency_keys (scope, key, request_hash, message_id, created_at) VALUES (?, ?, ?, ?, ?)',
-        [idempotency.scope, idempotency.key, idempotency.requestHash, message.id, message.createdAt],
-      );
-      if (changes === 0) {
-        const existing = await db.get<{ request_hash: string; message_id: string | null }>(
-          'SELECT request_hash, message_id FROM idempotency_keys WHERE scope = ? AND key = ?',
-          [idempotency.scope, idempotency.key],
-        );
-        results.push(
-          existing?.request_hash === idempotency.requestHash && existing.message_id
-            ? { outcome: 'repeated', messageId: existing.message_id }
-            : { outcome: 'conflict' },
-        );
-        continue;
-      }
-    }
-    fresh.push(message);
-    results.push({ outcome: 'accepted', messageId: message.id });
-  }
-  await insertMessages(db, fresh);
-  return results;
 }

@@ -25,8 +25,11 @@ CREATE TABLE messages (
   expires_at      INTEGER NOT NULL
 );
 
--- What the workers look for: due messages of one instance.
-CREATE INDEX messages_due ON messages (instance, status, next_attempt_at);
+-- What the workers look for: due messages of one instance, and leases left by a crashed worker. Partial, so
+-- the history of succeeded and dead messages never slows a claim down.
+CREATE INDEX messages_queued ON messages (instance, next_attempt_at) WHERE status = 'queued';
+CREATE INDEX messages_leased ON messages (instance, lease_until) WHERE status = 'processing';
+CREATE INDEX messages_lease_owner ON messages (lease_owner) WHERE lease_owner IS NOT NULL;
 -- Whether an earlier message with the same ordering key still holds the key.
 CREATE INDEX messages_ordering ON messages (instance, ordering_key, seq) WHERE ordering_key IS NOT NULL;
 CREATE INDEX messages_status ON messages (status, seq);
