@@ -8,6 +8,7 @@ import type * as v from 'valibot';
 import type { CapabilityName, OperationInput, OperationName, OperationOutput } from './capabilities/index.ts';
 
 export { RetryableError, PermanentError, InputError, errorMessage } from './errors.ts';
+export { Secret, secret } from './secret.ts';
 export { createFaultInjector, controlRoutes, type FaultInjector, type FaultDecision } from './simulator-kit.ts';
 
 /** What the gateway hands a plugin for one attempt of one operation. */

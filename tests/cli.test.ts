@@ -210,7 +210,7 @@ describe('check-config', () => {
   it('refuses a webhook secret written in the file, without echoing it', async () => {
     const result = await check({ ...valid, webhooks: [{ ...valid.webhooks[0], secret }] });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/webhooks\.0\.secret: a secret must be \{ "env": "NAME" \} or \{ "file": "path" \}/);
+    expect(result.stderr).toMatch(/webhook '[a-z0-9-]+': secret: a secret must be \{ "env": "NAME" \} or \{ "file": "path" \}/);
     expect(result.stderr).not.toContain(secret);
   });
 });

@@ -4,19 +4,19 @@ import { join } from 'node:path';
 import * as v from 'valibot';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import webhook from '../../plugins/webhook/index.ts';
-import { type AnyPlugin, definePlugin } from '../plugin.ts';
+import { type AnyPlugin, Secret, definePlugin, secret as secretField } from '../plugin.ts';
 import { loadConfig, readConfigFile } from './load.ts';
 
 const smsPlugin = definePlugin({
   id: 'sms-test',
   capability: 'sms',
-  configSchema: v.object({ url: v.pipe(v.string(), v.url()), password: v.pipe(v.string(), v.minLength(4)) }),
+  configSchema: v.object({ url: v.pipe(v.string(), v.url()), password: secretField(v.pipe(v.string(), v.minLength(4, 'password is too short'))) }),
   delivery: { concurrency: 2 },
   operations: { send: { run: async () => ({ providerMessage: 'ok', segments: 1 }) } },
 });
 const plugins: AnyPlugin[] = [smsPlugin, webhook];
 const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
-const env = { SMS_PASSWORD: 'p4ssw0rd', HOOK_SECRET: secret };
+const env = { SMS_PASSWORD: 'p4ssw0rd', HOOK_SECRET: secret, SHORT: 'abc' };
 const agencies = [{ code: '000.00.01.H22' }, { code: '000.00.02.H22' }];
 const smsInstance = { id: 'sms-hue', plugin: 'sms-test', config: { url: 'http://127.0.0.1:9', password: { env: 'SMS_PASSWORD' } } };
 
@@ -32,11 +32,13 @@ describe('loading the gateway config', () => {
       env,
     );
     const [sms, hook] = config.instances;
-    expect(sms?.config).toEqual({ url: 'http://127.0.0.1:9', password: 'p4ssw0rd' });
+    expect(sms?.config).toEqual({ url: 'http://127.0.0.1:9', password: expect.any(Secret) });
+    expect((sms?.config as { password: Secret }).password.reveal()).toBe('p4ssw0rd');
+    expect(JSON.stringify(sms?.config)).not.toContain('p4ssw0rd');
     expect(sms?.policy).toMatchObject({ maxAttempts: 3, concurrency: 2, baseDelayMs: 2000 });
     expect(sms?.agencies).toEqual(new Set(['000.00.01.H22']));
     expect(hook).toMatchObject({ id: 'webhook-onestop', events: ['message.dead'], agencies: '*' });
-    expect(hook?.config).toMatchObject({ url: 'https://motcua.example/hook', secret });
+    expect((hook?.config as { secret: Secret }).secret.reveal()).toBe(secret);
     expect(config.bodyLimitBytes).toBe(256 * 1024);
   });
 
@@ -47,9 +49,11 @@ describe('loading the gateway config', () => {
     ['a missing environment variable', { agencies, instances: [{ ...smsInstance, config: { ...smsInstance.config, password: { env: 'UNSET_VAR' } } }] }, /instance 'sms-hue' config\.password: environment variable UNSET_VAR is not set/],
     ['a field the plugin refuses', { agencies, instances: [{ ...smsInstance, config: { ...smsInstance.config, url: 'not a url' } }] }, /instance 'sms-hue' \(plugin 'sms-test'\): config\.url/],
     ['an agency not in the list', { agencies, instances: [{ ...smsInstance, agencies: ['000.00.09.H22'] }] }, /instance 'sms-hue': agency '000\.00\.09\.H22' is not in the agencies list/],
-    ['a bad delivery override', { agencies, instances: [{ ...smsInstance, delivery: { concurrency: 0 } }] }, /instances\.0\.delivery\.concurrency/],
+    ['a bad delivery override', { agencies, instances: [{ ...smsInstance, delivery: { concurrency: 0 } }] }, /instance 'sms-hue': delivery\.concurrency/],
+    ['a secret written in an instance config', { agencies, instances: [{ ...smsInstance, config: { ...smsInstance.config, password: 'p4ssw0rd' } }] }, /instance 'sms-hue' \(plugin 'sms-test'\): config\.password: must be given as \{ "env": "NAME" \}/],
+    ['a secret of the wrong form', { agencies, instances: [{ ...smsInstance, config: { ...smsInstance.config, password: { env: 'SHORT' } } }] }, /config\.password: password is too short/],
     ['an instance id used twice', { agencies, instances: [smsInstance, smsInstance] }, /instance 'sms-hue': the id is used twice/],
-    ['a secret written in the file', { agencies, webhooks: [{ id: 'h', url: 'https://x.example', secret: 'whsec_plain' }] }, /webhooks\.0\.secret: a secret must be/],
+    ['a secret written in the file', { agencies, webhooks: [{ id: 'h', url: 'https://x.example', secret: 'whsec_plain' }] }, /webhook 'h': secret: a secret must be/],
     ['an invalid webhook secret', { agencies, webhooks: [{ id: 'h', url: 'https://x.example', secret: { env: 'SMS_PASSWORD' } }] }, /webhook 'h': secret/],
   ])('refuses %s, naming where', (_, raw, message) => {
     expect(() => loadConfig(raw, plugins, env)).toThrow(message);
@@ -98,6 +102,6 @@ describe('reading a config file', () => {
     const instance = { ...smsInstance, config: { ...smsInstance.config, password: { file: join(dir, 'password') } } };
     await writeFile(join(dir, 'gateway.json'), JSON.stringify({ agencies, instances: [instance] }));
     const config = await readConfigFile(join(dir, 'gateway.json'), plugins, env);
-    expect(config.instances[0]?.config).toMatchObject({ password: 'from-a-file' });
+    expect((config.instances[0]?.config as { password: Secret }).password.reveal()).toBe('from-a-file');
   });
 });

@@ -5,7 +5,7 @@ import type { AnyPlugin } from '../plugin.ts';
 import { ConfigError } from './config-error.ts';
 import { indexPlugins } from './plugins.ts';
 import { gatewayConfigSchema } from './schema.ts';
-import { readEnv, resolveSecrets } from './secrets.ts';
+import { resolveSecrets } from './secrets.ts';
 
 export interface InstanceSettings {
   id: string;
@@ -47,7 +47,7 @@ export async function readConfigFile(path: string, plugins: readonly AnyPlugin[]
 export function loadConfig(raw: unknown, plugins: readonly AnyPlugin[], env: Environment = process.env): GatewayConfig {
   const byId = indexPlugins(plugins);
   const parsed = v.safeParse(gatewayConfigSchema, raw);
-  if (!parsed.success) throw new ConfigError(`config: ${describeIssues(parsed.issues)}`);
+  if (!parsed.success) throw new ConfigError(describeFileIssues(parsed.issues, raw));
   const file = parsed.output;
   const agencies = new Map(file.agencies.map((agency) => [agency.code, agency]));
   const checkAgencies = (list: string[], where: string) => {
@@ -75,7 +75,7 @@ export function loadConfig(raw: unknown, plugins: readonly AnyPlugin[], env: Env
   for (const subscription of file.webhooks) {
     const where = `webhook '${subscription.id}'`;
     if (!webhook) throw new ConfigError(`${where}: the webhook plugin is not in the plugin list`);
-    const secret = 'env' in subscription.secret ? readEnv(subscription.secret.env, `${where} secret`, env) : resolveSecrets(subscription.secret, `${where} secret`, env);
+    const secret = resolveSecrets(subscription.secret, `${where} secret`, env);
     const config = v.safeParse(webhook.configSchema, { url: subscription.url, secret });
     if (!config.success) throw new ConfigError(`${where}: ${describeIssues(config.issues)}`);
     instances.push({
@@ -94,6 +94,16 @@ export function loadConfig(raw: unknown, plugins: readonly AnyPlugin[], env: Env
     seen.add(instance.id);
   }
   return { agencies, instances, bodyLimitBytes: file.limits.bodyBytes };
+}
+
+/** Issues in the file itself, naming the instance or webhook by its id rather than by its index. */
+function describeFileIssues(issues: readonly v.BaseIssue<unknown>[], raw: unknown): string {
+  const first = issues[0];
+  const [list, index, ...rest] = first?.path?.map((item) => item.key) ?? [];
+  const entries = raw && typeof raw === 'object' && (list === 'instances' || list === 'webhooks') ? (raw as Record<string, unknown>)[list] : undefined;
+  const id = Array.isArray(entries) && typeof index === 'number' ? (entries[index] as { id?: unknown } | undefined)?.id : undefined;
+  if (!first || typeof id !== 'string' || rest.length === 0) return `config: ${describeIssues(issues)}`;
+  return `${list === 'instances' ? 'instance' : 'webhook'} '${id}': ${rest.join('.')}: ${first.message}`;
 }
 
 function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {

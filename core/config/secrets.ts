@@ -1,19 +1,20 @@
 import { readFileSync } from 'node:fs';
+import { Secret } from '../secret.ts';
 import { ConfigError } from './config-error.ts';
 
 type Environment = Record<string, string | undefined>;
 
 /**
- * Replaces every `{ "env": "NAME" }` and `{ "file": "path" }` in an instance config by the secret it points at.
- * `where` names the place for error messages, e.g. `instance 'sms-hue' config`.
+ * Replaces every `{ "env": "NAME" }` and `{ "file": "path" }` in an instance config by a `Secret` holding what it
+ * points at. `where` names the place for error messages, e.g. `instance 'sms-hue' config`.
  */
 export function resolveSecrets(value: unknown, where: string, env: Environment): unknown {
   if (Array.isArray(value)) return value.map((item, i) => resolveSecrets(item, `${where}[${i}]`, env));
-  if (value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object' || value instanceof Secret) return value;
   const entries = Object.entries(value);
   const only = entries.length === 1 ? entries[0] : undefined;
-  if (only && only[0] === 'env' && typeof only[1] === 'string') return readEnv(only[1], where, env);
-  if (only && only[0] === 'file' && typeof only[1] === 'string') return readSecretFile(only[1], where);
+  if (only && only[0] === 'env' && typeof only[1] === 'string') return new Secret(readEnv(only[1], where, env));
+  if (only && only[0] === 'file' && typeof only[1] === 'string') return new Secret(readSecretFile(only[1], where));
   return Object.fromEntries(entries.map(([key, item]) => [key, resolveSecrets(item, `${where}.${key}`, env)]));
 }
 

@@ -3,7 +3,7 @@
  * worker's reactions (retry, dead letter, breaker, limits, shutdown) can be driven without a provider.
  */
 import * as v from 'valibot';
-import { definePlugin, PermanentError, RetryableError } from '../plugin.ts';
+import { definePlugin, PermanentError, RetryableError, secret } from '../plugin.ts';
 
 /** Holds an attempt until the test releases it. */
 export class Gate {
@@ -128,7 +128,7 @@ export function scriptedWebhook(script = new Script()) {
   const plugin = definePlugin({
     id: 'webhook',
     capability: 'webhook',
-    configSchema: v.object({ url: v.string(), secret: v.string() }),
+    configSchema: v.object({ url: v.string(), secret: secret() }),
     operations: {
       deliver: {
         async run(input, ctx) {

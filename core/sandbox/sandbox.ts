@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { loadConfig } from '../config/load.ts';
 import { type GatewayOptions, type RunningGateway, startGateway } from '../gateway.ts';
 import type { AnyPlugin, DeliveryOverrides, RunningSimulator } from '../plugin.ts';
+import { Secret } from '../secret.ts';
 import { openStore } from '../store/open.ts';
 import { type SandboxKey, sandboxKeys } from './keys.ts';
 import { sampleRequests } from './samples.ts';
@@ -49,7 +50,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     for (const { plugin, simulator } of running) {
       const config = plugin.simulator?.sandboxConfig(simulator.url) ?? {};
       if (plugin.capability === 'webhook') {
-        env[WEBHOOK_SECRET_VARIABLE] = String(config.secret);
+        if (!(config.secret instanceof Secret)) throw new Error('the webhook simulator gave no secret');
+        env[WEBHOOK_SECRET_VARIABLE] = config.secret.reveal();
         webhooks.push({ id: 'onestop', url: String(config.url), secret: { env: WEBHOOK_SECRET_VARIABLE }, delivery: options.delivery });
       } else {
         instances.push({ id: plugin.id, plugin: plugin.id, config, delivery: options.delivery });
@@ -57,9 +59,16 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     }
     const config = loadConfig({ agencies: SANDBOX_AGENCIES, instances, webhooks }, options.plugins, env);
     const store = await openStore(env);
-    const keys = await sandboxKeys(store, env);
     const simulators = Object.fromEntries(running.map(({ plugin, simulator }) => [plugin.id, simulator.url]));
-    const gateway = await startGateway({ config, store, log: options.log, port: options.port, host: '127.0.0.1', sandbox: { simulators }, worker: options.worker });
+    let keys: SandboxKey[];
+    let gateway: RunningGateway;
+    try {
+      keys = await sandboxKeys(store, env);
+      gateway = await startGateway({ config, store, log: options.log, port: options.port, host: '127.0.0.1', sandbox: { simulators }, worker: options.worker });
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
     const stop = async (graceMs?: number) => {
       await gateway.stop(graceMs);
       await Promise.all(running.map(({ simulator }) => simulator.close()));

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { secret as secretField } from '../../core/plugin.ts';
 
 /** `whsec_` then standard base64 (padded), as the Standard Webhooks libraries read it. */
 const SECRET_FORM = /^whsec_(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -23,7 +24,7 @@ const url = v.pipe(
   v.check(isHttpUrl, 'url must be an absolute http or https URL, e.g. https://motcua.example.gov.vn/webhooks'),
 );
 
-const secret = v.pipe(
+const secret = secretField(v.pipe(
   v.string('secret must be a string'),
   v.regex(SECRET_FORM, 'secret must be whsec_ followed by standard base64'),
   // A malformed secret has already been reported by the regex: one message per problem.
@@ -35,7 +36,7 @@ const secret = v.pipe(
     },
     `secret must encode ${SECRET_MIN_BYTES} to ${SECRET_MAX_BYTES} bytes`,
   ),
-);
+));
 
 const timeoutMs = v.optional(
   v.pipe(

@@ -5,7 +5,7 @@ import { Webhook } from 'standardwebhooks';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../core/outbound/http-client.ts';
-import { PermanentError, RetryableError, type OperationContext } from '../../core/plugin.ts';
+import { PermanentError, RetryableError, Secret, type OperationContext } from '../../core/plugin.ts';
 import { useMswServer } from '../../tests/support/msw.ts';
 import { webhookConfigSchema, type WebhookConfig } from './config.ts';
 import { run } from './deliver.ts';
@@ -35,7 +35,7 @@ const server = useMswServer();
 function context(overrides: Partial<WebhookConfig> = {}, signal = new AbortController().signal) {
   const ctx: OperationContext<WebhookConfig> = {
     instance: 'webhook:onestop',
-    config: { url: endpoint, secret, ...overrides },
+    config: { url: endpoint, secret: new Secret(secret), ...overrides },
     log: pino({ level: 'silent' }),
     messageId: 'msg_01TEST',
     sequence: 1,
@@ -172,7 +172,7 @@ describe('webhook deliver: the receiver answer', () => {
 });
 
 describe('webhook config', () => {
-  const valid = { url: endpoint, secret, timeoutMs: 10_000 };
+  const valid = { url: endpoint, secret: new Secret(secret), timeoutMs: 10_000 };
   const issuesOf = (config: unknown) =>
     (v.safeParse(webhookConfigSchema, config).issues ?? []).map((issue) => ({
       path: v.getDotPath(issue),
@@ -181,7 +181,7 @@ describe('webhook config', () => {
 
   it('accepts an https or http URL and a whsec_ secret of 24 to 64 bytes', () => {
     expect(v.parse(webhookConfigSchema, valid)).toEqual(valid);
-    const sandbox = { url: 'http://127.0.0.1:4010/webhook', secret: `whsec_${randomBytes(24).toString('base64')}` };
+    const sandbox = { url: 'http://127.0.0.1:4010/webhook', secret: new Secret(`whsec_${randomBytes(24).toString('base64')}`) };
     expect(v.parse(webhookConfigSchema, sandbox)).toEqual(sandbox);
   });
 
@@ -198,11 +198,16 @@ describe('webhook config', () => {
     ['too short', `whsec_${randomBytes(16).toString('base64')}`],
     ['too long', `whsec_${randomBytes(65).toString('base64')}`],
   ])('refuses a secret with %s, without echoing it', (_, badSecret) => {
-    const issues = issuesOf({ ...valid, secret: badSecret });
+    const issues = issuesOf({ ...valid, secret: new Secret(badSecret) });
     expect(issues).toHaveLength(1);
     expect(issues[0]?.path).toBe('secret');
     expect(issues[0]?.message).toMatch(/^secret /);
     expect(issues[0]?.message).not.toContain(badSecret);
+  });
+
+  it('refuses a secret written in the config instead of read from the environment or a file', () => {
+    const issues = issuesOf({ ...valid, secret });
+    expect(issues).toEqual([{ path: 'secret', message: 'must be given as { "env": "NAME" } or { "file": "path" }, never written in the config' }]);
   });
 
   it('names missing fields and a bad timeout', () => {

@@ -28,7 +28,7 @@ export function signedHeaders(secret: string, messageId: string, body: string, n
 export async function run(input: DeliverInput, ctx: OperationContext<WebhookConfig>): Promise<DeliverOutput> {
   const body = JSON.stringify(input.event);
   const response = await ctx.http.post<unknown>(ctx.config.url, body, {
-    headers: signedHeaders(ctx.config.secret, ctx.messageId, body),
+    headers: signedHeaders(ctx.config.secret.reveal(), ctx.messageId, body),
     // The receiver checks the signature over the raw bytes: send the signed string untouched.
     transformRequest: [(data: unknown) => data],
     // Only the status matters; a receiver's body is never parsed.

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../core/outbound/http-client.ts';
-import { PermanentError, RetryableError, type OperationContext, type RunningSimulator } from '../../core/plugin.ts';
+import { PermanentError, RetryableError, Secret, type OperationContext, type RunningSimulator } from '../../core/plugin.ts';
 import type { WebhookConfig } from './config.ts';
 import { signedHeaders } from './deliver.ts';
 import plugin from './index.ts';
@@ -31,7 +31,7 @@ afterEach(() => receiver.close());
 function context(overrides: Partial<OperationContext<WebhookConfig>> = {}, config: Partial<WebhookConfig> = {}) {
   const ctx: OperationContext<WebhookConfig> = {
     instance: 'webhook:onestop',
-    config: { url: `${receiver.url}/webhook`, secret, ...config },
+    config: { url: `${receiver.url}/webhook`, secret: new Secret(secret), ...config },
     log: pino({ level: 'silent' }),
     messageId: 'msg_01TEST',
     sequence: 1,
@@ -103,7 +103,7 @@ describe('webhook receiver', () => {
 
   it('refuses a wrong signature with 401, which the plugin treats as permanent', async () => {
     const otherSecret = `whsec_${randomBytes(32).toString('base64')}`;
-    const error = await failure(run(input, context({}, { secret: otherSecret })));
+    const error = await failure(run(input, context({}, { secret: new Secret(otherSecret) })));
     expect(error).toBeInstanceOf(PermanentError);
     expect(error).toMatchObject({ code: 'HTTP_401' });
     expect(await received()).toEqual([

@@ -15,6 +15,7 @@ import {
   controlRoutes,
   createFaultInjector,
   errorMessage,
+  Secret,
   type FaultInjector,
   type RunningSimulator,
   type SimulatorDefinition,
@@ -157,5 +158,5 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
 
 export const webhookReceiver: SimulatorDefinition = {
   start: ({ host, port, log }) => startWebhookReceiver({ host, port, log, secret: sandboxSecret }),
-  sandboxConfig: (simulatorUrl) => ({ url: `${simulatorUrl}/webhook`, secret: sandboxSecret }),
+  sandboxConfig: (simulatorUrl) => ({ url: `${simulatorUrl}/webhook`, secret: new Secret(sandboxSecret) }),
 };
