@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AGENCY_A, AGENCY_B, START, type TestGateway, expectProblem, issuePaths, openTestGateway, paymentBody, smsBody } from './app-fixture.test-helper.ts';
+import { AGENCY_A, AGENCY_B, START, type TestGateway, adminHelpers, expectProblem, issuePaths, openTestGateway, paymentBody, smsBody } from './app-fixture.test-helper.ts';
 
 let gateway: TestGateway;
 beforeEach(async () => {
@@ -11,27 +11,7 @@ afterEach(async () => {
 
 const MINUTE = 60_000;
 
-async function send(overrides: Record<string, unknown> = {}): Promise<string> {
-  const response = await gateway.request('/v1/sms/send', { body: smsBody(overrides) });
-  expect(response.status).toBe(202);
-  return ((await response.json()) as { id: string }).id;
-}
-
-const admin = (path: string, init: { method?: string; body?: unknown; token?: string } = {}) =>
-  gateway.request(path, { token: gateway.operator.token, ...init });
-
-interface Listed {
-  messages: Array<Record<string, unknown> & { id: string }>;
-  nextCursor: string | null;
-}
-
-async function list(query = '', token?: string): Promise<Listed> {
-  const response = await admin(`/admin/v1/messages${query}`, token ? { token } : {});
-  expect(response.status).toBe(200);
-  return (await response.json()) as Listed;
-}
-
-const ids = (page: Listed) => page.messages.map((message) => message.id);
+const { send, admin, list, ids } = adminHelpers(() => gateway);
 
 describe('replay and cancel of one message', () => {
   it('queues a dead message again with a fresh budget, once', async () => {

@@ -168,3 +168,26 @@ export const issuePaths = (problem: ProblemBody) => [...new Set((problem.errors 
 export async function expectNothingStored(gateway: TestGateway): Promise<void> {
   expect((await gateway.store.listMessages({}, { limit: 10 })).messages).toEqual([]);
 }
+
+export interface Listed {
+  messages: Array<Record<string, unknown> & { id: string }>;
+  nextCursor: string | null;
+}
+
+/** What the admin tests do over and over: queue an SMS, call the admin API as the operator, list messages. */
+export function adminHelpers(current: () => TestGateway) {
+  const send = async (overrides: Record<string, unknown> = {}): Promise<string> => {
+    const response = await current().request('/v1/sms/send', { body: smsBody(overrides) });
+    expect(response.status).toBe(202);
+    return ((await response.json()) as { id: string }).id;
+  };
+  const admin = (path: string, init: { method?: string; body?: unknown; token?: string } = {}) =>
+    current().request(path, { token: current().operator.token, ...init });
+  const list = async (query = '', token?: string): Promise<Listed> => {
+    const response = await admin(`/admin/v1/messages${query}`, token ? { token } : {});
+    expect(response.status).toBe(200);
+    return (await response.json()) as Listed;
+  };
+  const ids = (page: Listed) => page.messages.map((message) => message.id);
+  return { send, admin, list, ids };
+}

@@ -28,7 +28,7 @@ describe('a sync operation', () => {
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await response.json()).toEqual(paymentCreated(paymentBody().dossierCode));
     expect(gateway.payment.calls).toEqual([
-      { operation: 'create', input: paymentBody(), messageId: expect.stringMatching(/^msg_/), attempt: 1 },
+      { operation: 'create', label: 'create', input: paymentBody(), messageId: expect.stringMatching(/^msg_/), attempt: 1 },
     ]);
     await expectNothingStored(gateway);
     expect(gateway.notify).not.toHaveBeenCalled();
@@ -58,7 +58,7 @@ describe('a sync operation', () => {
   });
 
   it('answers 502 to an error outside the contract', async () => {
-    gateway.payment.queue({ kind: 'crash', error: 'Cannot read properties of undefined' });
+    gateway.payment.queue({ kind: 'crash', thrown: new TypeError('Cannot read properties of undefined') });
     const response = await create();
     await expectProblem(response, 502, 'provider-error');
     expect(response.headers.get('retry-after')).toBeNull();

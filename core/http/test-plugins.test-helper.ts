@@ -3,81 +3,10 @@
  * count every call, so a test can tell whether the provider was reached at all.
  */
 import * as v from 'valibot';
-import { InputError, PermanentError, RetryableError, definePlugin } from '../plugin.ts';
+import { Script } from '../../tests/support/script.ts';
+import { InputError, PermanentError, definePlugin } from '../plugin.ts';
 
-/** Holds a call until the test releases it. */
-export class Gate {
-  readonly release: () => void;
-  /** Resolves once a call is waiting at the gate. */
-  readonly reached: Promise<void>;
-  readonly #opened: Promise<void>;
-  #arrive: () => void = () => undefined;
-
-  constructor() {
-    let open: () => void = () => undefined;
-    this.#opened = new Promise<void>((resolve) => {
-      open = resolve;
-    });
-    this.release = open;
-    this.reached = new Promise<void>((resolve) => {
-      this.#arrive = resolve;
-    });
-  }
-
-  pass(): Promise<void> {
-    this.#arrive();
-    return this.#opened;
-  }
-}
-
-export type Outcome =
-  | { kind: 'result' }
-  | { kind: 'permanent'; error: string; code?: string }
-  | { kind: 'retryable'; error: string; retryAfterMs?: number }
-  /** Throws something outside the contract: counts as retryable. */
-  | { kind: 'crash'; error: string }
-  /** Never settles and ignores its signal: only the gateway's timeout ends the call. */
-  | { kind: 'hang' }
-  /** Waits for the gate, then answers. */
-  | { kind: 'block'; gate: Gate };
-
-export interface Call {
-  operation: string;
-  input: unknown;
-  messageId: string;
-  attempt: number;
-}
-
-/** Outcomes played in order, one per call, then plain results; every call is kept. */
-export class Script {
-  readonly calls: Call[] = [];
-  readonly #outcomes: Outcome[] = [];
-
-  queue(...outcomes: Outcome[]): this {
-    this.#outcomes.push(...outcomes);
-    return this;
-  }
-
-  async play(call: Call): Promise<void> {
-    this.calls.push(call);
-    const outcome = this.#outcomes.shift() ?? { kind: 'result' };
-    switch (outcome.kind) {
-      case 'result':
-        return;
-      case 'permanent':
-        throw new PermanentError(outcome.error, { code: outcome.code });
-      case 'retryable':
-        throw new RetryableError(outcome.error, { retryAfterMs: outcome.retryAfterMs, code: 'UNAVAILABLE' });
-      case 'crash':
-        throw new Error(outcome.error);
-      case 'hang':
-        return new Promise<never>(() => undefined);
-      case 'block':
-        await outcome.gate.pass();
-        return;
-    }
-  }
-}
+export { Gate, Script, type Call, type Outcome } from '../../tests/support/script.ts';
 
 /** The word that makes the SMS plugin's `prepare` refuse a text, as a provider's content rules would. */
 export const FORBIDDEN_WORD = 'FORBIDDEN';
@@ -95,7 +24,7 @@ export function testSmsPlugin(script = new Script()) {
           return input;
         },
         async run(input, ctx) {
-          await script.play({ operation: 'send', input, messageId: ctx.messageId, attempt: ctx.attempt });
+          await script.play({ operation: 'send', label: 'send', input, messageId: ctx.messageId, attempt: ctx.attempt });
           return { providerMessage: 'OK', providerCode: '0', segments: 1 };
         },
       },
@@ -120,13 +49,13 @@ export function testPaymentPlugin(script = new Script()) {
     operations: {
       create: {
         async run(input, ctx) {
-          await script.play({ operation: 'create', input, messageId: ctx.messageId, attempt: ctx.attempt });
+          await script.play({ operation: 'create', label: 'create', input, messageId: ctx.messageId, attempt: ctx.attempt });
           return paymentCreated(input.dossierCode);
         },
       },
       query: {
         async run(input, ctx) {
-          await script.play({ operation: 'query', input, messageId: ctx.messageId, attempt: ctx.attempt });
+          await script.play({ operation: 'query', label: 'query', input, messageId: ctx.messageId, attempt: ctx.attempt });
           return { paymentId: input.paymentId, status: 'paid' as const, amount: 50_000 };
         },
       },
@@ -162,7 +91,7 @@ export function testEcardPlugin(script = new Script()) {
       },
       document: {
         async run(input, ctx) {
-          await script.play({ operation: 'document', input, messageId: ctx.messageId, attempt: ctx.attempt });
+          await script.play({ operation: 'document', label: 'document', input, messageId: ctx.messageId, attempt: ctx.attempt });
           return { contentType: 'application/pdf', filename: `${input.documentId}.pdf`, sha256: '0'.repeat(64), body: DOCUMENT_BYTES };
         },
       },
