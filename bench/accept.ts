@@ -1,89 +1,124 @@
 import { join } from 'node:path';
-import sqlite3 from 'sqlite3';
 import * as v from 'valibot';
-import { startChild } from './children.ts';
+import { waitForEmptyQueues } from './backlog.ts';
+import { type ChildServer, startChild } from './children.ts';
 import { type LoadResult, type LoadShape, assertOnlyExpected, measureLoad } from './load.ts';
+import { type SmsCounts, countSmsMessages } from './sms-count.ts';
 
 export const AGENCY = '000.00.01.H22';
 /** One valid SMS request; the raw baseline gets the very same bytes. */
 const SMS_BODY = JSON.stringify({ agency: AGENCY, to: '0981234567', text: 'Ho so 000.00.01.H22-250101-0001 da co ket qua. Moi ong/ba den nhan tai Bo phan mot cua.' });
 
-const rawReady = v.object({ url: v.string() });
-const sandboxReady = v.object({ url: v.string(), keys: v.object({ client: v.string() }) });
+/** The three servers every round measures, in this order. */
+export type MeasurementKey = 'raw' | 'acceptHeld' | 'acceptDelivering';
 
-export interface AcceptBench {
-  load: LoadResult;
-  /** 202s over the warm-up and the measured run: each one promised a message on disk. */
-  answered202: number;
-  /** SMS messages in the SQLite file after the sandbox was killed with SIGKILL, by status. */
-  stored: { total: number; byStatus: Record<string, number> };
+export const LABELS: Record<MeasurementKey, string> = {
+  raw: 'raw Hono, POST /v1/sms/send',
+  acceptHeld: '(a) gateway accept, delivery held back',
+  acceptDelivering: '(b) gateway accept while delivering',
+};
+
+/** Settings of the sandbox's test hooks that none of the children inherits from the bench's environment. */
+const AS_DEPLOYED = { LIENTHONG_TEST_DELIVERY: '', LIENTHONG_TEST_WORKER: '', LIENTHONG_TEST_ECHO_URL: '' };
+/** For (a): a token bucket of one attempt per 1000 s, so the worker claims one message and then nothing. */
+export const HOLD_BACK_ENV = { LIENTHONG_TEST_DELIVERY: JSON.stringify({ ratePerSecond: 0.001 }) };
+
+export interface Target {
+  key: MeasurementKey;
+  server: ChildServer;
+  /** A warm-up and a measured run; throws unless every answer in both was a 202. */
+  measure(shape: LoadShape): Promise<LoadResult>;
 }
 
-function smsRequest(url: string, key: string) {
-  return {
-    url: `${url}/v1/sms/send`,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: SMS_BODY,
-    expectStatus: 202,
-  };
+export interface Durability {
+  /** 202s over every warm-up and measured run of every round: each one promised a message on disk. */
+  answered202: number;
+  /** SMS messages in the SQLite file after the child was killed with SIGKILL. */
+  stored: SmsCounts;
+}
+
+export interface AcceptTarget extends Target {
+  /** For a child that delivers: resolves, with the seconds waited, once its worker has delivered everything. */
+  waitUntilDelivered(): Promise<number>;
+  /** SIGKILL, then the file's SMS rows counted read-only; throws if there are fewer than the 202s answered. */
+  killAndCount(): Promise<Durability>;
+}
+
+export interface Servers {
+  raw: Target;
+  acceptHeld: AcceptTarget;
+  acceptDelivering: AcceptTarget;
+}
+
+const rawReady = v.object({ url: v.string() });
+const sandboxReady = v.object({ url: v.string(), keys: v.object({ client: v.string(), operator: v.string() }) });
+
+/** Starts the three children one after the other; they live until the last round is over. */
+export async function startServers(dir: string): Promise<Servers> {
+  const raw = await startRawHono();
+  const acceptHeld = await startGatewayAccept('acceptHeld', join(dir, 'accept-held.db'), HOLD_BACK_ENV);
+  const acceptDelivering = await startGatewayAccept('acceptDelivering', join(dir, 'accept-delivering.db'), {});
+  return { raw, acceptHeld, acceptDelivering };
 }
 
 /** The ceiling: bare Hono answering the same request, in a child process. */
-export async function benchRawHono(shape: LoadShape): Promise<LoadResult> {
+async function startRawHono(): Promise<Target> {
   const server = await startChild('bench/raw-hono-server.ts', {});
-  try {
-    const { url } = v.parse(rawReady, server.ready);
-    const load = await measureLoad(smsRequest(url, 'bench'), shape);
-    assertOnlyExpected('raw Hono', load, 202);
-    return load;
-  } finally {
-    await server.stop();
-  }
+  const { url } = v.parse(rawReady, server.ready);
+  return { key: 'raw', server, measure: (shape) => explained(server, () => load202('raw', url, 'bench', shape)) };
 }
 
 /**
- * The gateway's durable accept: `POST /v1/sms/send` against the sandbox (all plugins, echo SMS, its worker
- * delivering meanwhile) on a fresh SQLite file. Afterwards the child is killed with SIGKILL, so the count
- * read from the file shows what a 202 promised was on disk, not in the process's memory.
+ * The gateway's durable accept: `POST /v1/sms/send` against the sandbox (all plugins, echo SMS in the same
+ * process) on a fresh SQLite file of its own. Killed with SIGKILL at the end, so the count read from the file
+ * shows what a 202 promised was on disk, not in the process's memory.
  */
-export async function benchGatewayAccept(shape: LoadShape, dir: string): Promise<AcceptBench> {
-  const file = join(dir, 'accept.db');
-  const sandbox = await startChild('tests/support/sandbox-main.ts', { LIENTHONG_DB: file });
-  try {
-    const { url, keys } = v.parse(sandboxReady, sandbox.ready);
-    const load = await measureLoad(smsRequest(url, keys.client), shape);
-    assertOnlyExpected('gateway accept', load, 202);
-    sandbox.child.kill('SIGKILL');
-    await sandbox.stop();
-    const answered202 = load.warmup.succeeded + load.measured.succeeded;
-    const stored = await countSmsMessages(file);
-    if (stored.total < answered202) {
-      throw new Error(`durability: ${answered202} requests were answered 202 but only ${stored.total} messages are in ${file}`);
-    }
-    return { load, answered202, stored };
-  } catch (error) {
-    const tail = sandbox.stderr().trim();
-    throw tail ? new Error(`${error instanceof Error ? error.message : String(error)}\n--- sandbox stderr ---\n${tail}`, { cause: error }) : error;
-  } finally {
-    await sandbox.stop();
-  }
+async function startGatewayAccept(key: 'acceptHeld' | 'acceptDelivering', file: string, env: Record<string, string>): Promise<AcceptTarget> {
+  const server = await startChild('tests/support/sandbox-main.ts', { ...AS_DEPLOYED, ...env, LIENTHONG_DB: file });
+  const { url, keys } = v.parse(sandboxReady, server.ready);
+  let answered202 = 0;
+  return {
+    key,
+    server,
+    measure: (shape) =>
+      explained(server, async () => {
+        const load = await load202(key, url, keys.client, shape);
+        answered202 += load.warmup.succeeded + load.measured.succeeded;
+        return load;
+      }),
+    waitUntilDelivered: () => explained(server, () => waitForEmptyQueues(url, keys.operator)),
+    killAndCount: () =>
+      explained(server, async () => {
+        server.child.kill('SIGKILL');
+        await server.stop();
+        const stored = await countSmsMessages(file);
+        if (stored.total < answered202) {
+          throw new Error(`durability, ${LABELS[key]}: ${answered202} requests were answered 202 but only ${stored.total} messages are in ${file}`);
+        }
+        return { answered202, stored };
+      }),
+  };
 }
 
-/** Reads the file on a read-only connection of its own: the gateway's store is not involved. */
-async function countSmsMessages(file: string): Promise<{ total: number; byStatus: Record<string, number> }> {
-  const db = await new Promise<sqlite3.Database>((resolve, reject) => {
-    const opened: sqlite3.Database = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (error) => (error ? reject(error) : resolve(opened)));
-  });
+async function load202(key: MeasurementKey, url: string, bearer: string, shape: LoadShape): Promise<LoadResult> {
+  const request = {
+    url: `${url}/v1/sms/send`,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+    body: SMS_BODY,
+    expectStatus: 202,
+  };
+  const load = await measureLoad(request, shape);
+  assertOnlyExpected(LABELS[key], load, 202);
+  return load;
+}
+
+/** Adds the tail of the child's stderr to whatever went wrong. */
+async function explained<T>(server: ChildServer, run: () => Promise<T>): Promise<T> {
   try {
-    const rows = await new Promise<unknown[]>((resolve, reject) => {
-      db.all("SELECT status, COUNT(*) AS count FROM messages WHERE capability = 'sms' GROUP BY status", (error, found) =>
-        error ? reject(error) : resolve(found),
-      );
-    });
-    const counts = v.parse(v.array(v.object({ status: v.string(), count: v.number() })), rows);
-    const byStatus = Object.fromEntries(counts.map((row) => [row.status, row.count]));
-    return { total: counts.reduce((sum, row) => sum + row.count, 0), byStatus };
-  } finally {
-    await new Promise<void>((resolve) => db.close(() => resolve()));
+    return await run();
+  } catch (error) {
+    const tail = server.stderr().trim();
+    if (!tail) throw error;
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- child stderr ---\n${tail}`, { cause: error });
   }
 }

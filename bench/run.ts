@@ -1,33 +1,21 @@
 /**
- * `npm run bench`: raw Hono vs the gateway's durable accept (autocannon here, servers in child processes), then
- * end-to-end webhook delivery. Prints a table and one JSON line. BENCH_SECONDS (default 10) is the measured time
- * per load run, BENCH_WARMUP_SECONDS (default 2) the warm-up before it, BENCH_MESSAGES (default 5000) the
- * webhook events per delivery run.
+ * `npm run bench`: rounds of raw Hono, then the gateway's durable accept with delivery held back (a), then
+ * the accept while its worker delivers (b), against three server children kept for the whole run; then
+ * end-to-end webhook delivery. Prints tables (medians, min-max, each round) and one JSON line.
+ * BENCH_ROUNDS (default 3), BENCH_SECONDS (8) measured per run, BENCH_WARMUP_SECONDS (2) before each,
+ * BENCH_CONNECTIONS (50), BENCH_MESSAGES (5000) webhook events per delivery run.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
-import { benchGatewayAccept, benchRawHono } from './accept.ts';
+import { startServers } from './accept.ts';
 import { stopAllChildren } from './children.ts';
-import type { LoadShape } from './load.ts';
 import { formatReport } from './report.ts';
+import { runRounds } from './rounds.ts';
+import { readSettings } from './settings.ts';
 import { benchWebhookDelivery } from './webhook-delivery.ts';
 
-function positive(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not '${raw}'`);
-  return value;
-}
-
-const shape: LoadShape = {
-  connections: 50,
-  pipelining: 1,
-  seconds: positive('BENCH_SECONDS', 10),
-  warmupSeconds: positive('BENCH_WARMUP_SECONDS', 2),
-};
-const messages = Math.round(positive('BENCH_MESSAGES', 5000));
+const settings = readSettings();
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
@@ -38,13 +26,15 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 const dir = await mkdtemp(join(os.tmpdir(), 'lienthong-bench-'));
 try {
   const step = (what: string) => process.stderr.write(`bench: ${what}\n`);
-  step(`raw Hono (${shape.warmupSeconds} s warm-up + ${shape.seconds} s)`);
-  const raw = await benchRawHono(shape);
-  step(`gateway accept (${shape.warmupSeconds} s warm-up + ${shape.seconds} s)`);
-  const accept = await benchGatewayAccept(shape, dir);
-  step(`webhook delivery of ${messages} events at concurrency 32, then 8`);
-  const delivery = await benchWebhookDelivery(dir, messages, [32, 8]);
-  process.stdout.write(`${formatReport({ shape, raw, accept, delivery })}\n`);
+  step('starting raw Hono and two gateway sandboxes, (a) with delivery held back and (b) delivering');
+  const servers = await startServers(dir);
+  const rounds = await runRounds(servers, settings.shape, settings.rounds, step);
+  step('SIGKILL of both gateway children, then their SMS rows counted');
+  const durability = { acceptHeld: await servers.acceptHeld.killAndCount(), acceptDelivering: await servers.acceptDelivering.killAndCount() };
+  await servers.raw.server.stop();
+  step(`webhook delivery of ${settings.messages} events at concurrency 32, then 8`);
+  const delivery = await benchWebhookDelivery(dir, settings.messages, [32, 8]);
+  process.stdout.write(`${formatReport({ settings, rounds, durability, delivery })}\n`);
 } catch (error) {
   process.stderr.write(`bench FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;
