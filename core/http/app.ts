@@ -17,7 +17,17 @@ import { operationRoutes } from './routes/operations.ts';
 export function createApp(gateway: GatewayContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId());
-  app.use(secureHeaders());
+  // The headers that mean something for a JSON API; an HTML console adds its own, stricter, set.
+  app.use(
+    secureHeaders({
+      crossOriginOpenerPolicy: false,
+      originAgentCluster: false,
+      xDnsPrefetchControl: false,
+      xDownloadOptions: false,
+      xPermittedCrossDomainPolicies: false,
+      xXssProtection: false,
+    }),
+  );
   app.use(
     limitBody(gateway.config.bodyLimitBytes, (c) =>
       problemResponse(c, { status: 413, title: 'Payload too large', kind: 'payload-too-large', detail: `the body is over ${gateway.config.bodyLimitBytes} bytes` }),
