@@ -81,7 +81,7 @@ async function deliverOnce({ dir, messages, concurrency, receiverUrl, secret }: 
   const instances = new Instances(config, log);
   const instance = instances.get('webhook-bench');
   if (!instance) throw new Error('the config made no webhook-bench instance');
-  const store = await SqliteStore.open(join(dir, `webhook-c${concurrency}.db`));
+  const store = await SqliteStore.open(join(dir, `webhook-c${concurrency}.db`), { auditKey: randomBytes(32) });
   try {
     await expectOk(fetch(`${receiverUrl}/__received`, { method: 'DELETE' }), 'DELETE /__received');
     const now = Date.now();

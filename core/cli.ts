@@ -2,6 +2,7 @@
  * The `lienthong` command. This is the composition root: the only core module that reads the plugin list.
  */
 import { plugins } from '../plugins/index.ts';
+import { auditCommand } from './cli/audit.ts';
 import { keysCommand } from './cli/keys.ts';
 import { messagesCommand, replayCommand } from './cli/messages.ts';
 import { checkConfigCommand, sandboxCommand, serveCommand, simulateCommand } from './cli/serve.ts';
@@ -30,6 +31,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       return messagesCommand(args);
     case 'replay':
       return replayCommand(args);
+    case 'audit':
+      return auditCommand(args);
     case undefined:
     case 'help':
     case '--help':

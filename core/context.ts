@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/load.ts';
 import type { Clock } from './delivery/clock.ts';
 import type { Instances } from './delivery/instances.ts';
+import type { GatewayMetrics } from './metrics/metrics.ts';
+import { acceptedEntry } from './audit/summaries.ts';
 import { eventMessages } from './delivery/messages.ts';
 import type { GatewayEvent } from './plugin.ts';
 import type { Store } from './store/types.ts';
@@ -17,11 +19,13 @@ export interface GatewayContext {
   notify(): void;
   /** Present in sandbox mode only: where each simulator listens. */
   sandbox?: { simulators: Record<string, string> };
+  /** Prometheus metrics; when present the app counts requests and serves `GET /metrics`. */
+  metrics?: GatewayMetrics;
 }
 
-/** Queues an event for every webhook subscription that wants it, durably, and wakes the worker. */
-export async function emitEvent(gateway: GatewayContext, event: GatewayEvent): Promise<void> {
+/** Queues an event for every webhook subscription that wants it, durably and audited, and wakes the worker. */
+export async function emitEvent(gateway: GatewayContext, event: GatewayEvent, actor: string): Promise<void> {
   const messages = eventMessages(gateway.instances, event, gateway.clock.now());
-  await Promise.all(messages.map((message) => gateway.store.accept(message)));
+  await Promise.all(messages.map((message) => gateway.store.accept(message, { audit: acceptedEntry(message, actor) })));
   if (messages.length > 0) gateway.notify();
 }

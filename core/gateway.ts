@@ -7,7 +7,9 @@ import type { GatewayContext } from './context.ts';
 import { type Clock, systemClock } from './delivery/clock.ts';
 import { Instances } from './delivery/instances.ts';
 import { DeliveryWorker, type WorkerOptions } from './delivery/worker.ts';
+import { configLoadedEntry } from './audit/summaries.ts';
 import { createApp } from './http/app.ts';
+import { createMetrics } from './metrics/metrics.ts';
 import type { Store } from './store/types.ts';
 
 export interface GatewayOptions {
@@ -33,8 +35,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const { config, store, log } = options;
   const instances = new Instances(config, log);
   const clock = options.clock ?? systemClock;
-  const worker = new DeliveryWorker({ store, instances, log: log.child({ component: 'worker' }), clock, ...options.worker });
-  const context: GatewayContext = { store, config, instances, log, clock, notify: () => worker.notify(), sandbox: options.sandbox };
+  const metrics = createMetrics({ store, instances, clock, log });
+  const worker = new DeliveryWorker({ store, instances, log: log.child({ component: 'worker' }), clock, onAttempt: metrics.observeAttempt, ...options.worker });
+  const context: GatewayContext = { store, config, instances, log, clock, notify: () => worker.notify(), sandbox: options.sandbox, metrics };
+  await store.appendAudit([configLoadedEntry(config, clock.now())]);
   const app = createApp(context);
   const server = await new Promise<Server>((resolve) => {
     const listening = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(listening as Server));

@@ -12,6 +12,8 @@ export interface NewKey {
   label?: string;
   /** A key chosen by the operator (sandbox variables); otherwise a random one is made. */
   token?: string;
+  /** Who creates it, for the audit log: `cli`, `sandbox`, `key:<id>`. Default `system`. */
+  actor?: string;
 }
 
 /** Creates a key; the token is returned once and only its hash is kept. */
@@ -28,7 +30,7 @@ export async function createKey(store: Store, request: NewKey, now = Date.now())
     createdAt: now,
     revokedAt: null,
   };
-  await store.createKey(key);
+  await store.createKey(key, request.actor ?? 'system');
   return { token, key };
 }
 

@@ -9,6 +9,7 @@ import type { CapabilityName, OperationInput, OperationName, OperationOutput } f
 
 export { RetryableError, PermanentError, InputError, errorMessage } from './errors.ts';
 export { Secret, secret } from './secret.ts';
+export { parseRetryAfter } from './outbound/retry-after.ts';
 export { createFaultInjector, controlRoutes, type FaultInjector, type FaultDecision } from './simulator-kit.ts';
 
 /** What the gateway hands a plugin for one attempt of one operation. */
@@ -24,8 +25,13 @@ export interface OperationContext<Config> {
    * want numeric request ids; undefined for sync calls.
    */
   sequence: number | undefined;
-  /** 1 for the first try. */
+  /** 1 for the first try (of this round: a replay starts again at 1). */
   attempt: number;
+  /**
+   * True when an earlier attempt may have reached the provider: a retry, a replay, or an attempt cut short by a
+   * restart. A provider's "duplicate" answer then most likely means the message got through.
+   */
+  triedBefore: boolean;
   agency: string;
   /** Aborted when the attempt times out or the gateway shuts down. */
   signal: AbortSignal;

@@ -16,6 +16,7 @@ import { SqliteStore } from '../core/store/sqlite/sqlite-store.ts';
 import type { MessageRecord } from '../core/store/types.ts';
 import echoSms from './support/echo-sms/index.ts';
 import { type ChildEnv, killChildren, runCli, startSandboxCommand } from './support/run-cli.ts';
+import { TEST_AUDIT_KEY } from './support/audit-key.ts';
 
 let dir: string;
 let db: string;
@@ -235,7 +236,7 @@ async function seed(file: string): Promise<Seeded> {
   );
   const instance = new Instances(config, pino({ level: 'silent' })).get('sms-hue');
   if (!instance) throw new Error('no instance sms-hue');
-  const store = await SqliteStore.open(file);
+  const store = await SqliteStore.open(file, { auditKey: TEST_AUDIT_KEY });
   try {
     const now = Date.now() - 60_000;
     const ids: string[] = [];
@@ -268,7 +269,7 @@ async function seed(file: string): Promise<Seeded> {
 }
 
 async function readMessages(file: string, ids: string[]): Promise<MessageRecord[]> {
-  const store = await SqliteStore.open(file);
+  const store = await SqliteStore.open(file, { auditKey: TEST_AUDIT_KEY });
   try {
     return await Promise.all(
       ids.map(async (id) => {

@@ -140,6 +140,17 @@ describe('a gateway killed with SIGKILL mid-load', () => {
     expect(views.some((view) => view.attempts > 1)).toBe(true);
     // With 25 attempts against 30% transient faults, a death would mean a bug, not bad luck (0.3^25).
     expect(views.filter((view) => view.status === 'dead')).toEqual([]);
+
+    // The kill left no state change without its audit entry: the chain verifies, and each accepted message
+    // has exactly one acceptance entry (written in the same transaction as the message itself).
+    const operator = { authorization: `Bearer ${OPERATOR_KEY}` };
+    const verified = await (await fetch(`${second.url}/admin/v1/audit/verify`, { method: 'POST', headers: operator })).json();
+    expect(verified).toMatchObject({ ok: true });
+    for (const id of accepted.slice(0, 40)) {
+      const trail = (await (await fetch(`${second.url}/admin/v1/audit?messageId=${id}`, { headers: operator })).json()) as { entries: Array<{ action: string }> };
+      expect(trail.entries.filter((entry) => entry.action === 'message.accepted')).toHaveLength(1);
+      expect(trail.entries.some((entry) => entry.action === 'attempt')).toBe(true);
+    }
   });
 
   it('stops gracefully on SIGTERM: attempts in flight finish or go back to the queue', async () => {

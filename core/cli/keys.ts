@@ -21,7 +21,7 @@ async function createKeyCommand(args: string[]): Promise<number> {
   if (values.agencies !== undefined && !agencies?.length) throw new UsageError('--agencies takes agency codes separated by commas');
   const store = await openStore();
   try {
-    const { token, key } = await createKey(store, { role: values.role, ...(agencies ? { agencies } : {}), ...(values.label ? { label: values.label } : {}) });
+    const { token, key } = await createKey(store, { actor: 'cli', role: values.role, ...(agencies ? { agencies } : {}), ...(values.label ? { label: values.label } : {}) });
     if (values.json) process.stdout.write(`${JSON.stringify({ id: key.id, key: token, role: key.role, agencies: key.agencies })}\n`);
     else process.stdout.write(`created ${key.role} key ${key.id} for agencies ${key.agencies.join(',')}\n${token}\n(shown once: store it now)\n`);
     return 0;
@@ -36,7 +36,7 @@ async function revokeKeyCommand(args: string[]): Promise<number> {
   if (!id || positionals.length > 1) throw new UsageError('keys revoke takes one key id, e.g. key_3f2a9c1b7d4e');
   const store = await openStore();
   try {
-    if (!(await store.revokeKey(id, Date.now()))) {
+    if (!(await store.revokeKey(id, Date.now(), 'cli'))) {
       process.stderr.write(`no active key ${id}\n`);
       return 1;
     }

@@ -96,7 +96,7 @@ export async function replayCommand(args: string[]): Promise<number> {
         process.stdout.write(`would replay ${plan.total} dead message(s)${Object.entries(plan.byInstance).map(([i, n]) => `\n  ${i}: ${n}`).join('')}\n`);
         return 0;
       }
-      const ids = await store.replay({ filter }, Date.now(), maxAge);
+      const ids = await store.replay({ filter }, Date.now(), maxAge, 'cli');
       process.stdout.write(`queued ${ids.length} message(s) again\n`);
       return 0;
     }
@@ -107,7 +107,7 @@ export async function replayCommand(args: string[]): Promise<number> {
       for (const id of positionals) process.stdout.write(`${id}: ${dead.includes(id) ? 'would be queued again' : 'not replayed (unknown or not dead)'}\n`);
       return positionals.every((id) => dead.includes(id)) ? 0 : 1;
     }
-    const ids = await store.replay({ ids: positionals }, Date.now(), maxAge);
+    const ids = await store.replay({ ids: positionals }, Date.now(), maxAge, 'cli');
     for (const id of positionals) process.stdout.write(`${id}: ${ids.includes(id) ? 'queued again' : 'not replayed (unknown or not dead)'}\n`);
     // Every id counted, not the number queued: an id given twice is queued once.
     return positionals.every((id) => ids.includes(id)) ? 0 : 1;

@@ -17,8 +17,10 @@ usage:
   lienthong messages show ID [--json]
   lienthong replay ID... [--dry-run]            put dead messages back in the queue
   lienthong replay --status dead [--capability C] [--instance I] [--agency A] [--since ISO] [--until ISO] [--q TEXT] [--dry-run]
+  lienthong audit verify [--export FILE]         recompute the audit chain; exit 1 naming the first tampered entry
+  lienthong audit export [--since ISO] [--until ISO]   audit entries as JSON lines
 
-environment: PORT (8080), LIENTHONG_DB (./data/lienthong.db), LOG_LEVEL (info),
+environment: PORT (8080), LIENTHONG_DB (./data/lienthong.db), LIENTHONG_AUDIT_KEY, LOG_LEVEL (info),
   LIENTHONG_SANDBOX_CLIENT_KEY, LIENTHONG_SANDBOX_OPERATOR_KEY`;
 
 /** Parses an ISO 8601 time given on the command line into epoch milliseconds. */

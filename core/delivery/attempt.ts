@@ -21,6 +21,7 @@ export interface AttemptRequest {
   messageId: string;
   sequence?: number;
   attempt: number;
+  triedBefore?: boolean;
   agency: string;
   /** Aborts the attempt from outside (shutdown); the attempt's own timeout is added here. */
   signal?: AbortSignal;
@@ -45,6 +46,7 @@ export async function runOperation(request: AttemptRequest): Promise<AttemptResu
     messageId: request.messageId,
     sequence: request.sequence,
     attempt: request.attempt,
+    triedBefore: request.triedBefore ?? false,
     agency: request.agency,
     signal,
     http: instance.http,

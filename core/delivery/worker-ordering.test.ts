@@ -41,7 +41,7 @@ describe('DeliveryWorker: ordering keys', () => {
     expect(await f.db.store.listAttempts(a2.id)).toEqual([]);
 
     // An operator cancels A1: the key is free and A2 goes.
-    expect(await f.db.store.cancel(a1.id, f.now(), 'cancelled by operator')).toMatchObject({ status: 'dead', cancelledAt: f.now() });
+    expect(await f.db.store.cancel(a1.id, f.now(), 'cancelled by operator', 'test')).toMatchObject({ status: 'dead', cancelledAt: f.now() });
     expect(await f.worker.deliverDue({ wait: true })).toBe(1);
     expect(await f.row(a2.id)).toMatchObject({ status: 'succeeded', attempts: 1 });
     expect(f.sms.labels()).toEqual(['A1', 'B1', 'A1', 'A2']);
@@ -53,7 +53,7 @@ describe('DeliveryWorker: ordering keys', () => {
     await f.worker.deliverDue({ wait: true });
     expect(await f.row(a1.id)).toMatchObject({ status: 'dead', attempts: 1 });
 
-    expect(await f.db.store.replay({ ids: [a1.id] }, f.now(), () => 86_400_000)).toEqual([a1.id]);
+    expect(await f.db.store.replay({ ids: [a1.id] }, f.now(), () => 86_400_000, 'test')).toEqual([a1.id]);
     expect(await f.row(a1.id)).toMatchObject({ status: 'queued', attempts: 0, replays: 1 });
 
     expect(await f.worker.deliverDue({ wait: true })).toBe(1);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { acceptedEntry, attemptEntry } from '../audit/summaries.ts';
 import { errorMessage } from '../errors.ts';
-import type { MessageRecord, Store } from '../store/types.ts';
+import type { AttemptOutcome, CompleteAttempt, MessageRecord, Store } from '../store/types.ts';
 import { runOperation } from './attempt.ts';
 import { retryDelay } from './backoff.ts';
 import { type Clock, systemClock } from './clock.ts';
@@ -20,6 +21,19 @@ export interface WorkerOptions {
   batchSize?: number;
   /** A lease outlives the attempt's timeout by this much. Default 10 s. */
   leaseMarginMs?: number;
+  /** Told of every attempt whose outcome the store recorded (metrics). Default none; what it throws is logged. */
+  onAttempt?: (event: AttemptEvent) => void;
+}
+
+/** An attempt whose outcome the store has recorded. */
+export interface AttemptEvent {
+  instance: string;
+  outcome: AttemptOutcome;
+  /** Clock time from the start of the attempt to its outcome; 0 when `skipped`. */
+  durationMs: number;
+  providerCode?: string | undefined;
+  /** Closed dead without running the plugin (attempt budget spent, or max age reached). */
+  skipped: boolean;
 }
 
 /**
@@ -37,6 +51,7 @@ export class DeliveryWorker {
   readonly #pollIntervalMs: number;
   readonly #batchSize: number;
   readonly #leaseMarginMs: number;
+  readonly #onAttempt: ((event: AttemptEvent) => void) | undefined;
   readonly #inFlight = new Map<string, Set<Promise<void>>>();
   readonly #shutdown = new AbortController();
   #running = false;
@@ -53,6 +68,7 @@ export class DeliveryWorker {
     this.#pollIntervalMs = options.pollIntervalMs ?? 250;
     this.#batchSize = options.batchSize ?? 100;
     this.#leaseMarginMs = options.leaseMarginMs ?? 10_000;
+    this.#onAttempt = options.onAttempt;
   }
 
   start(): void {
@@ -167,7 +183,7 @@ export class DeliveryWorker {
     if (budgetSpent || startedAt >= message.expiresAt) {
       const error = budgetSpent ? 'attempt budget spent: the last attempt was interrupted' : 'max age reached';
       log.warn({ attempts: message.attempts, maxAttempts: message.maxAttempts }, `message dead: ${error}`);
-      await this.#store.completeAttempt({
+      await this.#record(instance, message, {
         ...base,
         outcome: 'dead',
         now: startedAt,
@@ -187,6 +203,7 @@ export class DeliveryWorker {
       messageId: message.id,
       sequence: message.sequence,
       attempt: message.attempts,
+      triedBefore: message.tries > 1 || message.attempts > 1 || message.replays > 0,
       agency: message.agency,
       signal: this.#shutdown.signal,
     });
@@ -202,7 +219,7 @@ export class DeliveryWorker {
     }
     if (outcome.ok) {
       instance.breaker.succeeded();
-      await this.#store.completeAttempt({ ...base, outcome: 'succeeded', now, result: outcome.result ?? null, attempt });
+      await this.#record(instance, message, { ...base, outcome: 'succeeded', now, result: outcome.result ?? null, attempt });
       return;
     }
     if (outcome.retryable) instance.breaker.failed(now);
@@ -214,12 +231,47 @@ export class DeliveryWorker {
     const failure = { error: outcome.error, providerCode: outcome.providerCode, attempt };
     if (outcome.retryable && !exhausted && !tooOld) {
       log.warn({ err: outcome.error, code: outcome.providerCode, retryInMs: nextAttemptAt - now }, `attempt ${message.attempts} of ${message.maxAttempts} failed`);
-      await this.#store.completeAttempt({ ...base, ...failure, outcome: 'retry', now, nextAttemptAt });
+      await this.#record(instance, message, { ...base, ...failure, outcome: 'retry', now, nextAttemptAt });
       return;
     }
     const reason = !outcome.retryable ? 'refused' : exhausted ? 'attempts exhausted' : 'max age reached';
     log.error({ err: outcome.error, code: outcome.providerCode }, `attempt ${message.attempts} of ${message.maxAttempts} failed; message dead (${reason})`);
-    await this.#store.completeAttempt({ ...base, ...failure, outcome: 'dead', now, enqueue: this.#deadEvents(message, outcome.error, now) });
+    await this.#record(instance, message, { ...base, ...failure, outcome: 'dead', now, enqueue: this.#deadEvents(message, outcome.error, now) });
+  }
+
+  /**
+   * Records an attempt's outcome with its audit entries (the attempt, and the events it queues) in one write:
+   * the one place the observer hears of attempts, and only of recorded ones.
+   */
+  async #record(instance: InstanceRuntime, message: MessageRecord, completion: CompleteAttempt): Promise<void> {
+    completion.audit = [
+      attemptEntry({
+        message,
+        outcome: completion.outcome,
+        startedAt: completion.attempt?.startedAt ?? completion.now,
+        finishedAt: completion.now,
+        skipped: completion.attempt?.skipped,
+        error: completion.error,
+        providerCode: completion.providerCode,
+        nextAttemptAt: completion.nextAttemptAt,
+      }),
+      ...(completion.enqueue ?? []).map((event) => acceptedEntry(event, 'worker')),
+    ];
+    const recorded = await this.#store.completeAttempt(completion);
+    if (!recorded || !this.#onAttempt) return;
+    const skipped = completion.attempt?.skipped === true;
+    const startedAt = completion.attempt?.startedAt ?? completion.now;
+    try {
+      this.#onAttempt({
+        instance: instance.id,
+        outcome: completion.outcome,
+        durationMs: skipped ? 0 : completion.now - startedAt,
+        providerCode: completion.providerCode,
+        skipped,
+      });
+    } catch (error) {
+      instance.log.warn({ err: errorMessage(error) }, 'attempt observer failed');
+    }
   }
 
   /** `message.dead` for the subscriptions; never for a webhook message itself, so a dead receiver cannot loop. */

@@ -15,6 +15,7 @@ import type { KeyRole, MessageRecord } from '../store/types.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { createApp } from './app.ts';
 import { testEcardPlugin, testPaymentPlugin, testSmsPlugin } from './test-plugins.test-helper.ts';
+import { TEST_AUDIT_KEY } from '../../tests/support/audit-key.ts';
 
 export const AGENCY_A = '000.00.01.H22';
 export const AGENCY_B = '000.00.02.H22';
@@ -46,7 +47,7 @@ export type TestGateway = Awaited<ReturnType<typeof openTestGateway>>;
 
 export async function openTestGateway(options: FixtureOptions = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'lienthong-http-'));
-  const store = await SqliteStore.open(join(dir, 'lienthong.db'));
+  const store = await SqliteStore.open(join(dir, 'lienthong.db'), { auditKey: TEST_AUDIT_KEY });
   const sms = testSmsPlugin();
   const payment = testPaymentPlugin();
   const ecard = testEcardPlugin();

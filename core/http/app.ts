@@ -6,6 +6,7 @@ import { errorMessage } from '../errors.ts';
 import { apiKeyAuth } from './auth.ts';
 import { limitBody } from './body-limit.ts';
 import type { AppEnv } from './env.ts';
+import { openApiRoutes } from './openapi/route.ts';
 import { ProblemError, problemResponse } from './problem.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { callbackRoutes } from './routes/callbacks.ts';
@@ -16,6 +17,8 @@ import { operationRoutes } from './routes/operations.ts';
 /** The gateway's HTTP app: unified API under /v1, operators' API under /admin/v1. */
 export function createApp(gateway: GatewayContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // First, so that it times and counts every answer, those of the middleware below included.
+  if (gateway.metrics) app.use(gateway.metrics.httpMiddleware);
   app.use(requestId());
   // The headers that mean something for a JSON API; an HTML console adds its own, stricter, set.
   app.use(
@@ -35,6 +38,8 @@ export function createApp(gateway: GatewayContext): Hono<AppEnv> {
   );
 
   app.route('/', healthRoutes(gateway));
+  app.route('/', openApiRoutes());
+  if (gateway.metrics) app.get('/metrics', gateway.metrics.endpoint);
   if (gateway.sandbox) {
     const sandbox = gateway.sandbox;
     app.get('/sandbox.json', (c) => c.json({ simulators: sandbox.simulators, agencies: [...gateway.config.agencies.keys()] }));

@@ -46,7 +46,7 @@ describe('API keys on /v1', () => {
     const before = await gateway.request('/v1/sms/send', { token, body: smsBody() });
     expect(before.status).toBe(202);
 
-    expect(await gateway.store.revokeKey(key.id, gateway.clock.t)).toBe(true);
+    expect(await gateway.store.revokeKey(key.id, gateway.clock.t, 'test')).toBe(true);
     const after = await gateway.request('/v1/sms/send', { token, body: smsBody({ text: 'after revocation' }) });
     await expectProblem(after, 401, 'unauthorized');
     const read = await gateway.request(`/v1/messages/${((await before.json()) as { id: string }).id}`, { token });
@@ -117,7 +117,7 @@ describe('roles on /admin/v1', () => {
 
   it('refuses a revoked operator key on the very next request', async () => {
     expect((await gateway.request('/admin/v1/instances', { token: gateway.operator.token })).status).toBe(200);
-    await gateway.store.revokeKey(gateway.operator.key.id, gateway.clock.t);
+    await gateway.store.revokeKey(gateway.operator.key.id, gateway.clock.t, 'test');
     await expectProblem(await gateway.request('/admin/v1/instances', { token: gateway.operator.token }), 401, 'unauthorized');
   });
 });

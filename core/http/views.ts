@@ -1,5 +1,5 @@
 import { maskPersonalData, maskText } from '../audit/mask.ts';
-import type { AttemptRecord, MessageRecord } from '../store/types.ts';
+import type { AttemptRecord, AuditEntry, MessageRecord } from '../store/types.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -49,4 +49,9 @@ export function attemptView(attempt: AttemptRecord) {
     error: attempt.error === null ? null : maskText(attempt.error),
     providerCode: attempt.providerCode,
   };
+}
+
+/** An audit entry as operators read it: its time in ISO form beside the exact fields its hash covers. */
+export function auditView(entry: AuditEntry) {
+  return { ...entry, time: iso(entry.at) };
 }

@@ -19,10 +19,10 @@ export async function sandboxKeys(store: Store, env: Record<string, string | und
       if (existing?.revokedAt != null) throw new Error(`the key in ${variable} was revoked in this database; set another one`);
       // Otherwise the sandbox would announce an operator key that every admin call refuses (or the reverse).
       if (existing && existing.role !== role) throw new Error(`the key in ${variable} is a ${existing.role} key in this database, not a ${role} key; set another one`);
-      if (!existing) await createKey(store, { role, token: fromEnv, label: `sandbox ${role} (${variable})` });
+      if (!existing) await createKey(store, { actor: 'sandbox', role, token: fromEnv, label: `sandbox ${role} (${variable})` });
       keys.push({ role, token: fromEnv, fromEnv: variable });
     } else {
-      const { token } = await createKey(store, { role, label: `sandbox ${role}` });
+      const { token } = await createKey(store, { actor: 'sandbox', role, label: `sandbox ${role}` });
       keys.push({ role, token });
     }
   }

@@ -58,7 +58,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       }
     }
     const config = loadConfig({ agencies: SANDBOX_AGENCIES, instances, webhooks }, options.plugins, env);
-    const store = await openStore(env);
+    const store = await openStore(env, { sandbox: true });
     const simulators = Object.fromEntries(running.map(({ plugin, simulator }) => [plugin.id, simulator.url]));
     let keys: SandboxKey[];
     let gateway: RunningGateway;

@@ -1,13 +1,18 @@
 import { ConfigError } from '../config/config-error.ts';
+import { auditKey } from './audit-key.ts';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './types.ts';
 
 export const DEFAULT_DB = './data/lienthong.db';
 
-/** The store named by the environment: `LIENTHONG_DATABASE_URL` (PostgreSQL) or the SQLite file `LIENTHONG_DB`. */
-export async function openStore(env: Record<string, string | undefined> = process.env): Promise<Store> {
+/**
+ * The store named by the environment: `LIENTHONG_DATABASE_URL` (PostgreSQL) or the SQLite file `LIENTHONG_DB`,
+ * with its audit chain signed by `LIENTHONG_AUDIT_KEY`. Only the sandbox may make up a key when none is set.
+ */
+export async function openStore(env: Record<string, string | undefined> = process.env, options: { sandbox?: boolean } = {}): Promise<Store> {
   if (env.LIENTHONG_DATABASE_URL) {
     throw new ConfigError('LIENTHONG_DATABASE_URL is set, but this version ships only the SQLite store; unset it to use LIENTHONG_DB');
   }
-  return SqliteStore.open(env.LIENTHONG_DB || DEFAULT_DB);
+  const file = env.LIENTHONG_DB || DEFAULT_DB;
+  return SqliteStore.open(file, { auditKey: await auditKey(file, env, options.sandbox ?? false) });
 }

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
+import { TEST_AUDIT_KEY } from '../../tests/support/audit-key.ts';
 
 export interface TempStore {
   store: SqliteStore;
@@ -16,7 +17,7 @@ export async function openTempStore(): Promise<TempStore> {
   const dir = await mkdtemp(join(tmpdir(), 'lienthong-store-'));
   const file = join(dir, 'lienthong.db');
   const handle: TempStore = {
-    store: await SqliteStore.open(file),
+    store: await SqliteStore.open(file, { auditKey: TEST_AUDIT_KEY }),
     dir,
     file,
     async dispose() {

@@ -1,3 +1,7 @@
+import type { AuditEntry, AuditInput } from '../audit/chain.ts';
+
+export type { AuditEntry, AuditInput } from '../audit/chain.ts';
+
 /**
  * The Store interface: everything the gateway keeps. The SQLite implementation is the default; a PostgreSQL one
  * plugs in behind the same interface. All times are epoch milliseconds, passed in by the caller (tests use fake
@@ -38,6 +42,8 @@ export interface MessageRecord {
   status: MessageStatus;
   /** Every try counts, the first included. Reset to 0 by a replay. */
   attempts: number;
+  /** Every attempt ever started, never reset nor given back. */
+  tries: number;
   maxAttempts: number;
   nextAttemptAt: number | null;
   leaseOwner: string | null;
@@ -94,6 +100,20 @@ export interface CompleteAttempt {
   attempt?: { number: number; startedAt: number; skipped?: boolean };
   /** Messages to queue in the same transaction (events such as `message.dead`). */
   enqueue?: NewMessage[];
+  /** Audit entries for the outcome, written in the same transaction. */
+  audit?: AuditInput[];
+}
+
+export type AuditVerification =
+  | { ok: true; checked: number; head: { seq: number; hash: string } }
+  | { ok: false; checked: number; seq: number; problem: string };
+
+export interface AuditFilter {
+  messageId?: string;
+  since?: number;
+  until?: number;
+  /** Entries after this sequence number (paging, exports). */
+  afterSeq?: number;
 }
 
 export interface MessageFilter {
@@ -152,9 +172,15 @@ export interface StoredResponse {
   createdAt: number;
 }
 
+/** Who asked for a change an operator or a caller makes, for its audit entry: e.g. `key:key_3f2a9c`, `cli`. */
+export type Actor = string;
+
 export interface Store {
-  /** Stores a new message (and its idempotency key) durably; resolves only once committed. */
-  accept(message: NewMessage, idempotency?: IdempotencyClaim): Promise<AcceptResult>;
+  /**
+   * Stores a new message (and its idempotency key) durably, with its audit entry; resolves only once committed.
+   * The entry is written only if the message is (not for a repeated Idempotency-Key).
+   */
+  accept(message: NewMessage, options?: { idempotency?: IdempotencyClaim | undefined; audit?: AuditInput }): Promise<AcceptResult>;
   getMessage(id: string): Promise<MessageRecord | undefined>;
   listMessages(filter: MessageFilter, page: { limit: number; cursor?: string }): Promise<MessagePage>;
   listAttempts(messageId: string): Promise<AttemptRecord[]>;
@@ -173,9 +199,9 @@ export interface Store {
   /** How many dead messages a filter replay would queue, by instance. */
   planReplay(filter: MessageFilter): Promise<ReplayPlan>;
   /** Queues dead messages again with a fresh attempt budget; by ids, or by filter. Returns the ids queued. */
-  replay(target: { ids: string[] } | { filter: MessageFilter }, now: number, maxAgeMs: (instance: string) => number): Promise<string[]>;
+  replay(target: { ids: string[] } | { filter: MessageFilter }, now: number, maxAgeMs: (instance: string) => number, actor: Actor): Promise<string[]>;
   /** Closes a queued or dead message for good: it goes dead, cancelled, and no longer holds its ordering key. */
-  cancel(id: string, now: number, reason: string): Promise<MessageRecord | undefined>;
+  cancel(id: string, now: number, reason: string, actor: Actor): Promise<MessageRecord | undefined>;
 
   queueStats(): Promise<InstanceQueueStats[]>;
 
@@ -183,11 +209,21 @@ export interface Store {
   getStoredResponse(scope: string, key: string): Promise<StoredResponse | undefined>;
   storeResponse(scope: string, key: string, response: StoredResponse): Promise<void>;
 
-  createKey(key: ApiKeyRecord): Promise<void>;
+  createKey(key: ApiKeyRecord, actor: Actor): Promise<void>;
   findKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
   listKeys(): Promise<ApiKeyRecord[]>;
   /** False when no such key exists or it was revoked already. */
-  revokeKey(id: string, now: number): Promise<boolean>;
+  revokeKey(id: string, now: number, actor: Actor): Promise<boolean>;
+
+  /** Appends audit entries that record no stored change of their own (a callback received, config loaded). */
+  appendAudit(entries: AuditInput[]): Promise<void>;
+  /** Audit entries in sequence order. */
+  listAudit(filter: AuditFilter, limit: number): Promise<AuditEntry[]>;
+  /**
+   * Recomputes the whole chain with the store's key and names the first entry altered, removed, inserted or
+   * moved; given the last entry of an earlier export, also that the log still ends no earlier than it.
+   */
+  verifyAudit(exported?: AuditEntry): Promise<AuditVerification>;
 
   /** Throws when the store cannot be read or its migrations are not all applied. */
   checkReady(): Promise<void>;

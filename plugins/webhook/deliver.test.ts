@@ -40,6 +40,7 @@ function context(overrides: Partial<WebhookConfig> = {}, signal = new AbortContr
     messageId: 'msg_01TEST',
     sequence: 1,
     attempt: 1,
+    triedBefore: false,
     agency: input.agency,
     signal,
     http: createHttpClient({ timeoutMs: 5_000, maxSockets: 2 }),

@@ -36,6 +36,7 @@ function context(overrides: Partial<OperationContext<WebhookConfig>> = {}, confi
     messageId: 'msg_01TEST',
     sequence: 1,
     attempt: 1,
+    triedBefore: false,
     agency: input.agency,
     signal: new AbortController().signal,
     http: createHttpClient({ timeoutMs: 5_000, maxSockets: 2 }),

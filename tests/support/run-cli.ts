@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { TEST_AUDIT_KEY_TEXT } from './audit-key.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -21,7 +22,7 @@ export interface CliResult {
 const live = new Set<ChildProcess>();
 
 function childEnv(env: ChildEnv): NodeJS.ProcessEnv {
-  const merged: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', ...env };
+  const merged: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', LIENTHONG_AUDIT_KEY: TEST_AUDIT_KEY_TEXT, ...env };
   for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
   return merged;
 }

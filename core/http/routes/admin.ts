@@ -9,7 +9,7 @@ import { coversAgency } from '../../keys.ts';
 import type { MessageFilter, MessageRecord } from '../../store/types.ts';
 import type { AppEnv } from '../env.ts';
 import { ProblemError, describeIssues, invalidInput, malformedJson } from '../problem.ts';
-import { attemptView, operatorMessageView } from '../views.ts';
+import { attemptView, auditView, operatorMessageView } from '../views.ts';
 
 const toMs = v.pipe(isoDateTime, v.transform((value: string) => Date.parse(value)));
 const name = v.pipe(v.string(), v.maxLength(100));
@@ -23,14 +23,22 @@ const filterFields = {
   q: v.optional(v.pipe(v.string(), v.maxLength(200))),
 };
 
-const listQuery = v.object({
+export const adminListQuery = v.object({
   ...filterFields,
   status: v.optional(v.picklist(['queued', 'processing', 'succeeded', 'dead'])),
   cursor: v.optional(v.pipe(v.string(), v.regex(/^\d{1,16}$/, 'not a cursor from a previous page'))),
-  limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(200)), '50'),
+  limit: v.optional(v.pipe(v.string(), v.description('Page size, 1-200 (default 50)'), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(200)), '50'),
 });
 
-const replayBody = v.object({
+export const adminAuditQuery = v.object({
+  messageId: v.optional(name),
+  since: v.optional(toMs),
+  until: v.optional(toMs),
+  afterSeq: v.optional(v.pipe(v.string(), v.regex(/^\d{1,16}$/), v.transform(Number))),
+  limit: v.optional(v.pipe(v.string(), v.description('Page size, 1-1000 (default 200)'), v.regex(/^\d{1,4}$/), v.transform(Number), v.minValue(1), v.maxValue(1000)), '200'),
+});
+
+export const adminReplayBody = v.object({
   /** Which dead messages: all of them when empty. */
   filter: v.optional(v.object(filterFields), {}),
   dryRun: v.optional(v.boolean(), false),
@@ -56,15 +64,35 @@ export function adminRoutes(gateway: GatewayContext) {
   const actor = (c: Context<AppEnv>) => ({ keyId: c.get('apiKey').id, requestId: c.get('requestId') });
 
   app.get('/messages', async (c) => {
-    const { cursor, limit, ...filter } = parse(listQuery, c.req.query());
+    const { cursor, limit, ...filter } = parse(adminListQuery, c.req.query());
     const page = await gateway.store.listMessages(scoped(c, filter), { limit, ...(cursor ? { cursor } : {}) });
     return c.json({ messages: page.messages.map(operatorMessageView), nextCursor: page.nextCursor ?? null });
   });
 
   app.get('/messages/:id', async (c) => {
     const message = await visibleMessage(c);
-    const attempts = await gateway.store.listAttempts(message.id);
-    return c.json({ ...operatorMessageView(message), attemptHistory: attempts.map(attemptView) });
+    const [attempts, audit] = await Promise.all([gateway.store.listAttempts(message.id), gateway.store.listAudit({ messageId: message.id }, 500)]);
+    return c.json({ ...operatorMessageView(message), attemptHistory: attempts.map(attemptView), auditTrail: audit.map(auditView) });
+  });
+
+  app.get('/audit', async (c) => {
+    const { messageId, since, until, afterSeq, limit } = parse(adminAuditQuery, c.req.query());
+    if (messageId) {
+      const message = await gateway.store.getMessage(messageId);
+      if (!message || !coversAgency(c.get('apiKey'), message.agency)) throw notFound();
+    } else if (!c.get('apiKey').agencies.includes('*')) {
+      throw new ProblemError({ status: 403, title: 'Forbidden', kind: 'forbidden', detail: 'an operator key limited to agencies reads the audit trail of its own messages only (give messageId)' });
+    }
+    const entries = await gateway.store.listAudit({ messageId, since, until, afterSeq }, limit);
+    const last = entries.at(-1);
+    return c.json({ entries: entries.map(auditView), nextAfterSeq: entries.length === limit && last ? last.seq : null });
+  });
+
+  app.post('/audit/verify', async (c) => {
+    if (!c.get('apiKey').agencies.includes('*')) {
+      throw new ProblemError({ status: 403, title: 'Forbidden', kind: 'forbidden', detail: 'verifying the whole audit log needs an operator key for every agency' });
+    }
+    return c.json(await gateway.store.verifyAudit());
   });
 
   app.post('/messages/:id/replay', async (c) => {
@@ -72,7 +100,7 @@ export function adminRoutes(gateway: GatewayContext) {
     if (message.status !== 'dead') {
       throw new ProblemError({ status: 409, title: 'Not dead', kind: 'not-replayable', detail: `only dead messages are replayed; this one is ${message.status}` });
     }
-    const ids = await gateway.store.replay({ ids: [message.id] }, gateway.clock.now(), maxAgeOf(gateway));
+    const ids = await gateway.store.replay({ ids: [message.id] }, gateway.clock.now(), maxAgeOf(gateway), `key:${c.get('apiKey').id}`);
     gateway.log.info({ ...actor(c), messageIds: ids }, 'operator replayed a message');
     gateway.notify();
     return c.json({ id: message.id, status: 'queued' });
@@ -80,7 +108,7 @@ export function adminRoutes(gateway: GatewayContext) {
 
   app.post('/messages/:id/cancel', async (c) => {
     const message = await visibleMessage(c);
-    const cancelled = await gateway.store.cancel(message.id, gateway.clock.now(), `cancelled by operator (${c.get('apiKey').id})`);
+    const cancelled = await gateway.store.cancel(message.id, gateway.clock.now(), `cancelled by operator (${c.get('apiKey').id})`, `key:${c.get('apiKey').id}`);
     if (!cancelled) {
       throw new ProblemError({ status: 409, title: 'Cannot cancel', kind: 'not-cancellable', detail: `a ${message.status} message cannot be cancelled` });
     }
@@ -93,10 +121,10 @@ export function adminRoutes(gateway: GatewayContext) {
     const json: unknown = await c.req.json().catch(() => {
       throw malformedJson();
     });
-    const body = parse(replayBody, json);
+    const body = parse(adminReplayBody, json);
     const filter = scoped(c, body.filter);
     if (body.dryRun) return c.json({ dryRun: true, ...(await gateway.store.planReplay(filter)) });
-    const ids = await gateway.store.replay({ filter: { ...filter, status: 'dead' } }, gateway.clock.now(), maxAgeOf(gateway));
+    const ids = await gateway.store.replay({ filter: { ...filter, status: 'dead' } }, gateway.clock.now(), maxAgeOf(gateway), `key:${c.get('apiKey').id}`);
     gateway.log.info({ ...actor(c), queued: ids.length, filter: body.filter }, 'operator replayed messages by filter');
     gateway.notify();
     return c.json({ dryRun: false, queued: ids.length });

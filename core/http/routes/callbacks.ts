@@ -12,13 +12,19 @@ export function callbackRoutes(gateway: GatewayContext) {
     if (!instance || !callbacks) {
       throw new ProblemError({ status: 404, title: 'Not found', kind: 'not-found', detail: 'no instance takes callbacks here' });
     }
-    return callbacks.handle(c.req.raw, {
+    const actor = `provider:${instance.id}`;
+    const response = await callbacks.handle(c.req.raw, {
       instance: instance.id,
       config: instance.config,
       log: instance.log.child({ requestId: c.get('requestId'), callback: true }),
       http: instance.http,
-      emit: (event) => emitEvent(gateway, event),
+      emit: (event) => emitEvent(gateway, event, actor),
     });
+    // Every notice is on record, accepted or refused (a bad signature answers 4xx): a forged one included.
+    await gateway.store.appendAudit([
+      { at: gateway.clock.now(), actor, action: 'callback.received', instance: instance.id, summary: { status: response.status, accepted: response.ok, requestId: c.get('requestId') } },
+    ]);
+    return response;
   });
   return app;
 }

@@ -6,6 +6,7 @@ import { type OperationSpec, findOperation } from '../../capabilities/index.ts';
 import { type GatewayContext } from '../../context.ts';
 import { runOperation } from '../../delivery/attempt.ts';
 import type { InstanceRuntime } from '../../delivery/instances.ts';
+import { acceptedEntry } from '../../audit/summaries.ts';
 import { buildMessage } from '../../delivery/messages.ts';
 import { InputError } from '../../errors.ts';
 import { newMessageId } from '../../ids.ts';
@@ -43,7 +44,8 @@ export function operationRoutes(gateway: GatewayContext) {
     const claim = idempotencyKey === undefined ? undefined : { scope: key.id, key: idempotencyKey, requestHash: requestHash(capability, operation, prepared) };
 
     if (spec.mode === 'async') {
-      const accepted = await gateway.store.accept(buildMessage(instance, operation, prepared, gateway.clock.now()), claim);
+      const message = buildMessage(instance, operation, prepared, gateway.clock.now());
+      const accepted = await gateway.store.accept(message, { idempotency: claim, audit: acceptedEntry(message, `key:${key.id}`) });
       if (accepted.outcome === 'conflict') throw idempotencyConflict();
       if (accepted.outcome === 'accepted') gateway.notify();
       const id = accepted.messageId;

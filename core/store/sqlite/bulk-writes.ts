@@ -3,12 +3,14 @@
  * is bound as ONE JSON parameter that SQLite unpacks with json_each: binding hundreds of parameters one by one
  * costs the event loop more than the whole rest of an accept, while json_each runs on SQLite's own thread.
  */
-import type { AcceptResult, CompleteAttempt, IdempotencyClaim, MessageStatus, NewMessage } from '../types.ts';
+import type { AcceptResult, AuditInput, CompleteAttempt, IdempotencyClaim, MessageStatus, NewMessage } from '../types.ts';
 import type { Connection } from './connection.ts';
 
 export interface Acceptance {
   message: NewMessage;
   idempotency: IdempotencyClaim | undefined;
+  /** Written only if the message is (not for a repeated Idempotency-Key). */
+  audit: AuditInput | undefined;
 }
 
 const INSERT_MESSAGES = `
@@ -27,10 +29,10 @@ export async function insertMessages(db: Connection, messages: NewMessage[]): Pr
 }
 
 /** Every accept of a batch in one INSERT, after settling their idempotency keys. */
-export async function insertAcceptances(db: Connection, acceptances: Acceptance[]): Promise<AcceptResult[]> {
+export async function insertAcceptances(db: Connection, acceptances: Acceptance[], audit: AuditInput[]): Promise<AcceptResult[]> {
   const results: AcceptResult[] = [];
   const fresh: NewMessage[] = [];
-  for (const { message, idempotency } of acceptances) {
+  for (const { message, idempotency, audit: entry } of acceptances) {
     if (idempotency) {
       const { changes } = await db.run(
         'INSERT OR IGNORE INTO idempotency_keys (scope, key, request_hash, message_id, created_at) VALUES (?, ?, ?, ?, ?)',
@@ -50,6 +52,7 @@ export async function insertAcceptances(db: Connection, acceptances: Acceptance[
       }
     }
     fresh.push(message);
+    if (entry) audit.push(entry);
     results.push({ outcome: 'accepted', messageId: message.id });
   }
   await insertMessages(db, fresh);
@@ -78,7 +81,7 @@ const INSERT_ATTEMPTS = `
  * The outcomes of a batch of attempts: one UPDATE for the messages, one INSERT for the attempt records, one
  * for the events they emit. Answers, per outcome, whether the lease held.
  */
-export async function completeAttempts(db: Connection, completions: CompleteAttempt[]): Promise<boolean[]> {
+export async function completeAttempts(db: Connection, completions: CompleteAttempt[], audit: AuditInput[]): Promise<boolean[]> {
   const outcomes = completions.map((completion) => {
     const status: MessageStatus = completion.outcome === 'retry' ? 'queued' : completion.outcome;
     return {
@@ -110,5 +113,7 @@ export async function completeAttempts(db: Connection, completions: CompleteAtte
   if (attempts.length > 0) await db.run(INSERT_ATTEMPTS, [JSON.stringify(attempts)]);
 
   await insertMessages(db, completions.filter((completion) => updated.has(completion.messageId)).flatMap((completion) => completion.enqueue ?? []));
+  // The attempt is a fact even when the lease was lost: its entries are written all the same.
+  for (const completion of completions) audit.push(...(completion.audit ?? []));
   return completions.map((completion) => updated.has(completion.messageId));
 }

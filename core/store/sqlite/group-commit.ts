@@ -1,10 +1,21 @@
+import type { AuditInput } from '../../audit/chain.ts';
 import type { Connection } from './connection.ts';
 
-/** A unit of writes that must land together, run inside the batch's transaction. */
-export type WriteJob<T> = (db: Connection) => Promise<T>;
+/**
+ * A unit of writes that must land together, run inside the batch's transaction. It pushes to `audit` the
+ * entries its writes call for: they are committed with them, or not at all.
+ */
+export type WriteJob<T> = (db: Connection, audit: AuditInput[]) => Promise<T>;
 
 /** Writes of one kind that a whole batch can make in a few statements: one result per item, in order. */
-export type BulkWrite<Item, Result> = (db: Connection, items: Item[]) => Promise<Result[]>;
+export type BulkWrite<Item, Result> = (db: Connection, items: Item[], audit: AuditInput[]) => Promise<Result[]>;
+
+/** Writes a batch's audit entries in its transaction, just before COMMIT; `committed` once COMMIT returned. */
+export interface AuditWriter {
+  append(db: Connection, entries: AuditInput[]): Promise<void>;
+  committed(): void;
+  rolledBack(): void;
+}
 
 interface Pending<T> {
   resolve(value: T): void;
@@ -13,12 +24,10 @@ interface Pending<T> {
 
 /** What a batch took from one channel or from the jobs: written together, or one by one after a failure. */
 interface Taken {
-  /** The fast path is a single statement, atomic by itself: alone in a batch it needs no BEGIN and COMMIT. */
-  readonly singleStatement: boolean;
   /** Fast path: everything in as few statements as possible; throws if any part fails. */
-  writeTogether(db: Connection): Promise<Array<() => void>>;
-  /** Careful path: each unit in its own savepoint, so a failing one is answered alone. */
-  writeEach(db: Connection): Promise<Array<() => void>>;
+  writeTogether(db: Connection, audit: AuditInput[]): Promise<Array<() => void>>;
+  /** Careful path: each unit in its own savepoint, so a failing one is answered alone (and audited only if kept). */
+  writeEach(db: Connection, audit: AuditInput[]): Promise<Array<() => void>>;
   rejectAll(error: unknown): void;
 }
 
@@ -38,29 +47,26 @@ export class GroupCommit {
 
   constructor(
     private readonly db: Connection,
+    private readonly audit: AuditWriter,
     private readonly maxBatch = 1000,
   ) {}
 
-  /**
-   * A bulk channel: items added to it are written together by `bulk`, in the next batch. `singleStatement`
-   * tells for a batch whether `bulk` will issue exactly one statement for it.
-   */
-  channel<Item, Result>(bulk: BulkWrite<Item, Result>, singleStatement: (items: Item[]) => boolean = () => false): (item: Item) => Promise<Result> {
+  /** A bulk channel: items added to it are written together by `bulk`, in the next batch. */
+  channel<Item, Result>(bulk: BulkWrite<Item, Result>): (item: Item) => Promise<Result> {
     const queue: Array<Pending<Result> & { item: Item }> = [];
     this.#channels.push((max) => {
       if (queue.length === 0) return undefined;
       const batch = queue.splice(0, max);
       this.#waiting -= batch.length;
       return {
-        singleStatement: singleStatement(batch.map((pending) => pending.item)),
-        async writeTogether(db) {
-          const results = await bulk(db, batch.map((pending) => pending.item));
+        async writeTogether(db, audit) {
+          const results = await bulk(db, batch.map((pending) => pending.item), audit);
           return batch.map((pending, i) => () => pending.resolve(results[i] as Result));
         },
-        async writeEach(db) {
+        async writeEach(db, audit) {
           const answers: Array<() => void> = [];
           for (const pending of batch) {
-            const single = await inSavepoint(db, () => bulk(db, [pending.item]));
+            const single = await inSavepoint(db, audit, (unitAudit) => bulk(db, [pending.item], unitAudit));
             answers.push(single.ok ? () => pending.resolve(single.value[0] as Result) : () => pending.reject(single.error));
           }
           return answers;
@@ -120,28 +126,30 @@ export class GroupCommit {
 
   /** Writes one batch; resolves with how to answer its callers (after the commit, never before). */
   async #flush(taken: Taken[]): Promise<Array<() => void>> {
-    const only = taken.length === 1 ? taken[0] : undefined;
     try {
-      if (only?.singleStatement) return await only.writeTogether(this.db);
-      return await this.#transaction(async () => (await runInOrder(taken, (part) => part.writeTogether(this.db))).flat());
+      return await this.#transaction((audit) => runInOrder(taken, (part) => part.writeTogether(this.db, audit)));
     } catch {
       // Something in the batch failed: find out what, unit by unit, and answer each for itself.
     }
     try {
-      return await this.#transaction(async () => (await runInOrder(taken, (part) => part.writeEach(this.db))).flat());
+      return await this.#transaction((audit) => runInOrder(taken, (part) => part.writeEach(this.db, audit)));
     } catch (error) {
       return taken.map((part) => () => part.rejectAll(error));
     }
   }
 
-  async #transaction<T>(work: () => Promise<T>): Promise<T> {
+  async #transaction(work: (audit: AuditInput[]) => Promise<Array<Array<() => void>>>): Promise<Array<() => void>> {
+    const audit: AuditInput[] = [];
     await this.db.run('BEGIN IMMEDIATE');
     try {
-      const value = await work();
+      const answers = (await work(audit)).flat();
+      if (audit.length > 0) await this.audit.append(this.db, audit);
       await this.db.run('COMMIT');
-      return value;
+      this.audit.committed();
+      return answers;
     } catch (error) {
       await this.db.run('ROLLBACK').catch(() => undefined);
+      this.audit.rolledBack();
       throw error;
     }
   }
@@ -149,13 +157,12 @@ export class GroupCommit {
 
 function jobsBatch(jobs: Array<Pending<unknown> & { job: WriteJob<unknown> }>): Taken {
   return {
-    singleStatement: false,
-    async writeTogether(db) {
-      const values = await runInOrder(jobs, (pending) => pending.job(db));
+    async writeTogether(db, audit) {
+      const values = await runInOrder(jobs, (pending) => pending.job(db, audit));
       return jobs.map((pending, i) => () => pending.resolve(values[i]));
     },
-    async writeEach(db) {
-      const outcomes = await runInOrder(jobs, (pending) => inSavepoint(db, () => pending.job(db)));
+    async writeEach(db, audit) {
+      const outcomes = await runInOrder(jobs, (pending) => inSavepoint(db, audit, (unitAudit) => pending.job(db, unitAudit)));
       return jobs.map((pending, i) => {
         const outcome = outcomes[i];
         return outcome?.ok ? () => pending.resolve(outcome.value) : () => pending.reject(outcome?.error);
@@ -172,11 +179,18 @@ async function runInOrder<T, R>(items: T[], work: (item: T) => Promise<R>): Prom
   return results;
 }
 
-async function inSavepoint<T>(db: Connection, work: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+/** Runs one unit in a savepoint; its audit entries join the batch's only if the unit is kept. */
+async function inSavepoint<T>(
+  db: Connection,
+  audit: AuditInput[],
+  work: (unitAudit: AuditInput[]) => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  const unitAudit: AuditInput[] = [];
   await db.run('SAVEPOINT unit');
   try {
-    const value = await work();
+    const value = await work(unitAudit);
     await db.run('RELEASE unit');
+    audit.push(...unitAudit);
     return { ok: true, value };
   } catch (error) {
     await db.run('ROLLBACK TO unit');

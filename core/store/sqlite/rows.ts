@@ -13,6 +13,7 @@ export interface MessageRow {
   ordering_key: string | null;
   status: MessageStatus;
   attempts: number;
+  tries: number;
   max_attempts: number;
   next_attempt_at: number | null;
   lease_owner: string | null;
@@ -40,6 +41,7 @@ export function toMessage(row: MessageRow): MessageRecord {
     orderingKey: row.ordering_key,
     status: row.status,
     attempts: row.attempts,
+    tries: row.tries,
     maxAttempts: row.max_attempts,
     nextAttemptAt: row.next_attempt_at,
     leaseOwner: row.lease_owner,

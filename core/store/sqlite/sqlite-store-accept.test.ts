@@ -35,9 +35,9 @@ describe('accept', () => {
     const claim = { scope: 'key_client', key: 'idem-1', requestHash: 'hash-a' };
     const [first, second, third] = [ctx.message(), ctx.message(), ctx.message()];
     const results = await Promise.all([
-      ctx.db.store.accept(first, claim),
-      ctx.db.store.accept(second, claim),
-      ctx.db.store.accept(third, { ...claim, requestHash: 'hash-b' }),
+      ctx.db.store.accept(first, { idempotency: claim }),
+      ctx.db.store.accept(second, { idempotency: claim }),
+      ctx.db.store.accept(third, { idempotency: { ...claim, requestHash: 'hash-b' } }),
     ]);
 
     expect(results).toEqual([
@@ -53,23 +53,23 @@ describe('accept', () => {
   it('answers a repeated Idempotency-Key across batches, and keeps scopes apart', async () => {
     const claim = { scope: 'key_client', key: 'idem-2', requestHash: 'hash-a' };
     const first = ctx.message();
-    expect(await ctx.db.store.accept(first, claim)).toEqual({ outcome: 'accepted', messageId: first.id });
+    expect(await ctx.db.store.accept(first, { idempotency: claim })).toEqual({ outcome: 'accepted', messageId: first.id });
 
-    expect(await ctx.db.store.accept(ctx.message(), claim)).toEqual({ outcome: 'repeated', messageId: first.id });
-    expect(await ctx.db.store.accept(ctx.message(), { ...claim, requestHash: 'hash-b' })).toEqual({ outcome: 'conflict' });
+    expect(await ctx.db.store.accept(ctx.message(), { idempotency: claim })).toEqual({ outcome: 'repeated', messageId: first.id });
+    expect(await ctx.db.store.accept(ctx.message(), { idempotency: { ...claim, requestHash: 'hash-b' } })).toEqual({ outcome: 'conflict' });
     // The conflicting body did not replace the recorded one.
-    expect(await ctx.db.store.accept(ctx.message(), claim)).toEqual({ outcome: 'repeated', messageId: first.id });
+    expect(await ctx.db.store.accept(ctx.message(), { idempotency: claim })).toEqual({ outcome: 'repeated', messageId: first.id });
     expect((await ctx.db.store.listMessages({}, { limit: 10 })).messages).toHaveLength(1);
 
     const other = ctx.message();
-    expect(await ctx.db.store.accept(other, { ...claim, scope: 'key_other', requestHash: 'hash-b' })).toEqual({ outcome: 'accepted', messageId: other.id });
+    expect(await ctx.db.store.accept(other, { idempotency: { ...claim, scope: 'key_other', requestHash: 'hash-b' } })).toEqual({ outcome: 'accepted', messageId: other.id });
     expect(ids((await ctx.db.store.listMessages({}, { limit: 10 })).messages)).toEqual([other.id, first.id]);
   });
 
   it('does not let a sync answer stored under a key pass for a message', async () => {
     await ctx.db.store.storeResponse('key_client', 'idem-3', { requestHash: 'hash-a', status: 200, body: '{"ok":true}', createdAt: T0 });
     expect(await ctx.db.store.getStoredResponse('key_client', 'idem-3')).toEqual({ requestHash: 'hash-a', status: 200, body: '{"ok":true}', createdAt: T0 });
-    expect(await ctx.db.store.accept(ctx.message(), { scope: 'key_client', key: 'idem-3', requestHash: 'hash-a' })).toEqual({ outcome: 'conflict' });
+    expect(await ctx.db.store.accept(ctx.message(), { idempotency: { scope: 'key_client', key: 'idem-3', requestHash: 'hash-a' } })).toEqual({ outcome: 'conflict' });
     expect(await ctx.db.store.getStoredResponse('key_client', 'other')).toBeUndefined();
   });
 });
@@ -82,14 +82,14 @@ describe('group commit', () => {
     const claim = { scope: 'key_client', key: 'idem-batch', requestHash: 'hash-a' };
 
     const results = await Promise.allSettled([
-      ctx.db.store.accept(fresh[0]!, claim),
+      ctx.db.store.accept(fresh[0]!, { idempotency: claim }),
       ctx.db.store.accept({ ...ctx.message(), id: existing.id }),
       ctx.db.store.accept(fresh[1]!),
     ]);
 
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     for (const m of fresh) expect(await ctx.db.store.getMessage(m.id)).toMatchObject({ status: 'queued' });
-    expect(await ctx.db.store.accept(ctx.message(), claim)).toEqual({ outcome: 'repeated', messageId: fresh[0]!.id });
+    expect(await ctx.db.store.accept(ctx.message(), { idempotency: claim })).toEqual({ outcome: 'repeated', messageId: fresh[0]!.id });
     expect((await ctx.db.store.listMessages({}, { limit: 10 })).messages).toHaveLength(3);
   });
 
@@ -97,10 +97,10 @@ describe('group commit', () => {
     const m = ctx.message();
     await ctx.accepted(m);
     const key = { id: 'key_1', hash: 'e'.repeat(64), role: 'operator' as const, agencies: ['*'], label: null, createdAt: T0, revokedAt: null };
-    await ctx.db.store.createKey(key);
+    await ctx.db.store.createKey(key, 'test');
 
     const [duplicateKey, claimed] = await Promise.allSettled([
-      ctx.db.store.createKey({ ...key, hash: 'f'.repeat(64) }),
+      ctx.db.store.createKey({ ...key, hash: 'f'.repeat(64) }, 'test'),
       ctx.db.store.claimDue({ instance: 'sms-hue', limit: 1, now: T0 + 10, leaseOwner: 'w', leaseUntil: T0 + 1_000 }),
     ]);
 

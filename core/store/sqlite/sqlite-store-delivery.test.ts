@@ -71,7 +71,7 @@ describe('replay and cancel', () => {
   it('replays by ids: dead ones only, with a fresh budget', async () => {
     const { deadHue, queued, done } = await deadAndAlive();
     const target = deadHue[0]!;
-    const replayed = await ctx.db.store.replay({ ids: [target.id, queued.id, done.id, 'msg_missing'] }, T0 + 5_000, () => 3_600_000);
+    const replayed = await ctx.db.store.replay({ ids: [target.id, queued.id, done.id, 'msg_missing'] }, T0 + 5_000, () => 3_600_000, 'test');
 
     expect(replayed).toEqual([target.id]);
     expect(await ctx.db.store.getMessage(target.id)).toMatchObject({
@@ -93,7 +93,7 @@ describe('replay and cancel', () => {
   it('replays by filter, leaving other messages alone', async () => {
     const { deadHue, deadOther, queued, done } = await deadAndAlive();
     const maxAge: string[] = [];
-    const replayed = await ctx.db.store.replay({ filter: { instance: 'sms-hue' } }, T0 + 5_000, (instance) => (maxAge.push(instance), 1_000));
+    const replayed = await ctx.db.store.replay({ filter: { instance: 'sms-hue' } }, T0 + 5_000, (instance) => (maxAge.push(instance), 1_000), 'test');
 
     expect(replayed).toEqual(deadHue.map((m) => m.id));
     expect(maxAge).toEqual(['sms-hue', 'sms-hue']);
@@ -101,7 +101,7 @@ describe('replay and cancel', () => {
     expect(await ctx.db.store.getMessage(deadOther.id)).toMatchObject({ status: 'dead', attempts: 1, replays: 0 });
     expect(await ctx.db.store.getMessage(queued.id)).toMatchObject({ status: 'queued', replays: 0 });
     expect(await ctx.db.store.getMessage(done.id)).toMatchObject({ status: 'succeeded', replays: 0 });
-    expect(await ctx.db.store.replay({ filter: { q: 'nothing like it' } }, T0 + 6_000, () => 1_000)).toEqual([]);
+    expect(await ctx.db.store.replay({ filter: { q: 'nothing like it' } }, T0 + 6_000, () => 1_000, 'test')).toEqual([]);
   });
 
   it('cancels queued and dead messages, not one in flight', async () => {
@@ -109,17 +109,17 @@ describe('replay and cancel', () => {
     const inFlight = ctx.message();
     await ctx.accepted(inFlight);
     // Claim `inFlight` alone: the `queued` message is older and would go first, so cancel it beforehand.
-    const cancelledQueued = await ctx.db.store.cancel(queued.id, T0 + 2_000, 'cancelled by operator');
+    const cancelledQueued = await ctx.db.store.cancel(queued.id, T0 + 2_000, 'cancelled by operator', 'test');
     expect(cancelledQueued).toMatchObject({ id: queued.id, status: 'dead', cancelledAt: T0 + 2_000, lastError: 'cancelled by operator', nextAttemptAt: null });
-    const cancelledDead = await ctx.db.store.cancel(deadHue[0]!.id, T0 + 2_100, 'not needed');
+    const cancelledDead = await ctx.db.store.cancel(deadHue[0]!.id, T0 + 2_100, 'not needed', 'test');
     expect(cancelledDead).toMatchObject({ status: 'dead', cancelledAt: T0 + 2_100, lastError: 'not needed' });
 
     expect(await ctx.db.store.claimDue({ instance: 'sms-hue', limit: 5, now: T0 + 2_200, leaseOwner: 'w', leaseUntil: T0 + 9_000 })).toMatchObject([{ id: inFlight.id }]);
-    expect(await ctx.db.store.cancel(inFlight.id, T0 + 2_300, 'too late')).toBeUndefined();
+    expect(await ctx.db.store.cancel(inFlight.id, T0 + 2_300, 'too late', 'test')).toBeUndefined();
     expect(await ctx.db.store.getMessage(inFlight.id)).toMatchObject({ status: 'processing', cancelledAt: null, lastError: null });
-    expect(await ctx.db.store.cancel(queued.id, T0 + 2_400, 'again')).toBeUndefined();
+    expect(await ctx.db.store.cancel(queued.id, T0 + 2_400, 'again', 'test')).toBeUndefined();
     expect(await ctx.db.store.getMessage(queued.id)).toMatchObject({ cancelledAt: T0 + 2_000, lastError: 'cancelled by operator' });
-    expect(await ctx.db.store.cancel('msg_missing', T0, 'x')).toBeUndefined();
+    expect(await ctx.db.store.cancel('msg_missing', T0, 'x', 'test')).toBeUndefined();
   });
 });
 

@@ -3,6 +3,7 @@ import { openConnection } from './connection.ts';
 import { loadMigrations, migrate } from './migrate.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { T0, useStore } from './store-fixture.test-helper.ts';
+import { TEST_AUDIT_KEY } from '../../../tests/support/audit-key.ts';
 
 const ctx = useStore();
 
@@ -10,17 +11,17 @@ describe('api keys', () => {
   it('creates, finds, lists and revokes keys', async () => {
     const client = { id: 'key_1', hash: 'a'.repeat(64), role: 'client' as const, agencies: ['000.00.01.H22'], label: 'một cửa Huế', createdAt: T0, revokedAt: null };
     const operator = { id: 'key_2', hash: 'b'.repeat(64), role: 'operator' as const, agencies: ['*'], label: null, createdAt: T0 + 1, revokedAt: null };
-    await ctx.db.store.createKey(client);
-    await ctx.db.store.createKey(operator);
+    await ctx.db.store.createKey(client, 'test');
+    await ctx.db.store.createKey(operator, 'test');
 
     expect(await ctx.db.store.findKeyByHash(client.hash)).toEqual(client);
     expect(await ctx.db.store.findKeyByHash('c'.repeat(64))).toBeUndefined();
     expect(await ctx.db.store.listKeys()).toEqual([client, operator]);
-    await expect(ctx.db.store.createKey({ ...client, id: 'key_3' })).rejects.toThrow();
+    await expect(ctx.db.store.createKey({ ...client, id: 'key_3' }, 'test')).rejects.toThrow();
 
-    expect(await ctx.db.store.revokeKey('key_1', T0 + 50)).toBe(true);
-    expect(await ctx.db.store.revokeKey('key_1', T0 + 60)).toBe(false);
-    expect(await ctx.db.store.revokeKey('key_missing', T0 + 60)).toBe(false);
+    expect(await ctx.db.store.revokeKey('key_1', T0 + 50, 'test')).toBe(true);
+    expect(await ctx.db.store.revokeKey('key_1', T0 + 60, 'test')).toBe(false);
+    expect(await ctx.db.store.revokeKey('key_missing', T0 + 60, 'test')).toBe(false);
     expect(await ctx.db.store.findKeyByHash(client.hash)).toEqual({ ...client, revokedAt: T0 + 50 });
     expect((await ctx.db.store.listKeys()).map((key) => key.revokedAt)).toEqual([T0 + 50, null]);
   });
@@ -44,7 +45,7 @@ describe('opening the file', () => {
 
     const appliedBefore = await schemaMigrations(ctx.db.file);
     await ctx.db.store.close();
-    ctx.db.store = await SqliteStore.open(ctx.db.file);
+    ctx.db.store = await SqliteStore.open(ctx.db.file, { auditKey: TEST_AUDIT_KEY });
     expect(await schemaMigrations(ctx.db.file)).toEqual(appliedBefore);
     expect(appliedBefore.map((row) => row.version)).toEqual(versions);
     await expect(ctx.db.store.checkReady()).resolves.toBeUndefined();
@@ -62,7 +63,7 @@ describe('opening the file', () => {
         await first.close();
         await second.close();
       }
-      const store = await SqliteStore.open(file);
+      const store = await SqliteStore.open(file, { auditKey: TEST_AUDIT_KEY });
       await expect(store.checkReady()).resolves.toBeUndefined();
       await store.close();
     }
@@ -71,20 +72,20 @@ describe('opening the file', () => {
   it('keeps messages, attempts, idempotency keys and api keys across close and reopen', async () => {
     const m = ctx.message({ reference: 'H22.99-0001' });
     const claim = { scope: 'key_client', key: 'idem-persist', requestHash: 'hash-a' };
-    await ctx.db.store.accept(m, claim);
+    await ctx.db.store.accept(m, { idempotency: claim });
     await ctx.settle(m.id, 'retry', T0 + 100, 'timed out after 15000 ms');
-    await ctx.db.store.createKey({ id: 'key_1', hash: 'd'.repeat(64), role: 'operator', agencies: ['*'], label: null, createdAt: T0, revokedAt: null });
+    await ctx.db.store.createKey({ id: 'key_1', hash: 'd'.repeat(64), role: 'operator', agencies: ['*'], label: null, createdAt: T0, revokedAt: null }, 'test');
     const before = await ctx.db.store.getMessage(m.id);
 
     await ctx.db.store.close();
-    ctx.db.store = await SqliteStore.open(ctx.db.file);
+    ctx.db.store = await SqliteStore.open(ctx.db.file, { auditKey: TEST_AUDIT_KEY });
 
     expect(await ctx.db.store.getMessage(m.id)).toEqual(before);
     expect(before).toMatchObject({ status: 'queued', attempts: 1, lastError: 'timed out after 15000 ms', nextAttemptAt: T0 + 1_100 });
     expect(await ctx.db.store.listAttempts(m.id)).toEqual([
       { messageId: m.id, round: 0, number: 1, startedAt: T0 + 100, finishedAt: T0 + 100, outcome: 'retry', error: 'timed out after 15000 ms', providerCode: null },
     ]);
-    expect(await ctx.db.store.accept(ctx.message(), claim)).toEqual({ outcome: 'repeated', messageId: m.id });
+    expect(await ctx.db.store.accept(ctx.message(), { idempotency: claim })).toEqual({ outcome: 'repeated', messageId: m.id });
     expect(await ctx.db.store.findKeyByHash('d'.repeat(64))).toMatchObject({ id: 'key_1', role: 'operator' });
   });
 

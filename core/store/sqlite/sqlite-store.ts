@@ -3,7 +3,12 @@ import { dirname } from 'node:path';
 import sqlite3 from 'sqlite3';
 import type {
   AcceptResult,
+  Actor,
   ApiKeyRecord,
+  AuditEntry,
+  AuditFilter,
+  AuditInput,
+  AuditVerification,
   CompleteAttempt,
   IdempotencyClaim,
   InstanceQueueStats,
@@ -15,6 +20,8 @@ import type {
   Store,
   StoredResponse,
 } from '../types.ts';
+import { verifyStore } from '../../audit/verify-store.ts';
+import { SqliteAuditLog, listAudit } from './audit-log.ts';
 import { type Acceptance, completeAttempts, insertAcceptances } from './bulk-writes.ts';
 import { CoalescedLookup } from './coalesced-lookup.ts';
 import { type Connection, openConnection } from './connection.ts';
@@ -23,7 +30,7 @@ import { GroupCommit } from './group-commit.ts';
 import { checkMigrated, migrate } from './migrate.ts';
 import { type ApiKeyRow, type AttemptRow, type MessageRow, toApiKey, toAttempt, toMessage } from './rows.ts';
 
-const CLAIM = `UPDATE messages SET status = 'processing', attempts = attempts + 1, lease_owner = ?, lease_until = ?, updated_at = ?`;
+const CLAIM = `UPDATE messages SET status = 'processing', attempts = attempts + 1, tries = tries + 1, lease_owner = ?, lease_until = ?, updated_at = ?`;
 
 /** A message may run when no earlier message with its ordering key still waits, or lies dead uncancelled. */
 const ORDERING_FREE = `(m.ordering_key IS NULL OR NOT EXISTS (
@@ -51,22 +58,25 @@ export class SqliteStore implements Store {
   private constructor(
     private readonly writer: Connection,
     private readonly reader: Connection,
+    auditLog: SqliteAuditLog,
+    private readonly auditKey: Buffer,
   ) {
-    this.#commits = new GroupCommit(writer);
-    this.#accept = this.#commits.channel(insertAcceptances, (batch) => batch.every((acceptance) => !acceptance.idempotency));
+    this.#commits = new GroupCommit(writer, auditLog);
+    this.#accept = this.#commits.channel(insertAcceptances);
     this.#complete = this.#commits.channel(completeAttempts);
   }
 
-  static async open(file: string): Promise<SqliteStore> {
+  /** `auditKey` signs the audit chain (LIENTHONG_AUDIT_KEY). */
+  static async open(file: string, options: { auditKey: Buffer }): Promise<SqliteStore> {
     await mkdir(dirname(file), { recursive: true });
     const writer = await openConnection(file);
     await migrate(writer);
     const reader = await openConnection(file, sqlite3.OPEN_READONLY);
-    return new SqliteStore(writer, reader);
+    return new SqliteStore(writer, reader, await SqliteAuditLog.open(writer, options.auditKey), options.auditKey);
   }
 
-  accept(message: NewMessage, idempotency?: IdempotencyClaim): Promise<AcceptResult> {
-    return this.#accept({ message, idempotency });
+  accept(message: NewMessage, options: { idempotency?: IdempotencyClaim | undefined; audit?: AuditInput } = {}): Promise<AcceptResult> {
+    return this.#accept({ message, idempotency: options.idempotency, audit: options.audit });
   }
 
   async getMessage(id: string): Promise<MessageRecord | undefined> {
@@ -143,15 +153,15 @@ export class SqliteStore implements Store {
     return { total: rows.reduce((sum, row) => sum + row.count, 0), byInstance };
   }
 
-  replay(target: { ids: string[] } | { filter: MessageFilter }, now: number, maxAgeMs: (instance: string) => number) {
-    return this.#commits.write(async (db) => {
+  replay(target: { ids: string[] } | { filter: MessageFilter }, now: number, maxAgeMs: (instance: string) => number, actor: Actor) {
+    return this.#commits.write(async (db, audit) => {
       // By id an operator may bring back a cancelled message; a filter never does: cancelled is closed for good.
       const { where, params } =
         'ids' in target
           ? { where: `id IN (${target.ids.map(() => '?').join(', ') || 'NULL'})`, params: target.ids }
           : (({ where: clause, params: values }) => ({ where: `${clause} AND cancelled_at IS NULL`, params: values }))(filterClause(target.filter));
-      const dead = await db.all<{ id: string; instance: string }>(
-        `SELECT id, instance FROM messages WHERE status = 'dead' AND ${where} ORDER BY seq`,
+      const dead = await db.all<{ id: string; instance: string; replays: number; attempts: number }>(
+        `SELECT id, instance, replays, attempts FROM messages WHERE status = 'dead' AND ${where} ORDER BY seq`,
         params,
       );
       for (const message of dead) {
@@ -161,20 +171,31 @@ export class SqliteStore implements Store {
             WHERE id = ?`,
           [now, now + maxAgeMs(message.instance), now, message.id],
         );
+        audit.push({
+          at: now,
+          actor,
+          action: 'message.replayed',
+          messageId: message.id,
+          instance: message.instance,
+          summary: { from: 'dead', to: 'queued', replay: message.replays + 1, attemptsBefore: message.attempts, by: 'ids' in target ? 'id' : 'filter' },
+        });
       }
       return dead.map((message) => message.id);
     });
   }
 
-  cancel(id: string, now: number, reason: string): Promise<MessageRecord | undefined> {
-    return this.#commits.write(async (db) => {
+  cancel(id: string, now: number, reason: string, actor: Actor): Promise<MessageRecord | undefined> {
+    return this.#commits.write(async (db, audit) => {
+      const before = await db.get<{ status: MessageStatus }>('SELECT status FROM messages WHERE id = ?', [id]);
       const row = await db.get<MessageRow>(
         `UPDATE messages SET status = 'dead', cancelled_at = ?, last_error = ?, next_attempt_at = NULL, updated_at = ?
           WHERE id = ? AND status IN ('queued', 'dead') AND cancelled_at IS NULL
         RETURNING *`,
         [now, reason, now, id],
       );
-      return row && toMessage(row);
+      if (!row) return undefined;
+      audit.push({ at: now, actor, action: 'message.cancelled', messageId: id, instance: row.instance, summary: { from: before?.status, to: 'dead', reason } });
+      return toMessage(row);
     });
   }
 
@@ -213,12 +234,13 @@ export class SqliteStore implements Store {
     );
   }
 
-  async createKey(key: ApiKeyRecord): Promise<void> {
-    await this.#commits.write((db) =>
-      db.run('INSERT INTO api_keys (id, hash, role, agencies, label, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+  async createKey(key: ApiKeyRecord, actor: Actor): Promise<void> {
+    await this.#commits.write(async (db, audit) => {
+      await db.run('INSERT INTO api_keys (id, hash, role, agencies, label, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
         key.id, key.hash, key.role, JSON.stringify(key.agencies), key.label, key.createdAt, key.revokedAt,
-      ]),
-    );
+      ]);
+      audit.push({ at: key.createdAt, actor, action: 'key.created', summary: { keyId: key.id, role: key.role, agencies: key.agencies, label: key.label } });
+    });
   }
 
   findKeyByHash(hash: string): Promise<ApiKeyRecord | undefined> {
@@ -229,11 +251,27 @@ export class SqliteStore implements Store {
     return (await this.reader.all<ApiKeyRow>('SELECT * FROM api_keys ORDER BY created_at')).map(toApiKey);
   }
 
-  revokeKey(id: string, now: number): Promise<boolean> {
-    return this.#commits.write(async (db) => {
+  revokeKey(id: string, now: number, actor: Actor): Promise<boolean> {
+    return this.#commits.write(async (db, audit) => {
       const { changes } = await db.run('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [now, id]);
+      if (changes > 0) audit.push({ at: now, actor, action: 'key.revoked', summary: { keyId: id } });
       return changes > 0;
     });
+  }
+
+  async appendAudit(entries: AuditInput[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.#commits.write(async (_db, audit) => {
+      audit.push(...entries);
+    });
+  }
+
+  listAudit(filter: AuditFilter, limit: number): Promise<AuditEntry[]> {
+    return listAudit(this.reader, filter, limit);
+  }
+
+  verifyAudit(exported?: AuditEntry): Promise<AuditVerification> {
+    return verifyStore(this, this.auditKey, exported);
   }
 
   async checkReady(): Promise<void> {

@@ -1,0 +1,59 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { canonicalJson } from './canonical-json.ts';
+
+/** The hash an empty log chains from. */
+export const GENESIS = '0'.repeat(64);
+
+/** What a state change says about itself; the chain adds `seq`, `prevHash` and `hash`. */
+export interface AuditInput {
+  at: number;
+  /** Who: `key:<key id>` for API calls, `worker`, `provider:<instance>`, `cli`, `system`. */
+  actor: string;
+  /** What: `message.accepted`, `attempt`, `message.replayed`, `message.cancelled`, `callback.received`, … */
+  action: string;
+  messageId?: string | undefined;
+  instance?: string | undefined;
+  /** Facts about the change, personal data already masked. */
+  summary: Record<string, unknown>;
+}
+
+export interface AuditEntry extends AuditInput {
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
+/** The bytes an entry's hash covers: everything but the hash itself. */
+export function entryContent(entry: Omit<AuditEntry, 'hash' | 'prevHash'>): string {
+  return canonicalJson({
+    seq: entry.seq,
+    at: entry.at,
+    actor: entry.actor,
+    action: entry.action,
+    messageId: entry.messageId ?? null,
+    instance: entry.instance ?? null,
+    summary: entry.summary,
+  });
+}
+
+/** hash = HMAC-SHA256(auditKey, prevHash + canonical JSON of the entry). */
+export function entryHash(key: Buffer, prevHash: string, entry: Omit<AuditEntry, 'hash' | 'prevHash'>): string {
+  return createHmac('sha256', key).update(prevHash).update(entryContent(entry)).digest('hex');
+}
+
+/** Appends inputs after `head`, giving each its sequence number and chained hash. */
+export function chainEntries(key: Buffer, head: { seq: number; hash: string }, inputs: AuditInput[]): AuditEntry[] {
+  let { seq, hash } = head;
+  return inputs.map((input) => {
+    seq += 1;
+    // Hash what will be stored and read back: plain JSON (a Date, say, becomes its string here as it would there).
+    const entry = { ...input, summary: JSON.parse(JSON.stringify(input.summary)) as Record<string, unknown>, seq };
+    const prevHash = hash;
+    hash = entryHash(key, prevHash, entry);
+    return { ...entry, prevHash, hash };
+  });
+}
+
+export function sameHash(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}

@@ -1,0 +1,56 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { CircuitState } from '../delivery/circuit-breaker.ts';
+import type { Clock } from '../delivery/clock.ts';
+import type { Instances } from '../delivery/instances.ts';
+import type { AttemptEvent } from '../delivery/worker.ts';
+import type { AttemptOutcome } from '../store/types.ts';
+
+type AttemptLabel = 'instance' | 'outcome';
+
+const OUTCOMES: readonly AttemptOutcome[] = ['succeeded', 'retry', 'dead'];
+/** From a fast provider (10 ms) to a call that ran into a long timeout. */
+const ATTEMPT_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+const CIRCUIT_VALUES: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
+
+/**
+ * Attempts by instance and outcome, fed by the worker's `onAttempt`, and each instance's circuit state, read at
+ * scrape time. Returns the observer to hand to the worker.
+ */
+export function registerDeliveryMetrics(registry: Registry, sources: { instances: Instances; clock: Clock }): (event: AttemptEvent) => void {
+  const { instances, clock } = sources;
+  const attempts = new Counter<AttemptLabel>({
+    name: 'lienthong_attempts_total',
+    help: 'Delivery attempts whose outcome was recorded, by plugin instance and outcome (succeeded, retry, dead).',
+    labelNames: ['instance', 'outcome'],
+    registers: [registry],
+  });
+  const duration = new Histogram<AttemptLabel>({
+    name: 'lienthong_attempt_duration_seconds',
+    help: 'Duration of delivery attempts that ran, by plugin instance and outcome.',
+    labelNames: ['instance', 'outcome'],
+    buckets: ATTEMPT_BUCKETS,
+    registers: [registry],
+  });
+  // Zeroes from the start, so that rate() and increase() see the first attempt.
+  for (const instance of instances.all) {
+    for (const outcome of OUTCOMES) attempts.inc({ instance: instance.id, outcome }, 0);
+  }
+
+  new Gauge<'instance'>({
+    name: 'lienthong_circuit_state',
+    help: 'Circuit breaker state by plugin instance: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['instance'],
+    registers: [registry],
+    collect() {
+      const now = clock.now();
+      for (const instance of instances.all) this.set({ instance: instance.id }, CIRCUIT_VALUES[instance.breaker.state(now)]);
+    },
+  });
+
+  return function observeAttempt(event: AttemptEvent): void {
+    const labels = { instance: event.instance, outcome: event.outcome };
+    attempts.inc(labels);
+    // A message closed without running tells nothing about the provider's speed.
+    if (!event.skipped) duration.observe(labels, event.durationMs / 1000);
+  };
+}
