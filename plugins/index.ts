@@ -1,5 +1,6 @@
 import type { AnyPlugin } from '../core/plugin.ts';
+import smsViettel from './sms-viettel/index.ts';
 import webhook from './webhook/index.ts';
 
 /** The explicit plugin list: the one place that knows which adapters exist. Add a new adapter here. */
-export const plugins: AnyPlugin[] = [webhook];
+export const plugins: AnyPlugin[] = [webhook, smsViettel];

@@ -17,8 +17,11 @@ const echo: AnyPlugin = externalEcho
   ? { ...echoSms, simulator: { start: async () => ({ url: externalEcho, close: async () => {} }), sandboxConfig: (url) => ({ url }) } }
   : echoSms;
 
+/** One SMS provider per sandbox (routing picks the first): echo-sms unless LIENTHONG_TEST_SMS_PLUGIN names another. */
+const sms = process.env.LIENTHONG_TEST_SMS_PLUGIN || 'echo-sms';
+
 const sandbox = await startSandbox({
-  plugins: [...plugins, echo],
+  plugins: [...plugins, echo].filter((plugin) => plugin.capability !== 'sms' || plugin.id === sms),
   delivery: json('LIENTHONG_TEST_DELIVERY'),
   worker: json('LIENTHONG_TEST_WORKER'),
   port: Number(process.env.PORT ?? 0),

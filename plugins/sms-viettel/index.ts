@@ -1,0 +1,15 @@
+import { definePlugin } from '../../core/plugin.ts';
+import { health } from './balance.ts';
+import { viettelConfigSchema } from './config.ts';
+import { prepare, run } from './send.ts';
+import { viettelSimulator } from './simulator/index.ts';
+
+/** Viettel brandname SMS over SOAP (bulkapi, service CcApi), with a SOAP simulator for the sandbox and tests. */
+export default definePlugin({
+  id: 'sms-viettel',
+  capability: 'sms',
+  configSchema: viettelConfigSchema,
+  operations: { send: { prepare, run } },
+  health,
+  simulator: viettelSimulator,
+});

@@ -1,0 +1,160 @@
+/**
+ * The Viettel SMS simulator's HTTP side: node-soap serves CcApi at /bulkapi (and its WSDL at /bulkapi?wsdl, with
+ * soap:address pointing here); in front of it, on the same port, this module answers /__control and /__received,
+ * checks SOAPAction and plays the injected faults before a request reaches the service.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, Server, type IncomingMessage, type ServerResponse } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import { listen } from 'soap';
+import {
+  controlRoutes,
+  createFaultInjector,
+  type FaultDecision,
+  type RunningSimulator,
+  type SimulatorOptions,
+} from '../../../core/plugin.ts';
+import { WSDL_PATH } from '../client.ts';
+import { ccApiService, type SimulatorAccount } from './service.ts';
+
+export const SERVICE_PATH = '/bulkapi';
+const NAMESPACE = 'http://impl.bulkSms.ws/';
+const OPERATIONS = ['wsCpMt', 'wsCpMtRegDlr', 'checkBalance'];
+/** Some clients send an empty SOAPAction, others the JAX-WS action of the operation: both are accepted. */
+const ACCEPTED_ACTIONS = new Set(['', ...OPERATIONS.map((operation) => `${NAMESPACE}CcApi/${operation}Request`)]);
+const BODY_LIMIT = 1024 * 1024;
+
+export interface ViettelSimulatorOptions extends SimulatorOptions {
+  account: SimulatorAccount;
+  /** What checkBalance answers, as the decimal text the service sends. Default `50000000.00`. */
+  balance?: string;
+}
+
+/** The shipped WSDL with its soap:address rewritten to `serviceUrl`. */
+export function wsdlFor(serviceUrl: string): string {
+  return readFileSync(WSDL_PATH, 'utf8').replace(/(<soap:address\s+location=")[^"]*(")/, `$1${serviceUrl}$2`);
+}
+
+function soapFault(res: ServerResponse, status: number, code: 'Client' | 'Server', reason: string): void {
+  const body =
+    '<?xml version="1.0" encoding="utf-8"?><S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><S:Fault>' +
+    `<faultcode>S:${code}</faultcode><faultstring>${reason}</faultstring></S:Fault></S:Body></S:Envelope>`;
+  res.writeHead(status, { 'content-type': 'text/xml; charset=utf-8' }).end(body);
+}
+
+function plain(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers }).end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buffer.length;
+    if (size > BODY_LIMIT) return undefined;
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Aborts when the client goes away or the response ends, so a held request is let go. */
+function closedSignal(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => controller.abort());
+  return controller.signal;
+}
+
+/** Starts the simulator on `host:port` and resolves once it listens; `close()` also ends requests left hanging. */
+export async function startViettelSimulator(options: ViettelSimulatorOptions): Promise<RunningSimulator> {
+  const { log } = options;
+  const faults = createFaultInjector();
+  const decisions = new WeakMap<IncomingMessage, FaultDecision>();
+  const services = ccApiService({
+    account: options.account,
+    faults,
+    faultOf: (request) => decisions.get(request) ?? 'ok',
+    balance: options.balance ?? '50000000.00',
+    log,
+  });
+  const control = getRequestListener(controlRoutes(faults).fetch);
+  // node-soap answers the 'request' events of the server it is given; this one never listens itself, the
+  // front server below hands it the SOAP requests it lets through.
+  const soapServer = new Server();
+  let transientFaults = 0;
+
+  async function acceptSoap(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    if (body === undefined) return soapFault(res, 413, 'Client', 'request too large');
+    if (body.length === 0) return soapFault(res, 500, 'Client', 'empty request');
+    const action = (req.headers.soapaction ?? '').toString().replace(/^"(.*)"$/, '$1');
+    if (!ACCEPTED_ACTIONS.has(action)) return soapFault(res, 500, 'Client', 'unknown SOAPAction');
+    // node-soap would look the operation up by a non-empty SOAPAction; the body's element names it already.
+    delete req.headers.soapaction;
+
+    const decision = await faults.next();
+    if (decision === 'transient') {
+      // An overloaded service answers either way: a SOAP fault with 500, or 503 from the front proxy.
+      transientFaults += 1;
+      if (transientFaults % 2 === 1) return soapFault(res, 500, 'Server', 'simulated overload, try again later');
+      return plain(res, 503, 'Service Unavailable', { 'retry-after': '1' });
+    }
+    if (decision === 'timeout') {
+      log.info('simulated timeout: holding the request until the client gives up');
+      await faults.hang(closedSignal(res));
+      res.destroy();
+      return;
+    }
+    decisions.set(req, decision);
+    // node-soap reads a body already read from `req.body`.
+    Object.assign(req, { body });
+    soapServer.emit('request', req, res);
+  }
+
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://simulator').pathname.replace(/\/$/, '');
+    if (path === '/__control' || path === '/__received') return void control(req, res);
+    if (path !== SERVICE_PATH) return plain(res, 404, 'not found');
+    if (req.method === 'GET') return void soapServer.emit('request', req, res);
+    if (req.method !== 'POST') return plain(res, 405, 'method not allowed', { allow: 'GET, POST' });
+    acceptSoap(req, res).catch((error: unknown) => {
+      log.error({ err: error }, 'simulator failed on a request');
+      if (!res.headersSent) soapFault(res, 500, 'Server', 'simulator error');
+      else res.destroy();
+    });
+  });
+
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      if (address !== null && typeof address === 'object') resolve(address.port);
+      else reject(new Error('the Viettel simulator has no TCP address'));
+    });
+  });
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const url = `http://${host}:${port}`;
+  await new Promise<void>((resolve, reject) => {
+    listen(soapServer, {
+      path: SERVICE_PATH,
+      services,
+      xml: wsdlFor(`${url}${SERVICE_PATH}`),
+      suppressStack: true,
+      callback: (error: unknown) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve()),
+    });
+  });
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        faults.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Test support for the msw tests of the SOAP client: a context against a fake Viettel endpoint, answers written
+ * the way a JAX-WS service writes them, and a check of the envelope the plugin sent.
+ */
+import { randomBytes } from 'node:crypto';
+import { http, HttpResponse } from 'msw';
+import type { SetupServer } from 'msw/node';
+import { pino } from 'pino';
+import { expect } from 'vitest';
+import { createHttpClient } from '../../../core/outbound/http-client.ts';
+import { Secret, type OperationContext } from '../../../core/plugin.ts';
+import type { ViettelConfig } from '../config.ts';
+
+export const endpoint = 'http://sms.viettel.test:8009/bulkapi';
+// XML-special characters: the envelope must escape them, and no error may show them.
+export const password = `pw&<${randomBytes(8).toString('hex')}>`;
+export const escapedPassword = password.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export const receiver = '84981234567';
+export const text = 'Hồ sơ của ông Đặng Văn Ấn đã được tiếp nhận';
+export const input = { agency: '000.00.01.H22', to: receiver, text, unicode: false, reference: 'H22.99-261121-0001' };
+
+export interface SentRequest {
+  headers: Headers;
+  body: string;
+}
+
+export function context(overrides: Partial<OperationContext<ViettelConfig>> = {}, config: Partial<ViettelConfig> = {}) {
+  const ctx: OperationContext<ViettelConfig> = {
+    instance: 'sms-hue',
+    config: {
+      endpoint,
+      user: 'ubnd_tthue',
+      password: new Secret(password),
+      cpCode: 'UBNDTTHUE',
+      brandname: 'UBND-TTHUE',
+      commandCode: 'bulksms',
+      contentTypePlain: '0',
+      contentTypeUnicode: '1',
+      maxSegments: 5,
+    requestIdOffset: 0,
+      ...config,
+    },
+    log: pino({ level: 'silent' }),
+    messageId: 'msg_01SMS',
+    sequence: 4711,
+    attempt: 1,
+    // As the worker sets it: a later attempt may follow one that reached the provider.
+    triedBefore: (overrides.attempt ?? 1) > 1,
+    agency: input.agency,
+    signal: new AbortController().signal,
+    http: createHttpClient({ timeoutMs: 5_000, maxSockets: 2 }),
+    ...overrides,
+  };
+  return ctx;
+}
+
+/** An answer as a JAX-WS (Metro) service writes it: its own prefixes, unqualified children. */
+export const envelope = (body: string) =>
+  `<?xml version='1.0' encoding='UTF-8'?><S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body>${body}</S:Body></S:Envelope>`;
+const xmlText = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+export const mtAnswer = (result: number, message: string) =>
+  envelope(`<ns2:wsCpMtResponse xmlns:ns2="http://impl.bulkSms.ws/"><return><message>${xmlText(message)}</message><result>${result}</result></return></ns2:wsCpMtResponse>`);
+export const xml = (body: string, status = 200, headers: Record<string, string> = {}) =>
+  new HttpResponse(body, { status, headers: { 'content-type': 'text/xml; charset=utf-8', ...headers } });
+
+/** Answers every POST to the endpoint with `answer` and keeps what was sent. */
+export function viettelAnswering(server: SetupServer, answer: () => Response | Promise<Response>): SentRequest[] {
+  const sent: SentRequest[] = [];
+  server.use(
+    http.post(endpoint, async ({ request }) => {
+      sent.push({ headers: request.headers, body: await request.text() });
+      return answer();
+    }),
+  );
+  return sent;
+}
+
+export async function failure(promise: Promise<unknown>): Promise<Error> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  if (!(error instanceof Error)) throw new Error('expected the call to fail');
+  return error;
+}
+
+/** The envelope's parts, checked for namespaces on the way: SOAP 1.1, the wrapper in the service's namespace. */
+export function parseEnvelope(body: string, wrapper: string) {
+  const start = /^<\?xml version="1\.0" encoding="utf-8"\?><(\w+):Envelope ([^>]*)>/.exec(body);
+  expect(start, 'an XML declaration and a prefixed Envelope').not.toBeNull();
+  const [, soap = '', declarations = ''] = start ?? [];
+  expect(declarations).toContain(`xmlns:${soap}="http://schemas.xmlsoap.org/soap/envelope/"`);
+  const inBody = new RegExp(`<${soap}:Body><(\\w+):${wrapper}( [^>]*)?>(.*)</\\1:${wrapper}></${soap}:Body></${soap}:Envelope>$`).exec(body);
+  expect(inBody, `a ${wrapper} wrapper alone in the Body`).not.toBeNull();
+  const [, prefix = '', wrapperDeclarations = '', children = ''] = inBody ?? [];
+  expect(`${declarations} ${wrapperDeclarations}`).toContain(`xmlns:${prefix}="http://impl.bulkSms.ws/"`);
+  // No default namespace anywhere: the children must stay unqualified.
+  expect(body).not.toMatch(/xmlns="/);
+  return { children };
+}
