@@ -9,6 +9,7 @@ import { Instances } from './delivery/instances.ts';
 import { DeliveryWorker, type WorkerOptions } from './delivery/worker.ts';
 import { configLoadedEntry } from './audit/summaries.ts';
 import { createApp } from './http/app.ts';
+import { startRetention } from './retention.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import type { Store } from './store/types.ts';
 
@@ -45,6 +46,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const address = server.address() as AddressInfo;
   worker.start();
+  const stopRetention = startRetention(store, config, clock, log.child({ component: 'retention' }));
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${address.port}`;
   log.info({ url, instances: instances.all.map((instance) => instance.id) }, 'gateway listening');
 
@@ -54,6 +56,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Idle keep-alive connections would hold close() open; requests in progress are let finish.
       server.closeIdleConnections();
+      stopRetention();
       await worker.stop(graceMs);
       const forceClose = setTimeout(() => server.closeAllConnections(), graceMs);
       await closed;

@@ -23,6 +23,7 @@ export interface GatewayConfig {
   agencies: ReadonlyMap<string, { code: string; name?: string | undefined }>;
   instances: InstanceSettings[];
   bodyLimitBytes: number;
+  retention: { succeededPayloadDays?: number | undefined };
 }
 
 type Environment = Record<string, string | undefined>;
@@ -93,7 +94,7 @@ export function loadConfig(raw: unknown, plugins: readonly AnyPlugin[], env: Env
     if (seen.has(instance.id)) throw new ConfigError(`instance '${instance.id}': the id is used twice`);
     seen.add(instance.id);
   }
-  return { agencies, instances, bodyLimitBytes: file.limits.bodyBytes };
+  return { agencies, instances, bodyLimitBytes: file.limits.bodyBytes, retention: file.retention };
 }
 
 /** Issues in the file itself, naming the instance or webhook by its id rather than by its index. */

@@ -63,6 +63,8 @@ export const gatewayConfigSchema = v.strictObject({
     v.strictObject({ bodyBytes: v.optional(v.pipe(positiveInt, v.maxValue(10 * 1024 * 1024)), 256 * 1024) }),
     { bodyBytes: 256 * 1024 },
   ),
+  /** Personal data kept no longer than needed: payloads of succeeded messages are purged after this many days. */
+  retention: v.optional(v.strictObject({ succeededPayloadDays: v.optional(v.pipe(positiveInt, v.maxValue(3650))) }), {}),
 });
 
 export type GatewayConfigFile = v.InferOutput<typeof gatewayConfigSchema>;

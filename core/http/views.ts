@@ -32,6 +32,7 @@ export function operatorMessageView(message: MessageRecord) {
     orderingKey: message.orderingKey,
     replays: message.replays,
     cancelledAt: iso(message.cancelledAt),
+    payloadPurgedAt: iso(message.payloadPurgedAt),
     expiresAt: iso(message.expiresAt),
     result: maskPersonalData(message.result),
     payload: maskPersonalData(message.payload),

@@ -52,6 +52,8 @@ export interface MessageRecord {
   result: unknown;
   replays: number;
   cancelledAt: number | null;
+  /** When retention removed the payload of this succeeded message (the payload then reads as null). */
+  payloadPurgedAt: number | null;
   createdAt: number;
   updatedAt: number;
   expiresAt: number;
@@ -204,6 +206,12 @@ export interface Store {
   cancel(id: string, now: number, reason: string, actor: Actor): Promise<MessageRecord | undefined>;
 
   queueStats(): Promise<InstanceQueueStats[]>;
+
+  /**
+   * Retention: removes the payloads of messages that succeeded before `succeededBefore` (personal data no longer
+   * needed); the rows and their audit entries stay, and the purge is itself audited. Returns how many.
+   */
+  purgePayloads(succeededBefore: number, now: number, actor: Actor): Promise<number>;
 
   /** Answers of sync requests made with an Idempotency-Key. */
   getStoredResponse(scope: string, key: string): Promise<StoredResponse | undefined>;

@@ -31,6 +31,7 @@ const message = (overrides: Partial<MessageRecord> = {}): MessageRecord => ({
   result: null,
   replays: 0,
   cancelledAt: null,
+  payloadPurgedAt: null,
   createdAt: at,
   updatedAt: at,
   expiresAt: at + 86_400_000,

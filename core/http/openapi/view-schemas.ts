@@ -47,6 +47,7 @@ const operatorMessageProperties: Record<string, JsonSchema> = {
   orderingKey: { type: ['string', 'null'], description: 'Messages with one key are delivered strictly in order.' },
   replays: count,
   cancelledAt: nullableTimestamp,
+  payloadPurgedAt: nullableTimestamp,
   expiresAt: { ...timestamp, description: 'Past this the message goes dead rather than being tried again.' },
   payload: { description: 'The request as validated, personal data masked.' },
 };

@@ -4,6 +4,7 @@
  * costs the event loop more than the whole rest of an accept, while json_each runs on SQLite's own thread.
  */
 import type { AcceptResult, AuditInput, CompleteAttempt, IdempotencyClaim, MessageStatus, NewMessage } from '../types.ts';
+import type { PayloadCodec } from '../payload-cipher.ts';
 import type { Connection } from './connection.ts';
 
 export interface Acceptance {
@@ -21,15 +22,15 @@ const INSERT_MESSAGES = `
          'queued', 0, value->>'maxAttempts', value->>'createdAt', value->>'createdAt', value->>'createdAt', value->>'expiresAt'
     FROM json_each(?)`;
 
-export async function insertMessages(db: Connection, messages: NewMessage[]): Promise<void> {
+export async function insertMessages(db: Connection, messages: NewMessage[], codec: PayloadCodec): Promise<void> {
   if (messages.length === 0) return;
-  // The payload goes in as its own JSON text, so it is stored exactly as it was accepted.
-  const rows = messages.map((message) => ({ ...message, payload: JSON.stringify(message.payload) }));
+  // The payload goes in as its own JSON text (encrypted when a data key is set), stored exactly as accepted.
+  const rows = messages.map((message) => ({ ...message, payload: codec.encode(JSON.stringify(message.payload)) }));
   await db.run(INSERT_MESSAGES, [JSON.stringify(rows)]);
 }
 
 /** Every accept of a batch in one INSERT, after settling their idempotency keys. */
-export async function insertAcceptances(db: Connection, acceptances: Acceptance[], audit: AuditInput[]): Promise<AcceptResult[]> {
+export async function insertAcceptances(db: Connection, acceptances: Acceptance[], audit: AuditInput[], codec: PayloadCodec): Promise<AcceptResult[]> {
   const results: AcceptResult[] = [];
   const fresh: NewMessage[] = [];
   for (const { message, idempotency, audit: entry } of acceptances) {
@@ -55,7 +56,7 @@ export async function insertAcceptances(db: Connection, acceptances: Acceptance[
     if (entry) audit.push(entry);
     results.push({ outcome: 'accepted', messageId: message.id });
   }
-  await insertMessages(db, fresh);
+  await insertMessages(db, fresh, codec);
   return results;
 }
 
@@ -81,7 +82,7 @@ const INSERT_ATTEMPTS = `
  * The outcomes of a batch of attempts: one UPDATE for the messages, one INSERT for the attempt records, one
  * for the events they emit. Answers, per outcome, whether the lease held.
  */
-export async function completeAttempts(db: Connection, completions: CompleteAttempt[], audit: AuditInput[]): Promise<boolean[]> {
+export async function completeAttempts(db: Connection, completions: CompleteAttempt[], audit: AuditInput[], codec: PayloadCodec): Promise<boolean[]> {
   const outcomes = completions.map((completion) => {
     const status: MessageStatus = completion.outcome === 'retry' ? 'queued' : completion.outcome;
     return {
@@ -112,7 +113,7 @@ export async function completeAttempts(db: Connection, completions: CompleteAtte
   );
   if (attempts.length > 0) await db.run(INSERT_ATTEMPTS, [JSON.stringify(attempts)]);
 
-  await insertMessages(db, completions.filter((completion) => updated.has(completion.messageId)).flatMap((completion) => completion.enqueue ?? []));
+  await insertMessages(db, completions.filter((completion) => updated.has(completion.messageId)).flatMap((completion) => completion.enqueue ?? []), codec);
   // The attempt is a fact even when the lease was lost: its entries are written all the same.
   for (const completion of completions) audit.push(...(completion.audit ?? []));
   return completions.map((completion) => updated.has(completion.messageId));

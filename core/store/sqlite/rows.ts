@@ -1,3 +1,4 @@
+import type { PayloadCodec } from '../payload-cipher.ts';
 import type { ApiKeyRecord, AttemptRecord, KeyRole, MessageRecord, MessageStatus } from '../types.ts';
 
 export interface MessageRow {
@@ -22,12 +23,14 @@ export interface MessageRow {
   result: string | null;
   replays: number;
   cancelled_at: number | null;
+  payload_purged_at: number | null;
   created_at: number;
   updated_at: number;
   expires_at: number;
 }
 
-export function toMessage(row: MessageRow): MessageRecord {
+/** A message row as the gateway uses it; its payload decrypted when it was stored encrypted. */
+export function toMessage(row: MessageRow, codec: PayloadCodec): MessageRecord {
   return {
     id: row.id,
     sequence: row.seq,
@@ -36,7 +39,7 @@ export function toMessage(row: MessageRow): MessageRecord {
     agency: row.agency,
     instance: row.instance,
     plugin: row.plugin,
-    payload: JSON.parse(row.payload),
+    payload: JSON.parse(codec.decode(row.payload)),
     reference: row.reference,
     orderingKey: row.ordering_key,
     status: row.status,
@@ -50,6 +53,7 @@ export function toMessage(row: MessageRow): MessageRecord {
     result: row.result === null ? null : JSON.parse(row.result),
     replays: row.replays,
     cancelledAt: row.cancelled_at,
+    payloadPurgedAt: row.payload_purged_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     expiresAt: row.expires_at,

@@ -24,6 +24,7 @@ import { verifyStore } from '../../audit/verify-store.ts';
 import { SqliteAuditLog, listAudit } from './audit-log.ts';
 import { type Acceptance, completeAttempts, insertAcceptances } from './bulk-writes.ts';
 import { CoalescedLookup } from './coalesced-lookup.ts';
+import { type PayloadCipher, type PayloadCodec, payloadCodec } from '../payload-cipher.ts';
 import { type Connection, openConnection } from './connection.ts';
 import { filterClause } from './filter.ts';
 import { GroupCommit } from './group-commit.ts';
@@ -60,20 +61,24 @@ export class SqliteStore implements Store {
     private readonly reader: Connection,
     auditLog: SqliteAuditLog,
     private readonly auditKey: Buffer,
+    private readonly codec: PayloadCodec,
   ) {
     this.#commits = new GroupCommit(writer, auditLog);
-    this.#accept = this.#commits.channel(insertAcceptances);
-    this.#complete = this.#commits.channel(completeAttempts);
+    this.#accept = this.#commits.channel((db, items, audit) => insertAcceptances(db, items, audit, codec));
+    this.#complete = this.#commits.channel((db, items, audit) => completeAttempts(db, items, audit, codec));
   }
 
-  /** `auditKey` signs the audit chain (LIENTHONG_AUDIT_KEY). */
-  static async open(file: string, options: { auditKey: Buffer }): Promise<SqliteStore> {
+  /** `auditKey` signs the audit chain (LIENTHONG_AUDIT_KEY); `dataKey` encrypts payloads at rest (LIENTHONG_DATA_KEY). */
+  static async open(file: string, options: { auditKey: Buffer; dataKey?: PayloadCipher | undefined }): Promise<SqliteStore> {
     await mkdir(dirname(file), { recursive: true });
     const writer = await openConnection(file);
     await migrate(writer);
     const reader = await openConnection(file, sqlite3.OPEN_READONLY);
-    return new SqliteStore(writer, reader, await SqliteAuditLog.open(writer, options.auditKey), options.auditKey);
+    const auditLog = await SqliteAuditLog.open(writer, options.auditKey);
+    return new SqliteStore(writer, reader, auditLog, options.auditKey, payloadCodec(options.dataKey));
   }
+
+  #toMessage = (row: MessageRow): MessageRecord => toMessage(row, this.codec);
 
   accept(message: NewMessage, options: { idempotency?: IdempotencyClaim | undefined; audit?: AuditInput } = {}): Promise<AcceptResult> {
     return this.#accept({ message, idempotency: options.idempotency, audit: options.audit });
@@ -81,7 +86,7 @@ export class SqliteStore implements Store {
 
   async getMessage(id: string): Promise<MessageRecord | undefined> {
     const row = await this.reader.get<MessageRow>('SELECT * FROM messages WHERE id = ?', [id]);
-    return row && toMessage(row);
+    return row && this.#toMessage(row);
   }
 
   async listMessages(filter: MessageFilter, page: { limit: number; cursor?: string }) {
@@ -91,7 +96,7 @@ export class SqliteStore implements Store {
       `SELECT * FROM messages WHERE ${where} AND seq < ? ORDER BY seq DESC LIMIT ?`,
       [...params, before, page.limit + 1],
     );
-    const messages = rows.slice(0, page.limit).map(toMessage);
+    const messages = rows.slice(0, page.limit).map(this.#toMessage);
     const last = messages.at(-1);
     return rows.length > page.limit && last ? { messages, nextCursor: String(last.sequence) } : { messages };
   }
@@ -122,7 +127,7 @@ export class SqliteStore implements Store {
          RETURNING *`,
         [...lease, claim.instance, claim.now, claim.limit - expired.length],
       );
-      return [...expired, ...due].map(toMessage).sort((a, b) => a.sequence - b.sequence);
+      return [...expired, ...due].map(this.#toMessage).sort((a, b) => a.sequence - b.sequence);
     });
   }
 
@@ -195,7 +200,7 @@ export class SqliteStore implements Store {
       );
       if (!row) return undefined;
       audit.push({ at: now, actor, action: 'message.cancelled', messageId: id, instance: row.instance, summary: { from: before?.status, to: 'dead', reason } });
-      return toMessage(row);
+      return this.#toMessage(row);
     });
   }
 
@@ -215,6 +220,18 @@ export class SqliteStore implements Store {
       stats.set(row.instance, entry);
     }
     return [...stats.values()];
+  }
+
+  purgePayloads(succeededBefore: number, now: number, actor: Actor): Promise<number> {
+    return this.#commits.write(async (db, audit) => {
+      const { changes } = await db.run(
+        `UPDATE messages SET payload = 'null', payload_purged_at = ?
+          WHERE status = 'succeeded' AND updated_at < ? AND payload_purged_at IS NULL`,
+        [now, succeededBefore],
+      );
+      if (changes > 0) audit.push({ at: now, actor, action: 'payloads.purged', summary: { messages: changes, succeededBefore } });
+      return changes;
+    });
   }
 
   async getStoredResponse(scope: string, key: string): Promise<StoredResponse | undefined> {
