@@ -10,7 +10,7 @@ import type { CapabilityName, OperationInput, OperationName, OperationOutput } f
 export { RetryableError, PermanentError, InputError, errorMessage } from './errors.ts';
 export { Secret, secret } from './secret.ts';
 export { parseRetryAfter } from './outbound/retry-after.ts';
-export { createFaultInjector, controlRoutes, type FaultInjector, type FaultDecision } from './simulator-kit.ts';
+export { createFaultInjector, controlRoutes, listen, type FaultInjector, type FaultDecision } from './simulator-kit.ts';
 
 /** What the gateway hands a plugin for one attempt of one operation. */
 export interface OperationContext<Config> {

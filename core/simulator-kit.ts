@@ -2,6 +2,7 @@
  * What every provider simulator shares: fault injection through `POST /__control` and the record of what it
  * received at `GET /__received`, so anyone can rehearse an outage in the sandbox.
  */
+import type { Server } from 'node:http';
 import { Hono } from 'hono';
 import * as v from 'valibot';
 
@@ -92,4 +93,33 @@ export function controlRoutes(faults: FaultInjector): Hono {
     return c.body(null, 204);
   });
   return app;
+}
+
+/**
+ * Starts `server` on `host:port` (0: any free port) and answers its URL and a `close()` that also ends the
+ * requests the fault injector holds and the connections left open, so a simulator always stops promptly.
+ */
+export async function listen(server: Server, options: { host: string; port: number }, faults: FaultInjector) {
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      if (address !== null && typeof address === 'object') resolve(address.port);
+      else reject(new Error('the simulator has no TCP address'));
+    });
+  });
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    close(): Promise<void> {
+      closed ??= new Promise<void>((resolve) => {
+        faults.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
 }

@@ -3,8 +3,8 @@
  * de-duplicates by `webhook-id`, and shares the fault injection of every simulator.
  */
 import { randomBytes } from 'node:crypto';
-import { Server } from 'node:http';
-import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -15,6 +15,7 @@ import {
   controlRoutes,
   createFaultInjector,
   errorMessage,
+  listen,
   Secret,
   type FaultInjector,
   type RunningSimulator,
@@ -125,35 +126,9 @@ export function webhookReceiverApp(secret: string, faults: FaultInjector, log?: 
 export async function startWebhookReceiver(options: WebhookReceiverOptions): Promise<RunningSimulator> {
   const faults = createFaultInjector();
   const app = webhookReceiverApp(options.secret, faults, options.log);
-  const served = serve({ fetch: app.fetch, hostname: options.host, port: options.port });
-  // serve() makes a node:http server unless told otherwise; the connection-closing methods below are its own.
-  if (!(served instanceof Server)) throw new Error('the webhook receiver expected a node:http server');
-  const server = served;
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.once('listening', () => {
-      server.off('error', reject);
-      const address = server.address();
-      if (address !== null && typeof address === 'object') resolve(address.port);
-      else reject(new Error('the webhook receiver has no TCP address'));
-    });
-  });
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  const url = `http://${host}:${port}`;
-  options.log?.info({ url }, 'webhook receiver listening');
-
-  let closed: Promise<void> | undefined;
-  return {
-    url,
-    close() {
-      closed ??= new Promise<void>((resolve) => {
-        faults.close();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return closed;
-    },
-  };
+  const running = await listen(createAdaptorServer({ fetch: app.fetch }) as Server, options, faults);
+  options.log?.info({ url: running.url }, 'webhook receiver listening');
+  return running;
 }
 
 export const webhookReceiver: SimulatorDefinition = {

@@ -10,6 +10,7 @@ import { listen } from 'soap';
 import {
   controlRoutes,
   createFaultInjector,
+  listen as listenSimulator,
   type FaultDecision,
   type RunningSimulator,
   type SimulatorOptions,
@@ -124,37 +125,16 @@ export async function startViettelSimulator(options: ViettelSimulatorOptions): P
     });
   });
 
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      const address = server.address();
-      if (address !== null && typeof address === 'object') resolve(address.port);
-      else reject(new Error('the Viettel simulator has no TCP address'));
-    });
-  });
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  const url = `http://${host}:${port}`;
+  const running = await listenSimulator(server, options, faults);
   await new Promise<void>((resolve, reject) => {
     listen(soapServer, {
       path: SERVICE_PATH,
       services,
-      xml: wsdlFor(`${url}${SERVICE_PATH}`),
+      xml: wsdlFor(`${running.url}${SERVICE_PATH}`),
       suppressStack: true,
       callback: (error: unknown) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve()),
     });
   });
 
-  let closed: Promise<void> | undefined;
-  return {
-    url,
-    close() {
-      closed ??= new Promise<void>((resolve) => {
-        faults.close();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return closed;
-    },
-  };
+  return running;
 }

@@ -1,7 +1,7 @@
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
-import { controlRoutes, createFaultInjector, type RunningSimulator, type SimulatorOptions } from '../../../core/plugin.ts';
+import { controlRoutes, createFaultInjector, listen, type RunningSimulator, type SimulatorOptions } from '../../../core/plugin.ts';
 
 export interface EchoReceipt {
   requestId: string;
@@ -37,17 +37,5 @@ export async function startEchoSimulator(options: SimulatorOptions): Promise<Run
     else receipts.set(body.requestId, { requestId: body.requestId, to: body.to, text: body.text, deliveries: 1 });
     return c.json({ status: 'accepted', duplicate: Boolean(seen) });
   });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const listening = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(listening));
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${options.host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        faults.close();
-        server.close(() => resolve());
-        if ('closeAllConnections' in server) server.closeAllConnections();
-      }),
-  };
+  return listen(createAdaptorServer({ fetch: app.fetch }) as Server, options, faults);
 }
