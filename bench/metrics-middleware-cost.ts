@@ -1,6 +1,6 @@
 /**
  * A program, not a test: what the HTTP metrics middleware costs per request. Run:
- * `npx tsx core/metrics/middleware-cost.ts` (MIDDLEWARE_COST_CALLS, default 500000).
+ * `npx tsx bench/metrics-middleware-cost.ts` (MIDDLEWARE_COST_CALLS, default 500000).
  *
  * 1. Alone: the middleware is called on contexts captured from real requests to an app shaped like the
  *    gateway's (a pattern route, a refusal by a `/v1/*` middleware, an unmatched path), with a `next` that does
@@ -11,7 +11,7 @@
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import { Registry } from 'prom-client';
-import { httpMetrics } from './http-metrics.ts';
+import { httpMetrics } from '../core/metrics/http-metrics.ts';
 
 const CALLS = Number(process.env.MIDDLEWARE_COST_CALLS ?? 500_000);
 const ROUNDS = 7;
