@@ -23,6 +23,8 @@ export interface GatewayConfig {
   agencies: ReadonlyMap<string, { code: string; name?: string | undefined }>;
   instances: InstanceSettings[];
   bodyLimitBytes: number;
+  /** Per API key, in each process: requests per second (0: no limit) and the burst above it. */
+  keyRateLimit: { requestsPerSecond: number; burst: number };
   retention: { succeededPayloadDays?: number | undefined };
 }
 
@@ -94,7 +96,9 @@ export function loadConfig(raw: unknown, plugins: readonly AnyPlugin[], env: Env
     if (seen.has(instance.id)) throw new ConfigError(`instance '${instance.id}': the id is used twice`);
     seen.add(instance.id);
   }
-  return { agencies, instances, bodyLimitBytes: file.limits.bodyBytes, retention: file.retention };
+  const { requestsPerSecondPerKey, burstPerKey } = file.limits;
+  const keyRateLimit = { requestsPerSecond: requestsPerSecondPerKey, burst: burstPerKey ?? Math.max(1, Math.ceil(2 * requestsPerSecondPerKey)) };
+  return { agencies, instances, bodyLimitBytes: file.limits.bodyBytes, keyRateLimit, retention: file.retention };
 }
 
 /** Issues in the file itself, naming the instance or webhook by its id rather than by its index. */

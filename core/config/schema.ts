@@ -60,7 +60,12 @@ export const gatewayConfigSchema = v.strictObject({
     [],
   ),
   limits: v.optional(
-    v.strictObject({ bodyBytes: v.optional(v.pipe(positiveInt, v.maxValue(10 * 1024 * 1024)), 256 * 1024) }),
+    v.strictObject({
+      bodyBytes: v.optional(v.pipe(positiveInt, v.maxValue(10 * 1024 * 1024)), 256 * 1024),
+      /** Requests per second per API key, in each process (0: no limit), and the burst above it (default: twice the rate). */
+      requestsPerSecondPerKey: v.optional(v.pipe(v.number(), v.minValue(0)), 200),
+      burstPerKey: v.optional(v.pipe(positiveInt, v.maxValue(1_000_000))),
+    }),
     { bodyBytes: 256 * 1024 },
   ),
   /** Personal data kept no longer than needed: payloads of succeeded messages are purged after this many days. */

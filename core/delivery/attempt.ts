@@ -23,6 +23,8 @@ export interface AttemptRequest {
   attempt: number;
   triedBefore?: boolean;
   agency: string;
+  /** For a sync call: the API request's id, so the plugin's log lines can be found with it. */
+  requestId?: string;
   /** Aborts the attempt from outside (shutdown); the attempt's own timeout is added here. */
   signal?: AbortSignal;
 }
@@ -42,7 +44,7 @@ export async function runOperation(request: AttemptRequest): Promise<AttemptResu
   const ctx: OperationContext<unknown> = {
     instance: instance.id,
     config: instance.config,
-    log: instance.log.child({ messageId: request.messageId, attempt: request.attempt }),
+    log: instance.log.child({ messageId: request.messageId, attempt: request.attempt, ...(request.requestId ? { requestId: request.requestId } : {}) }),
     messageId: request.messageId,
     sequence: request.sequence,
     attempt: request.attempt,

@@ -270,7 +270,7 @@ export class DeliveryWorker {
         skipped,
       });
     } catch (error) {
-      instance.log.warn({ err: errorMessage(error) }, 'attempt observer failed');
+      instance.log.warn({ err: errorMessage(error), messageId: message.id }, 'attempt observer failed');
     }
   }
 

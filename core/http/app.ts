@@ -8,6 +8,7 @@ import { limitBody } from './body-limit.ts';
 import type { AppEnv } from './env.ts';
 import { openApiRoutes } from './openapi/route.ts';
 import { ProblemError, problemResponse } from './problem.ts';
+import { keyRateLimit } from './rate-limit.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { callbackRoutes } from './routes/callbacks.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -47,10 +48,11 @@ export function createApp(gateway: GatewayContext): Hono<AppEnv> {
 
   // Provider callbacks carry the provider's signature, not an API key.
   app.route('/v1/callbacks', callbackRoutes(gateway));
-  app.use('/v1/*', apiKeyAuth(gateway.store));
+  const limitPerKey = keyRateLimit(gateway.config.keyRateLimit, gateway.clock);
+  app.use('/v1/*', apiKeyAuth(gateway.store), limitPerKey);
   app.route('/v1/messages', messageRoutes(gateway));
   app.route('/v1', operationRoutes(gateway));
-  app.use('/admin/v1/*', apiKeyAuth(gateway.store, 'operator'));
+  app.use('/admin/v1/*', apiKeyAuth(gateway.store, 'operator'), limitPerKey);
   app.route('/admin/v1', adminRoutes(gateway));
 
   app.notFound((c) => problemResponse(c, { status: 404, title: 'Not found', kind: 'not-found', detail: 'no such endpoint' }));

@@ -29,6 +29,8 @@ export function operatorMessageView(message: MessageRecord) {
   return {
     ...messageView(message),
     lastError: message.lastError === null ? null : maskText(message.lastError),
+    // The caller's own reference may hold a phone or an identity number (it is free text).
+    reference: message.reference === null ? null : maskText(message.reference),
     orderingKey: message.orderingKey,
     replays: message.replays,
     cancelledAt: iso(message.cancelledAt),

@@ -57,7 +57,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         instances.push({ id: plugin.id, plugin: plugin.id, config, delivery: options.delivery });
       }
     }
-    const config = loadConfig({ agencies: SANDBOX_AGENCIES, instances, webhooks }, options.plugins, env);
+    // No per-key rate limit in the sandbox: one developer's machine, and the harness of whole-gateway tests and benchmarks.
+    const config = loadConfig({ agencies: SANDBOX_AGENCIES, instances, webhooks, limits: { requestsPerSecondPerKey: 0 } }, options.plugins, env);
     const store = await openStore(env, { sandbox: true });
     const simulators = Object.fromEntries(running.map(({ plugin, simulator }) => [plugin.id, simulator.url]));
     let keys: SandboxKey[];

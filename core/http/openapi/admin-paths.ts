@@ -17,6 +17,7 @@ const json = (description: string, schema: string) => ({ description, content: {
 /** What every admin endpoint may answer besides its own result. */
 const operatorProblems: Responses = {
   '401': ref('responses', 'Unauthorized'),
+  '429': ref('responses', 'TooManyRequests'),
   '403': ref('responses', 'Forbidden'),
   '500': ref('responses', 'InternalError'),
 };

@@ -69,6 +69,7 @@ export const responses = {
   Forbidden: problem('The API key does not cover the agency, or the endpoint needs an operator key.'),
   NotFound: problem('No such resource, or one of an agency the API key does not cover (answered alike).'),
   PayloadTooLarge: problem('The body is over the gateway\'s size limit.'),
+  TooManyRequests: problem('The API key is over its rate limit (limits.requestsPerSecondPerKey); wait Retry-After seconds.', { 'Retry-After': ref('headers', 'RetryAfter') }),
   InternalError: problem('The gateway could not complete the request; the `instance` member finds it in the log.'),
 } satisfies Record<string, Response>;
 

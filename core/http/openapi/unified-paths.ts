@@ -89,6 +89,7 @@ function operationProblems(operation: OperationSpec): Responses {
     '403': ref('responses', 'Forbidden'),
     '404': problem('No provider instance serves this capability for the agency.'),
     '413': ref('responses', 'PayloadTooLarge'),
+    '429': ref('responses', 'TooManyRequests'),
   };
   if (operation.mode === 'async') {
     return { ...shared, '422': problem('The Idempotency-Key was used with another request.'), '500': ref('responses', 'InternalError') };

@@ -139,7 +139,7 @@ async function callSync(
   }
   instance.limiter.take(1, now);
   instance.breaker.started(now);
-  const outcome = await runOperation({ instance, operation, input, messageId: newMessageId(now), attempt: 1, agency: input.agency });
+  const outcome = await runOperation({ instance, operation, input, messageId: newMessageId(now), attempt: 1, agency: input.agency, requestId: c.get('requestId') });
   if (outcome.ok) {
     instance.breaker.succeeded();
     if (spec.binary) return fileResponse(c, outcome.result);
