@@ -2,6 +2,8 @@ import os from 'node:os';
 import { type Durability, HOLD_BACK_ENV, LABELS, type MeasurementKey } from './accept.ts';
 import type { Round } from './rounds.ts';
 import type { BenchSettings } from './settings.ts';
+import type { SmsBench } from './sms.ts';
+import { smsSection } from './sms-report.ts';
 import { type RateSummary, type RatioSummary, summarizeRates, summarizeRatio } from './stats.ts';
 import { alignColumns } from './table.ts';
 import type { DeliveryRun } from './webhook-delivery.ts';
@@ -16,6 +18,8 @@ export interface BenchResults {
   rounds: Round[];
   durability: Record<'acceptHeld' | 'acceptDelivering', Durability>;
   delivery: DeliveryRun[];
+  /** SMS end to end through sms-viettel beside a bare node-soap client (bench/sms.ts). */
+  sms: SmsBench;
 }
 
 export function machineFacts() {
@@ -34,7 +38,7 @@ const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
 const secs = (value: number) => `${value.toFixed(1)} s`;
 
 /** The plain-text tables and notes, then one JSON line with every figure of every round. */
-export function formatReport({ settings, rounds, durability, delivery }: BenchResults): string {
+export function formatReport({ settings, rounds, durability, delivery, sms }: BenchResults): string {
   const { shape } = settings;
   const machine = machineFacts();
   const rateOf = (key: MeasurementKey) => summarizeRates(rounds.map((round) => round[key].load));
@@ -89,6 +93,8 @@ export function formatReport({ settings, rounds, durability, delivery }: BenchRe
     durabilityLine('(b)', durability.acceptDelivering, rounds.length),
     `webhook: ${delivery.map((run) => `${int(run.messages)} stored in ${run.acceptSeconds.toFixed(2)} s before the worker started (c=${run.concurrency})`).join('; ')}`,
     '',
+    ...smsSection(sms),
+    '',
     JSON.stringify({
       machine,
       shape,
@@ -101,6 +107,10 @@ export function formatReport({ settings, rounds, durability, delivery }: BenchRe
       drainSeconds: rounds.map((round) => round.drainSeconds),
       durability,
       delivery,
+      sms,
+      smsToBare: sms.ratio.ofMedians,
+      smsTarget: sms.ratio.target,
+      smsTargetMet: sms.ratio.met,
     }),
   ];
   return lines.join('\n');
