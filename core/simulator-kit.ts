@@ -96,7 +96,7 @@ export function controlRoutes(faults: FaultInjector): Hono {
 }
 
 /**
- * Starts `server` on `host:port` (0: any free port) and answers its URL and a `close()` that also ends the
+ * Starts `server` on `host:port` (0: a free port) and answers its URL and a `close()` that also ends the
  * requests the fault injector holds and the connections left open, so a simulator always stops promptly.
  */
 export async function listen(server: Server, options: { host: string; port: number }, faults: FaultInjector) {

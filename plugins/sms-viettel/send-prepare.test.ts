@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, Secret } from '../../core/plugin.ts';
-import type { ViettelConfig } from './config.ts';
+import { InputError } from '../../core/plugin.ts';
 import { prepare } from './send.ts';
+import { testConfig } from './test-support/config.ts';
 
-const config: ViettelConfig = {
-  endpoint: 'http://ams.tinnhanthuonghieu.vn:8009/bulkapi',
-  user: 'ubnd_tthue',
-  password: new Secret('not-a-real-password'),
-  cpCode: 'UBNDTTHUE',
-  brandname: 'UBND-TTHUE',
-  commandCode: 'bulksms',
-  contentTypePlain: '0',
-  contentTypeUnicode: '1',
-  maxSegments: 5,
-    requestIdOffset: 0,
-};
+const config = testConfig();
 const base = { agency: '000.00.01.H22', to: '84981234567', reference: 'H22.99-261121-0001' };
 const prepared = (text: string, unicode = false, maxSegments = 5) =>
   prepare({ ...base, text, unicode }, { instance: 'sms-hue', config: { ...config, maxSegments } });

@@ -10,6 +10,7 @@ import type { ViettelConfig } from '../config.ts';
 import { run } from '../send.ts';
 import { startViettelSimulator } from './server.ts';
 import type { MtFields, ReceivedSms, SimulatorAccount } from './service.ts';
+import { testConfig } from '../test-support/config.ts';
 
 const account: SimulatorAccount = {
   user: 'ubnd_test',
@@ -31,19 +32,8 @@ beforeEach(async () => {
 afterEach(() => simulator.close());
 
 function config(overrides: Partial<ViettelConfig> = {}): ViettelConfig {
-  return {
-    endpoint: `${simulator.url}/bulkapi`,
-    user: account.user,
-    password: new Secret(account.password),
-    cpCode: account.cpCode,
-    brandname: account.brandname,
-    commandCode: 'bulksms',
-    contentTypePlain: '0',
-    contentTypeUnicode: '1',
-    maxSegments: 5,
-    requestIdOffset: 0,
-    ...overrides,
-  };
+  const { user, password, cpCode, brandname } = account;
+  return testConfig({ endpoint: `${simulator.url}/bulkapi`, user, password: new Secret(password), cpCode, brandname, ...overrides });
 }
 
 function context(overrides: Partial<OperationContext<ViettelConfig>> = {}, configOverrides: Partial<ViettelConfig> = {}) {

@@ -10,6 +10,7 @@ import { expect } from 'vitest';
 import { createHttpClient } from '../../../core/outbound/http-client.ts';
 import { Secret, type OperationContext } from '../../../core/plugin.ts';
 import type { ViettelConfig } from '../config.ts';
+import { testConfig } from './config.ts';
 
 export const endpoint = 'http://sms.viettel.test:8009/bulkapi';
 // XML-special characters: the envelope must escape them, and no error may show them.
@@ -27,19 +28,7 @@ export interface SentRequest {
 export function context(overrides: Partial<OperationContext<ViettelConfig>> = {}, config: Partial<ViettelConfig> = {}) {
   const ctx: OperationContext<ViettelConfig> = {
     instance: 'sms-hue',
-    config: {
-      endpoint,
-      user: 'ubnd_tthue',
-      password: new Secret(password),
-      cpCode: 'UBNDTTHUE',
-      brandname: 'UBND-TTHUE',
-      commandCode: 'bulksms',
-      contentTypePlain: '0',
-      contentTypeUnicode: '1',
-      maxSegments: 5,
-    requestIdOffset: 0,
-      ...config,
-    },
+    config: testConfig({ endpoint, password: new Secret(password), ...config }),
     log: pino({ level: 'silent' }),
     messageId: 'msg_01SMS',
     sequence: 4711,
