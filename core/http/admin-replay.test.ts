@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AGENCY_A, AGENCY_B, START, type TestGateway, adminHelpers, expectProblem, issuePaths, openTestGateway, paymentBody, smsBody } from './app-fixture.test-helper.ts';
+import { AGENCY_A, AGENCY_B, START, type TestGateway, adminHelpers, expectProblem, issuePaths, openTestGateway, paymentBody } from './app-fixture.test-helper.ts';
 
 let gateway: TestGateway;
 beforeEach(async () => {
