@@ -78,3 +78,38 @@ export function configLoadedEntry(config: GatewayConfig, at: number): AuditInput
     summary: { agencies: [...config.agencies.keys()].sort(), instances, settingsSha256: payloadDigest(JSON.parse(JSON.stringify(settings))) },
   };
 }
+
+export interface SyncCallFacts {
+  /** The id the call carried upstream (sync calls are not stored as messages). */
+  id: string;
+  instance: string;
+  capability: string;
+  operation: string;
+  input: { agency: string };
+  actor: string;
+  startedAt: number;
+  finishedAt: number;
+  outcome: { ok: true } | { ok: false; retryable: boolean; error: string; providerCode?: string | undefined };
+}
+
+/** A sync call answered (a look-up, a payment created): who asked what of which provider, and how it went. */
+export function syncCallEntry(facts: SyncCallFacts): AuditInput {
+  const { outcome } = facts;
+  return {
+    at: facts.finishedAt,
+    actor: facts.actor,
+    action: 'request.sync',
+    instance: facts.instance,
+    summary: {
+      callId: facts.id,
+      capability: facts.capability,
+      operation: facts.operation,
+      agency: facts.input.agency,
+      inputSha256: payloadDigest(facts.input),
+      outcome: outcome.ok ? 'succeeded' : outcome.retryable ? 'failed' : 'refused',
+      durationMs: facts.finishedAt - facts.startedAt,
+      providerCode: outcome.ok ? undefined : outcome.providerCode,
+      error: outcome.ok ? undefined : maskText(outcome.error),
+    },
+  };
+}

@@ -203,3 +203,33 @@ describe('Idempotency-Key on a sync operation', () => {
     expect(gateway.ecard.calls).toHaveLength(2);
   });
 });
+
+describe('the audit trail of sync calls', () => {
+  /** The entry is written off the answer's path: wait for it rather than assume it landed. */
+  async function syncEntries(count: number) {
+    for (let tries = 0; tries < 100; tries++) {
+      const entries = (await gateway.store.listAudit({}, 100)).filter((entry) => entry.action === 'request.sync');
+      if (entries.length >= count) return entries;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error(`fewer than ${count} request.sync entries`);
+  }
+
+  it('records each call with who asked, the outcome and a digest of the input, never the input itself', async () => {
+    expect((await create()).status).toBe(200);
+    gateway.payment.queue({ kind: 'permanent', error: 'payer 0981234567 is blocked', code: 'BLOCKED' });
+    expect((await create()).status).toBe(422);
+
+    const [succeeded, refused] = await syncEntries(2);
+    expect(succeeded).toMatchObject({
+      actor: `key:${gateway.client.key.id}`,
+      instance: 'payment-a',
+      summary: { capability: 'payment', operation: 'create', agency: AGENCY_A, outcome: 'succeeded', inputSha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
+    expect(refused).toMatchObject({ summary: { outcome: 'refused', providerCode: 'BLOCKED' } });
+    const written = JSON.stringify([succeeded, refused]);
+    expect(written).not.toContain(paymentBody().description);
+    expect(written).not.toContain('0981234567');
+    expect(await gateway.store.verifyAudit()).toMatchObject({ ok: true });
+  });
+});

@@ -6,9 +6,9 @@ import { type OperationSpec, findOperation } from '../../capabilities/index.ts';
 import { type GatewayContext } from '../../context.ts';
 import { runOperation } from '../../delivery/attempt.ts';
 import type { InstanceRuntime } from '../../delivery/instances.ts';
-import { acceptedEntry } from '../../audit/summaries.ts';
+import { acceptedEntry, syncCallEntry } from '../../audit/summaries.ts';
 import { buildMessage } from '../../delivery/messages.ts';
-import { InputError } from '../../errors.ts';
+import { InputError, errorMessage } from '../../errors.ts';
 import { newMessageId } from '../../ids.ts';
 import { coversAgency } from '../../keys.ts';
 import type { AppEnv } from '../env.ts';
@@ -139,7 +139,11 @@ async function callSync(
   }
   instance.limiter.take(1, now);
   instance.breaker.started(now);
-  const outcome = await runOperation({ instance, operation, input, messageId: newMessageId(now), attempt: 1, agency: input.agency, requestId: c.get('requestId') });
+  const messageId = newMessageId(now);
+  const outcome = await runOperation({ instance, operation, input, messageId, attempt: 1, agency: input.agency, requestId: c.get('requestId') });
+  // On record, but off the answer's path: a sync call changes nothing the gateway stores.
+  const entry = syncCallEntry({ id: messageId, instance: instance.id, capability: instance.plugin.capability, operation, input, actor: `key:${c.get('apiKey').id}`, startedAt: now, finishedAt: gateway.clock.now(), outcome });
+  gateway.store.appendAudit([entry]).catch((error: unknown) => gateway.log.error({ err: errorMessage(error), requestId: c.get('requestId') }, 'could not audit a sync call'));
   if (outcome.ok) {
     instance.breaker.succeeded();
     if (spec.binary) return fileResponse(c, outcome.result);
