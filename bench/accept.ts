@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import * as v from 'valibot';
 import { waitForEmptyQueues } from './backlog.ts';
-import { type ChildServer, startChild } from './children.ts';
+import { type ChildServer, explained, startChild } from './children.ts';
 import { type LoadResult, type LoadShape, assertOnlyExpected, measureLoad } from './load.ts';
 import { type SmsCounts, countSmsMessages } from './sms-count.ts';
 
@@ -110,15 +110,4 @@ async function load202(key: MeasurementKey, url: string, bearer: string, shape: 
   const load = await measureLoad(request, shape);
   assertOnlyExpected(LABELS[key], load, 202);
   return load;
-}
-
-/** Adds the tail of the child's stderr to whatever went wrong. */
-async function explained<T>(server: ChildServer, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    const tail = server.stderr().trim();
-    if (!tail) throw error;
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- child stderr ---\n${tail}`, { cause: error });
-  }
 }

@@ -90,3 +90,14 @@ export async function startChild(script: string, env: Record<string, string>, re
 export async function stopAllChildren(): Promise<void> {
   await Promise.all([...running].map((server) => server.stop()));
 }
+
+/** Adds the tail of the child's stderr to whatever went wrong. */
+export async function explained<T>(server: ChildServer, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const tail = server.stderr().trim();
+    if (!tail) throw error;
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- child stderr ---\n${tail}`, { cause: error });
+  }
+}

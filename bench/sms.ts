@@ -32,7 +32,7 @@ import { WSDL_PATH, type MtRequest } from '../plugins/sms-viettel/client.ts';
 import { SERVICE_PATH } from '../plugins/sms-viettel/simulator/server.ts';
 import type { SimulatorAccount } from '../plugins/sms-viettel/simulator/service.ts';
 import { AGENCY } from './accept.ts';
-import { type ChildServer, startChild } from './children.ts';
+import { type ChildServer, explained, startChild } from './children.ts';
 import { watchCpu } from './cpu.ts';
 import { type CpuUse, watchProcesses } from './proc-cpu.ts';
 import { median } from './stats.ts';
@@ -434,15 +434,4 @@ async function checkReceived(simulatorUrl: string, messages: number, what: strin
   }
   if (problems.length > 0) throw new Error(`${what}: the simulator did not receive every message exactly once: ${problems.join('; ')}`);
   return check;
-}
-
-/** Adds the tail of the child's stderr to whatever went wrong. */
-async function explained<T>(server: ChildServer, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    const tail = server.stderr().trim();
-    if (!tail) throw error;
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- child stderr ---\n${tail}`, { cause: error });
-  }
 }

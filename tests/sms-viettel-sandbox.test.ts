@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ReceivedSms } from '../plugins/sms-viettel/simulator/service.ts';
 import { type ChildSandbox, startChildSandbox } from './support/child-sandbox.ts';
 
 const CLIENT_KEY = 'lt_test_client_sms_viettel_0001';
@@ -25,14 +26,6 @@ interface MessageView {
   result: { providerMessage: string; segments: number; duplicate?: boolean } | null;
 }
 
-interface ReceivedSms {
-  requestId: string;
-  receiverId: string;
-  serviceId: string;
-  content: string;
-  contentType: string;
-  deliveries: number;
-}
 
 let dir: string;
 let gateway: ChildSandbox;

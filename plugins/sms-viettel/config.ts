@@ -22,6 +22,16 @@ const field = (name: string, max = 100) =>
  * One Viettel brandname account. Concurrency and rate limits are the gateway's per-instance `delivery` settings,
  * not fields here.
  */
+/** A whole number in [min, max]; messages name the field and never quote the value. */
+function wholeNumber(name: string, min: number, max: number, maxWords = `at most ${max}`, unit = '') {
+  return v.pipe(
+    v.number(`${name} must be a number`),
+    v.integer(`${name} must be a whole number${unit}`),
+    v.minValue(min, `${name} must be at least ${min}`),
+    v.maxValue(max, `${name} must be ${maxWords}`),
+  );
+}
+
 export const viettelConfigSchema = v.object(
   {
     /** The bulkapi service URL, e.g. `http://ams.tinnhanthuonghieu.vn:8009/bulkapi`; the WSDL is never fetched from it. */
@@ -42,38 +52,15 @@ export const viettelConfigSchema = v.object(
     /** ContentType for Unicode messages. Default `1` (the common reading; unconfirmed). */
     contentTypeUnicode: v.optional(field('contentTypeUnicode', 10), '1'),
     /** A text needing more SMS segments than this is refused with 400 before it is queued. Default 5. */
-    maxSegments: v.optional(
-      v.pipe(
-        v.number('maxSegments must be a number'),
-        v.integer('maxSegments must be a whole number'),
-        v.minValue(1, 'maxSegments must be at least 1'),
-        v.maxValue(10, 'maxSegments must be at most 10'),
-      ),
-      5,
-    ),
+    maxSegments: v.optional(wholeNumber('maxSegments', 1, 10), 5),
     /**
      * Added to the message's sequence number to make RequestID. Sequences start again in a new database: when
      * two databases (staging and production, or one after a reset) send for one CP code, give each its own
      * offset (e.g. 10^12) so their RequestIDs never meet. Default 0.
      */
-    requestIdOffset: v.optional(
-      v.pipe(
-        v.number('requestIdOffset must be a number'),
-        v.integer('requestIdOffset must be a whole number'),
-        v.minValue(0, 'requestIdOffset must be at least 0'),
-        v.maxValue(9_000_000_000_000_000, 'requestIdOffset must be at most 9e15'),
-      ),
-      0,
-    ),
+    requestIdOffset: v.optional(wholeNumber('requestIdOffset', 0, 9_000_000_000_000_000, 'at most 9e15'), 0),
     /** Per SOAP call; without it, the instance's delivery timeout applies. */
-    timeoutMs: v.optional(
-      v.pipe(
-        v.number('timeoutMs must be a number'),
-        v.integer('timeoutMs must be a whole number of milliseconds'),
-        v.minValue(1, 'timeoutMs must be at least 1'),
-        v.maxValue(120_000, 'timeoutMs must be at most 120000'),
-      ),
-    ),
+    timeoutMs: v.optional(wholeNumber('timeoutMs', 1, 120_000, 'at most 120000', ' of milliseconds')),
   },
   (issue) => {
     const key = issue.path?.[0]?.key;
