@@ -6,6 +6,7 @@ import { loadConfig } from '../core/config/load.ts';
 import { Instances } from '../core/delivery/instances.ts';
 import { buildMessage } from '../core/delivery/messages.ts';
 import { DeliveryWorker } from '../core/delivery/worker.ts';
+import { pluginServices } from '../core/plugin-services.ts';
 import { createLogger } from '../core/logger.ts';
 import { SqliteStore } from '../core/store/sqlite/sqlite-store.ts';
 import { plugins } from '../plugins/index.ts';
@@ -97,7 +98,8 @@ async function deliverOnce({ dir, messages, concurrency, receiverUrl, secret }: 
     ids.delete('');
     if (ids.size !== messages) throw new Error(`only ${ids.size} of ${messages} webhook messages were accepted`);
 
-    const worker = new DeliveryWorker({ store, instances, log });
+    const services = pluginServices({ store, instances, clock: { now: () => Date.now() }, notify: () => undefined, publicUrl: () => 'http://127.0.0.1' }, instance.id, 'worker');
+    const worker = new DeliveryWorker({ store, instances, log, services: () => services });
     const started = performance.now();
     worker.start();
     try {

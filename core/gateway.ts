@@ -10,6 +10,8 @@ import { DeliveryWorker, type WorkerOptions } from './delivery/worker.ts';
 import { configLoadedEntry } from './audit/summaries.ts';
 import { createApp } from './http/app.ts';
 import { startRetention } from './retention.ts';
+import { pluginServices } from './plugin-services.ts';
+import { startPluginTasks } from './plugin-tasks.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import type { Store } from './store/types.ts';
 
@@ -37,17 +39,31 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const instances = new Instances(config, log);
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics({ store, instances, clock, log });
-  const worker = new DeliveryWorker({ store, instances, log: log.child({ component: 'worker' }), clock, onAttempt: metrics.observeAttempt, ...options.worker });
-  const context: GatewayContext = { store, config, instances, log, clock, notify: () => worker.notify(), sandbox: options.sandbox, metrics };
+  let listeningUrl = '';
+  const publicUrl = () => config.publicUrl ?? listeningUrl;
+  const notify = () => worker.notify();
+  const deps = { store, instances, clock, notify, publicUrl };
+  const worker: DeliveryWorker = new DeliveryWorker({
+    store,
+    instances,
+    log: log.child({ component: 'worker' }),
+    clock,
+    onAttempt: metrics.observeAttempt,
+    services: (instance) => pluginServices(deps, instance.id, 'worker'),
+    ...options.worker,
+  });
+  const context: GatewayContext = { store, config, instances, log, clock, notify, publicUrl, sandbox: options.sandbox, metrics };
   await store.appendAudit([configLoadedEntry(config, clock.now())]);
   const app = createApp(context);
   const server = await new Promise<Server>((resolve) => {
     const listening = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(listening as Server));
   });
   const address = server.address() as AddressInfo;
+  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${address.port}`;
+  listeningUrl = url;
   worker.start();
   const stopRetention = startRetention(store, config, clock, log.child({ component: 'retention' }));
-  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${address.port}`;
+  const stopTasks = startPluginTasks(deps, log.child({ component: 'tasks' }));
   log.info({ url, instances: instances.all.map((instance) => instance.id) }, 'gateway listening');
 
   let stopping: Promise<void> | undefined;
@@ -57,6 +73,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       // Idle keep-alive connections would hold close() open; requests in progress are let finish.
       server.closeIdleConnections();
       stopRetention();
+      await stopTasks();
       await worker.stop(graceMs);
       const forceClose = setTimeout(() => server.closeAllConnections(), graceMs);
       await closed;

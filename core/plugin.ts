@@ -37,6 +37,46 @@ export interface OperationContext<Config> {
   signal: AbortSignal;
   /** The instance's outbound HTTP client (keep-alive, no redirects, no proxy from the environment). */
   http: AxiosInstance;
+  /** The instance's durable records (e.g. a payment's state), kept in the gateway's store. */
+  records: PluginRecords;
+  /** Queue an event for the subscribed webhooks (durably, through the outbox). */
+  emit(event: GatewayEvent): Promise<void>;
+  /** Where the provider sends notifications for this instance: `<public URL>/v1/callbacks/<instance>`. */
+  callbackUrl: string;
+}
+
+/** One durable record of a plugin instance, e.g. a payment and its state. */
+export interface PluginRecord {
+  key: string;
+  /** The record's state, e.g. `pending` or `paid`; transitions between states are atomic. */
+  status: string;
+  data: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RecordTransition {
+  /** Applies only when the record is in one of these states: the test-and-set that makes a notice count once. */
+  from: readonly string[];
+  to: string;
+  /** Merged into the record's data. */
+  data?: Record<string, unknown>;
+  /** Queued in the same transaction as the change: emitted exactly when the transition happens. */
+  emit?: readonly GatewayEvent[];
+}
+
+/**
+ * Per-instance records in the gateway's store. Every creation and transition is written to the audit log (key and
+ * states only, never the data) in the same transaction.
+ */
+export interface PluginRecords {
+  get(key: string): Promise<PluginRecord | undefined>;
+  /** Inserts the record unless the key exists; answers the stored record and whether this call created it. */
+  create(key: string, status: string, data: Record<string, unknown>): Promise<{ record: PluginRecord; created: boolean }>;
+  /** The record after the transition, or undefined when it was not in one of `from` (or does not exist). */
+  transition(key: string, change: RecordTransition): Promise<PluginRecord | undefined>;
+  /** Records in a state, least recently updated first. */
+  list(filter: { status: string; updatedBefore?: string; limit?: number }): Promise<PluginRecord[]>;
 }
 
 /** What `prepare` gets: it runs at the API edge, before anything is stored. */
@@ -70,13 +110,44 @@ export interface CallbackContext<Config> {
   config: Config;
   log: Logger;
   http: AxiosInstance;
+  records: PluginRecords;
   /** Queue an event for delivery to the subscribed webhooks (durably, through the outbox). */
   emit(event: GatewayEvent): Promise<void>;
 }
 
+/**
+ * What a callback answers. The core audits every notice; `accepted` says whether it was genuine and taken (a
+ * provider may want HTTP 200 even for a refused notice), `summary` adds what the audit entry should say (no
+ * personal data: it is masked, but better not sent).
+ */
+export interface CallbackOutcome {
+  response: Response;
+  accepted: boolean;
+  summary?: Record<string, unknown>;
+}
+
 /** Inbound notifications from the provider, served at `POST /v1/callbacks/{instance}`. */
 export interface CallbackHandler<Config> {
-  handle(request: Request, ctx: CallbackContext<Config>): Promise<Response>;
+  handle(request: Request, ctx: CallbackContext<Config>): Promise<Response | CallbackOutcome>;
+}
+
+/** Work a plugin instance does on its own schedule, e.g. querying payments still pending. */
+export interface TaskContext<Config> {
+  instance: string;
+  config: Config;
+  log: Logger;
+  http: AxiosInstance;
+  records: PluginRecords;
+  emit(event: GatewayEvent): Promise<void>;
+  /** Aborted when the gateway shuts down. */
+  signal: AbortSignal;
+}
+
+export interface PluginTask<Config> {
+  name: string;
+  /** How often it runs for an instance, from that instance's config. */
+  everyMs(config: Config): number;
+  run(ctx: TaskContext<Config>): Promise<void>;
 }
 
 export interface HealthReport {
@@ -132,6 +203,7 @@ export interface PluginDefinition<C extends CapabilityName = CapabilityName, Con
   operations: OperationHandlers<C, Config>;
   callbacks?: CallbackHandler<Config>;
   health?(ctx: HealthContext<Config>): Promise<HealthReport>;
+  tasks?: readonly PluginTask<Config>[];
   simulator?: SimulatorDefinition;
   delivery?: DeliveryOverrides;
 }
@@ -160,6 +232,7 @@ export interface AnyPlugin {
   >;
   callbacks?: CallbackHandler<unknown>;
   health?(ctx: HealthContext<unknown>): Promise<HealthReport>;
+  tasks?: readonly PluginTask<unknown>[];
   simulator?: SimulatorDefinition;
   delivery?: DeliveryOverrides;
 }

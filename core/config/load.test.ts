@@ -59,6 +59,14 @@ describe('loading the gateway config', () => {
     expect(() => loadConfig(raw, plugins, env)).toThrow(message);
   });
 
+  it('takes the public URL that providers call back on, and refuses one that would make a bad callback URL', () => {
+    expect(loadConfig({ agencies, publicUrl: 'https://lienthong.hue.gov.vn/gw' }, plugins, env).publicUrl).toBe('https://lienthong.hue.gov.vn/gw');
+    expect(loadConfig({ agencies }, plugins, env).publicUrl).toBeUndefined();
+    for (const publicUrl of ['https://lienthong.hue.gov.vn/', 'https://lienthong.hue.gov.vn?x=1', 'ftp://lienthong.hue.gov.vn', 'lienthong']) {
+      expect(() => loadConfig({ agencies, publicUrl }, plugins, env), publicUrl).toThrow(/publicUrl/);
+    }
+  });
+
   it('does not echo a secret it could not accept', () => {
     expect(() =>
       loadConfig({ agencies, webhooks: [{ id: 'h', url: 'https://x.example', secret: { env: 'SMS_PASSWORD' } }] }, plugins, env),

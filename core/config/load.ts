@@ -26,6 +26,8 @@ export interface GatewayConfig {
   /** Per API key, in each process: requests per second (0: no limit) and the burst above it. */
   keyRateLimit: { requestsPerSecond: number; burst: number };
   retention: { succeededPayloadDays?: number | undefined };
+  /** Where providers reach the gateway; undefined: where it listens. */
+  publicUrl?: string | undefined;
 }
 
 type Environment = Record<string, string | undefined>;
@@ -98,7 +100,7 @@ export function loadConfig(raw: unknown, plugins: readonly AnyPlugin[], env: Env
   }
   const { requestsPerSecondPerKey, burstPerKey } = file.limits;
   const keyRateLimit = { requestsPerSecond: requestsPerSecondPerKey, burst: burstPerKey ?? Math.max(1, Math.ceil(2 * requestsPerSecondPerKey)) };
-  return { agencies, instances, bodyLimitBytes: file.limits.bodyBytes, keyRateLimit, retention: file.retention };
+  return { agencies, instances, bodyLimitBytes: file.limits.bodyBytes, keyRateLimit, retention: file.retention, publicUrl: file.publicUrl };
 }
 
 /** Issues in the file itself, naming the instance or webhook by its id rather than by its index. */

@@ -27,6 +27,8 @@ export const deliveryOverridesSchema = v.strictObject({
 });
 
 export const gatewayConfigSchema = v.strictObject({
+  /** The gateway's base URL as providers reach it (behind a proxy, say), for the callback URLs plugins hand out. */
+  publicUrl: v.optional(v.pipe(v.string(), v.url('publicUrl must be an absolute URL'), v.regex(/^https?:\/\/[^?#]*[^/?#]$/, 'publicUrl is http(s), without a trailing slash, query or fragment'))),
   agencies: v.pipe(
     v.array(v.strictObject({ code: agencyCodeForm, name: v.optional(v.string()) })),
     v.minLength(1, 'at least one agency'),

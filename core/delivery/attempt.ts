@@ -1,5 +1,6 @@
 import { PermanentError, RetryableError, errorMessage } from '../errors.ts';
 import type { OperationContext } from '../plugin.ts';
+import type { PluginServices } from '../plugin-services.ts';
 import type { InstanceRuntime } from './instances.ts';
 
 export type AttemptResult =
@@ -25,6 +26,8 @@ export interface AttemptRequest {
   agency: string;
   /** For a sync call: the API request's id, so the plugin's log lines can be found with it. */
   requestId?: string;
+  /** The instance's records, events and callback URL, acting for whoever asked (worker or API key). */
+  services: PluginServices;
   /** Aborts the attempt from outside (shutdown); the attempt's own timeout is added here. */
   signal?: AbortSignal;
 }
@@ -52,6 +55,9 @@ export async function runOperation(request: AttemptRequest): Promise<AttemptResu
     agency: request.agency,
     signal,
     http: instance.http,
+    records: request.services.records,
+    emit: request.services.emit,
+    callbackUrl: request.services.callbackUrl,
   };
   try {
     // A plugin that ignores its signal must still not hold the attempt past its timeout.

@@ -11,6 +11,7 @@ import { Instances, type InstanceRuntime } from './instances.ts';
 import { buildMessage } from './messages.ts';
 import { scriptedSms, scriptedWebhook, type Script } from './scripted-plugin.test-helper.ts';
 import { DeliveryWorker } from './worker.ts';
+import { type PluginServices, pluginServices } from '../plugin-services.ts';
 
 export const T0 = Date.UTC(2026, 10, 21, 2, 30);
 export const AGENCY = '000.00.01.H22';
@@ -29,6 +30,8 @@ export interface FixtureOptions {
 export interface Fixture {
   db: TempStore;
   instances: Instances;
+  /** What the workers give plugins: records and events on the fixture's store. */
+  services: (instance: InstanceRuntime) => PluginServices;
   worker: DeliveryWorker;
   sms: Script;
   webhook: Script;
@@ -74,11 +77,13 @@ export async function createFixture(options: FixtureOptions = {}): Promise<Fixtu
   let time = T0;
   let random = options.random ?? 0.5;
   const clock = { now: () => time };
-  const newWorker = () => new DeliveryWorker({ store: db.store, instances, log, clock, random: () => random });
+  const services = (instance: InstanceRuntime) => pluginServices({ store: db.store, instances, clock, notify: () => undefined, publicUrl: () => 'http://127.0.0.1:8080' }, instance.id, 'worker');
+  const newWorker = () => new DeliveryWorker({ store: db.store, instances, log, clock, random: () => random, services });
 
   const fixture: Fixture = {
     db,
     instances,
+    services,
     sms: sms.script,
     webhook: webhook.script,
     worker: newWorker(),

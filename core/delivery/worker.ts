@@ -8,6 +8,7 @@ import { retryDelay } from './backoff.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { InstanceRuntime, Instances } from './instances.ts';
 import { eventMessages } from './messages.ts';
+import type { PluginServices } from '../plugin-services.ts';
 
 export interface WorkerOptions {
   store: Store;
@@ -21,6 +22,8 @@ export interface WorkerOptions {
   batchSize?: number;
   /** A lease outlives the attempt's timeout by this much. Default 10 s. */
   leaseMarginMs?: number;
+  /** The records, events and callback URL an instance's plugin gets (core/plugin-services.ts). */
+  services: (instance: InstanceRuntime) => PluginServices;
   /** Told of every attempt whose outcome the store recorded (metrics). Default none; what it throws is logged. */
   onAttempt?: (event: AttemptEvent) => void;
 }
@@ -52,6 +55,7 @@ export class DeliveryWorker {
   readonly #batchSize: number;
   readonly #leaseMarginMs: number;
   readonly #onAttempt: ((event: AttemptEvent) => void) | undefined;
+  readonly #services: (instance: InstanceRuntime) => PluginServices;
   readonly #inFlight = new Map<string, Set<Promise<void>>>();
   readonly #shutdown = new AbortController();
   #running = false;
@@ -69,6 +73,7 @@ export class DeliveryWorker {
     this.#batchSize = options.batchSize ?? 100;
     this.#leaseMarginMs = options.leaseMarginMs ?? 10_000;
     this.#onAttempt = options.onAttempt;
+    this.#services = options.services;
   }
 
   start(): void {
@@ -205,6 +210,7 @@ export class DeliveryWorker {
       attempt: message.attempts,
       triedBefore: message.tries > 1 || message.attempts > 1 || message.replays > 0,
       agency: message.agency,
+      services: this.#services(instance),
       signal: this.#shutdown.signal,
     });
     const now = this.#clock.now();

@@ -69,6 +69,7 @@ export async function openTestGateway(options: FixtureOptions = {}) {
     log: pino({ level: 'silent' }),
     clock,
     notify,
+    publicUrl: () => 'http://127.0.0.1:8080',
   };
   const app = createApp(context);
   const newKey = async (role: KeyRole, agencies?: string[]) => createKey(store, { role, ...(agencies ? { agencies } : {}) }, clock.t);

@@ -60,6 +60,19 @@ export function testPaymentPlugin(script = new Script()) {
         },
       },
     },
+    // A notice `{ paymentId, signature }`: 'valid' marks the payment paid once, anything else is refused with
+    // HTTP 200 as banks answer; 'plain' answers a bare Response.
+    callbacks: {
+      async handle(request, ctx) {
+        const notice = (await request.json()) as { paymentId: string; signature: string; payerName?: string };
+        if (notice.signature === 'plain') return new Response('ok', { status: 202 });
+        if (notice.signature !== 'valid') {
+          return { response: Response.json({ code: '97' }), accepted: false, summary: { reason: 'bad signature', payerName: notice.payerName } };
+        }
+        const changed = await ctx.records.transition(notice.paymentId, { from: ['pending'], to: 'paid' });
+        return { response: Response.json({ code: '00' }), accepted: true, summary: { paymentId: notice.paymentId, repeated: !changed } };
+      },
+    },
   });
   return { plugin, script };
 }

@@ -16,7 +16,7 @@ afterEach(async () => {
 const smsEvents = (events: AttemptEvent[]) => events.filter((event) => event.instance === SMS);
 
 const observingWorker = (onAttempt: (event: AttemptEvent) => void) =>
-  new DeliveryWorker({ store: fixture.db.store, instances: fixture.instances, log: pino({ level: 'silent' }), clock: { now: fixture.now }, random: () => 0.5, onAttempt });
+  new DeliveryWorker({ store: fixture.db.store, instances: fixture.instances, log: pino({ level: 'silent' }), clock: { now: fixture.now }, random: () => 0.5, onAttempt, services: fixture.services });
 
 describe('the worker onAttempt hook', () => {
   it('hears each recorded attempt once, with its outcome and provider code', async () => {

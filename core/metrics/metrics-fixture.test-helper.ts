@@ -7,6 +7,7 @@ import { DeliveryWorker } from '../delivery/worker.ts';
 import { createApp } from '../http/app.ts';
 import { type FixtureOptions, type RequestOptions, openTestGateway } from '../http/app-fixture.test-helper.ts';
 import { createMetrics } from './metrics.ts';
+import { pluginServices } from '../plugin-services.ts';
 
 export type MetricsGateway = Awaited<ReturnType<typeof openMetricsGateway>>;
 
@@ -31,7 +32,7 @@ export async function openMetricsGateway(options: FixtureOptions = {}) {
     metrics,
     request,
     /** A worker on the gateway's store, instances and clock that reports its attempts to the metrics. */
-    worker: () => new DeliveryWorker({ store, instances, log, clock, random: () => 0.5, onAttempt: metrics.observeAttempt }),
+    worker: () => new DeliveryWorker({ store, instances, log, clock, random: () => 0.5, onAttempt: metrics.observeAttempt, services: (instance) => pluginServices(gateway.context, instance.id, 'worker') }),
     /** Fetches `/metrics` without a key, checks that it is exposition text, and parses it. */
     async scrape(): Promise<Exposition> {
       const response = await app.request('/metrics');

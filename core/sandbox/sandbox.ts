@@ -54,7 +54,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         env[WEBHOOK_SECRET_VARIABLE] = config.secret.reveal();
         webhooks.push({ id: 'onestop', url: String(config.url), secret: { env: WEBHOOK_SECRET_VARIABLE }, delivery: options.delivery });
       } else {
-        instances.push({ id: plugin.id, plugin: plugin.id, config, delivery: options.delivery });
+        instances.push({ id: plugin.id, plugin: plugin.id, agencies: sandboxAgencies(plugin, running.map((entry) => entry.plugin)), config, delivery: options.delivery });
       }
     }
     // No per-key rate limit in the sandbox: one developer's machine, and the harness of whole-gateway tests and benchmarks.
@@ -81,6 +81,17 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   }
 }
 
+/**
+ * Which agencies a sandbox instance serves: all of them, unless several plugins offer one capability (two banks,
+ * say); then each takes its turn of the agencies, so that one sandbox routes two agencies to two providers.
+ */
+export function sandboxAgencies(plugin: AnyPlugin, all: readonly AnyPlugin[]): string[] {
+  const peers = all.filter((other) => other.capability === plugin.capability);
+  if (peers.length < 2) return ['*'];
+  const turn = peers.indexOf(plugin);
+  return SANDBOX_AGENCIES.filter((_, i) => i % peers.length === turn % SANDBOX_AGENCIES.length).map((agency) => agency.code);
+}
+
 /** What a newcomer reads after `npm start`: where things are, the keys, and curl lines that work. */
 export function sandboxBanner(sandbox: RunningSandbox): string {
   const { url } = sandbox.gateway;
@@ -105,7 +116,7 @@ export function sandboxBanner(sandbox: RunningSandbox): string {
   for (const instance of sandbox.gateway.context.instances.all) {
     const sample = sampleRequests[instance.plugin.capability];
     if (!sample) continue;
-    const body = JSON.stringify({ agency, ...sample.body });
+    const body = JSON.stringify({ agency: instance.agencies === '*' ? agency : [...instance.agencies][0], ...sample.body });
     lines.push(
       `    curl -s -X POST ${url}/v1/${instance.plugin.capability}/${sample.operation} -H "Authorization: Bearer ${shellKey(client)}" -H 'content-type: application/json' -d '${body}'`,
     );

@@ -174,6 +174,39 @@ export interface StoredResponse {
   createdAt: number;
 }
 
+/** A durable record of a plugin instance (e.g. a payment), with a state that changes by test-and-set. */
+export interface StoredRecord {
+  instance: string;
+  key: string;
+  status: string;
+  data: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface NewRecord {
+  instance: string;
+  key: string;
+  status: string;
+  data: Record<string, unknown>;
+  now: number;
+  actor: Actor;
+}
+
+export interface RecordChange {
+  instance: string;
+  key: string;
+  /** Applies only when the record is in one of these states. */
+  from: readonly string[];
+  to: string;
+  /** Merged into the record's data. */
+  data?: Record<string, unknown> | undefined;
+  /** Messages (events) queued in the same transaction, each with its acceptance entry. */
+  enqueue?: Array<{ message: NewMessage; audit: AuditInput }>;
+  now: number;
+  actor: Actor;
+}
+
 /** Who asked for a change an operator or a caller makes, for its audit entry: e.g. `key:key_3f2a9c`, `cli`. */
 export type Actor = string;
 
@@ -222,6 +255,14 @@ export interface Store {
   listKeys(): Promise<ApiKeyRecord[]>;
   /** False when no such key exists or it was revoked already. */
   revokeKey(id: string, now: number, actor: Actor): Promise<boolean>;
+
+  getRecord(instance: string, key: string): Promise<StoredRecord | undefined>;
+  /** Inserts unless the key exists (audited as `record.created`); answers the stored record either way. */
+  createRecord(record: NewRecord): Promise<{ record: StoredRecord; created: boolean }>;
+  /** The record after the change (audited as `record.transition`), or undefined when it was not in one of `from`. */
+  transitionRecord(change: RecordChange): Promise<StoredRecord | undefined>;
+  /** Records of an instance in one state, least recently updated first. */
+  listRecords(instance: string, filter: { status: string; updatedBefore?: number | undefined; limit: number }): Promise<StoredRecord[]>;
 
   /** Appends audit entries that record no stored change of their own (a callback received, config loaded). */
   appendAudit(entries: AuditInput[]): Promise<void>;

@@ -10,6 +10,7 @@ import { useMswServer } from '../../tests/support/msw.ts';
 import { webhookConfigSchema, type WebhookConfig } from './config.ts';
 import { run } from './deliver.ts';
 import plugin from './index.ts';
+import { noServices } from '../../tests/support/plugin-services.ts';
 
 const endpoint = 'https://motcua.example.gov.vn/hooks/lienthong';
 const secret = `whsec_${randomBytes(32).toString('base64')}`;
@@ -44,6 +45,7 @@ function context(overrides: Partial<WebhookConfig> = {}, signal = new AbortContr
     agency: input.agency,
     signal,
     http: createHttpClient({ timeoutMs: 5_000, maxSockets: 2 }),
+    ...noServices(),
   };
   return ctx;
 }

@@ -7,6 +7,7 @@ import type { WebhookConfig } from './config.ts';
 import { signedHeaders } from './deliver.ts';
 import plugin from './index.ts';
 import { startWebhookReceiver } from './receiver.ts';
+import { noServices } from '../../tests/support/plugin-services.ts';
 
 const secret = `whsec_${randomBytes(32).toString('base64')}`;
 const event = {
@@ -40,6 +41,7 @@ function context(overrides: Partial<OperationContext<WebhookConfig>> = {}, confi
     agency: input.agency,
     signal: new AbortController().signal,
     http: createHttpClient({ timeoutMs: 5_000, maxSockets: 2 }),
+    ...noServices(),
     ...overrides,
   };
   return ctx;

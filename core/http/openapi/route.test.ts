@@ -13,7 +13,7 @@ function documentOnlyGateway(): GatewayContext {
   const store = new Proxy({} as Store, {
     get: (_, method) => () => Promise.reject(new Error(`the store was called (${String(method)})`)),
   });
-  return { store, config, instances: new Instances(config, log), log, clock: { now: () => Date.now() }, notify: () => undefined };
+  return { store, config, instances: new Instances(config, log), log, clock: { now: () => Date.now() }, notify: () => undefined, publicUrl: () => 'http://127.0.0.1:8080' };
 }
 
 describe('GET /openapi.json', () => {

@@ -1,5 +1,8 @@
 import { Hono } from 'hono';
-import { type GatewayContext, emitEvent } from '../../context.ts';
+import type { GatewayContext } from '../../context.ts';
+import { maskPersonalData } from '../../audit/mask.ts';
+import type { CallbackOutcome } from '../../plugin.ts';
+import { pluginServices } from '../../plugin-services.ts';
 import type { AppEnv } from '../env.ts';
 import { ProblemError } from '../problem.ts';
 
@@ -13,18 +16,27 @@ export function callbackRoutes(gateway: GatewayContext) {
       throw new ProblemError({ status: 404, title: 'Not found', kind: 'not-found', detail: 'no instance takes callbacks here' });
     }
     const actor = `provider:${instance.id}`;
-    const response = await callbacks.handle(c.req.raw, {
+    const { records, emit } = pluginServices(gateway, instance.id, actor);
+    const answer = await callbacks.handle(c.req.raw, {
       instance: instance.id,
       config: instance.config,
       log: instance.log.child({ requestId: c.get('requestId'), callback: true }),
       http: instance.http,
-      emit: (event) => emitEvent(gateway, event, actor),
+      records,
+      emit,
     });
-    // Every notice is on record, accepted or refused (a bad signature answers 4xx): a forged one included.
+    const outcome: CallbackOutcome = answer instanceof Response ? { response: answer, accepted: answer.ok } : answer;
+    // Every notice is on record, accepted or refused: a forged one included.
     await gateway.store.appendAudit([
-      { at: gateway.clock.now(), actor, action: 'callback.received', instance: instance.id, summary: { status: response.status, accepted: response.ok, requestId: c.get('requestId') } },
+      {
+        at: gateway.clock.now(),
+        actor,
+        action: 'callback.received',
+        instance: instance.id,
+        summary: { ...(maskPersonalData(outcome.summary ?? {}) as Record<string, unknown>), status: outcome.response.status, accepted: outcome.accepted, requestId: c.get('requestId') },
+      },
     ]);
-    return response;
+    return outcome.response;
   });
   return app;
 }

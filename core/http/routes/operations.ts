@@ -5,6 +5,7 @@ import * as v from 'valibot';
 import { type OperationSpec, findOperation } from '../../capabilities/index.ts';
 import { type GatewayContext } from '../../context.ts';
 import { runOperation } from '../../delivery/attempt.ts';
+import { pluginServices } from '../../plugin-services.ts';
 import type { InstanceRuntime } from '../../delivery/instances.ts';
 import { acceptedEntry, syncCallEntry } from '../../audit/summaries.ts';
 import { buildMessage } from '../../delivery/messages.ts';
@@ -140,9 +141,12 @@ async function callSync(
   instance.limiter.take(1, now);
   instance.breaker.started(now);
   const messageId = newMessageId(now);
-  const outcome = await runOperation({ instance, operation, input, messageId, attempt: 1, agency: input.agency, requestId: c.get('requestId') });
-  // On record, but off the answer's path: a sync call changes nothing the gateway stores.
-  const entry = syncCallEntry({ id: messageId, instance: instance.id, capability: instance.plugin.capability, operation, input, actor: `key:${c.get('apiKey').id}`, startedAt: now, finishedAt: gateway.clock.now(), outcome });
+  const actor = `key:${c.get('apiKey').id}`;
+  const services = pluginServices(gateway, instance.id, actor);
+  const outcome = await runOperation({ instance, operation, input, messageId, attempt: 1, agency: input.agency, requestId: c.get('requestId'), services });
+  // On record, but off the answer's path: the call itself changes nothing the gateway stores (a plugin's record
+  // changes are audited on their own, in their transactions).
+  const entry = syncCallEntry({ id: messageId, instance: instance.id, capability: instance.plugin.capability, operation, input, actor, startedAt: now, finishedAt: gateway.clock.now(), outcome });
   gateway.store.appendAudit([entry]).catch((error: unknown) => gateway.log.error({ err: errorMessage(error), requestId: c.get('requestId') }, 'could not audit a sync call'));
   if (outcome.ok) {
     instance.breaker.succeeded();

@@ -16,7 +16,10 @@ import type {
   MessageRecord,
   MessageStatus,
   NewMessage,
+  NewRecord,
+  RecordChange,
   ReplayPlan,
+  StoredRecord,
   Store,
   StoredResponse,
 } from '../types.ts';
@@ -29,6 +32,7 @@ import { type Connection, openConnection } from './connection.ts';
 import { filterClause } from './filter.ts';
 import { GroupCommit } from './group-commit.ts';
 import { checkMigrated, migrate } from './migrate.ts';
+import { createRecord, getRecord, listRecords, transitionRecord } from './plugin-records.ts';
 import { type ApiKeyRow, type AttemptRow, type MessageRow, toApiKey, toAttempt, toMessage } from './rows.ts';
 
 const CLAIM = `UPDATE messages SET status = 'processing', attempts = attempts + 1, tries = tries + 1, lease_owner = ?, lease_until = ?, updated_at = ?`;
@@ -274,6 +278,22 @@ export class SqliteStore implements Store {
       if (changes > 0) audit.push({ at: now, actor, action: 'key.revoked', summary: { keyId: id } });
       return changes > 0;
     });
+  }
+
+  getRecord(instance: string, key: string): Promise<StoredRecord | undefined> {
+    return getRecord(this.reader, instance, key, this.codec);
+  }
+
+  createRecord(record: NewRecord): Promise<{ record: StoredRecord; created: boolean }> {
+    return this.#commits.write((db, audit) => createRecord(db, audit, record, this.codec));
+  }
+
+  transitionRecord(change: RecordChange): Promise<StoredRecord | undefined> {
+    return this.#commits.write((db, audit) => transitionRecord(db, audit, change, this.codec));
+  }
+
+  listRecords(instance: string, filter: { status: string; updatedBefore?: number | undefined; limit: number }): Promise<StoredRecord[]> {
+    return listRecords(this.reader, instance, filter, this.codec);
   }
 
   async appendAudit(entries: AuditInput[]): Promise<void> {

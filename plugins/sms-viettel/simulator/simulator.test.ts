@@ -11,6 +11,7 @@ import { run } from '../send.ts';
 import { startViettelSimulator } from './server.ts';
 import type { MtFields, ReceivedSms, SimulatorAccount } from './service.ts';
 import { testConfig } from '../test-support/config.ts';
+import { noServices } from '../../../tests/support/plugin-services.ts';
 
 const account: SimulatorAccount = {
   user: 'ubnd_test',
@@ -49,6 +50,7 @@ function context(overrides: Partial<OperationContext<ViettelConfig>> = {}, confi
     agency: input.agency,
     signal: new AbortController().signal,
     http: createHttpClient({ timeoutMs: 5_000, maxSockets: 4 }),
+    ...noServices(),
     ...overrides,
   };
   return ctx;

@@ -11,6 +11,7 @@ import { createHttpClient } from '../../../core/outbound/http-client.ts';
 import { Secret, type OperationContext } from '../../../core/plugin.ts';
 import type { ViettelConfig } from '../config.ts';
 import { testConfig } from './config.ts';
+import { noServices } from '../../../tests/support/plugin-services.ts';
 
 export const endpoint = 'http://sms.viettel.test:8009/bulkapi';
 // XML-special characters: the envelope must escape them, and no error may show them.
@@ -38,6 +39,7 @@ export function context(overrides: Partial<OperationContext<ViettelConfig>> = {}
     agency: input.agency,
     signal: new AbortController().signal,
     http: createHttpClient({ timeoutMs: 5_000, maxSockets: 2 }),
+    ...noServices(),
     ...overrides,
   };
   return ctx;

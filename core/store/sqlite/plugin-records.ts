@@ -1,0 +1,84 @@
+import type { AuditInput, NewRecord, RecordChange, StoredRecord } from '../types.ts';
+import type { PayloadCodec } from '../payload-cipher.ts';
+import type { Connection } from './connection.ts';
+import { insertMessages } from './bulk-writes.ts';
+
+interface RecordRow {
+  instance: string;
+  key: string;
+  status: string;
+  data: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Record data may hold personal data (a payer's name): it is stored like a payload, encrypted when a key is set. */
+function toRecord(row: RecordRow, codec: PayloadCodec): StoredRecord {
+  return {
+    instance: row.instance,
+    key: row.key,
+    status: row.status,
+    data: JSON.parse(codec.decode(row.data)) as Record<string, unknown>,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+const SELECT = 'SELECT * FROM plugin_records WHERE instance = ? AND key = ?';
+
+export async function getRecord(db: Connection, instance: string, key: string, codec: PayloadCodec): Promise<StoredRecord | undefined> {
+  const row = await db.get<RecordRow>(SELECT, [instance, key]);
+  return row && toRecord(row, codec);
+}
+
+export async function createRecord(
+  db: Connection,
+  audit: AuditInput[],
+  record: NewRecord,
+  codec: PayloadCodec,
+): Promise<{ record: StoredRecord; created: boolean }> {
+  const { changes } = await db.run(
+    'INSERT OR IGNORE INTO plugin_records (instance, key, status, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+    [record.instance, record.key, record.status, codec.encode(JSON.stringify(record.data)), record.now, record.now],
+  );
+  const stored = await getRecord(db, record.instance, record.key, codec);
+  if (!stored) throw new Error(`record ${record.key} of ${record.instance} vanished while it was written`);
+  if (changes > 0) {
+    audit.push({ at: record.now, actor: record.actor, action: 'record.created', instance: record.instance, summary: { key: record.key, status: record.status } });
+  }
+  return { record: stored, created: changes > 0 };
+}
+
+/** The test-and-set: the record changes, and its events are queued, only when it is in one of `from`. */
+export async function transitionRecord(db: Connection, audit: AuditInput[], change: RecordChange, codec: PayloadCodec): Promise<StoredRecord | undefined> {
+  const before = await getRecord(db, change.instance, change.key, codec);
+  if (!before || !change.from.includes(before.status)) return undefined;
+  const data = { ...before.data, ...change.data };
+  await db.run('UPDATE plugin_records SET status = ?, data = ?, updated_at = ? WHERE instance = ? AND key = ? AND status = ?', [
+    change.to, codec.encode(JSON.stringify(data)), change.now, change.instance, change.key, before.status,
+  ]);
+  audit.push({
+    at: change.now,
+    actor: change.actor,
+    action: 'record.transition',
+    instance: change.instance,
+    summary: { key: change.key, from: before.status, to: change.to },
+  });
+  const enqueue = change.enqueue ?? [];
+  await insertMessages(db, enqueue.map((item) => item.message), codec);
+  audit.push(...enqueue.map((item) => item.audit));
+  return { ...before, status: change.to, data, updatedAt: change.now };
+}
+
+export async function listRecords(
+  db: Connection,
+  instance: string,
+  filter: { status: string; updatedBefore?: number | undefined; limit: number },
+  codec: PayloadCodec,
+): Promise<StoredRecord[]> {
+  const rows = await db.all<RecordRow>(
+    'SELECT * FROM plugin_records WHERE instance = ? AND status = ? AND updated_at < ? ORDER BY updated_at LIMIT ?',
+    [instance, filter.status, filter.updatedBefore ?? Number.MAX_SAFE_INTEGER, filter.limit],
+  );
+  return rows.map((row) => toRecord(row, codec));
+}

@@ -1,0 +1,65 @@
+/**
+ * Test support for plugin tests: the records, events and callback URL a plugin gets from the gateway, backed by a
+ * real SQLite store in a temporary directory (`openTestServices`), or, for a plugin that must not use them,
+ * services that fail the test when touched (`noServices`).
+ */
+import { pino } from 'pino';
+import { loadConfig } from '../../core/config/load.ts';
+import { Instances } from '../../core/delivery/instances.ts';
+import type { GatewayEvent, PluginRecords } from '../../core/plugin.ts';
+import { type PluginServices, pluginServices } from '../../core/plugin-services.ts';
+import { openTempStore } from '../../core/store/temp-store.test-helper.ts';
+import type { SqliteStore } from '../../core/store/sqlite/sqlite-store.ts';
+import webhook from '../../plugins/webhook/index.ts';
+
+export const TEST_AGENCIES = ['000.00.01.H22', '000.00.02.H22'];
+export const TEST_PUBLIC_URL = 'http://127.0.0.1:8080';
+
+export interface TestServices extends PluginServices {
+  store: SqliteStore;
+  /** The events queued so far for the one-stop software's webhook, oldest first. */
+  emitted(): Promise<GatewayEvent[]>;
+  dispose(): Promise<void>;
+}
+
+export async function openTestServices(options: { instance?: string; actor?: string; now?: () => number } = {}): Promise<TestServices> {
+  const temp = await openTempStore();
+  const env = { TEST_WEBHOOK_SECRET: `whsec_${Buffer.alloc(32, 7).toString('base64')}` };
+  const config = loadConfig(
+    {
+      agencies: TEST_AGENCIES.map((code) => ({ code })),
+      webhooks: [{ id: 'onestop', url: 'http://127.0.0.1:9/events', secret: { env: 'TEST_WEBHOOK_SECRET' } }],
+    },
+    [webhook],
+    env,
+  );
+  const deps = {
+    store: temp.store,
+    instances: new Instances(config, pino({ level: 'silent' })),
+    clock: { now: options.now ?? (() => Date.now()) },
+    notify: () => undefined,
+    publicUrl: () => TEST_PUBLIC_URL,
+  };
+  const services = pluginServices(deps, options.instance ?? 'test-instance', options.actor ?? 'test');
+  return {
+    records: services.records,
+    emit: services.emit,
+    callbackUrl: services.callbackUrl,
+    store: temp.store,
+    async emitted() {
+      const page = await temp.store.listMessages({ capability: 'webhook' }, { limit: 10_000 });
+      return page.messages.reverse().map((message) => {
+        const { event } = message.payload as { event: { type: string; data: Record<string, unknown> } };
+        return { type: event.type, agency: message.agency, data: event.data };
+      });
+    },
+    dispose: () => temp.dispose(),
+  };
+}
+
+/** For a plugin that keeps no records and emits nothing: any use fails the test with a clear message. */
+export function noServices(): PluginServices {
+  const refuse = (what: string) => () => Promise.reject(new Error(`this test gives the plugin no ${what}`));
+  const records: PluginRecords = { get: refuse('records'), create: refuse('records'), transition: refuse('records'), list: refuse('records') };
+  return { records, emit: refuse('events'), callbackUrl: `${TEST_PUBLIC_URL}/v1/callbacks/test-instance` };
+}
