@@ -31,6 +31,14 @@ export class PermanentError extends Error {
   }
 }
 
+/**
+ * What the caller asked about does not exist (an unknown payment id, say): a sync call answers 404, an async
+ * message goes dead as for any permanent refusal.
+ */
+export class NotFoundError extends PermanentError {
+  override name = 'NotFoundError';
+}
+
 export interface InputIssue {
   /** Dotted path of the field, e.g. `to` or `dossier.applicant.phone`. */
   path: string;

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type * as v from 'valibot';
 import type { CapabilityName, OperationInput, OperationName, OperationOutput } from './capabilities/index.ts';
 
-export { RetryableError, PermanentError, InputError, errorMessage } from './errors.ts';
+export { RetryableError, PermanentError, NotFoundError, InputError, errorMessage } from './errors.ts';
 export { Secret, secret } from './secret.ts';
 export { parseRetryAfter } from './outbound/retry-after.ts';
 export { createFaultInjector, controlRoutes, listen, type FaultInjector, type FaultDecision } from './simulator-kit.ts';

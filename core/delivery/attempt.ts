@@ -1,4 +1,4 @@
-import { PermanentError, RetryableError, errorMessage } from '../errors.ts';
+import { NotFoundError, PermanentError, RetryableError, errorMessage } from '../errors.ts';
 import type { OperationContext } from '../plugin.ts';
 import type { PluginServices } from '../plugin-services.ts';
 import type { InstanceRuntime } from './instances.ts';
@@ -13,6 +13,8 @@ export type AttemptResult =
       retryAfterMs?: number | undefined;
       /** Cut short by the caller's signal (shutdown): no outcome was reached, so none should be recorded. */
       interrupted?: boolean;
+      /** The provider (or the plugin's records) does not know what was asked about. */
+      notFound?: boolean;
     };
 
 export interface AttemptRequest {
@@ -66,7 +68,9 @@ export async function runOperation(request: AttemptRequest): Promise<AttemptResu
   } catch (error) {
     if (timeout.aborted) return { ok: false, retryable: true, error: `timed out after ${timeoutMs} ms`, providerCode: 'TIMEOUT' };
     if (request.signal?.aborted) return { ok: false, retryable: true, error: 'interrupted by shutdown', providerCode: 'SHUTDOWN', interrupted: true };
-    if (error instanceof PermanentError) return { ok: false, retryable: false, error: error.message, providerCode: error.code };
+    if (error instanceof PermanentError) {
+      return { ok: false, retryable: false, error: error.message, providerCode: error.code, ...(error instanceof NotFoundError ? { notFound: true } : {}) };
+    }
     if (error instanceof RetryableError) {
       return { ok: false, retryable: true, error: error.message, providerCode: error.code, retryAfterMs: error.retryAfterMs };
     }

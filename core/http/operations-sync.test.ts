@@ -8,6 +8,7 @@ import {
   openTestGateway,
   paymentBody,
 } from './app-fixture.test-helper.ts';
+import { NotFoundError } from '../errors.ts';
 import { DOCUMENT_BYTES, Gate, paymentCreated } from './test-plugins.test-helper.ts';
 
 let gateway: TestGateway;
@@ -45,6 +46,13 @@ describe('a sync operation', () => {
     const problem = await expectProblem(await create(), 422, 'provider-refused');
     expect(problem.detail).toBe('dossier already paid');
     expect(problem.title).toBe('Provider refused');
+    await expectNothingStored(gateway);
+  });
+
+  it('answers 404 when the plugin says the thing asked about does not exist', async () => {
+    gateway.payment.queue({ kind: 'crash', thrown: new NotFoundError('no payment PAY-404', { code: 'UNKNOWN_PAYMENT' }) });
+    const problem = await expectProblem(await gateway.request('/v1/payment/query', { body: { agency: AGENCY_A, paymentId: 'PAY-404' } }), 404, 'not-found');
+    expect(problem.detail).toBe('no payment PAY-404');
     await expectNothingStored(gateway);
   });
 

@@ -87,7 +87,7 @@ function operationProblems(operation: OperationSpec): Responses {
     '400': ref('responses', 'BadRequest'),
     '401': ref('responses', 'Unauthorized'),
     '403': ref('responses', 'Forbidden'),
-    '404': problem('No provider instance serves this capability for the agency.'),
+    '404': problem('No provider instance serves this capability for the agency; for a sync call also: the provider does not know what was asked about (an unknown payment id, say).'),
     '413': ref('responses', 'PayloadTooLarge'),
     '429': ref('responses', 'TooManyRequests'),
   };

@@ -155,6 +155,7 @@ async function callSync(
   }
   if (!outcome.retryable) {
     instance.breaker.settled();
+    if (outcome.notFound) throw new ProblemError({ status: 404, title: 'Not found', kind: 'not-found', detail: outcome.error });
     throw new ProblemError({ status: 422, title: 'Provider refused', kind: 'provider-refused', detail: outcome.error });
   }
   instance.breaker.failed(gateway.clock.now());
