@@ -1,0 +1,134 @@
+/**
+ * The one place that says what the portal's answers and failures mean for delivery.
+ *
+ * An answer is `{ error_code, message, … }`; `error_code` 0 (or "0", "00") is success. Other answers are looked
+ * up in RESULT_TABLE, first matching row wins; what no row matches is retryable (an unknown answer must not lose
+ * a message). Transport failures (no answer, timeouts, HTTP statuses) are classified by TRANSPORT_TABLE.
+ * Errors keep the portal's message (bounded, phone-like numbers masked) and never carry the session or password.
+ */
+import * as v from 'valibot';
+import { PermanentError, RetryableError } from '../../core/plugin.ts';
+import type { PortalConfig } from './config.ts';
+
+export type Verdict =
+  /** Done. */
+  | 'ok'
+  /** An add of a dossier the portal already has: resend as an update. */
+  | 'exists'
+  /** The portal refused the session: log in again, once. */
+  | 'session'
+  /** The portal does not know the dossier (yet): a progress entry waits for the add; a look-up answers found: false. */
+  | 'unknownDossier'
+  | 'retryable'
+  | 'permanent';
+
+export interface ResultRow {
+  /** The error code the gateway records for the attempt (the portal's own error_code is added to the message). */
+  code: string;
+  /** error_code values this row applies to; a config key reads them from the instance config; absent: every code. */
+  errorCodes?: readonly string[] | 'existsCodes' | 'sessionRejectedCodes';
+  /** The portal's message must match this; absent: every message. */
+  message?: RegExp;
+  verdict: Verdict;
+  /** For the operator reading the dead letter. */
+  meaning: string;
+}
+
+export const RESULT_TABLE: readonly ResultRow[] = [
+  { code: 'OK', errorCodes: ['0', '00'], verdict: 'ok', meaning: 'accepted' },
+  { code: 'LOGIN_REFUSED', message: /sai (tên đăng nhập|mật khẩu|thông tin đăng nhập)|tài khoản (bị khóa|không tồn tại)/i, verdict: 'permanent', meaning: 'the portal refused the account: check username, password and dstcode' },
+  { code: 'ALREADY_EXISTS', errorCodes: 'existsCodes', message: /đã tồn tại/i, verdict: 'exists', meaning: 'the portal already has this dossier' },
+  { code: 'SESSION_REJECTED', errorCodes: 'sessionRejectedCodes', verdict: 'session', meaning: 'the portal refused the session' },
+  { code: 'SESSION_REJECTED', message: /phiên (làm việc|đăng nhập)|session|token/i, verdict: 'session', meaning: 'the portal refused the session' },
+  { code: 'DOSSIER_UNKNOWN', message: /không tồn tại|không tìm thấy|chưa được đồng bộ/i, verdict: 'unknownDossier', meaning: 'the portal does not know this dossier yet' },
+  { code: 'THROTTLED', message: /quá nhiều (yêu cầu|request)|too many requests/i, verdict: 'retryable', meaning: 'the portal asks to slow down' },
+  { code: 'PORTAL_BUSY', message: /lỗi hệ thống|hệ thống (đang )?bận|quá tải|exception/i, verdict: 'retryable', meaning: 'the portal reported an internal error' },
+  {
+    code: 'VALIDATION',
+    message: /không được để trống|bắt buộc|không hợp lệ|sai định dạng|không đúng định dạng|vượt quá/i,
+    verdict: 'permanent',
+    meaning: 'the portal refused the data',
+  },
+];
+
+/** Where no row matches. */
+export const UNKNOWN_ANSWER: ResultRow = { code: 'UNKNOWN_ANSWER', verdict: 'retryable', meaning: 'an answer the gateway does not know' };
+
+/** The answer as read: error_code as text, the message, and the whole body for what each service reads from it. */
+export interface PortalAnswer {
+  errorCode: string;
+  message: string;
+  body: Record<string, unknown>;
+}
+
+const answerShape = v.looseObject({
+  error_code: v.union([v.pipe(v.number(), v.integer(), v.transform(String)), v.pipe(v.string(), v.trim(), v.regex(/^-?\d{1,6}$/))]),
+  message: v.optional(v.nullable(v.string()), ''),
+});
+
+/** Reads a portal answer; one without an error_code is malformed (retryable: the next try may get a proper one). */
+export function readAnswer(body: unknown, host: string): PortalAnswer {
+  const parsed = v.safeParse(answerShape, typeof body === 'string' ? parseJson(body) : body);
+  if (!parsed.success) throw malformedAnswer(host);
+  return { errorCode: parsed.output.error_code, message: parsed.output.message ?? '', body: parsed.output };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function malformedAnswer(host: string): RetryableError {
+  return new RetryableError(`the answer from ${host} is not the portal's JSON answer`, { code: 'MALFORMED_ANSWER' });
+}
+
+/** The row for an answer (error_code and message), the instance's configured codes applied. */
+export function rowOf(answer: Pick<PortalAnswer, 'errorCode' | 'message'>, config: Pick<PortalConfig, 'existsCodes' | 'sessionRejectedCodes'>): ResultRow {
+  const code = answer.errorCode.trim();
+  return (
+    RESULT_TABLE.find((row) => {
+      const codes = typeof row.errorCodes === 'string' ? config[row.errorCodes] : row.errorCodes;
+      if (codes && !codes.some((candidate) => candidate === code || Number(candidate) === Number(code))) return false;
+      return !row.message || row.message.test(answer.message);
+    }) ?? UNKNOWN_ANSWER
+  );
+}
+
+/** The gateway's error for a row that is not `ok`, naming what was asked and keeping the portal's message. */
+export function errorOf(row: ResultRow, answer: Pick<PortalAnswer, 'errorCode' | 'message'>, about: string): RetryableError | PermanentError {
+  const said = shorten(answer.message) || '(no message)';
+  const text = `the portal answered error_code ${answer.errorCode} to ${about}: ${said} (${row.meaning})`;
+  // 'exists' reaches here only for what is not an add: nothing to turn it into.
+  return row.verdict === 'permanent' || row.verdict === 'exists' ? new PermanentError(text, { code: row.code }) : new RetryableError(text, { code: row.code });
+}
+
+/**
+ * What a call that got no portal answer threw. The instance's HTTP client has already classified it: no answer,
+ * timeouts, aborts, 5xx, 408, 425 and 429 are retryable, other 4xx permanent. On a service call (not the login)
+ * HTTP 401 and 403 mean the session was refused. Whatever else is thrown is retryable.
+ */
+export const TRANSPORT_TABLE = [
+  { when: 'no answer: connection refused or reset, DNS failure', verdict: 'retryable' },
+  { when: 'timeout or abort', verdict: 'retryable' },
+  { when: 'HTTP 5xx, 408, 425, 429 (with Retry-After)', verdict: 'retryable' },
+  { when: 'HTTP 401, 403 on a service call', verdict: 'session' },
+  { when: 'other HTTP 4xx, and 401/403 on the login', verdict: 'permanent' },
+] as const;
+
+export function transportFailure(error: unknown, login: boolean): RetryableError | PermanentError | 'session' {
+  if (error instanceof PermanentError) {
+    if (!login && (error.code === 'HTTP_401' || error.code === 'HTTP_403')) return 'session';
+    return error;
+  }
+  if (error instanceof RetryableError) return error;
+  return new RetryableError(error instanceof Error ? error.message : 'the call to the portal failed', { code: 'NETWORK_ERROR' });
+}
+
+/** Portal text in an error: phone-like and id-like digit runs masked, bounded in length. */
+export function shorten(text: string): string {
+  const masked = text.trim().replace(/(?<!\d)\d{9,12}(?!\d)/g, (digits) => `${digits.slice(0, 3)}${'*'.repeat(digits.length - 6)}${digits.slice(-3)}`);
+  return masked.length > 300 ? `${masked.slice(0, 300)}…` : masked;
+}

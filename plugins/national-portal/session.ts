@@ -1,0 +1,123 @@
+/**
+ * The portal session of an instance: one login, reused by every call until the portal refuses it. Logins are
+ * single-flight: callers that need a session while a login is under way wait for that login rather than start
+ * their own. Kept in a module-level map keyed by instance id (the gateway runs one instance per id); a changed
+ * account or URL for the same id starts a fresh slot.
+ */
+import { createHash } from 'node:crypto';
+import type { AxiosInstance } from 'axios';
+import * as v from 'valibot';
+import { RetryableError } from '../../core/plugin.ts';
+import type { PortalConfig } from './config.ts';
+import { errorOf, readAnswer, rowOf, transportFailure } from './results.ts';
+
+export interface SessionTarget {
+  instance: string;
+  config: PortalConfig;
+  http: AxiosInstance;
+}
+
+interface SessionSlot {
+  account: string;
+  session?: string;
+  login?: Promise<string>;
+  /** Logins made for this slot, for the operator's log and the tests. */
+  logins: number;
+}
+
+const slots = new Map<string, SessionSlot>();
+
+function accountOf(config: PortalConfig): string {
+  return createHash('sha256')
+    .update([config.adapterUrl, config.authPath, config.username, config.dstcode, config.password.reveal()].join('\n'))
+    .digest('hex');
+}
+
+function slotOf(target: SessionTarget): SessionSlot {
+  const account = accountOf(target.config);
+  const found = slots.get(target.instance);
+  if (found && found.account === account) return found;
+  const slot: SessionSlot = { account, logins: 0 };
+  slots.set(target.instance, slot);
+  return slot;
+}
+
+const loginShape = v.looseObject({ session: v.pipe(v.string(), v.trim(), v.nonEmpty()) });
+
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'the portal';
+  }
+}
+
+async function logIn(target: SessionTarget, slot: SessionSlot): Promise<string> {
+  const { config, http } = target;
+  const host = hostOf(config.adapterUrl);
+  slot.logins += 1;
+  let data: unknown;
+  try {
+    // No caller's signal: the login is shared, one caller giving up must not fail it for the others.
+    const response = await http.post(
+      `${config.adapterUrl.replace(/\/$/, '')}${config.authPath}`,
+      { username: config.username, password: config.password.reveal() },
+      { headers: { dstcode: config.dstcode, 'content-type': 'application/json' }, responseType: 'text', ...(config.timeoutMs ? { timeout: config.timeoutMs } : {}) },
+    );
+    data = response.data;
+  } catch (error) {
+    const failure = transportFailure(error, true);
+    throw failure === 'session' ? new RetryableError(`login to ${host} refused`, { code: 'LOGIN_FAILED' }) : failure;
+  }
+  const answer = readAnswer(data, host);
+  const row = rowOf(answer, config);
+  if (row.verdict !== 'ok') {
+    // A session answer to a login is the account itself being refused.
+    const refusal = row.verdict === 'session' ? { ...row, code: 'LOGIN_REFUSED', verdict: 'permanent' as const } : row;
+    throw errorOf(refusal, answer, 'the login');
+  }
+  const session = v.safeParse(loginShape, answer.body);
+  if (!session.success) throw new RetryableError(`the login answer from ${host} carries no session`, { code: 'MALFORMED_ANSWER' });
+  return session.output.session;
+}
+
+/** The instance's session: the current one, the login under way, or a new login. */
+export function sessionFor(target: SessionTarget): Promise<string> {
+  const slot = slotOf(target);
+  if (slot.session !== undefined) return Promise.resolve(slot.session);
+  if (slot.login) return slot.login;
+  const login = logIn(target, slot).then(
+    (session) => {
+      if (slot.login === login) {
+        slot.session = session;
+        slot.login = undefined;
+      }
+      return session;
+    },
+    (error: unknown) => {
+      if (slot.login === login) slot.login = undefined;
+      throw error;
+    },
+  );
+  slot.login = login;
+  return login;
+}
+
+/**
+ * Forgets a session the portal refused, unless another caller already replaced it: of many calls refused with
+ * one expired session, only the first causes a login, the others wait for it.
+ */
+export function dropSession(target: SessionTarget, refused: string): void {
+  const slot = slotOf(target);
+  if (slot.session === refused) slot.session = undefined;
+}
+
+/** How many logins the instance made (for tests and diagnostics). */
+export function loginsOf(instance: string): number {
+  return slots.get(instance)?.logins ?? 0;
+}
+
+/** Forgets every session (tests). */
+export function forgetSessions(): void {
+  slots.clear();
+}
