@@ -1,0 +1,152 @@
+/**
+ * The card service's REST+JSON client. The service has no public specification: each call is a path template from
+ * the config, the API key goes in a configurable header, and every JSON answer is an envelope
+ * `{ code, message, data }` (names configurable) whose code RESULT_TABLE reads.
+ */
+import type { AxiosInstance, AxiosResponse } from 'axios';
+import { PermanentError, RetryableError, parseRetryAfter } from '../../core/plugin.ts';
+import { valueAt } from './answer-fields.ts';
+import type { CardServiceConfig } from './config.ts';
+import { errorFor, findAnswer, httpRow, malformedAnswer, maskCardNumber, unknownCode, type Verdict } from './results.ts';
+
+export interface CardCall {
+  config: CardServiceConfig;
+  http: AxiosInstance;
+  signal: AbortSignal;
+  /** Sent as X-Request-Id, so the provider's logs can be matched with the gateway's. */
+  requestId: string;
+}
+
+/** An answer the operation acts on; answers that end the call were thrown as errors. */
+export interface CardAnswer {
+  verdict: Extract<Verdict, 'ok' | 'not-found' | 'wrong-secret' | 'locked'>;
+  code: string;
+  /** The envelope's `data`, still unchecked. */
+  data: unknown;
+}
+
+export interface DocumentBytes {
+  body: Uint8Array<ArrayBuffer>;
+  contentType: string;
+  filename: string | undefined;
+}
+
+type PathName = keyof CardServiceConfig['paths'];
+
+export function cardUrl(config: CardServiceConfig, path: PathName, params: Record<string, string>): string {
+  const filled = config.paths[path].replace(/\{(\w+)\}/g, (placeholder, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new PermanentError(`card.paths.${path} has a placeholder ${placeholder} this call cannot fill`, { code: 'CONFIG' });
+    return encodeURIComponent(value);
+  });
+  return `${config.baseUrl.replace(/\/+$/, '')}${filled}`;
+}
+
+function headers(call: CardCall, accept: string): Record<string, string> {
+  return { [call.config.apiKeyHeader]: call.config.apiKey.reveal(), 'x-request-id': call.requestId, accept };
+}
+
+/** Reads the envelope: a known code decides; without one, the HTTP status does. */
+export function cardAnswerOf(response: Pick<AxiosResponse, 'status' | 'data' | 'headers'>, config: CardServiceConfig, about: string): CardAnswer {
+  const body: unknown = response.data;
+  const rawCode = body !== null && typeof body === 'object' ? valueAt(body, config.fields.code) : undefined;
+  const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+  if (typeof rawCode === 'string' || typeof rawCode === 'number') {
+    const code = String(rawCode).trim();
+    const row = findAnswer('card', code);
+    if (!row) throw unknownCode(about, 'card', code);
+    if (row.verdict === 'ok' || row.verdict === 'not-found' || row.verdict === 'wrong-secret' || row.verdict === 'locked') {
+      return { verdict: row.verdict, code, data: valueAt(body, config.fields.data) };
+    }
+    throw errorFor(row, about, retryAfterMs);
+  }
+  if (response.status >= 200 && response.status < 300) throw malformedAnswer(about, `no ${config.fields.code} in a JSON envelope`);
+  throw errorFor(httpRow(response.status), `${about} (HTTP ${response.status})`, retryAfterMs);
+}
+
+async function getJson(call: CardCall, url: string, about: string): Promise<CardAnswer> {
+  const response = await call.http.get<unknown>(url, {
+    headers: headers(call, 'application/json'),
+    signal: call.signal,
+    timeout: call.config.timeoutMs,
+    validateStatus: () => true,
+  });
+  return cardAnswerOf(response, call.config, about);
+}
+
+export async function cardProfile(call: CardCall, cardNumber: string): Promise<CardAnswer> {
+  return getJson(call, cardUrl(call.config, 'card', { cardNumber }), `card service, card ${maskCardNumber(cardNumber)}`);
+}
+
+export async function enterpriseProfile(call: CardCall, taxCode: string): Promise<CardAnswer> {
+  return getJson(call, cardUrl(call.config, 'enterprise', { taxCode }), `card service, tax code ${taxCode}`);
+}
+
+export async function listDocuments(call: CardCall, cardNumber: string): Promise<CardAnswer> {
+  return getJson(call, cardUrl(call.config, 'documents', { cardNumber }), `card service, documents of card ${maskCardNumber(cardNumber)}`);
+}
+
+/** Verifies a card holder: `method` says whether `value` is the PIN or a one-time code. */
+export async function verifyHolder(call: CardCall, cardNumber: string, method: 'pin' | 'otp', value: string): Promise<CardAnswer> {
+  const response = await call.http.post<unknown>(
+    cardUrl(call.config, 'verify', { cardNumber }),
+    { method, value },
+    { headers: { ...headers(call, 'application/json'), 'content-type': 'application/json' }, signal: call.signal, timeout: call.config.timeoutMs, validateStatus: () => true },
+  );
+  return cardAnswerOf(response, call.config, `card service, verification of card ${maskCardNumber(cardNumber)}`);
+}
+
+/** One document's bytes as the service sends them; the caller checks them against the list's SHA-256. */
+export async function fetchDocument(call: CardCall, cardNumber: string, documentId: string): Promise<DocumentBytes> {
+  const about = `card service, document ${documentId} of card ${maskCardNumber(cardNumber)}`;
+  let response: AxiosResponse<ArrayBuffer>;
+  try {
+    response = await call.http.get<ArrayBuffer>(cardUrl(call.config, 'document', { cardNumber, documentId }), {
+      headers: headers(call, '*/*'),
+      signal: call.signal,
+      timeout: call.config.timeoutMs,
+      responseType: 'arraybuffer',
+      maxContentLength: call.config.maxDocumentBytes,
+      validateStatus: () => true,
+    });
+  } catch (error) {
+    // axios reports a body over maxContentLength as a bad response: the same document will be as large next time.
+    if (error instanceof RetryableError && error.code === 'ERR_BAD_RESPONSE') {
+      throw new PermanentError(`${about}: larger than card.maxDocumentBytes (${call.config.maxDocumentBytes} bytes)`, { code: 'DOCUMENT_TOO_LARGE' });
+    }
+    throw error;
+  }
+  const body = new Uint8Array(response.data);
+  const contentType = String(response.headers['content-type'] ?? 'application/octet-stream');
+  if (response.status !== 200 || /^application\/(problem\+)?json\b/i.test(contentType)) {
+    // An error (or an envelope where bytes were expected) is read as JSON: its code says what happened.
+    const answer = cardAnswerOf({ ...response, data: jsonOf(body) }, call.config, about);
+    if (answer.verdict === 'not-found') throw new PermanentError(`${about}: the card service knows no such card`, { code: `CARD_${answer.code}` });
+    throw malformedAnswer(about, 'a JSON answer where the document was expected');
+  }
+  return { body, contentType, filename: filenameOf(response.headers['content-disposition']) };
+}
+
+function jsonOf(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The filename of `attachment; filename="x.pdf"` or RFC 5987's `filename*=UTF-8''x.pdf` (preferred). */
+export function filenameOf(disposition: unknown): string | undefined {
+  if (typeof disposition !== 'string') return undefined;
+  const extended = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition);
+  if (extended?.[1]) {
+    try {
+      return decodeURIComponent(extended[1].trim());
+    } catch {
+      // Malformed escapes: fall back to the plain parameter.
+    }
+  }
+  const plain = /filename\s*=\s*(?:"([^"]*)"|([^;\s]+))/i.exec(disposition);
+  const name = plain?.[1] ?? plain?.[2];
+  return name ? name.trim() : undefined;
+}

@@ -1,0 +1,79 @@
+/**
+ * `documents`: the card's e-documents. `document`: one document's bytes, handed on only when their SHA-256 is the
+ * one the card's list gives. A list from the cache that disagrees is fetched again before the bytes are refused.
+ */
+import { createHash } from 'node:crypto';
+import type * as v from 'valibot';
+import type { ecardDocumentInput, ecardDocumentOutput, ecardDocumentsInput } from '../../core/capabilities/ecard.ts';
+import { RetryableError } from '../../core/plugin.ts';
+import { isoDateOf, textAt, valueAt } from './answer-fields.ts';
+import { fetchDocument, listDocuments } from './card-client.ts';
+import type { CardServiceConfig } from './config.ts';
+import { callsOf, notFound, type Calls, type EcardContext } from './context.ts';
+import type { DocumentList } from './instance-state.ts';
+import { malformedAnswer, maskCardNumber } from './results.ts';
+
+type DocumentsInput = v.InferOutput<typeof ecardDocumentsInput>;
+type DocumentInput = v.InferOutput<typeof ecardDocumentInput>;
+type DocumentFile = v.InferOutput<typeof ecardDocumentOutput>;
+type DocumentEntry = DocumentList['documents'][number];
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+export async function documents(input: DocumentsInput, ctx: EcardContext): Promise<DocumentList> {
+  return (await documentList(callsOf(ctx), input.cardNumber, true)).list;
+}
+
+export async function document(input: DocumentInput, ctx: EcardContext): Promise<DocumentFile> {
+  const calls = callsOf(ctx);
+  const about = `card service, document ${input.documentId} of card ${maskCardNumber(input.cardNumber)}`;
+  let listed = await documentList(calls, input.cardNumber, true);
+  let entry = listed.list.documents.find((candidate) => candidate.id === input.documentId);
+  if (!entry && listed.cached) {
+    listed = await documentList(calls, input.cardNumber, false);
+    entry = listed.list.documents.find((candidate) => candidate.id === input.documentId);
+  }
+  if (!entry) throw notFound(`${about}: not in the card's document list`);
+
+  const file = await fetchDocument(calls.card, input.cardNumber, input.documentId);
+  const sha256 = createHash('sha256').update(file.body).digest('hex');
+  if (sha256 !== entry.sha256 && listed.cached) {
+    // The document may have been reissued since the list was cached.
+    entry = (await documentList(calls, input.cardNumber, false)).list.documents.find((candidate) => candidate.id === input.documentId);
+  }
+  if (sha256 !== entry?.sha256) {
+    ctx.log.warn({ documentId: input.documentId, bytes: file.body.length }, "refused a document whose SHA-256 is not the one in the card's list");
+    throw new RetryableError(`${about}: the bytes received do not have the SHA-256 the card's document list gives; not handed on`, { code: 'HASH_MISMATCH' });
+  }
+  return { contentType: file.contentType, filename: file.filename ?? `${input.documentId}`, sha256, body: file.body };
+}
+
+/** The card's list, from the cache when `useCache` and fresh, otherwise from the service (and cached). */
+async function documentList(calls: Calls, cardNumber: string, useCache: boolean): Promise<{ list: DocumentList; cached: boolean }> {
+  const cached = useCache ? calls.state.documents.fresh(cardNumber) : undefined;
+  if (cached) return { list: cached, cached: true };
+  const about = `card service, documents of card ${maskCardNumber(cardNumber)}`;
+  const answer = await listDocuments(calls.card, cardNumber);
+  if (answer.verdict !== 'ok') throw notFound(`${about}: no such card`);
+  const list = { cardNumber, documents: entriesOf(answer.data, calls.card.config, about) };
+  calls.state.documents.set(cardNumber, list);
+  return { list, cached: false };
+}
+
+function entriesOf(data: unknown, config: CardServiceConfig, about: string): DocumentEntry[] {
+  const { fields } = config;
+  const items = valueAt(data, fields.documents);
+  const list = Array.isArray(items) ? items : Array.isArray(data) ? data : undefined;
+  if (!list) throw malformedAnswer(about, `no ${fields.documents} list`);
+  return list.map((item: unknown, index) => {
+    const id = textAt(item, fields.documentId);
+    const sha256 = textAt(item, fields.documentSha256)?.toLowerCase();
+    if (!id || !sha256 || !SHA256.test(sha256)) throw malformedAnswer(about, `document ${index + 1} lacks an id or a hex SHA-256`);
+    const entry: DocumentEntry = { id, type: textAt(item, fields.documentType) ?? 'unknown', title: textAt(item, fields.documentTitle) ?? id, sha256 };
+    const issueDate = isoDateOf(textAt(item, fields.documentIssueDate));
+    const link = textAt(item, fields.documentLink);
+    if (issueDate) entry.issueDate = issueDate;
+    if (link) entry.link = link;
+    return entry;
+  });
+}

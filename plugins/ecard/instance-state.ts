@@ -1,0 +1,56 @@
+/**
+ * What an instance keeps in memory between calls: the registry token and the caches. Keyed by the instance's HTTP
+ * client (dropped with the instance) and its config object (a new config starts afresh).
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import type { AxiosInstance } from 'axios';
+import type * as v from 'valibot';
+import type { ecardDocumentsOutput, ecardVerifyOutput, enterpriseProfile } from '../../core/capabilities/ecard.ts';
+import type { EcardConfig } from './config.ts';
+import { TokenCache } from './token-cache.ts';
+import { TtlCache } from './ttl-cache.ts';
+
+export type Profile = v.InferOutput<typeof enterpriseProfile>;
+export type DocumentList = v.InferOutput<typeof ecardDocumentsOutput>;
+export type Verification = v.InferOutput<typeof ecardVerifyOutput>;
+
+export interface InstanceState {
+  tokens: TokenCache;
+  profiles: TtlCache<Profile>;
+  documents: TtlCache<DocumentList>;
+  verifications: TtlCache<Verification>;
+}
+
+const states = new WeakMap<AxiosInstance, Map<string, { config: EcardConfig; state: InstanceState }>>();
+
+export function createInstanceState(config: EcardConfig, now: () => number = Date.now): InstanceState {
+  const { cache } = config;
+  const sized = { maxEntries: cache.maxEntries, now };
+  return {
+    tokens: new TokenCache(config.registry?.tokenMarginMs ?? 0, now),
+    profiles: new TtlCache({ ttlMs: cache.lookupTtlMs, staleMs: cache.staleIfErrorMs, ...sized }),
+    documents: new TtlCache({ ttlMs: cache.documentsTtlMs, staleMs: 0, ...sized }),
+    // Never stale: a verification is answered by the provider or not at all.
+    verifications: new TtlCache({ ttlMs: cache.verifyTtlMs, staleMs: 0, ...sized }),
+  };
+}
+
+export function instanceState(ctx: { instance: string; config: EcardConfig; http: AxiosInstance }): InstanceState {
+  let byInstance = states.get(ctx.http);
+  if (!byInstance) {
+    byInstance = new Map();
+    states.set(ctx.http, byInstance);
+  }
+  const kept = byInstance.get(ctx.instance);
+  if (kept && kept.config === ctx.config) return kept.state;
+  const state = createInstanceState(ctx.config);
+  byInstance.set(ctx.instance, { config: ctx.config, state });
+  return state;
+}
+
+/** Per process: a verification's cache key holds an HMAC of the PIN, never the PIN. */
+const PIN_KEY = randomBytes(32);
+
+export function pinCacheKey(cardNumber: string, pin: string): string {
+  return `${cardNumber}\n${createHmac('sha256', PIN_KEY).update(`${cardNumber}\n${pin}`).digest('base64url')}`;
+}

@@ -1,0 +1,78 @@
+/** Test support: an instance config with the schema's defaults and an operation context around it. */
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import * as v from 'valibot';
+import { createHttpClient } from '../../../core/outbound/http-client.ts';
+import { Secret, type OperationContext } from '../../../core/plugin.ts';
+import { ecardConfigSchema, type EcardConfig } from '../config.ts';
+
+/** Made per test run: nothing here is a real credential. */
+export const credentials = {
+  cardApiKey: randomBytes(18).toString('base64url'),
+  registryKey: `test_${randomBytes(4).toString('hex')}`,
+  registrySecret: randomBytes(18).toString('base64url'),
+};
+
+export const CARD_BASE = 'http://ecard.test/api';
+export const NGSP_BASE = 'http://ngsp.test';
+export const TOKEN_URL = 'http://ngsp.test/token';
+
+/** A parsed config (defaults filled in) pointing at `cardBase` and `ngspBase`; `extra` is merged before parsing. */
+export function testConfig(extra: Record<string, unknown> = {}, cardBase = CARD_BASE, ngspBase = NGSP_BASE, tokenUrl = TOKEN_URL): EcardConfig {
+  const raw = {
+    card: { baseUrl: cardBase, apiKey: new Secret(credentials.cardApiKey), ...(extra.card as object | undefined) },
+    registry: extra.registry === null ? undefined : {
+      tokenUrl,
+      baseUrl: ngspBase,
+      consumerKey: credentials.registryKey,
+      consumerSecret: new Secret(credentials.registrySecret),
+      ...(extra.registry as object | undefined),
+    },
+    cache: extra.cache,
+  };
+  return v.parse(ecardConfigSchema, raw);
+}
+
+/** Log lines the plugin wrote, as text, so tests can check what was (not) logged. */
+export function capturedLog() {
+  const lines: string[] = [];
+  const log = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+  return { log, lines };
+}
+
+let counter = 0;
+
+/** A fresh context; each gets its own HTTP client, so caches and tokens start empty unless `http` is shared. */
+export function testContext(config: EcardConfig, overrides: Partial<OperationContext<EcardConfig>> = {}): OperationContext<EcardConfig> {
+  counter += 1;
+  return {
+    instance: 'ecard-hue',
+    config,
+    log: pino({ level: 'silent' }),
+    messageId: `msg_ECARD${String(counter).padStart(4, '0')}`,
+    sequence: undefined,
+    attempt: 1,
+    triedBefore: false,
+    agency: '000.00.01.H22',
+    signal: new AbortController().signal,
+    http: createHttpClient({ timeoutMs: 5_000, maxSockets: 4 }),
+    records: {
+      get: async () => undefined,
+      create: async () => { throw new Error('ecard keeps no records'); },
+      transition: async () => undefined,
+      list: async () => [],
+    },
+    emit: async () => {},
+    callbackUrl: 'http://gateway.test/v1/callbacks/ecard-hue',
+    ...overrides,
+  };
+}
+
+export async function failure(promise: Promise<unknown>): Promise<Error> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  if (!(error instanceof Error)) throw new Error('expected the call to fail');
+  return error;
+}
