@@ -17,11 +17,22 @@ const echo: AnyPlugin = externalEcho
   ? { ...echoSms, simulator: { start: async () => ({ url: externalEcho, close: async () => {} }), sandboxConfig: (url) => ({ url }) } }
   : echoSms;
 
+/**
+ * LIENTHONG_TEST_EXTERNAL_SIMULATORS (JSON `{ <plugin id>: { url, config } }`, secrets in `config` as `{ "env": … }`):
+ * those plugins' simulators run outside this process, so they keep their state across a restart of it.
+ */
+const externalSimulators: Record<string, { url: string; config: Record<string, unknown> }> = json('LIENTHONG_TEST_EXTERNAL_SIMULATORS') ?? {};
+const withExternalSimulator = (plugin: AnyPlugin): AnyPlugin => {
+  const external = externalSimulators[plugin.id];
+  if (!external) return plugin;
+  return { ...plugin, simulator: { start: async () => ({ url: external.url, close: async () => {} }), sandboxConfig: () => external.config } };
+};
+
 /** One SMS provider per sandbox (routing picks the first): echo-sms unless LIENTHONG_TEST_SMS_PLUGIN names another. */
 const sms = process.env.LIENTHONG_TEST_SMS_PLUGIN || 'echo-sms';
 
 const sandbox = await startSandbox({
-  plugins: [...plugins, echo].filter((plugin) => plugin.capability !== 'sms' || plugin.id === sms),
+  plugins: [...plugins.map(withExternalSimulator), echo].filter((plugin) => plugin.capability !== 'sms' || plugin.id === sms),
   delivery: json('LIENTHONG_TEST_DELIVERY'),
   worker: json('LIENTHONG_TEST_WORKER'),
   port: Number(process.env.PORT ?? 0),

@@ -1,0 +1,150 @@
+/**
+ * The VietinBank client over the instance's axios: each request gets the fixed fields and the agency's
+ * signature; each answer must carry the bank's signature and echo our requestId, or it is not acted on.
+ */
+import { createHash, randomInt } from 'node:crypto';
+import type { AxiosInstance } from 'axios';
+import * as v from 'valibot';
+import { PermanentError } from '../../core/plugin.ts';
+import type { VietinbankConfig } from './config.ts';
+import { badSignature, malformedAnswer } from './results.ts';
+import { signed, verifyMessage } from './signature.ts';
+import type { SignedMessage } from './signature-fields.ts';
+import { toTransTime } from './vietnam-time.ts';
+
+export interface BankCall {
+  config: VietinbankConfig;
+  http: AxiosInstance;
+  signal: AbortSignal;
+}
+
+const statusSchema = v.object({ code: v.pipe(v.string(), v.regex(/^\w{1,10}$/)), message: v.optional(v.string()) });
+const optionalText = v.optional(v.string());
+
+const answerBase = {
+  requestId: v.string(),
+  providerId: v.string(),
+  merchantId: v.string(),
+  status: statusSchema,
+  signature: v.string(),
+};
+
+const createAnswerSchema = v.looseObject({ ...answerBase, bankTransId: optionalText, paymentUrl: optionalText, qrData: optionalText, expireTime: optionalText });
+
+const inquiryAnswerSchema = v.looseObject({
+  ...answerBase,
+  queryTransactionId: optionalText,
+  transStatus: optionalText,
+  amount: optionalText,
+  bankTransId: optionalText,
+  payTime: optionalText,
+  paymentUrl: optionalText,
+  qrData: optionalText,
+  expireTime: optionalText,
+});
+
+export type CreateAnswer = v.InferOutput<typeof createAnswerSchema>;
+export type InquiryAnswer = v.InferOutput<typeof inquiryAnswerSchema>;
+
+/** The create request's own fields; the client adds requestId's companions and the signature. */
+export interface CreateFields {
+  requestId: string;
+  amount: number;
+  billNo: string;
+  remark: string;
+  expireTime: string;
+  notifyUrl: string;
+  returnUrl: string | undefined;
+}
+
+const REQUEST_ID_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A fresh requestId: 12 characters (the most the bank takes), 60 random bits. */
+export function newRequestId(): string {
+  let id = '';
+  for (let i = 0; i < 12; i++) id += REQUEST_ID_ALPHABET[randomInt(32)];
+  return id;
+}
+
+/** The requestId of a message: 12 characters of its id's SHA-256, so every try of one message uses the same. */
+export function requestIdOf(messageId: string): string {
+  const digest = createHash('sha256').update(messageId).digest();
+  let id = '';
+  for (let i = 0; i < 12; i++) id += REQUEST_ID_ALPHABET[(digest[i] ?? 0) % 32];
+  return id;
+}
+
+function fixedFields(config: VietinbankConfig) {
+  return { providerId: config.providerId, merchantId: config.merchantId, channel: config.channel, version: config.version, language: config.language };
+}
+
+async function post(call: BankCall, path: string, request: SignedMessage, body: Record<string, unknown>): Promise<unknown> {
+  const { config } = call;
+  const payload = JSON.stringify(signed(request, body, config.privateKey.reveal(), config.signatureHash));
+  const answer = await call.http.post<string>(`${config.endpoint.replace(/\/$/, '')}${path}`, payload, {
+    signal: call.signal,
+    timeout: config.timeoutMs,
+    responseType: 'text',
+    // The raw text: what was signed must be read as sent, not re-shaped by axios.
+    transformResponse: (data: unknown) => data,
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'x-ibm-client-id': config.clientId,
+      'x-ibm-client-secret': config.clientSecret.reveal(),
+    },
+  });
+  try {
+    return JSON.parse(String(answer.data));
+  } catch {
+    return undefined;
+  }
+}
+
+function checked<T extends Record<string, unknown>>(
+  call: BankCall,
+  schema: v.GenericSchema<unknown, T>,
+  answerType: SignedMessage,
+  raw: unknown,
+  requestId: string,
+  what: string,
+): T {
+  const parsed = v.safeParse(schema, raw);
+  if (!parsed.success) throw malformedAnswer(what);
+  const { config } = call;
+  if (!verifyMessage(answerType, parsed.output, config.bankPublicKey.reveal(), config.signatureHash)) throw badSignature(what);
+  const answer = parsed.output;
+  if (answer.requestId !== requestId || answer.providerId !== config.providerId || answer.merchantId !== config.merchantId) {
+    throw new PermanentError(`VietinBank's ${what} is signed but answers another request or merchant`, { code: 'ANSWER_MISMATCH' });
+  }
+  return answer;
+}
+
+/** Registers a payment; answers the bank's signed answer, whatever its status code. */
+export async function createPayment(call: BankCall, fields: CreateFields, now = new Date()): Promise<CreateAnswer> {
+  const body = {
+    requestId: fields.requestId,
+    ...fixedFields(call.config),
+    transTime: toTransTime(now),
+    amount: String(fields.amount),
+    currencyCode: 'VND',
+    clientIP: call.config.clientIp,
+    payMethod: call.config.payMethod,
+    goodsType: call.config.goodsType,
+    billNo: fields.billNo,
+    remark: fields.remark,
+    expireTime: fields.expireTime,
+    notifyUrl: fields.notifyUrl,
+    returnUrl: fields.returnUrl ?? '',
+  };
+  const raw = await post(call, call.config.createPath, 'createRequest', body);
+  return checked(call, createAnswerSchema, 'createAnswer', raw, fields.requestId, 'answer to a payment request');
+}
+
+/** Looks up a payment by the requestId that registered it. */
+export async function inquire(call: BankCall, queryTransactionId: string, now = new Date()): Promise<InquiryAnswer> {
+  const requestId = newRequestId();
+  const body = { requestId, ...fixedFields(call.config), transTime: toTransTime(now), queryTransactionId, queryType: '1' };
+  const raw = await post(call, call.config.inquiryPath, 'inquiryRequest', body);
+  return checked(call, inquiryAnswerSchema, 'inquiryAnswer', raw, requestId, 'answer to an inquiry');
+}

@@ -1,0 +1,89 @@
+/**
+ * `create`: stores the payment as pending, then registers it at the bank. A timeout or a duplicate code (05/07)
+ * is followed by a look-up of the same requestId, never by a second payment request.
+ */
+import type * as v from 'valibot';
+import type { paymentCreateInput, paymentCreateOutput } from '../../core/capabilities/payment.ts';
+import { PermanentError, RetryableError, errorMessage, type OperationContext } from '../../core/plugin.ts';
+import { createPayment, requestIdOf, type BankCall } from './client.ts';
+import type { VietinbankConfig } from './config.ts';
+import { applyBankView, bankView } from './lookup.ts';
+import { markUnpaid, paymentOf, type Payment } from './payments.ts';
+import { findResultRow, malformedAnswer, mayHaveReachedBank, refusal } from './results.ts';
+import { toTransTime } from './vietnam-time.ts';
+
+type CreateInput = v.InferOutput<typeof paymentCreateInput>;
+type CreateOutput = v.InferOutput<typeof paymentCreateOutput>;
+
+export async function create(input: CreateInput, ctx: OperationContext<VietinbankConfig>): Promise<CreateOutput> {
+  const { config } = ctx;
+  const now = new Date();
+  // The message id is the idempotency key: every try of this message registers the same requestId.
+  const requestId = requestIdOf(ctx.messageId);
+  const paymentId = requestId;
+  const expiresAt = new Date(now.getTime() + config.paymentTtlMs);
+  const data = { requestId, amount: input.amount, agency: input.agency, dossierCode: input.dossierCode, expiresAt: expiresAt.toISOString() };
+  const stored = await ctx.records.create(paymentId, 'pending', data);
+  const payment = paymentOf(stored.record);
+  if (!payment || payment.data.amount !== input.amount || payment.data.dossierCode !== input.dossierCode) {
+    throw new PermanentError(`payment id ${paymentId} is already taken by another payment`, { code: 'PAYMENT_ID_TAKEN' });
+  }
+
+  const call: BankCall = { config, http: ctx.http, signal: ctx.signal };
+  const fields = {
+    requestId,
+    amount: input.amount,
+    billNo: paymentId,
+    remark: input.description,
+    expireTime: toTransTime(new Date(payment.data.expiresAt)),
+    notifyUrl: config.notifyUrl ?? ctx.callbackUrl,
+    returnUrl: input.returnUrl,
+  };
+  let answer;
+  try {
+    answer = await createPayment(call, fields, now);
+  } catch (error) {
+    if (ctx.signal.aborted || !mayHaveReachedBank(error)) throw error;
+    ctx.log.warn({ paymentId, code: (error as RetryableError).code }, 'no answer to a payment request: looking it up instead of asking again');
+    return registered(call, ctx, payment, error as RetryableError);
+  }
+  const { code, message } = answer.status;
+  const verdict = findResultRow(code)?.verdict;
+  if (verdict === 'success') {
+    if (!answer.paymentUrl) throw malformedAnswer('answer to a payment request (no paymentUrl)');
+    ctx.log.info({ paymentId }, 'VietinBank registered the payment');
+    return output(payment, answer.paymentUrl, answer.qrData);
+  }
+  if (verdict === 'duplicate') {
+    ctx.log.info({ paymentId, code }, 'VietinBank already has this payment request: looking it up');
+    return registered(call, ctx, payment, refusal(code, message, `payment request ${requestId}`));
+  }
+  const error = refusal(code, message, `payment request ${requestId}`);
+  // A signed refusal (retryable or not) says the bank did not register it, and the caller hears it now: the payment
+  // is closed without an event. An unknown code says nothing sure: the reconciliation task asks later.
+  if (verdict !== undefined) await markUnpaid(ctx.records, payment, 'failed', `refused by the bank (${code})`, false);
+  throw error;
+}
+
+/** The create's outcome from a look-up: registered (its page and QR), or `cause` when the bank has no such payment. */
+async function registered(call: BankCall, ctx: OperationContext<VietinbankConfig>, payment: Payment, cause: Error): Promise<CreateOutput> {
+  let view;
+  try {
+    view = await bankView(call, payment);
+  } catch (error) {
+    if (error instanceof PermanentError) throw error;
+    // Still unknown: the payment stays pending and the reconciliation task settles it.
+    throw new RetryableError(`${cause.message}; the look-up that followed failed too: ${errorMessage(error)}`, { code: 'UNCONFIRMED' });
+  }
+  if (!view.found) throw cause;
+  const settled = await applyBankView(ctx.records, payment, view, { pendingCheckAfterMs: ctx.config.pendingCheckAfterMs });
+  if (settled.status === 'failed' || settled.status === 'expired') {
+    throw new PermanentError(`payment ${payment.paymentId} is already ${settled.status} at the bank`, { code: 'PAYMENT_CLOSED' });
+  }
+  if (!view.answer.paymentUrl) throw malformedAnswer('answer to an inquiry (no paymentUrl)');
+  return output(payment, view.answer.paymentUrl, view.answer.qrData);
+}
+
+function output(payment: Payment, paymentUrl: string, qr: string | undefined): CreateOutput {
+  return { paymentId: payment.paymentId, paymentUrl, ...(qr ? { qr } : {}), expiresAt: payment.data.expiresAt };
+}

@@ -1,0 +1,96 @@
+import { createVerify } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handleNotice } from './notification.ts';
+import { NOTICE_ANSWERS } from './results.ts';
+import { signed, verifyMessage } from './signature.ts';
+import { rsaKeyPair } from './simulator/index.ts';
+import { AGENCY, account, bankSigned, callbackContext, openTestServices, storePayment, type TestServices } from './test-support/fixtures.ts';
+
+const paymentId = 'PAY000000001';
+const notice = (overrides: Record<string, unknown> = {}) =>
+  bankSigned('notice', { transId: 'NT000000001', transTime: '20261121093005', custCode: paymentId, amount: '150000', bankTransId: 'VTB20261121000001', remark: 'Lệ phí hồ sơ', ...overrides });
+const post = (body: unknown) => new Request('http://127.0.0.1:8080/v1/callbacks/test-instance', { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+let services: TestServices;
+beforeEach(async () => {
+  services = await openTestServices();
+  await storePayment(services, paymentId);
+});
+afterEach(() => services.dispose());
+
+async function answerOf(outcome: { response: Response }) {
+  expect(outcome.response.status).toBe(200);
+  const body = (await outcome.response.json()) as Record<string, unknown>;
+  // Every answer is signed by the agency over transId + errorCode + errorDesc.
+  expect(verifyMessage('noticeAnswer', body, account().agencyPublicKey, 'sha256')).toBe(true);
+  return body;
+}
+
+describe('payment-vietinbank payment notice', () => {
+  it('marks the payment paid, emits payment.succeeded, and answers 00 signed', async () => {
+    const outcome = await handleNotice(post(notice()), callbackContext(services));
+    const answer = await answerOf(outcome);
+    expect(answer).toEqual({ transId: 'NT000000001', errorCode: '00', errorDesc: 'Success', signature: expect.any(String) });
+    // Signed over exactly transId + errorCode + errorDesc, as the bank checks it.
+    expect(createVerify('sha256').update('NT00000000100Success').verify(account().agencyPublicKey, String(answer.signature), 'base64')).toBe(true);
+    expect(outcome).toMatchObject({ accepted: true, summary: { paymentId, transId: 'NT000000001', duplicate: false, errorCode: '00' } });
+    expect(await services.records.get(paymentId)).toMatchObject({ status: 'paid', data: { bankTransId: 'VTB20261121000001', paidAt: '2026-11-21T02:30:05.000Z' } });
+    expect(await services.emitted()).toEqual([
+      {
+        type: 'payment.succeeded',
+        agency: AGENCY,
+        data: { paymentId, dossierCode: '000.00.01.H22-261121-0001', amount: 150000, paidAt: '2026-11-21T02:30:05.000Z', providerReference: 'VTB20261121000001' },
+      },
+    ]);
+  });
+
+  it('takes a notice once however many copies arrive at once, and answers every copy 00', async () => {
+    const outcomes = await Promise.all(Array.from({ length: 8 }, () => handleNotice(post(notice()), callbackContext(services))));
+    for (const outcome of outcomes) expect(await answerOf(outcome)).toMatchObject({ errorCode: '00' });
+    expect(outcomes.filter((outcome) => outcome.summary?.duplicate === false)).toHaveLength(1);
+    expect(await services.emitted()).toHaveLength(1);
+  });
+
+  it('a repeat after the payment is paid answers 00 and emits nothing more', async () => {
+    await handleNotice(post(notice()), callbackContext(services));
+    const repeat = await handleNotice(post(notice()), callbackContext(services));
+    expect(await answerOf(repeat)).toMatchObject({ errorCode: '00' });
+    expect(repeat).toMatchObject({ accepted: true, summary: { duplicate: true } });
+    expect(await services.emitted()).toHaveLength(1);
+  });
+
+  it('a second bank transaction for a paid payment is taken, and flagged for an operator', async () => {
+    await handleNotice(post(notice()), callbackContext(services));
+    const second = await handleNotice(post(notice({ transId: 'NT000000002', bankTransId: 'VTB20261121000002' })), callbackContext(services));
+    expect(second).toMatchObject({ accepted: true, summary: { duplicate: true, secondPayment: true } });
+    expect(await services.emitted()).toHaveLength(1);
+  });
+
+  it('pays an expired payment too: the bank says the money arrived', async () => {
+    await services.records.transition(paymentId, { from: ['pending'], to: 'expired' });
+    expect(await handleNotice(post(notice()), callbackContext(services))).toMatchObject({ accepted: true });
+    expect((await services.records.get(paymentId))?.status).toBe('paid');
+  });
+
+  const refusals: Array<[string, keyof typeof NOTICE_ANSWERS, string, () => unknown]> = [
+    ['a notice signed by another key', 'badSignature', 'invalid signature', () => signed('notice', { ...notice(), signature: undefined }, rsaKeyPair().privateKey, 'sha256')],
+    ['a notice with a changed amount', 'badSignature', 'invalid signature', () => ({ ...notice(), amount: '1500000' })],
+    ['a notice without signature', 'badSignature', 'invalid signature', () => ({ ...notice(), signature: undefined })],
+    ['a body that is not JSON', 'malformed', 'malformed notice', () => 'transId=1'],
+    ['a notice without custCode', 'malformed', 'malformed notice', () => ({ ...notice(), custCode: undefined })],
+    ['a genuine notice about an unknown payment', 'unknownPayment', 'unknown payment', () => notice({ custCode: 'NOPE00000000' })],
+    ['a genuine notice of another amount', 'amountMismatch', 'amount mismatch', () => notice({ amount: '15000' })],
+  ];
+
+  it.each(refusals)('%s is answered %s, changes nothing and says why', async (_, answer, reason, body) => {
+    const outcome = await handleNotice(post(body()), callbackContext(services));
+    expect(await answerOf(outcome)).toMatchObject(NOTICE_ANSWERS[answer]);
+    expect(outcome).toMatchObject({ accepted: false, summary: { refused: reason } });
+    expect((await services.records.get(paymentId))?.status).toBe('pending');
+    expect(await services.emitted()).toEqual([]);
+  });
+
+  it('every answer code is one of the table', () => {
+    expect(Object.values(NOTICE_ANSWERS).map((answer) => answer.errorCode)).toEqual(['00', '01', '02', '03', '04']);
+  });
+});

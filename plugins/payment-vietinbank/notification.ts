@@ -1,0 +1,77 @@
+/**
+ * The bank's payment notice (IPN) at `POST /v1/callbacks/{instance}`: verified with the bank's public key, taken
+ * once (the transition to `paid` is the test-and-set, however many copies arrive at once), and answered in the
+ * signed form the bank expects: `{ transId, errorCode, errorDesc, signature }`, always HTTP 200, as the bank reads
+ * the code, not the status. A refused notice changes nothing and says why in the audit entry.
+ */
+import * as v from 'valibot';
+import type { CallbackContext, CallbackOutcome } from '../../core/plugin.ts';
+import type { VietinbankConfig } from './config.ts';
+import { findPayment, markPaid } from './payments.ts';
+import { NOTICE_ANSWERS, type NoticeAnswer } from './results.ts';
+import { signed, verifyMessage } from './signature.ts';
+import { fromTransTime } from './vietnam-time.ts';
+
+const BODY_LIMIT = 64 * 1024;
+
+const noticeSchema = v.looseObject({
+  transId: v.pipe(v.string(), v.nonEmpty(), v.maxLength(64)),
+  transTime: v.string(),
+  custCode: v.pipe(v.string(), v.nonEmpty(), v.maxLength(64)),
+  amount: v.pipe(v.string(), v.regex(/^\d{1,15}$/)),
+  bankTransId: v.pipe(v.string(), v.nonEmpty(), v.maxLength(64)),
+  remark: v.optional(v.string()),
+  signature: v.optional(v.string()),
+});
+
+export async function handleNotice(request: Request, ctx: CallbackContext<VietinbankConfig>): Promise<CallbackOutcome> {
+  const { config } = ctx;
+  const answer = (transId: string, result: NoticeAnswer, accepted: boolean, summary: Record<string, unknown>): CallbackOutcome => {
+    const body = signed('noticeAnswer', { transId, ...result }, config.privateKey.reveal(), config.signatureHash);
+    const response = new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    return { response, accepted, summary: { ...summary, errorCode: result.errorCode } };
+  };
+
+  const text = await request.text();
+  let json: unknown;
+  try {
+    json = text.length > BODY_LIMIT ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const notice = v.safeParse(noticeSchema, json);
+  if (!notice.success) {
+    ctx.log.warn('VietinBank notice refused: not the expected JSON');
+    const transId = json !== null && typeof json === 'object' ? (json as Record<string, unknown>).transId : undefined;
+    return answer(typeof transId === 'string' ? transId.slice(0, 64) : '', NOTICE_ANSWERS.malformed, false, { refused: 'malformed notice' });
+  }
+  const { transId, custCode: paymentId, amount, bankTransId } = notice.output;
+  if (!verifyMessage('notice', notice.output, config.bankPublicKey.reveal(), config.signatureHash)) {
+    ctx.log.warn({ transId }, 'VietinBank notice refused: the signature does not verify');
+    return answer(transId, NOTICE_ANSWERS.badSignature, false, { refused: 'invalid signature', transId });
+  }
+  const payment = await findPayment(ctx.records, paymentId);
+  if (!payment) {
+    ctx.log.warn({ transId, paymentId }, 'VietinBank notice about an unknown payment');
+    return answer(transId, NOTICE_ANSWERS.unknownPayment, false, { refused: 'unknown payment', transId, paymentId });
+  }
+  if (amount !== String(payment.data.amount)) {
+    // Money arrived, but not the fee: an operator must look; the payment is not marked paid.
+    ctx.log.error({ transId, paymentId }, 'VietinBank notice with another amount than the payment');
+    return answer(transId, NOTICE_ANSWERS.amountMismatch, false, { refused: 'amount mismatch', transId, paymentId });
+  }
+  const paidAt = (fromTransTime(notice.output.transTime) ?? new Date()).toISOString();
+  const paid = await markPaid(ctx.records, payment, { bankTransId, paidAt });
+  if (paid) {
+    ctx.log.info({ transId, paymentId }, 'payment paid');
+    return answer(transId, NOTICE_ANSWERS.accepted, true, { transId, paymentId, bankTransId, duplicate: false });
+  }
+  // Already paid: a repeat answers success too, or the bank keeps sending it. Another bank transaction for the
+  // same payment means the payer paid twice: taken, and flagged for an operator.
+  const current = await findPayment(ctx.records, paymentId);
+  const secondPayment = current?.data.bankTransId !== undefined && current.data.bankTransId !== bankTransId;
+  if (secondPayment) ctx.log.error({ transId, paymentId }, 'a second bank transaction for a paid payment');
+  else ctx.log.info({ transId, paymentId }, 'a repeated notice of a paid payment');
+  const summary = { transId, paymentId, bankTransId, duplicate: true, ...(secondPayment ? { secondPayment } : {}) };
+  return answer(transId, NOTICE_ANSWERS.accepted, true, summary);
+}

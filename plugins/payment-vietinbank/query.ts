@@ -1,0 +1,33 @@
+/** `query`: the stored state, refreshed from the bank while it is not final. */
+import type * as v from 'valibot';
+import type { paymentQueryInput, paymentQueryOutput } from '../../core/capabilities/payment.ts';
+import { PermanentError, type OperationContext } from '../../core/plugin.ts';
+import type { VietinbankConfig } from './config.ts';
+import { refreshPayment } from './lookup.ts';
+import { findPayment, type Payment } from './payments.ts';
+
+type QueryInput = v.InferOutput<typeof paymentQueryInput>;
+type QueryOutput = v.InferOutput<typeof paymentQueryOutput>;
+
+export async function query(input: QueryInput, ctx: OperationContext<VietinbankConfig>): Promise<QueryOutput> {
+  const stored = await findPayment(ctx.records, input.paymentId);
+  // Another agency's payment is answered as unknown: its existence is not the caller's business.
+  if (!stored || stored.data.agency !== input.agency) {
+    throw new PermanentError(`no payment ${input.paymentId} for this agency`, { code: 'UNKNOWN_PAYMENT' });
+  }
+  const payment = await refreshPayment({ config: ctx.config, http: ctx.http, signal: ctx.signal }, ctx.records, stored, {
+    pendingCheckAfterMs: ctx.config.pendingCheckAfterMs,
+  });
+  return queryOutput(payment);
+}
+
+export function queryOutput(payment: Payment): QueryOutput {
+  const { amount, paidAt, bankTransId } = payment.data;
+  return {
+    paymentId: payment.paymentId,
+    status: payment.status,
+    amount,
+    ...(payment.status === 'paid' && paidAt ? { paidAt } : {}),
+    ...(payment.status === 'paid' && bankTransId ? { providerReference: bankTransId } : {}),
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * Test support: an account with key pairs made at run time, an instance config for it, the bank's signed answers,
+ * and operation, callback and task contexts backed by the real SQLite records of tests/support/plugin-services.ts.
+ */
+import { pino } from 'pino';
+import * as v from 'valibot';
+import { createHttpClient } from '../../../core/outbound/http-client.ts';
+import type { CallbackContext, OperationContext, TaskContext } from '../../../core/plugin.ts';
+import { openTestServices, type TestServices } from '../../../tests/support/plugin-services.ts';
+import { vietinbankConfigSchema, type VietinbankConfig } from '../config.ts';
+import { signed } from '../signature.ts';
+import type { SignedMessage } from '../signature-fields.ts';
+import { instanceConfigFor, newSandboxAccount, type SandboxAccount } from '../simulator/index.ts';
+
+export const ENDPOINT = 'http://api.vietinbank.test/vtb';
+export const AGENCY = '000.00.01.H22';
+
+/** Made once per test file: RSA key generation is the slow part. */
+let shared: SandboxAccount | undefined;
+export const account = (): SandboxAccount => (shared ??= newSandboxAccount());
+
+export function testConfig(overrides: Record<string, unknown> = {}, endpoint = ENDPOINT): VietinbankConfig {
+  return v.parse(vietinbankConfigSchema, { ...instanceConfigFor(account(), endpoint), ...overrides });
+}
+
+export const silentLog = pino({ level: 'silent' });
+
+export const http = () => createHttpClient({ timeoutMs: 5_000, maxSockets: 4 });
+
+export function operationContext(services: TestServices, overrides: Partial<OperationContext<VietinbankConfig>> = {}): OperationContext<VietinbankConfig> {
+  return {
+    instance: 'test-instance',
+    config: testConfig(),
+    log: silentLog,
+    messageId: 'msg_01PAYMENT',
+    sequence: undefined,
+    attempt: 1,
+    triedBefore: false,
+    agency: AGENCY,
+    signal: new AbortController().signal,
+    http: http(),
+    records: services.records,
+    emit: services.emit,
+    callbackUrl: services.callbackUrl,
+    ...overrides,
+  };
+}
+
+export function callbackContext(services: TestServices, config = testConfig()): CallbackContext<VietinbankConfig> {
+  return { instance: 'test-instance', config, log: silentLog, http: http(), records: services.records, emit: services.emit };
+}
+
+export function taskContext(services: TestServices, config = testConfig()): TaskContext<VietinbankConfig> {
+  return { instance: 'test-instance', config, log: silentLog, http: http(), records: services.records, emit: services.emit, signal: new AbortController().signal };
+}
+
+/** A body signed by the bank, as its answers and notices are. */
+export function bankSigned<T extends Record<string, unknown>>(type: SignedMessage, body: T) {
+  return signed(type, body, account().bankPrivateKey, 'sha256');
+}
+
+export { openTestServices, type TestServices };
+
+/** A payment as create stores it, written straight to the records. */
+export async function storePayment(services: TestServices, paymentId = 'PAY000000001', data: Record<string, unknown> = {}) {
+  const stored = {
+    requestId: paymentId,
+    amount: 150000,
+    agency: AGENCY,
+    dossierCode: '000.00.01.H22-261121-0001',
+    expiresAt: new Date(Date.now() + 30 * 60_000).toISOString(),
+    ...data,
+  };
+  await services.records.create(paymentId, 'pending', stored);
+  return stored;
+}

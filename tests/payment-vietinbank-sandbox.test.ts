@@ -1,0 +1,191 @@
+/**
+ * Whole-gateway: a fee payment through the sandbox child with the VietinBank plugin. The bank simulator runs
+ * here, outside the child (LIENTHONG_TEST_EXTERNAL_SIMULATORS), with key pairs made for this run, so it keeps its
+ * payments while the gateway restarts. The bank's notice of the payment arrives twice at once, then once more
+ * after a restart of the gateway on the same database: the payment is paid once, the one-stop software gets one
+ * `payment.succeeded` webhook, and the audit log holds all three notices.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningSimulator } from '../core/plugin.ts';
+import { newSandboxAccount } from '../plugins/payment-vietinbank/simulator/index.ts';
+import type { SentNotice } from '../plugins/payment-vietinbank/simulator/notices.ts';
+import { startVietinbankSimulator } from '../plugins/payment-vietinbank/simulator/server.ts';
+import type { ReceivedWebhook } from '../plugins/webhook/receiver.ts';
+import { type ChildSandbox, startChildSandbox } from './support/child-sandbox.ts';
+
+const CLIENT_KEY = 'lt_test_client_payment_vietinbank_0001';
+const OPERATOR_KEY = 'lt_test_operator_payment_vietinbank_0001';
+const INSTANCE = 'payment-vietinbank';
+
+let dir: string;
+let bank: RunningSimulator;
+let gateway: ChildSandbox | undefined;
+let childEnv: Record<string, string>;
+
+/** A port free now, so that the gateway listens on the same one after its restart (its callback URL is in the bank's hands). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address !== 'object') throw new Error('no TCP address');
+  return address.port;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lienthong-vietinbank-'));
+  const account = newSandboxAccount();
+  bank = await startVietinbankSimulator({ host: '127.0.0.1', port: 0, log: pino({ level: 'silent' }), account });
+  const config = {
+    endpoint: bank.url,
+    clientId: account.clientId,
+    clientSecret: { env: 'LIENTHONG_TEST_VTB_CLIENT_SECRET' },
+    providerId: account.providerId,
+    merchantId: account.merchantId,
+    privateKey: { env: 'LIENTHONG_TEST_VTB_PRIVATE_KEY' },
+    bankPublicKey: { env: 'LIENTHONG_TEST_VTB_BANK_PUBLIC_KEY' },
+  };
+  childEnv = {
+    PORT: String(await freePort()),
+    LIENTHONG_DB: join(dir, 'lienthong.db'),
+    LIENTHONG_SANDBOX_CLIENT_KEY: CLIENT_KEY,
+    LIENTHONG_SANDBOX_OPERATOR_KEY: OPERATOR_KEY,
+    LIENTHONG_TEST_EXTERNAL_SIMULATORS: JSON.stringify({ [INSTANCE]: { url: bank.url, config } }),
+    LIENTHONG_TEST_VTB_CLIENT_SECRET: account.clientSecret,
+    LIENTHONG_TEST_VTB_PRIVATE_KEY: account.agencyPrivateKey,
+    LIENTHONG_TEST_VTB_BANK_PUBLIC_KEY: account.bankPublicKey,
+    LIENTHONG_TEST_DELIVERY: JSON.stringify({ baseDelayMs: 50, maxDelayMs: 400, breakerThreshold: 1000 }),
+    LIENTHONG_TEST_WORKER: JSON.stringify({ leaseMarginMs: 500, pollIntervalMs: 50 }),
+  };
+  gateway = await startChildSandbox(childEnv);
+});
+
+afterAll(async () => {
+  await stopGateway();
+  await bank?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function stopGateway(): Promise<void> {
+  if (gateway && gateway.child.exitCode === null && gateway.child.signalCode === null) gateway.child.kill('SIGTERM');
+  await gateway?.exited;
+}
+
+function running(): ChildSandbox {
+  if (!gateway) throw new Error('the gateway is not running');
+  return gateway;
+}
+
+async function call<T>(path: string, key: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const answer = await fetch(`${running().url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: answer.status, body: (await answer.json()) as T };
+}
+
+async function bankControl<T>(path: string, body: unknown): Promise<T> {
+  const answer = await fetch(`${bank.url}${path}`, { method: 'POST', body: JSON.stringify(body) });
+  expect(answer.status).toBe(200);
+  return (await answer.json()) as T;
+}
+
+/** Polls `read` until `done` holds; fails with the last value (and the child's log) after `timeoutMs`. */
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`still not there: ${JSON.stringify(value)}\n${running().stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+interface AuditEntry {
+  action: string;
+  actor: string;
+  instance: string | null;
+  summary: Record<string, unknown>;
+}
+
+describe('payment-vietinbank through the whole gateway', () => {
+  it('a payment notice delivered twice at once and once more after a restart pays once and sends one webhook', async () => {
+    const { body: view } = await call<{ instances: Array<{ plugin: string; agencies: string[] }> }>('/admin/v1/instances', OPERATOR_KEY);
+    const agencies = view.instances.find((instance) => instance.plugin === INSTANCE)?.agencies ?? [];
+    expect(agencies.length).toBeGreaterThan(0);
+    const agency = agencies[0] === '*' ? '000.00.01.H22' : (agencies[0] ?? '');
+
+    const created = await call<{ paymentId: string; paymentUrl: string; qr?: string; expiresAt: string }>('/v1/payment/create', CLIENT_KEY, {
+      agency,
+      dossierCode: `${agency}-261121-0042`,
+      amount: 150000,
+      description: 'Lệ phí cấp giấy phép xây dựng',
+    });
+    expect(created.status).toBe(200);
+    const { paymentId, paymentUrl } = created.body;
+    expect(paymentUrl).toBe(`${bank.url}/pay/${paymentId}`);
+    const pending = await call<{ status: string }>('/v1/payment/query', CLIENT_KEY, { agency, paymentId });
+    expect(pending.body).toMatchObject({ paymentId, status: 'pending', amount: 150000 });
+
+    // The payer pays on the bank's page; the bank's notifier is late, then sends its notice twice at once.
+    await bankControl('/__notices', { delivery: 'held' });
+    const page = await fetch(paymentUrl, { method: 'POST', body: new URLSearchParams({ action: 'pay' }) });
+    expect(page.status).toBe(200);
+    const concurrent = await bankControl<SentNotice[]>('/__notices/resend', { paymentId, copies: 2 });
+    expect(concurrent).toEqual([
+      expect.objectContaining({ httpStatus: 200, errorCode: '00', answerVerified: true }),
+      expect.objectContaining({ httpStatus: 200, errorCode: '00', answerVerified: true }),
+    ]);
+
+    // The one-stop software's receiver (in the child) gets one payment.succeeded, validly signed (it refuses others).
+    const receiver = running().simulators.webhook;
+    if (!receiver) throw new Error(`no webhook receiver in the sandbox: ${JSON.stringify(running().simulators)}`);
+    const readReceived = async () => (await (await fetch(`${receiver}/__received`)).json()) as Array<ReceivedWebhook | { rejected: string }>;
+    const received = await eventually(readReceived, (entries) => entries.some((entry) => 'type' in entry && entry.type === 'payment.succeeded'));
+    expect(received.filter((entry) => 'rejected' in entry)).toEqual([]);
+    const succeeded = received.filter((entry): entry is ReceivedWebhook => 'type' in entry && entry.type === 'payment.succeeded');
+    expect(succeeded).toEqual([
+      expect.objectContaining({ deliveries: 1, data: expect.objectContaining({ paymentId, amount: 150000, dossierCode: `${agency}-261121-0042`, providerReference: expect.stringMatching(/^VTB/) }) }),
+    ]);
+
+    // The gateway restarts on the same database; the bank, still holding the payment, sends its notice again.
+    await stopGateway();
+    gateway = await startChildSandbox(childEnv);
+    const [afterRestart] = await bankControl<SentNotice[]>('/__notices/resend', { paymentId, copies: 1 });
+    expect(afterRestart).toMatchObject({ httpStatus: 200, errorCode: '00', answerVerified: true });
+
+    const paid = await call<{ status: string; providerReference?: string }>('/v1/payment/query', CLIENT_KEY, { agency, paymentId });
+    expect(paid.body).toMatchObject({ paymentId, status: 'paid', amount: 150000, providerReference: succeeded[0]?.data.providerReference });
+
+    // One payment.succeeded in the outbox across both runs: the restart's notice queued nothing.
+    const { body: webhooks } = await call<{ messages: Array<{ payload: { event: { type: string; data: { paymentId?: string } } } }> }>(
+      '/admin/v1/messages?capability=webhook&limit=200',
+      OPERATOR_KEY,
+    );
+    const paymentEvents = webhooks.messages.filter((message) => message.payload.event.data.paymentId === paymentId);
+    expect(paymentEvents.map((message) => message.payload.event.type)).toEqual(['payment.succeeded']);
+
+    // All three notices are on the audit record, one of them the one that paid.
+    const { body: audit } = await call<{ entries: AuditEntry[] }>('/admin/v1/audit?limit=1000', OPERATOR_KEY);
+    const notices = audit.entries.filter((entry) => entry.action === 'callback.received' && entry.instance === INSTANCE);
+    expect(notices).toHaveLength(3);
+    for (const notice of notices) expect(notice).toMatchObject({ actor: `provider:${INSTANCE}`, summary: { accepted: true, status: 200, paymentId, errorCode: '00' } });
+    expect(notices.map((notice) => notice.summary.duplicate).sort()).toEqual([false, true, true]);
+  });
+
+  it('a forged notice is refused with a signed error answer, changes nothing, and is audited as refused', async () => {
+    const forged = { transId: 'NT999', transTime: '20261121093005', custCode: 'NOPAYMENT001', amount: '1', bankTransId: 'X', remark: '', signature: 'Zm9yZ2Vk' };
+    const answer = await fetch(`${running().url}/v1/callbacks/${INSTANCE}`, { method: 'POST', body: JSON.stringify(forged) });
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ transId: 'NT999', errorCode: '01', errorDesc: 'Invalid signature', signature: expect.any(String) });
+    const { body: audit } = await call<{ entries: AuditEntry[] }>('/admin/v1/audit?limit=1000', OPERATOR_KEY);
+    const refused = audit.entries.filter((entry) => entry.action === 'callback.received' && entry.summary.accepted === false);
+    expect(refused).toEqual([expect.objectContaining({ summary: expect.objectContaining({ refused: 'invalid signature', transId: 'NT999', errorCode: '01' }) })]);
+  });
+});
