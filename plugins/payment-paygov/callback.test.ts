@@ -1,0 +1,170 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { CallbackOutcome } from '../../core/plugin.ts';
+import type { TestServices } from '../../tests/support/plugin-services.ts';
+import { resultCallback } from './callback.ts';
+import { FIELD_ORDER } from './fields.ts';
+import type { PaymentData } from './payment-record.ts';
+import { agency, callbackContext, createInput, secretText } from './test-support/msw-paygov.ts';
+import { audited, useTestServices } from './test-support/services.ts';
+
+const openServices = useTestServices();
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+const PAYMENT_ID = 'PG01JDQ4ZK8X7V2M3N4P5Q6R7S8T';
+const data: PaymentData = { agency, dossierCode: createInput.dossierCode, amount: 50_000, transactionTime: '20261121093000', expiresAt: '2026-11-21T02:45:00.000Z' };
+
+/** A result notice as the platform sends it, signed (independently of the plugin's code) with `secret`. */
+function notice(change: Record<string, string> = {}, secret = secretText) {
+  const fields = {
+    LoaiBanTin: 'CONFIRM',
+    MaLoi: '00',
+    MaDoiTac: 'UBND_TTHUE',
+    MaThamChieu: PAYMENT_ID,
+    SoTien: '50000',
+    MaTienTe: 'VND',
+    MaGiaoDich: 'GD20261121001',
+    MaNganHang: 'NCB',
+    ThoiGianGD: '20261121093145',
+    ThongTinGiaoDich: 'Le phi ho so',
+    ...change,
+  };
+  const signed = [fields.LoaiBanTin, fields.MaLoi, fields.MaDoiTac, fields.MaThamChieu, fields.SoTien, fields.MaTienTe, fields.MaGiaoDich, fields.MaNganHang, fields.ThoiGianGD, fields.ThongTinGiaoDich, secret];
+  return { ...fields, MaXacThuc: sha256(signed.join('|')) };
+}
+
+/** Services whose records hold one payment, moved from pending to `status` when that is not pending. */
+async function withPayment(status = 'pending') {
+  const services = await openServices();
+  await services.records.create(PAYMENT_ID, 'pending', data);
+  if (status !== 'pending') await services.records.transition(PAYMENT_ID, { from: ['pending'], to: status });
+  return services;
+}
+
+const moves = (services: TestServices) => audited(services, 'record.transition');
+const move = (from: string, to: string) => ({ key: PAYMENT_ID, from, to });
+
+/** A pending payment the notice left as it was: no move in the audit log, still pending, nothing queued. */
+async function expectUnchanged(services: TestServices) {
+  expect(await moves(services)).toEqual([]);
+  expect((await services.records.get(PAYMENT_ID))?.status).toBe('pending');
+  expect(await services.emitted()).toEqual([]);
+}
+
+async function deliver(services: TestServices, body: unknown) {
+  const request = new Request('https://lienthong.example/v1/callbacks/paygov-hue', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const outcome = (await resultCallback.handle(request, callbackContext(services))) as CallbackOutcome;
+  expect(outcome.response.status).toBe(200);
+  return { ...outcome, answer: (await outcome.response.json()) as Record<string, string> };
+}
+
+const succeeded = {
+  type: 'payment.succeeded',
+  agency,
+  data: { paymentId: PAYMENT_ID, dossierCode: createInput.dossierCode, amount: 50_000, providerReference: 'GD20261121001', paidAt: '2026-11-21T09:31:45+07:00' },
+};
+
+describe('payment-paygov result callback', () => {
+  it('a genuine MaLoi 00 marks the payment paid, with one payment.succeeded', async () => {
+    const services = await withPayment();
+    const outcome = await deliver(services, notice());
+    expect(outcome.answer).toEqual({ MaLoi: '00', MoTaLoi: 'Thành công', MaDoiTac: 'UBND_TTHUE', MaThamChieu: PAYMENT_ID, ThoiGianGD: '20261121093145' });
+    expect(outcome.accepted).toBe(true);
+    expect(outcome.summary).toEqual({ paymentId: PAYMENT_ID, maLoi: '00', outcome: 'paid', applied: true, status: 'paid' });
+    expect(await moves(services)).toEqual([move('pending', 'paid')]);
+    expect(await services.emitted()).toEqual([succeeded]);
+    expect(await services.records.get(PAYMENT_ID)).toMatchObject({ data: { providerReference: 'GD20261121001', paidAt: '2026-11-21T09:31:45+07:00' } });
+  });
+
+  it('a repeat is answered with success and emits nothing more', async () => {
+    const services = await withPayment();
+    await deliver(services, notice());
+    const repeat = await deliver(services, notice());
+    expect(repeat.answer.MaLoi).toBe('00');
+    expect(repeat.accepted).toBe(true);
+    expect(repeat.summary).toMatchObject({ applied: false, status: 'paid' });
+    expect(await services.emitted()).toEqual([succeeded]);
+  });
+
+  it('SoTien as a number is hashed as its text', async () => {
+    const services = await withPayment();
+    const outcome = await deliver(services, { ...notice(), SoTien: 50000 });
+    expect(outcome.accepted).toBe(true);
+  });
+
+  it('every other MaLoi marks the payment failed, with payment.failed', async () => {
+    const services = await withPayment();
+    const outcome = await deliver(services, notice({ MaLoi: '24', MaGiaoDich: '' }));
+    expect(outcome.answer.MaLoi).toBe('00');
+    expect(await moves(services)).toEqual([move('pending', 'failed')]);
+    expect(await services.emitted()).toEqual([{ type: 'payment.failed', agency, data: { paymentId: PAYMENT_ID, dossierCode: createInput.dossierCode, amount: 50_000, code: 'MALOI_24' } }]);
+  });
+
+  it('a paid result after a failed or expired one still counts: the money was taken', async () => {
+    for (const status of ['failed', 'expired']) {
+      const services = await withPayment(status);
+      await deliver(services, notice());
+      expect(await moves(services)).toEqual([move('pending', status), move(status, 'paid')]);
+      expect(await services.emitted()).toEqual([succeeded]);
+    }
+  });
+
+  it('a failed result after paid changes nothing', async () => {
+    const services = await withPayment('paid');
+    expect((await deliver(services, notice({ MaLoi: '24' }))).answer.MaLoi).toBe('00');
+    expect(await moves(services)).toEqual([move('pending', 'paid')]);
+    expect((await services.records.get(PAYMENT_ID))?.status).toBe('paid');
+    expect(await services.emitted()).toEqual([]);
+  });
+
+  it('a notice with one signed field changed after signing is refused', async () => {
+    for (const name of FIELD_ORDER.RESULT) {
+      const services = await withPayment();
+      const genuine = notice();
+      const outcome = await deliver(services, { ...genuine, [name]: `${genuine[name]}1` });
+      expect(outcome.accepted, name).toBe(false);
+      expect(outcome.answer.MaLoi, name).toBe('01');
+      await expectUnchanged(services);
+    }
+  });
+
+  it.each([
+    ['a paid result made from a cancelled one', () => ({ ...notice({ MaLoi: '24' }), MaLoi: '00' })],
+    ['the wrong secret', () => notice({}, 'guessed-secret')],
+    ['no MaXacThuc', () => ({ ...notice(), MaXacThuc: '' })],
+    ['a MaXacThuc of another length', () => ({ ...notice(), MaXacThuc: 'abc' })],
+  ])('%s is refused and changes nothing', async (_, forged) => {
+    const services = await withPayment();
+    const outcome = await deliver(services, forged());
+    expect(outcome.accepted).toBe(false);
+    expect(outcome.answer).toEqual({ MaLoi: '01', MoTaLoi: 'Sai mã xác thực' });
+    expect(outcome.summary).toMatchObject({ paymentId: PAYMENT_ID, refused: 'bad MaXacThuc' });
+    await expectUnchanged(services);
+  });
+
+  it.each([
+    ['another partner', notice({ MaDoiTac: 'UBND_KHAC' }), '02', 'another partner code'],
+    ['an unknown payment', notice({ MaThamChieu: 'PG-NOPE' }), '05', 'unknown MaThamChieu'],
+    ['another amount, signed', notice({ SoTien: '5000' }), '06', 'SoTien differs from the payment'],
+    ['a body that is not JSON', '{"MaLoi": "00"', '03', 'malformed notice'],
+    ['a body without MaXacThuc', { MaLoi: '00', MaThamChieu: PAYMENT_ID }, '03', 'malformed notice'],
+    ['a JSON array', [notice()], '03', 'malformed notice'],
+  ])('%s is refused with MaLoi %s and changes nothing', async (_, body, code, reason) => {
+    const services = await withPayment();
+    const outcome = await deliver(services, body);
+    expect(outcome.accepted).toBe(false);
+    expect(outcome.answer.MaLoi).toBe(code);
+    expect(outcome.summary).toMatchObject({ refused: reason });
+    await expectUnchanged(services);
+  });
+
+  it('a store failure is refused with 99, so the platform tries again', async () => {
+    const services = await withPayment();
+    await services.store.close();
+    const outcome = await deliver(services, notice());
+    expect(outcome).toMatchObject({ accepted: false, answer: { MaLoi: '99' }, summary: { refused: 'gateway error' } });
+  });
+});

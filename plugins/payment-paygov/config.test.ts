@@ -1,0 +1,48 @@
+import * as v from 'valibot';
+import { describe, expect, it } from 'vitest';
+import { Secret } from '../../core/plugin.ts';
+import { paygovConfigSchema } from './config.ts';
+import { testConfig } from './test-support/config.ts';
+
+const minimal = { endpoint: 'https://thanhtoan.dvcqg.test', partnerCode: 'UBND_TTHUE', secret: new Secret('not-a-real-secret-0001') };
+
+function problems(input: Record<string, unknown>): string[] {
+  const parsed = v.safeParse(paygovConfigSchema, input);
+  return parsed.success ? [] : parsed.issues.map((issue) => `${v.getDotPath(issue) ?? ''}: ${issue.message}`);
+}
+
+describe('payment-paygov config', () => {
+  it('fills in the defaults', () => {
+    const parsed = v.parse(paygovConfigSchema, minimal);
+    const { secret, ...rest } = parsed;
+    const { secret: expectedSecret, ...expected } = testConfig({ ip: '127.0.0.1' });
+    expect(rest).toEqual(expected);
+    expect(secret.reveal()).toBe(expectedSecret.reveal());
+  });
+
+  it('refuses a secret written in the config, without quoting it', () => {
+    const found = problems({ ...minimal, secret: 'plain-text-secret' });
+    expect(found).toEqual(['secret: must be given as { "env": "NAME" } or { "file": "path" }, never written in the config']);
+  });
+
+  it.each([
+    ['an endpoint that is not text', { endpoint: 42 }, 'endpoint: endpoint must be a string'],
+    ['a relative endpoint', { endpoint: '/api' }, 'endpoint: endpoint must be an absolute http or https URL'],
+    ['a path without /', { initPath: 'init' }, 'initPath: initPath must start with /'],
+    ['a short secret', { secret: new Secret('short') }, 'secret: secret is too short'],
+    ['a callback field that would replace a signed one', { callbackUrlField: 'MaThamChieu' }, 'callbackUrlField: callbackUrlField must not be a field of the signed INIT message'],
+    ['a return field named MaXacThuc', { returnUrlField: 'MaXacThuc' }, 'returnUrlField: returnUrlField must not be a field of the signed INIT message'],
+    ['an unknown queryTime', { queryTime: 'later' }, 'queryTime: queryTime must be transaction or now'],
+  ])('refuses %s', (_, change, message) => {
+    expect(problems({ ...minimal, ...change })).toContain(message);
+  });
+
+  it.each(['endpoint', 'partnerCode', 'secret'])('names a missing %s', (key) => {
+    const { [key as keyof typeof minimal]: _, ...rest } = minimal;
+    expect(problems(rest)).toEqual([`${key}: ${key} is required`]);
+  });
+
+  it('accepts an empty callback field, for a platform that keeps the URL per partner', () => {
+    expect(v.parse(paygovConfigSchema, { ...minimal, callbackUrlField: '' }).callbackUrlField).toBe('');
+  });
+});

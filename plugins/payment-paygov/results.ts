@@ -1,0 +1,68 @@
+/**
+ * The one place that says what the platform's codes mean. `MaLoi` answers a message (INIT, QUERY); `TrangThaiGD`
+ * is a transaction's state in QUERY's answer; `MaLoi` of a result callback is `00` for paid, anything else a
+ * failed or cancelled payment (see callback.ts). Only `00` and TrangThaiGD 1/3/4 are publicly known; the other
+ * MaLoi rows are the codes the simulator answers, read the way a partner must react to them. A code not in the
+ * table is retryable: an unknown answer must not turn into a refusal.
+ */
+import { PermanentError, RetryableError } from '../../core/plugin.ts';
+
+export type ResultRow =
+  | { field: 'MaLoi'; code: string; verdict: 'ok' | 'permanent' | 'retryable'; meaning: string }
+  | { field: 'TrangThaiGD'; code: string; state: 'paid' | 'pending' | 'failed'; meaning: string };
+
+export const RESULT_TABLE: readonly ResultRow[] = [
+  { field: 'MaLoi', code: '00', verdict: 'ok', meaning: 'the platform took the message' },
+  // The instance config (partner code, secret) or our message is wrong: a retry sends the same again.
+  { field: 'MaLoi', code: '01', verdict: 'permanent', meaning: 'MaXacThuc does not match: check the shared secret' },
+  { field: 'MaLoi', code: '02', verdict: 'permanent', meaning: 'the platform does not know the partner code (MaDoiTac)' },
+  { field: 'MaLoi', code: '03', verdict: 'permanent', meaning: 'the message lacks a field or has one in the wrong form' },
+  { field: 'MaLoi', code: '04', verdict: 'permanent', meaning: 'this MaThamChieu was used by an earlier transaction' },
+  { field: 'MaLoi', code: '05', verdict: 'permanent', meaning: 'the platform has no transaction with this MaThamChieu' },
+  { field: 'MaLoi', code: '06', verdict: 'permanent', meaning: 'the amount is not one the platform accepts' },
+  // The platform's own trouble: the next try may pass.
+  { field: 'MaLoi', code: '96', verdict: 'retryable', meaning: 'the platform is under maintenance' },
+  { field: 'MaLoi', code: '99', verdict: 'retryable', meaning: 'the platform reported an unspecified error' },
+  { field: 'TrangThaiGD', code: '1', state: 'paid', meaning: 'paid' },
+  { field: 'TrangThaiGD', code: '3', state: 'pending', meaning: 'waiting for the payer' },
+  { field: 'TrangThaiGD', code: '4', state: 'failed', meaning: 'failed or cancelled' },
+];
+
+/** The row for a code of `field` (surrounding spaces ignored), typed by the field. */
+function rowOf<F extends ResultRow['field']>(field: F, code: string): Extract<ResultRow, { field: F }> | undefined {
+  return RESULT_TABLE.find((row): row is Extract<ResultRow, { field: F }> => row.field === field && row.code === code.trim());
+}
+
+/** What a message was, for errors: the kind and our reference, nothing personal. */
+export interface MessageAbout {
+  kind: 'INIT' | 'QUERY';
+  reference: string;
+}
+
+/** Returns when MaLoi says the platform took the message; throws the error the gateway acts on otherwise. */
+export function acceptedOrThrow(maLoi: string, description: string | undefined, about: MessageAbout): void {
+  const row = rowOf('MaLoi', maLoi);
+  if (row?.verdict === 'ok') return;
+  const said = description ? `: ${shorten(description)}` : '';
+  const refused = `the payment platform answered MaLoi ${shorten(maLoi) || '(none)'} to ${about.kind} ${about.reference}${said}`;
+  if (!row) throw new RetryableError(`${refused} (not a known answer)`, { code: 'UNKNOWN_RESULT' });
+  const ErrorClass = row.verdict === 'permanent' ? PermanentError : RetryableError;
+  throw new ErrorClass(`${refused} (${row.meaning})`, { code: `MALOI_${row.code}` });
+}
+
+/** A transaction state from QUERY's TrangThaiGD; an unknown one is not final, so it reads as pending. */
+export function transactionState(trangThaiGD: string): { state: 'paid' | 'pending' | 'failed'; known: boolean } {
+  const row = rowOf('TrangThaiGD', trangThaiGD);
+  return row ? { state: row.state, known: true } : { state: 'pending', known: false };
+}
+
+/** Provider text in an error: bounded in length, digit runs that could be accounts or phones masked. */
+export function shorten(text: string): string {
+  const masked = text.trim().replace(/\d{9,}/g, (digits) => `${digits.slice(0, 3)}***${digits.slice(-2)}`);
+  return masked.length > 200 ? `${masked.slice(0, 200)}…` : masked;
+}
+
+/** A result callback's MaLoi: `00` (the table's accepted code) is a paid payment; every other code, a failed one. */
+export function isPaidResult(maLoi: string): boolean {
+  return rowOf('MaLoi', maLoi)?.verdict === 'ok';
+}

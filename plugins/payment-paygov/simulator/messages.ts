@@ -1,0 +1,141 @@
+/**
+ * The simulated platform's message endpoints: INIT and QUERY, checked the way the platform checks them (every
+ * signed field present as text, the version, the partner, MaXacThuc), answered with MaLoi and the codes of
+ * ../results.ts.
+ */
+import { Hono, type Context } from 'hono';
+import type { FaultInjector, SimulatorOptions } from '../../../core/plugin.ts';
+import { FIELD_ORDER, PROTOCOL_VERSION, type MessageKind, type SignedFields } from '../fields.ts';
+import { isHttpUrl } from '../parse.ts';
+import { hasValidMaXacThuc, maXacThuc } from '../signature.ts';
+import { vietnamTimestamp } from '../time.ts';
+import { trangThaiGD, type SimulatedTransaction, type SimulatorAccount } from './transactions.ts';
+
+export interface PlatformSettings {
+  account: SimulatorAccount;
+  initPath: string;
+  queryPath: string;
+  callbackUrlField: string;
+  returnUrlField: string;
+  paymentUrlField: string;
+}
+
+/** What `GET /__received` lists for each message, without the secret or the hash. */
+export interface ReceivedMessage {
+  kind: MessageKind;
+  reference: string;
+  maLoi: string;
+  at: string;
+  [detail: string]: unknown;
+}
+
+type Answer = Record<string, string> & { MaLoi: string };
+const answer = (maLoi: string, moTaLoi: string, extra: Record<string, string> = {}): Answer => ({ MaLoi: maLoi, MoTaLoi: moTaLoi, ...extra });
+
+/** The signed fields when every one is a string; undefined otherwise. */
+function signedFields<K extends MessageKind>(kind: K, body: Record<string, unknown>): SignedFields<K> | undefined {
+  const fields: Record<string, string> = {};
+  for (const name of FIELD_ORDER[kind]) {
+    const value = body[name];
+    if (typeof value !== 'string') return undefined;
+    fields[name] = value;
+  }
+  return fields as SignedFields<K>;
+}
+
+/** The checks every message passes before its own: answers the refusal, or undefined when the message is sound. */
+function refusal<K extends MessageKind>(kind: K, body: Record<string, unknown>, fields: SignedFields<K> | undefined, account: SimulatorAccount): Answer | undefined {
+  if (!fields || typeof body.MaXacThuc !== 'string') return answer('03', 'Thiếu trường dữ liệu');
+  const common = fields as SignedFields<'QUERY'>;
+  if (common.LoaiBanTin !== kind || common.PhienBan !== PROTOCOL_VERSION) return answer('03', 'Sai loại bản tin hoặc phiên bản');
+  if (!/^\d{14}$/.test(common.ThoiGianGD)) return answer('03', 'Sai định dạng ThoiGianGD');
+  if (common.MaDoiTac !== account.partnerCode) return answer('02', 'Mã đối tác không tồn tại');
+  if (!hasValidMaXacThuc(kind, fields, body.MaXacThuc, account.secret)) return answer('01', 'Sai mã xác thực');
+  return undefined;
+}
+
+export function platformRoutes(settings: PlatformSettings, transactions: Map<string, SimulatedTransaction>, faults: FaultInjector, baseUrl: () => string, log: SimulatorOptions['log']): Hono {
+  const app = new Hono();
+  const { account } = settings;
+  let transientFaults = 0;
+
+  /** Plays the injected fault, or hands the parsed JSON body to `handle`. */
+  const endpoint = (kind: MessageKind, handle: (body: Record<string, unknown>) => Answer) =>
+    async function answerMessage(c: Context) {
+      const decision = await faults.next();
+      if (decision === 'timeout') {
+        await faults.hang(c.req.raw.signal);
+        return c.body(null, 504);
+      }
+      if (decision === 'transient') {
+        // Overload shows either way: the proxy's 503, or the platform's own "try again" code.
+        transientFaults += 1;
+        if (transientFaults % 2 === 1) return c.text('Service Unavailable', 503, { 'retry-after': '1' });
+        return c.json(answer('99', 'Hệ thống đang bận'));
+      }
+      const body = await c.req.json().catch(() => undefined);
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) return c.json(answer('03', 'Bản tin không phải JSON'));
+      const record = body as Record<string, unknown>;
+      const reply = decision === 'permanent' ? answer('06', 'Số tiền không hợp lệ (lỗi giả lập)') : handle(record);
+      const reference = typeof record.MaThamChieu === 'string' ? record.MaThamChieu : '';
+      faults.record({ kind, reference, maLoi: reply.MaLoi, at: new Date().toISOString() } satisfies ReceivedMessage);
+      if (reply.MaLoi !== '00') log.info({ kind, maLoi: reply.MaLoi }, 'simulated platform refused a message');
+      return c.json(reply);
+    };
+
+  app.post(
+    settings.initPath,
+    endpoint('INIT', (body) => {
+      const fields = signedFields('INIT', body);
+      const refused = refusal('INIT', body, fields, account);
+      if (refused || !fields) return refused ?? answer('03', 'Thiếu trường dữ liệu');
+      if (!/^[1-9]\d{0,11}$/.test(fields.SoTien)) return answer('06', 'Số tiền không hợp lệ');
+      if (!/^[0-9A-Za-z_-]{1,50}$/.test(fields.MaThamChieu)) return answer('03', 'Sai định dạng MaThamChieu');
+      if (transactions.has(fields.MaThamChieu)) return answer('04', 'Mã tham chiếu đã tồn tại');
+      const callbackUrl = body[settings.callbackUrlField];
+      if (!isHttpUrl(callbackUrl)) return answer('03', `Thiếu ${settings.callbackUrlField}`);
+      const returnUrl = body[settings.returnUrlField];
+      transactions.set(fields.MaThamChieu, {
+        reference: fields.MaThamChieu,
+        amount: fields.SoTien,
+        currency: fields.MaTienTe,
+        bankCode: fields.MaNganHang,
+        info: fields.ThongTinGiaoDich,
+        initTime: fields.ThoiGianGD,
+        callbackUrl,
+        returnUrl: isHttpUrl(returnUrl) ? returnUrl : undefined,
+        status: 'pending',
+        transactionNo: undefined,
+        resultTime: undefined,
+        result: undefined,
+      });
+      const paymentUrl = `${baseUrl()}/pay/${encodeURIComponent(fields.MaThamChieu)}`;
+      return answer('00', 'Thành công', { MaThamChieu: fields.MaThamChieu, [settings.paymentUrlField]: paymentUrl });
+    }),
+  );
+
+  app.post(
+    settings.queryPath,
+    endpoint('QUERY', (body) => {
+      const fields = signedFields('QUERY', body);
+      const refused = refusal('QUERY', body, fields, account);
+      if (refused || !fields) return refused ?? answer('03', 'Thiếu trường dữ liệu');
+      const transaction = transactions.get(fields.MaThamChieu);
+      if (!transaction) return answer('05', 'Không tìm thấy giao dịch');
+      const signed: SignedFields<'RESULT'> = {
+        LoaiBanTin: 'QUERY',
+        MaLoi: '00',
+        MaDoiTac: account.partnerCode,
+        MaThamChieu: transaction.reference,
+        SoTien: transaction.amount,
+        MaTienTe: transaction.currency,
+        MaGiaoDich: transaction.transactionNo ?? '',
+        MaNganHang: transaction.bankCode,
+        ThoiGianGD: transaction.resultTime ?? vietnamTimestamp(new Date()),
+        ThongTinGiaoDich: transaction.info,
+      };
+      return { ...signed, MoTaLoi: 'Thành công', TrangThaiGD: trangThaiGD(transaction), MaXacThuc: maXacThuc('RESULT', signed, account.secret) };
+    }),
+  );
+  return app;
+}

@@ -1,0 +1,86 @@
+/** Test support for the msw tests: contexts against a fake platform, and what the plugin sent to it. */
+import { randomBytes } from 'node:crypto';
+import { http, HttpResponse } from 'msw';
+import type { SetupServer } from 'msw/node';
+import { pino } from 'pino';
+import type { PluginServices } from '../../../core/plugin-services.ts';
+import { createHttpClient } from '../../../core/outbound/http-client.ts';
+import { Secret, type CallbackContext, type OperationContext, type TaskContext } from '../../../core/plugin.ts';
+import type { PaygovConfig } from '../config.ts';
+import { testConfig } from './config.ts';
+import { INSTANCE } from './services.ts';
+
+export const endpoint = 'https://thanhtoan.dvcqg.test';
+export const initUrl = `${endpoint}/api/payment/init`;
+export const queryUrl = `${endpoint}/api/payment/query`;
+export const secretText = `s3cret|${randomBytes(8).toString('hex')}`;
+export const agency = '000.00.02.H22';
+export const createInput = { agency, dossierCode: '000.00.02.H22-261121-0001', amount: 50_000, description: 'Lệ phí hồ sơ 000.00.02.H22-261121-0001' };
+
+export function config(overrides: Partial<PaygovConfig> = {}): PaygovConfig {
+  return testConfig({ endpoint, secret: new Secret(secretText), ...overrides });
+}
+
+/** What every context has: the instance, a silent log, an HTTP client, and the services' records and events. */
+function common(services: PluginServices, configOverrides: Partial<PaygovConfig>) {
+  return {
+    instance: INSTANCE,
+    config: config(configOverrides),
+    log: pino({ level: 'silent' }),
+    http: createHttpClient({ timeoutMs: 5_000, maxSockets: 2 }),
+    records: services.records,
+    emit: services.emit,
+  };
+}
+
+export function context(services: PluginServices, overrides: Partial<OperationContext<PaygovConfig>> = {}, configOverrides: Partial<PaygovConfig> = {}): OperationContext<PaygovConfig> {
+  return {
+    ...common(services, configOverrides),
+    messageId: 'msg_01JDQ4ZK8X7V2M3N4P5Q6R7S8T',
+    sequence: undefined,
+    attempt: 1,
+    triedBefore: false,
+    agency,
+    signal: new AbortController().signal,
+    callbackUrl: services.callbackUrl,
+    ...overrides,
+  };
+}
+
+export function callbackContext(services: PluginServices, configOverrides: Partial<PaygovConfig> = {}): CallbackContext<PaygovConfig> {
+  return common(services, configOverrides);
+}
+
+export function taskContext(services: PluginServices, configOverrides: Partial<PaygovConfig> = {}): TaskContext<PaygovConfig> {
+  return { ...common(services, configOverrides), signal: new AbortController().signal };
+}
+
+export interface SentMessage {
+  headers: Headers;
+  /** The body exactly as sent. */
+  text: string;
+}
+
+/** Answers every POST to `url` with `answer` and keeps what was sent. */
+export function platformAnswering(server: SetupServer, url: string, answer: (sent: SentMessage) => Response | Promise<Response>): SentMessage[] {
+  const sent: SentMessage[] = [];
+  server.use(
+    http.post(url, async ({ request }) => {
+      const message = { headers: request.headers, text: await request.text() };
+      sent.push(message);
+      return answer(message);
+    }),
+  );
+  return sent;
+}
+
+export const json = (body: unknown, status = 200, headers: Record<string, string> = {}) => HttpResponse.json(body as Record<string, unknown>, { status, headers });
+
+export async function failure(promise: Promise<unknown>): Promise<Error> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  if (!(error instanceof Error)) throw new Error('expected the call to fail');
+  return error;
+}
