@@ -9,6 +9,7 @@ import type { CapabilityName, OperationInput, OperationName, OperationOutput } f
 
 export { RetryableError, PermanentError, NotFoundError, InputError, errorMessage } from './errors.ts';
 export { Secret, secret } from './secret.ts';
+export { httpUrlField, instanceConfig, pathField, textField, wholeNumberField } from './config-fields.ts';
 export { parseRetryAfter } from './outbound/retry-after.ts';
 export { createFaultInjector, controlRoutes, listen, type FaultInjector, type FaultDecision } from './simulator-kit.ts';
 
