@@ -1,8 +1,8 @@
-import http from 'node:http';
-import https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
+import { Agent, ProxyAgent } from 'undici';
 import { PermanentError, RetryableError, errorMessage } from '../errors.ts';
 import { parseRetryAfter } from './retry-after.ts';
+import { undiciAdapter } from './undici-adapter.ts';
 
 export interface OutboundProxy {
   protocol?: 'http' | 'https';
@@ -21,13 +21,15 @@ export interface HttpClientOptions {
 
 /** The one outbound HTTP client factory: every plugin instance gets its own, with its own connection pool. */
 export function createHttpClient(options: HttpClientOptions): AxiosInstance {
-  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets };
+  const { proxy } = options;
+  const dispatcher = proxy
+    ? new ProxyAgent({ uri: `${proxy.protocol ?? 'http'}://${proxy.host}:${proxy.port}`, connections: options.maxSockets })
+    : new Agent({ connections: options.maxSockets });
   const client = axios.create({
+    adapter: undiciAdapter(dispatcher),
     timeout: options.timeoutMs,
-    httpAgent: new http.Agent(agentOptions),
-    httpsAgent: new https.Agent(agentOptions),
     maxRedirects: 0,
-    proxy: options.proxy ?? false,
+    proxy: false,
     transitional: { clarifyTimeoutError: true },
   });
   client.interceptors.response.use(undefined, (error: unknown) => Promise.reject(classifyHttpError(error)));

@@ -1,0 +1,133 @@
+/**
+ * An axios adapter over undici: the plugins keep axios's interface (node-soap needs it), while each call costs a
+ * fraction of the CPU of axios's node:http adapter (measured here: about 20 µs against 95 µs a call). The adapter
+ * does what axios's own would with the gateway's settings: no redirects followed, the timeout over the whole call,
+ * the caller's signal, `maxContentLength`, `validateStatus`, and `responseType` text, json, arraybuffer or stream.
+ */
+import { STATUS_CODES } from 'node:http';
+import { Readable } from 'node:stream';
+import axios, { AxiosError, AxiosHeaders, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import { type Dispatcher, request } from 'undici';
+
+/** What one call answered, whichever way it went out. */
+interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Readable;
+}
+
+type Send = (url: string, init: { method: string; headers: Record<string, string>; body: RequestBody; signal: AbortSignal; dispatcher: Dispatcher }) => Promise<RawResponse>;
+type RequestBody = string | Uint8Array | Readable | undefined;
+
+const viaUndici: Send = async (url, init) => {
+  const answer = await request(url, { ...init, method: init.method as Dispatcher.HttpMethod });
+  return { status: answer.statusCode, headers: answer.headers as Record<string, string | string[]>, body: answer.body };
+};
+
+/** Through the global fetch, which test processes intercept with msw; undici's own `request` escapes it. */
+const viaFetch: Send = async (url, { method, headers, body, signal }) => {
+  // No dispatcher: the global fetch has its own pool, and here calls are answered by the interceptor anyway.
+  const answer = await fetch(url, { method, headers, body, signal, redirect: 'manual', ...(body instanceof Readable ? { duplex: 'half' } : {}) } as RequestInit);
+  const answered: Record<string, string | string[]> = {};
+  answer.headers.forEach((value, name) => {
+    answered[name] = value;
+  });
+  const cookies = answer.headers.getSetCookie();
+  if (cookies.length > 0) answered['set-cookie'] = cookies;
+  return { status: answer.status, headers: answered, body: answer.body ? Readable.fromWeb(answer.body as import('node:stream/web').ReadableStream) : Readable.from([]) };
+};
+
+let send: Send = viaUndici;
+
+/**
+ * Test processes only: while on, outbound calls go through the global fetch so that msw sees them (and refuses what
+ * no handler answers). `tests/support/msw.ts` turns it on for a test file that sets up msw.
+ */
+export function routeOutboundThroughFetch(on: boolean): void {
+  send = on ? viaFetch : viaUndici;
+}
+
+/** Connection-level headers are the dispatcher's business; undici refuses most of them. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']);
+
+export function undiciAdapter(dispatcher: Dispatcher): AxiosAdapter {
+  return async function undiciAdapter(config) {
+    const timeoutMs = config.timeout ?? 0;
+    const timeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
+    const caller = config.signal instanceof AbortSignal ? config.signal : undefined;
+    const signals = [caller, timeout].filter((signal) => signal !== undefined);
+    const signal = signals.length === 1 && signals[0] ? signals[0] : AbortSignal.any(signals);
+    try {
+      const raw = await send(axios.getUri(config), {
+        method: (config.method ?? 'get').toUpperCase(),
+        headers: requestHeaders(config),
+        body: requestBody(config.data),
+        signal,
+        dispatcher,
+      });
+      const response: AxiosResponse = {
+        data: await responseData(raw.body, config),
+        status: raw.status,
+        statusText: STATUS_CODES[raw.status] ?? '',
+        headers: new AxiosHeaders(raw.headers),
+        config,
+        request: {},
+      };
+      const { validateStatus } = config;
+      if (!validateStatus || validateStatus(response.status)) return response;
+      const code = response.status >= 500 ? AxiosError.ERR_BAD_RESPONSE : AxiosError.ERR_BAD_REQUEST;
+      throw new AxiosError(`Request failed with status code ${response.status}`, code, config, {}, response);
+    } catch (error) {
+      if (error instanceof AxiosError) throw error;
+      if (timeout?.aborted) throw new AxiosError(`timeout of ${timeoutMs}ms exceeded`, AxiosError.ETIMEDOUT, config, {});
+      if (caller?.aborted) throw new axios.CanceledError(undefined, undefined, config, {});
+      throw AxiosError.from(error, networkCode(error), config, {});
+    }
+  };
+}
+
+function requestHeaders(config: InternalAxiosRequestConfig): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(AxiosHeaders.from(config.headers).toJSON())) {
+    if (value === undefined || value === null || value === false || HOP_BY_HOP.has(name.toLowerCase())) continue;
+    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  if (config.auth) {
+    headers.authorization = `Basic ${Buffer.from(`${config.auth.username}:${config.auth.password}`).toString('base64')}`;
+  }
+  return headers;
+}
+
+/** What axios's request transforms leave: text, bytes, or a stream. */
+function requestBody(data: unknown): RequestBody {
+  if (data === undefined || data === null) return undefined;
+  if (typeof data === 'string' || data instanceof Uint8Array || data instanceof Readable) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  throw new TypeError('the outbound client sends text, bytes or a stream');
+}
+
+async function responseData(body: Readable, config: InternalAxiosRequestConfig): Promise<unknown> {
+  if (config.responseType === 'stream') return body;
+  const limit = config.maxContentLength ?? -1;
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of body) {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+    length += bytes.length;
+    if (limit > -1 && length > limit) {
+      body.destroy();
+      throw new AxiosError(`maxContentLength size of ${limit} exceeded`, AxiosError.ERR_BAD_RESPONSE, config, {});
+    }
+    chunks.push(bytes);
+  }
+  const bytes = Buffer.concat(chunks, length);
+  return config.responseType === 'arraybuffer' ? bytes : bytes.toString((config.responseEncoding as BufferEncoding | undefined) ?? 'utf8');
+}
+
+/** A refused connection, a reset, a DNS failure: the code the socket error carries, as axios reports it. */
+function networkCode(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  const code = (cause as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : AxiosError.ERR_NETWORK;
+}
