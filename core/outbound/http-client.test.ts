@@ -78,6 +78,13 @@ describe('the outbound client', () => {
     });
   });
 
+  it('joins a relative url to baseURL as axios does', async () => {
+    await client().get('json/', { baseURL: `${base}/`, params: { q: ['a', 'b'], empty: undefined } }).catch(() => undefined);
+    expect(last().url).toBe('/json/?q=a&q=b');
+    await client().get('/json', { baseURL: base });
+    expect(last().url).toBe('/json');
+  });
+
   it('answers text, bytes or a stream as asked', async () => {
     const text = await client().post(`${base}/echo`, 'Hồ sơ', { responseType: 'text' });
     expect(text.data).toBe('echo:Hồ sơ');

@@ -58,7 +58,7 @@ export function undiciAdapter(dispatcher: Dispatcher): AxiosAdapter {
     const signals = [caller, timeout].filter((signal) => signal !== undefined);
     const signal = signals.length === 1 && signals[0] ? signals[0] : AbortSignal.any(signals);
     try {
-      const raw = await send(axios.getUri(config), {
+      const raw = await send(requestUrl(config), {
         method: (config.method ?? 'get').toUpperCase(),
         headers: requestHeaders(config),
         body: requestBody(config.data),
@@ -84,6 +84,22 @@ export function undiciAdapter(dispatcher: Dispatcher): AxiosAdapter {
       throw AxiosError.from(error, networkCode(error), config, {});
     }
   };
+}
+
+/**
+ * The URL with its query, as axios builds it: `baseURL` for a relative `url`, plain-object `params` appended.
+ * axios.getUri would merge the whole config with the defaults again, which costs more than the call's own work.
+ */
+function requestUrl(config: InternalAxiosRequestConfig): string {
+  if (config.paramsSerializer) return axios.getUri(config);
+  const path = config.url ?? '';
+  const absolute = /^[a-z][a-z\d+\-.]*:\/\//i.test(path);
+  const url = new URL(absolute || !config.baseURL ? path : `${config.baseURL.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`);
+  for (const [name, value] of Object.entries((config.params as Record<string, unknown> | undefined) ?? {})) {
+    if (value === undefined || value === null) continue;
+    for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(name, item instanceof Date ? item.toISOString() : String(item));
+  }
+  return url.href;
 }
 
 function requestHeaders(config: InternalAxiosRequestConfig): Record<string, string> {
