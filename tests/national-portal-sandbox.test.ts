@@ -3,7 +3,8 @@
  * dossiers, an add and 5 progress entries each, through a simulator that fails 30% of requests transiently and,
  * midway, forgets every session. Each dossier's messages are submitted in order (one after the other's 202),
  * different dossiers at once in shuffled order. The simulator must end with every dossier added once and its
- * progress complete and in order.
+ * progress complete and in order, having answered exactly two logins (the first, and one after the expiry) and
+ * fewer progress calls than progress messages (entries of different dossiers went together).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -55,6 +56,15 @@ async function control(settings: Record<string, unknown>): Promise<Record<string
 async function histories(): Promise<DossierHistory[]> {
   const entries = (await (await fetch(`${simulator}/__received`)).json()) as Array<Partial<DossierHistory>>;
   return entries.filter((entry): entry is DossierHistory => Array.isArray(entry.progress));
+}
+
+interface PortalStats {
+  logins: number;
+  calls: Record<string, number>;
+}
+
+async function stats(): Promise<PortalStats> {
+  return (await (await fetch(`${simulator}/__stats`)).json()) as PortalStats;
 }
 
 async function post(operation: string, body: Record<string, unknown>): Promise<void> {
@@ -184,5 +194,9 @@ describe('national-portal through the whole gateway', () => {
       expect(history, `dossier ${n} reached the portal`).toMatchObject({ madonvi: AGENCY, adds: 1, dossier: { NgayTiepNhan: '20261122065930', TrangThaiHoSo: 2 } });
       expect(history?.progress.map((entry) => entry.NoiDungXuLy), `dossier ${n}'s progress`).toEqual(['Bước 1', 'Bước 2', 'Bước 3', 'Bước 4', 'Bước 5']);
     }
+    // Faults are played before the portal answers, so only logins that made a session are counted: never two at once.
+    const { logins, calls } = await stats();
+    expect(logins).toBe(2);
+    expect(calls.CapNhatTienDoHoSoMC).toBeLessThan(DOSSIERS * STEPS);
   });
 });

@@ -1,10 +1,10 @@
 /** Progress batching: concurrent updateProgress calls share one CapNhatTienDoHoSoMC call, each gets its own outcome. */
-import { HttpResponse } from 'msw';
+import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { PermanentError, RetryableError } from '../../core/plugin.ts';
 import { useMswServer } from '../../tests/support/msw.ts';
 import { updateProgress } from './operations.ts';
-import { AGENCY, context, entry, OK, portalAnswering } from './test-support/msw-portal.ts';
+import { AGENCY, context, entry, loginUrl, OK, portalAnswering } from './test-support/msw-portal.ts';
 
 const server = useMswServer();
 
@@ -79,6 +79,79 @@ describe('progress batching', () => {
     expect(good.status).toBe('fulfilled');
     expect(bad.status === 'rejected' && bad.reason).toBeInstanceOf(PermanentError);
     expect(sent.calls.map((call) => itemsOf(call.body).map((item) => item.MaHoSo).join(','))).toEqual(['GOOD,GOOD,BAD', 'GOOD,GOOD', 'BAD']);
+  });
+
+  it('an HTTP 4xx to a batch is resent one message per call', async () => {
+    const sent = portalAnswering(server, (body) => (itemsOf(body).some((item) => item.MaHoSo === 'BAD') ? new HttpResponse('bad request', { status: 400 }) : OK));
+    const ctx = context();
+    const [good, bad] = await Promise.allSettled([send(ctx, 'GOOD', [1]), send(ctx, 'BAD', [1])]);
+    expect(good.status).toBe('fulfilled');
+    expect(bad.status === 'rejected' && bad.reason).toMatchObject({ code: 'HTTP_400' });
+    expect(sent.calls.map((call) => itemsOf(call.body).map((item) => item.MaHoSo).join(','))).toEqual(['GOOD,BAD', 'GOOD', 'BAD']);
+  });
+
+  it('settles each caller of a resent batch on its own: one failed resend does not fail the others', async () => {
+    portalAnswering(server, (body) => {
+      const codes = itemsOf(body).map((item) => item.MaHoSo);
+      if (codes.length > 1) return { error_code: -1, message: 'TrangThai không hợp lệ' };
+      return codes[0] === 'A' ? OK : new HttpResponse(null, { status: 503 });
+    });
+    const ctx = context();
+    const [a, b] = await Promise.allSettled([send(ctx, 'A', [1]), send(ctx, 'B', [1])]);
+    expect(a).toEqual({ status: 'fulfilled', value: { code: '0', message: 'Thành công' } });
+    expect(b.status === 'rejected' && b.reason).toMatchObject({ code: 'HTTP_503' });
+  });
+
+  it('does not resend a batch at once when the portal is busy: every caller retries later', async () => {
+    const sent = portalAnswering(server, () => ({ error_code: -1, message: 'Hệ thống đang bận' }));
+    const ctx = context();
+    const outcomes = await Promise.allSettled([send(ctx, 'A', [1]), send(ctx, 'B', [1])]);
+    for (const outcome of outcomes) expect(outcome.status === 'rejected' && outcome.reason).toMatchObject({ code: 'PORTAL_BUSY' });
+    expect(outcomes.every((outcome) => outcome.status === 'rejected' && outcome.reason instanceof RetryableError)).toBe(true);
+    expect(sent.calls).toHaveLength(1);
+  });
+
+  it('a refused call whose per-entry list leaves a caller\'s entries out fails that caller retryably', async () => {
+    portalAnswering(server, (body) => ({
+      error_code: -1,
+      message: 'Có tiến độ không cập nhật được',
+      result: itemsOf(body)
+        .map((item, index) => ({ index, MaHoSo: item.MaHoSo, error_code: 0, message: 'Thành công' }))
+        .filter((item) => item.MaHoSo === 'A'),
+    }));
+    const ctx = context();
+    const [a, b] = await Promise.allSettled([send(ctx, 'A', [1, 2]), send(ctx, 'B', [1])]);
+    expect(a.status).toBe('fulfilled');
+    expect(b.status === 'rejected' && b.reason).toBeInstanceOf(RetryableError);
+    expect(b.status === 'rejected' && b.reason).toMatchObject({ code: 'BATCH_UNATTRIBUTED' });
+  });
+
+  it('never takes another dossier\'s result: an index that points at another dossier\'s entry is not the caller\'s', async () => {
+    // A portal that counts from 1: the index of A's second entry falls among B's.
+    portalAnswering(server, (body) => ({
+      error_code: -1,
+      message: 'Có tiến độ không cập nhật được',
+      result: itemsOf(body).map((item, index) =>
+        item.MaHoSo === 'B' ? { index: index + 1, MaHoSo: 'B', error_code: -1, message: 'NguoiXuLy không được để trống' } : { index: index + 1, MaHoSo: item.MaHoSo, error_code: 0, message: 'Thành công' },
+      ),
+    }));
+    const ctx = context();
+    const outcomes = await Promise.allSettled([send(ctx, 'A', [1, 2]), send(ctx, 'B', [1])]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+  });
+
+  it('a refused login fails every caller, with one login and no resend', async () => {
+    let logins = 0;
+    server.use(
+      http.post(loginUrl, () => {
+        logins += 1;
+        return HttpResponse.json({ error_code: -1, message: 'Sai tên đăng nhập hoặc mật khẩu' });
+      }),
+    );
+    const ctx = context();
+    const outcomes = await Promise.allSettled([send(ctx, 'A', [1]), send(ctx, 'B', [1])]);
+    for (const outcome of outcomes) expect(outcome.status === 'rejected' && outcome.reason).toMatchObject({ code: 'LOGIN_REFUSED' });
+    expect(logins).toBe(1);
   });
 
   it('takes a success without per-entry results for every caller', async () => {

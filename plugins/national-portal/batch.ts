@@ -2,19 +2,24 @@
  * Progress batching. The worker runs one `updateProgress` per message, several at once; calls of one instance
  * and one unit code that arrive within `progressBatchWindowMs` of each other go to the portal as ONE
  * CapNhatTienDoHoSoMC call of up to `progressBatchSize` entries, and each caller gets the outcome of its own
- * entries. A message's entries are never split and keep their order.
+ * entries. A message's entries are never split and keep their order. Ordering across messages needs nothing
+ * here: the worker runs one message per dossier at a time (the dossier code is the ordering key), so a call never
+ * holds two messages of one dossier.
  *
  * Per-entry results (an assumption: the portal's batch answer is not public). The simulator answers
  * `{ error_code, message, result: [{ index, MaHoSo, error_code, message }] }`, `index` being the 0-based position
- * in `data`. Read tolerantly: the list may be under `result`, `results` or `data`; an item is matched by `index`
- * when it has one, else by `MaHoSo`. A caller whose entries have no item takes the call's own answer when that is
- * a success; a refused call of several messages that says nothing per entry is resent one message per call, so
- * that one bad entry cannot sink the others.
+ * in `data`. Read tolerantly: the list may be under `result`, `results` or `data`; an item is a caller's when its
+ * index (if it has one) falls among the caller's entries and its MaHoSo (if it has one) is the caller's dossier.
+ * A refusal that one entry may have caused (a permanent one, or an unknown dossier; also an HTTP 4xx), when the
+ * answer says nothing per entry, is resent one message per call, so that one bad entry cannot sink the others;
+ * a busy or throttling portal is not asked again at once.
  */
 import * as v from 'valibot';
+import { PermanentError } from '../../core/plugin.ts';
 import { callService, type CallTarget, type ServiceAnswer } from './client.ts';
+import type { PortalConfig } from './config.ts';
 import type { PortalItem } from './mapping.ts';
-import { type ResultRow, rowOf } from './results.ts';
+import { BATCH_UNATTRIBUTED, LOGIN_REFUSED, type ResultRow, rowOf } from './results.ts';
 
 export interface ProgressRequest {
   target: CallTarget;
@@ -23,16 +28,20 @@ export interface ProgressRequest {
   items: PortalItem[];
 }
 
-/** One caller's outcome: its own row (from its items, or the call's answer). */
-export type ProgressOutcome = Pick<ServiceAnswer, 'row'> & { errorCode: string; message: string };
+/** One caller's outcome: the row for its entries, with the portal's error_code and message behind it. */
+export interface ProgressOutcome {
+  row: ResultRow;
+  errorCode: string;
+  message: string;
+}
 
-interface Waiting extends ProgressRequest {
+interface Member extends ProgressRequest {
   resolve(outcome: ProgressOutcome): void;
   reject(error: unknown): void;
 }
 
 interface Pending {
-  waiting: Waiting[];
+  members: Member[];
   entries: number;
   timer: NodeJS.Timeout | undefined;
 }
@@ -41,9 +50,13 @@ const pending = new Map<string, Pending>();
 
 /** Sends a message's progress entries, alone or together with others that arrive meanwhile. */
 export function sendProgress(request: ProgressRequest): Promise<ProgressOutcome> {
-  const { progressBatchSize: size, progressBatchWindowMs: windowMs } = request.target.config;
-  if (size <= 1) return sendTogether([request]).then((outcomes) => outcomes[0] as ProgressOutcome);
   return new Promise<ProgressOutcome>((resolve, reject) => {
+    const member: Member = { ...request, resolve, reject };
+    const { progressBatchSize: size, progressBatchWindowMs: windowMs } = request.target.config;
+    if (size <= 1) {
+      send([member]);
+      return;
+    }
     const key = `${request.target.instance}\n${request.madonvi}`;
     let batch = pending.get(key);
     if (batch && batch.entries + request.items.length > size) {
@@ -51,12 +64,12 @@ export function sendProgress(request: ProgressRequest): Promise<ProgressOutcome>
       batch = undefined;
     }
     if (!batch) {
-      const created: Pending = { waiting: [], entries: 0, timer: undefined };
+      const created: Pending = { members: [], entries: 0, timer: undefined };
       created.timer = setTimeout(() => flush(key, created), windowMs);
       pending.set(key, created);
       batch = created;
     }
-    batch.waiting.push({ ...request, resolve, reject });
+    batch.members.push(member);
     batch.entries += request.items.length;
     if (batch.entries >= size) flush(key, batch);
   });
@@ -65,11 +78,51 @@ export function sendProgress(request: ProgressRequest): Promise<ProgressOutcome>
 function flush(key: string, batch: Pending): void {
   clearTimeout(batch.timer);
   if (pending.get(key) === batch) pending.delete(key);
-  const { waiting } = batch;
-  sendTogether(waiting).then(
-    (outcomes) => waiting.forEach((member, n) => member.resolve(outcomes[n] as ProgressOutcome)),
-    (error: unknown) => waiting.forEach((member) => member.reject(error)),
-  );
+  send(batch.members);
+}
+
+/** Sends the members' entries in one call and settles every member with its own outcome. */
+function send(members: readonly Member[]): void {
+  deliver(members).catch((error: unknown) => {
+    // A fault here, not the portal's: no member is left waiting (one already settled stays as it was).
+    for (const member of members) member.reject(error);
+  });
+}
+
+async function deliver(members: readonly Member[]): Promise<void> {
+  const first = members[0] as Member;
+  const target = { ...first.target, signal: sharedSignal(members) };
+  let answered: ServiceAnswer;
+  try {
+    answered = await callService(target, first.madonvi, 'CapNhatTienDoHoSoMC', { data: members.flatMap((member) => member.items) });
+  } catch (error) {
+    // An HTTP 4xx may be one entry's doing (or the whole call's size); a refused login is not.
+    if (members.length > 1 && error instanceof PermanentError && error.code !== LOGIN_REFUSED.code) return deliverEach(members);
+    for (const member of members) member.reject(error);
+    return;
+  }
+  const { answer, row } = answered;
+  const call: ProgressOutcome = { row, errorCode: answer.errorCode, message: answer.message };
+  const items = itemResultsOf(answer.body);
+  if (!items) {
+    if (members.length > 1 && mayBeOneEntrys(row)) return deliverEach(members);
+    for (const member of members) member.resolve(call);
+    return;
+  }
+  let start = 0;
+  for (const member of members) {
+    member.resolve(outcomeOf(member, start, items, call, first.target.config));
+    start += member.items.length;
+  }
+}
+
+async function deliverEach(members: readonly Member[]): Promise<void> {
+  await Promise.all(members.map((member) => deliver([member])));
+}
+
+/** A refusal one entry may have caused; a busy, throttling or unknown answer is the portal's state and is not. */
+function mayBeOneEntrys(row: ResultRow): boolean {
+  return row.verdict === 'permanent' || row.verdict === 'unknownDossier' || row.verdict === 'exists';
 }
 
 /** Aborted only once every member gave up: one caller's timeout must not cut the others' call short. */
@@ -101,34 +154,25 @@ function itemResultsOf(body: Record<string, unknown>): ItemResult[] | undefined 
   return undefined;
 }
 
-async function sendTogether(members: readonly ProgressRequest[]): Promise<ProgressOutcome[]> {
-  const first = members[0] as ProgressRequest;
-  const data = members.flatMap((member) => member.items);
-  const target = { ...first.target, signal: sharedSignal(members) };
-  const { answer, row } = await callService(target, first.madonvi, 'CapNhatTienDoHoSoMC', { data });
-  const own: ProgressOutcome = { row, errorCode: answer.errorCode, message: answer.message };
-  const items = itemResultsOf(answer.body);
-  if (!items) {
-    if (row.verdict === 'ok' || members.length === 1) return members.map(() => own);
-    return Promise.all(members.map((member) => sendTogether([member]).then((outcomes) => outcomes[0] as ProgressOutcome)));
-  }
-  let offset = 0;
-  return members.map((member) => {
-    const start = offset;
-    offset += member.items.length;
-    const mine = items.filter((item) =>
-      item.index !== undefined ? item.index >= start && item.index < offset : item.MaHoSo === member.dossierCode,
-    );
-    if (mine.length === 0) return row.verdict === 'ok' ? own : unattributed(row, answer.errorCode, answer.message);
-    const outcomes = mine.map((item): ProgressOutcome => {
-      const message = item.message ?? '';
-      return { row: rowOf({ errorCode: item.error_code, message }, first.target.config), errorCode: item.error_code, message };
-    });
-    return outcomes.find((outcome) => outcome.row.verdict !== 'ok') ?? (outcomes[0] as ProgressOutcome);
+/**
+ * A member's outcome from the per-entry list: its first refused entry; else success when the call succeeded or
+ * the list reports every one of its entries taken; else BATCH_UNATTRIBUTED. `start` is its first entry's index.
+ */
+function outcomeOf(member: Member, start: number, items: readonly ItemResult[], call: ProgressOutcome, config: PortalConfig): ProgressOutcome {
+  const end = start + member.items.length;
+  const mine = items.filter(
+    (item) =>
+      (item.index !== undefined || item.MaHoSo !== undefined) &&
+      (item.index === undefined || (item.index >= start && item.index < end)) &&
+      (item.MaHoSo === undefined || item.MaHoSo === member.dossierCode),
+  );
+  const outcomes = mine.map((item): ProgressOutcome => {
+    const message = item.message ?? '';
+    return { row: rowOf({ errorCode: item.error_code, message }, config), errorCode: item.error_code, message };
   });
-}
-
-/** A refused call whose per-entry list leaves this caller out: nothing says its entries were taken, try again. */
-function unattributed(row: ResultRow, errorCode: string, message: string): ProgressOutcome {
-  return { row: { ...row, verdict: 'retryable', code: 'BATCH_UNATTRIBUTED', meaning: 'the portal refused the batch without naming these entries' }, errorCode, message };
+  const refused = outcomes.find((outcome) => outcome.row.verdict !== 'ok');
+  if (refused) return refused;
+  if (call.row.verdict === 'ok') return outcomes[0] ?? call;
+  const [taken] = outcomes;
+  return taken && outcomes.length >= member.items.length ? taken : { ...call, row: BATCH_UNATTRIBUTED };
 }

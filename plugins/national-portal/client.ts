@@ -4,7 +4,8 @@
  * refuses the session. Answers the portal's answer and its row of the result table; the caller decides.
  */
 import { RetryableError } from '../../core/plugin.ts';
-import { type PortalAnswer, type ResultRow, readAnswer, rowOf, transportFailure } from './results.ts';
+import { endpointOf } from './config.ts';
+import { type PortalAnswer, type ResultRow, readAnswer, refusesSession, rowOf, transportFailure } from './results.ts';
 import { dropSession, hostOf, type SessionTarget, sessionFor } from './session.ts';
 
 export type ServiceName = 'DongBoHoSoMC' | 'CapNhatTienDoHoSoMC' | 'TraCuuHoSo' | 'LayThuTuc' | 'LayDanhSachTTHC';
@@ -25,7 +26,7 @@ async function callOnce(target: CallTarget, session: string, body: Record<string
   const host = hostOf(config.adapterUrl);
   let data: unknown;
   try {
-    const response = await target.http.post(`${config.adapterUrl.replace(/\/$/, '')}${config.integrationPath}`, { session, ...body }, {
+    const response = await target.http.post(endpointOf(config, config.integrationPath), { session, ...body }, {
       headers: { 'content-type': 'application/json' },
       responseType: 'text',
       signal: target.signal,
@@ -33,8 +34,8 @@ async function callOnce(target: CallTarget, session: string, body: Record<string
     });
     data = response.data;
   } catch (error) {
-    const failure = transportFailure(error, false);
-    if (failure === 'session') return 'session';
+    const failure = transportFailure(error);
+    if (refusesSession(failure)) return 'session';
     throw failure;
   }
   const answer = readAnswer(data, host);

@@ -1,15 +1,24 @@
 /** The portal capability's four operations over the adapter's services. */
 import * as v from 'valibot';
-import type { listProceduresInput, listProceduresOutput, lookupDossierInput, lookupDossierOutput, syncDossierInput, updateProgressInput } from '../../core/capabilities/portal.ts';
+import type {
+  listProceduresInput,
+  listProceduresOutput,
+  lookupDossierInput,
+  lookupDossierOutput,
+  portal,
+  syncDossierInput,
+  updateProgressInput,
+} from '../../core/capabilities/portal.ts';
 import type { OperationContext } from '../../core/plugin.ts';
 import { sendProgress } from './batch.ts';
 import { callService, type CallTarget } from './client.ts';
 import { type PortalConfig, unitCodeOf } from './config.ts';
 import { dossierItem, progressItem } from './mapping.ts';
-import { errorOf } from './results.ts';
+import { errorOf, REFERENCE_UNKNOWN } from './results.ts';
 
 type Ctx = OperationContext<PortalConfig>;
-type PortalResult = { code: string; message?: string; updated?: boolean };
+/** The answer of both async operations: the portal's error_code and message, and whether an add became an update. */
+type PortalResult = v.InferOutput<typeof portal.operations.syncDossier.output>;
 
 const targetOf = (ctx: Ctx): CallTarget => ({ instance: ctx.instance, config: ctx.config, http: ctx.http, signal: ctx.signal });
 
@@ -18,13 +27,13 @@ export async function syncDossier(input: v.InferOutput<typeof syncDossierInput>,
   const target = targetOf(ctx);
   const madonvi = unitCodeOf(ctx.config, input.agency);
   const data = [dossierItem(input.dossier)];
-  let { answer, row } = await callService(target, madonvi, 'DongBoHoSoMC', { isUpdating: 'False', data });
-  let updated = false;
-  if (row.verdict === 'exists') {
-    ({ answer, row } = await callService(target, madonvi, 'DongBoHoSoMC', { isUpdating: 'True', data }));
-    updated = true;
+  const added = await callService(target, madonvi, 'DongBoHoSoMC', { isUpdating: 'False', data });
+  const updated = added.row.verdict === 'exists';
+  const { answer, row } = updated ? await callService(target, madonvi, 'DongBoHoSoMC', { isUpdating: 'True', data }) : added;
+  if (row.verdict !== 'ok') {
+    const refusal = !updated && row.verdict === 'unknownDossier' ? REFERENCE_UNKNOWN : row;
+    throw errorOf(refusal, answer, `${updated ? 'the update' : 'the add'} of dossier ${input.dossier.code}`);
   }
-  if (row.verdict !== 'ok') throw errorOf(row, answer, `${updated ? 'the update' : 'the add'} of dossier ${input.dossier.code}`);
   ctx.log.info({ dossierCode: input.dossier.code, updated }, updated ? 'the portal updated the dossier it already had' : 'the portal added the dossier');
   return { code: answer.errorCode, ...(answer.message ? { message: answer.message } : {}), ...(updated ? { updated: true } : {}) };
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PermanentError, RetryableError } from '../../core/plugin.ts';
 import { useMswServer } from '../../tests/support/msw.ts';
 import { syncDossier, updateProgress } from './operations.ts';
-import { RESULT_TABLE, rowOf, UNKNOWN_ANSWER } from './results.ts';
+import { REFERENCE_UNKNOWN, RESULT_TABLE, rowOf, UNKNOWN_ANSWER } from './results.ts';
 import { testConfig } from './test-support/config.ts';
 import { AGENCY, context, dossier, entry, failure, loginUrl, OK, password, portalAnswering } from './test-support/msw-portal.ts';
 
@@ -59,6 +59,23 @@ describe('the result table', () => {
     expect(error.message).toContain('không tồn tại trên Cổng DVCQG');
   });
 
+  it('DOSSIER_UNKNOWN on an add names something the dossier refers to: REFERENCE_UNKNOWN, permanent', async () => {
+    portalAnswering(server, () => ({ error_code: -1, message: 'Thủ tục 1.001612 không tồn tại' }));
+    const error = await failure(add());
+    expect(error).toBeInstanceOf(PermanentError);
+    expect(error).toMatchObject({ code: REFERENCE_UNKNOWN.code });
+    expect(error.message).toContain('Thủ tục 1.001612 không tồn tại');
+  });
+
+  it('DOSSIER_UNKNOWN on the update that follows "already exists" stays retryable', async () => {
+    portalAnswering(server, (body) =>
+      body.isUpdating === 'False' ? { error_code: -3, message: 'Hồ sơ đã tồn tại' } : { error_code: -1, message: 'Hồ sơ không tồn tại' },
+    );
+    const error = await failure(add());
+    expect(error).toBeInstanceOf(RetryableError);
+    expect(error).toMatchObject({ code: 'DOSSIER_UNKNOWN' });
+  });
+
   it.each([
     ['THROTTLED', 'Quá nhiều yêu cầu, vui lòng thử lại'],
     ['PORTAL_BUSY', 'Lỗi hệ thống'],
@@ -97,9 +114,20 @@ describe('the result table', () => {
     expect(JSON.stringify({ message: error.message, stack: error.stack })).not.toContain(password);
   });
 
-  it('a session-refused answer to the login itself is LOGIN_REFUSED', async () => {
-    server.use(http.post(loginUrl, () => HttpResponse.json({ error_code: 401, message: 'Unauthorized' })));
-    expect(await failure(add())).toMatchObject({ code: 'LOGIN_REFUSED' });
+  it.each([
+    ['a session-refused answer', { error_code: 401, message: 'Unauthorized' }],
+    ['a validation answer', { error_code: -1, message: 'username không được để trống' }],
+    ['an unknown-unit answer', { error_code: -1, message: 'dstcode không tồn tại' }],
+  ])('%s to the login itself is LOGIN_REFUSED, permanent', async (_, answer) => {
+    server.use(http.post(loginUrl, () => HttpResponse.json(answer)));
+    const error = await failure(add());
+    expect(error).toBeInstanceOf(PermanentError);
+    expect(error).toMatchObject({ code: 'LOGIN_REFUSED' });
+  });
+
+  it('a busy answer to the login stays retryable', async () => {
+    server.use(http.post(loginUrl, () => HttpResponse.json({ error_code: -1, message: 'Hệ thống đang bận' })));
+    expect(await failure(add())).toMatchObject({ code: 'PORTAL_BUSY' });
   });
 
   it('every row is exercised above', () => {
@@ -146,9 +174,12 @@ describe('the transport table', () => {
     expect(sent.logins).toHaveLength(2);
   });
 
-  it('HTTP 401 on the login is permanent', async () => {
-    server.use(http.post(loginUrl, () => new HttpResponse(null, { status: 401 })));
-    expect(await failure(add())).toBeInstanceOf(PermanentError);
+  it.each([401, 404])('HTTP %s on the login is LOGIN_REFUSED, permanent', async (status) => {
+    server.use(http.post(loginUrl, () => new HttpResponse(null, { status })));
+    const error = await failure(add());
+    expect(error).toBeInstanceOf(PermanentError);
+    expect(error).toMatchObject({ code: 'LOGIN_REFUSED' });
+    expect(error.message).toContain(`HTTP ${status}`);
   });
 
   it('a network error is retryable', async () => {

@@ -3,7 +3,9 @@
  *
  * An answer is `{ error_code, message, … }`; `error_code` 0 (or "0", "00") is success. Other answers are looked
  * up in RESULT_TABLE, first matching row wins; what no row matches is retryable (an unknown answer must not lose
- * a message). Transport failures (no answer, timeouts, HTTP statuses) are classified by TRANSPORT_TABLE.
+ * a message). Where the same answer means something else by what was asked, the caller picks a named row
+ * instead (LOGIN_REFUSED for the login, REFERENCE_UNKNOWN for an add, BATCH_UNATTRIBUTED for a batch).
+ * Transport failures (no answer, timeouts, HTTP statuses) are classified by TRANSPORT_TABLE.
  * Errors keep the portal's message (bounded, phone-like numbers masked) and never carry the session or password.
  */
 import * as v from 'valibot';
@@ -34,9 +36,17 @@ export interface ResultRow {
   meaning: string;
 }
 
+/** Also the row of every refusal of the login itself: then the account or its settings are wrong. */
+export const LOGIN_REFUSED: ResultRow = {
+  code: 'LOGIN_REFUSED',
+  message: /sai (tên đăng nhập|mật khẩu|thông tin đăng nhập)|tài khoản (bị khóa|không tồn tại)/i,
+  verdict: 'permanent',
+  meaning: 'the portal refused the account: check username, password and dstcode',
+};
+
 export const RESULT_TABLE: readonly ResultRow[] = [
   { code: 'OK', errorCodes: ['0', '00'], verdict: 'ok', meaning: 'accepted' },
-  { code: 'LOGIN_REFUSED', message: /sai (tên đăng nhập|mật khẩu|thông tin đăng nhập)|tài khoản (bị khóa|không tồn tại)/i, verdict: 'permanent', meaning: 'the portal refused the account: check username, password and dstcode' },
+  LOGIN_REFUSED,
   { code: 'ALREADY_EXISTS', errorCodes: 'existsCodes', message: /đã tồn tại/i, verdict: 'exists', meaning: 'the portal already has this dossier' },
   { code: 'SESSION_REJECTED', errorCodes: 'sessionRejectedCodes', verdict: 'session', meaning: 'the portal refused the session' },
   { code: 'SESSION_REJECTED', message: /phiên (làm việc|đăng nhập)|session|token/i, verdict: 'session', meaning: 'the portal refused the session' },
@@ -50,6 +60,23 @@ export const RESULT_TABLE: readonly ResultRow[] = [
     meaning: 'the portal refused the data',
   },
 ];
+
+/**
+ * A DOSSIER_UNKNOWN answer to an add: what the portal does not know is something the dossier refers to (its
+ * procedure, its unit), not the dossier being added, and no later try will make it known.
+ */
+export const REFERENCE_UNKNOWN: ResultRow = {
+  code: 'REFERENCE_UNKNOWN',
+  verdict: 'permanent',
+  meaning: 'the portal does not know something the dossier refers to (procedure, field, unit)',
+};
+
+/** A refused progress call whose per-entry list does not account for every entry of a message: nothing says they were taken. */
+export const BATCH_UNATTRIBUTED: ResultRow = {
+  code: 'BATCH_UNATTRIBUTED',
+  verdict: 'retryable',
+  meaning: 'the portal refused the call without a result for each of these entries',
+};
 
 /** Where no row matches. */
 export const UNKNOWN_ANSWER: ResultRow = { code: 'UNKNOWN_ANSWER', verdict: 'retryable', meaning: 'an answer the gateway does not know' };
@@ -108,7 +135,7 @@ export function errorOf(row: ResultRow, answer: Pick<PortalAnswer, 'errorCode' |
 /**
  * What a call that got no portal answer threw. The instance's HTTP client has already classified it: no answer,
  * timeouts, aborts, 5xx, 408, 425 and 429 are retryable, other 4xx permanent. On a service call (not the login)
- * HTTP 401 and 403 mean the session was refused. Whatever else is thrown is retryable.
+ * HTTP 401 and 403 mean the session was refused (`refusesSession`). Whatever else is thrown is retryable.
  */
 export const TRANSPORT_TABLE = [
   { when: 'no answer: connection refused or reset, DNS failure', verdict: 'retryable' },
@@ -118,13 +145,14 @@ export const TRANSPORT_TABLE = [
   { when: 'other HTTP 4xx, and 401/403 on the login', verdict: 'permanent' },
 ] as const;
 
-export function transportFailure(error: unknown, login: boolean): RetryableError | PermanentError | 'session' {
-  if (error instanceof PermanentError) {
-    if (!login && (error.code === 'HTTP_401' || error.code === 'HTTP_403')) return 'session';
-    return error;
-  }
-  if (error instanceof RetryableError) return error;
+export function transportFailure(error: unknown): RetryableError | PermanentError {
+  if (error instanceof PermanentError || error instanceof RetryableError) return error;
   return new RetryableError(error instanceof Error ? error.message : 'the call to the portal failed', { code: 'NETWORK_ERROR' });
+}
+
+/** HTTP 401 or 403 to a service call: the portal refused the session, not the data. */
+export function refusesSession(failure: RetryableError | PermanentError): boolean {
+  return failure instanceof PermanentError && (failure.code === 'HTTP_401' || failure.code === 'HTTP_403');
 }
 
 /** Portal text in an error: phone-like and id-like digit runs masked, bounded in length. */

@@ -26,25 +26,25 @@ describe('the portal session', () => {
   });
 
   it('is made by one login when many calls start at once', async () => {
-    let releaseLogin = () => {};
-    const loginHeld = new Promise<void>((resolve) => {
-      releaseLogin = resolve;
-    });
-    let logins = 0;
-    server.use(
-      http.post(loginUrl, async () => {
-        logins += 1;
-        await loginHeld;
-        return HttpResponse.json({ error_code: 0, session: 'shared' });
-      }),
-      http.post(serviceUrl, () => HttpResponse.json({ ...OK, result: { MaHoSo: 'HS-1' } })),
-    );
+    const login = holdLogin();
     const ctx = context();
     const calls = Array.from({ length: 10 }, () => lookupDossier({ agency: AGENCY, dossierCode: 'HS-1' }, ctx));
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    releaseLogin();
+    login.release();
     expect((await Promise.all(calls)).every((answer) => answer.found)).toBe(true);
-    expect(logins).toBe(1);
+    expect(login.count()).toBe(1);
+  });
+
+  it('is not given up by the others when the caller that started the login gives up', async () => {
+    const login = holdLogin();
+    const ctx = context();
+    const gaveUp = new AbortController();
+    const impatient = lookupDossier({ agency: AGENCY, dossierCode: 'HS-1' }, { ...ctx, signal: gaveUp.signal });
+    const patient = lookupDossier({ agency: AGENCY, dossierCode: 'HS-1' }, ctx);
+    gaveUp.abort();
+    login.release();
+    await expect(patient).resolves.toMatchObject({ found: true });
+    await expect(impatient).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(login.count()).toBe(1);
   });
 
   it('is renewed by one login when refused, and the new session is kept for later calls', async () => {
@@ -61,7 +61,7 @@ describe('the portal session', () => {
       }),
     );
     const ctx = context();
-    await lookupDossier({ agency: AGENCY, dossierCode: 'HS-1' }, ctx).catch(() => undefined);
+    await expect(lookupDossier({ agency: AGENCY, dossierCode: 'HS-1' }, ctx)).resolves.toMatchObject({ found: true });
     expect(logins).toBe(2);
     const answers = await Promise.all(Array.from({ length: 8 }, () => lookupDossier({ agency: AGENCY, dossierCode: 'HS-1' }, ctx)));
     expect(answers.every((answer) => answer.found)).toBe(true);
@@ -106,3 +106,21 @@ describe('the portal session', () => {
     expect(logins).toBe(2);
   });
 });
+
+/** A login that answers only once released, and a portal that finds dossier HS-1 for every session. */
+function holdLogin() {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let logins = 0;
+  server.use(
+    http.post(loginUrl, async () => {
+      logins += 1;
+      await held;
+      return HttpResponse.json({ error_code: 0, session: 'shared' });
+    }),
+    http.post(serviceUrl, () => HttpResponse.json({ ...OK, result: { MaHoSo: 'HS-1' } })),
+  );
+  return { release: () => release(), count: () => logins };
+}

@@ -7,9 +7,9 @@
 import { createHash } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
 import * as v from 'valibot';
-import { RetryableError } from '../../core/plugin.ts';
-import type { PortalConfig } from './config.ts';
-import { errorOf, readAnswer, rowOf, transportFailure } from './results.ts';
+import { PermanentError, RetryableError } from '../../core/plugin.ts';
+import { endpointOf, type PortalConfig } from './config.ts';
+import { errorOf, LOGIN_REFUSED, readAnswer, rowOf, transportFailure } from './results.ts';
 
 export interface SessionTarget {
   instance: string;
@@ -21,7 +21,7 @@ interface SessionSlot {
   account: string;
   session?: string;
   login?: Promise<string>;
-  /** Logins made for this slot, for the operator's log and the tests. */
+  /** Logins started for this slot (tests and diagnostics). */
   logins: number;
 }
 
@@ -52,6 +52,10 @@ export function hostOf(url: string): string {
   }
 }
 
+/**
+ * Logs in. A login refused for good (by the portal's answer or an HTTP 4xx) is LOGIN_REFUSED whatever the
+ * portal said: the account or its settings are wrong, and no other call could fare better.
+ */
 async function logIn(target: SessionTarget, slot: SessionSlot): Promise<string> {
   const { config, http } = target;
   const host = hostOf(config.adapterUrl);
@@ -60,21 +64,21 @@ async function logIn(target: SessionTarget, slot: SessionSlot): Promise<string> 
   try {
     // No caller's signal: the login is shared, one caller giving up must not fail it for the others.
     const response = await http.post(
-      `${config.adapterUrl.replace(/\/$/, '')}${config.authPath}`,
+      endpointOf(config, config.authPath),
       { username: config.username, password: config.password.reveal() },
       { headers: { dstcode: config.dstcode, 'content-type': 'application/json' }, responseType: 'text', ...(config.timeoutMs ? { timeout: config.timeoutMs } : {}) },
     );
     data = response.data;
   } catch (error) {
-    const failure = transportFailure(error, true);
-    throw failure === 'session' ? new RetryableError(`login to ${host} refused`, { code: 'LOGIN_FAILED' }) : failure;
+    const failure = transportFailure(error);
+    if (failure instanceof PermanentError) throw new PermanentError(`login to ${host} refused: ${failure.message}`, { code: LOGIN_REFUSED.code });
+    throw failure;
   }
   const answer = readAnswer(data, host);
   const row = rowOf(answer, config);
   if (row.verdict !== 'ok') {
-    // A session answer to a login is the account itself being refused.
-    const refusal = row.verdict === 'session' ? { ...row, code: 'LOGIN_REFUSED', verdict: 'permanent' as const } : row;
-    throw errorOf(refusal, answer, 'the login');
+    // Only a busy or unknown answer may go another way next time; every other refusal is of the account.
+    throw errorOf(row.verdict === 'retryable' ? row : LOGIN_REFUSED, answer, 'the login');
   }
   const session = v.safeParse(loginShape, answer.body);
   if (!session.success) throw new RetryableError(`the login answer from ${host} carries no session`, { code: 'MALFORMED_ANSWER' });

@@ -1,19 +1,18 @@
 /** The simulator over real HTTP on 127.0.0.1, driven by the plugin's own operations. */
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHttpClient } from '../../../core/outbound/http-client.ts';
 import { PermanentError, RetryableError, Secret, type OperationContext, type RunningSimulator } from '../../../core/plugin.ts';
 import type { PortalConfig } from '../config.ts';
 import { listProcedures, lookupDossier, syncDossier, updateProgress } from '../operations.ts';
 import { loginsOf } from '../session.ts';
-import { noRecords, testConfig } from '../test-support/config.ts';
+import { testConfig } from '../test-support/config.ts';
+import { portalContext } from '../test-support/context.ts';
 import { AGENCY, dossier, entry, failure } from '../test-support/msw-portal.ts';
 import type { DossierHistory, Refusal } from './portal.ts';
 import { AUTH_PATH, INTEGRATION_PATH, startPortalSimulator } from './server.ts';
 
 const account = { username: 'sim_user', password: `pw-${Math.random().toString(36).slice(2)}`, dstcode: AGENCY };
 let simulator: RunningSimulator;
-let instances = 0;
 
 beforeEach(async () => {
   simulator = await startPortalSimulator({ host: '127.0.0.1', port: 0, log: pino({ level: 'silent' }), account });
@@ -23,30 +22,10 @@ afterEach(async () => {
 });
 
 function context(config: Partial<PortalConfig> = {}): OperationContext<PortalConfig> {
-  instances += 1;
-  return {
-    instance: `portal-sim-${instances}`,
-    config: testConfig({
-      adapterUrl: simulator.url,
-      authPath: AUTH_PATH,
-      integrationPath: INTEGRATION_PATH,
-      username: account.username,
-      password: new Secret(account.password),
-      dstcode: account.dstcode,
-      ...config,
-    }),
-    log: pino({ level: 'silent' }),
-    messageId: 'msg_sim',
-    sequence: 1,
-    attempt: 1,
-    triedBefore: false,
-    agency: AGENCY,
-    signal: new AbortController().signal,
-    http: createHttpClient({ timeoutMs: 5_000, maxSockets: 4 }),
-    records: noRecords,
-    emit: async () => {},
-    callbackUrl: 'http://gateway.test/v1/callbacks/portal',
-  };
+  const { username, password, dstcode } = account;
+  return portalContext(
+    testConfig({ adapterUrl: simulator.url, authPath: AUTH_PATH, integrationPath: INTEGRATION_PATH, username, password: new Secret(password), dstcode, ...config }),
+  );
 }
 
 async function control(settings: Record<string, unknown>): Promise<Response> {

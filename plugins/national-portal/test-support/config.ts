@@ -1,4 +1,4 @@
-import { type PluginRecords, Secret } from '../../../core/plugin.ts';
+import { Secret } from '../../../core/plugin.ts';
 import type { PortalConfig } from '../config.ts';
 
 /** An instance config for tests, with the defaults the schema fills in; made-up credentials. */
@@ -18,11 +18,3 @@ export function testConfig(overrides: Partial<PortalConfig> = {}): PortalConfig 
     ...overrides,
   };
 }
-
-/** The plugin keeps no records: a test that uses them is wrong. */
-export const noRecords: PluginRecords = {
-  get: () => Promise.reject(new Error('the portal plugin keeps no records')),
-  create: () => Promise.reject(new Error('the portal plugin keeps no records')),
-  transition: () => Promise.reject(new Error('the portal plugin keeps no records')),
-  list: () => Promise.reject(new Error('the portal plugin keeps no records')),
-};

@@ -5,44 +5,26 @@
 import { randomBytes } from 'node:crypto';
 import { http, HttpResponse } from 'msw';
 import type { SetupServer } from 'msw/node';
-import { pino } from 'pino';
-import { createHttpClient } from '../../../core/outbound/http-client.ts';
 import { Secret, type OperationContext } from '../../../core/plugin.ts';
 import type { PortalConfig } from '../config.ts';
-import { noRecords, testConfig } from './config.ts';
+import { testConfig } from './config.ts';
+import { AGENCY, portalContext } from './context.ts';
+
+export { AGENCY };
 
 export const adapterUrl = 'http://adapter.portal.test';
 export const loginUrl = `${adapterUrl}/api/auth/login`;
 export const serviceUrl = `${adapterUrl}/api/integration`;
 export const password = `pw-${randomBytes(8).toString('hex')}`;
-export const AGENCY = '000.00.01.H22';
 
 export interface Sent {
   headers: Headers;
   body: Record<string, unknown>;
 }
 
-let instances = 0;
-
-/** A context of a fresh instance id, so that no session is shared between tests. */
+/** A context against the fake adapter, of a fresh instance id. */
 export function context(config: Partial<PortalConfig> = {}, overrides: Partial<OperationContext<PortalConfig>> = {}): OperationContext<PortalConfig> {
-  instances += 1;
-  return {
-    instance: `portal-test-${instances}`,
-    config: testConfig({ adapterUrl, password: new Secret(password), ...config }),
-    log: pino({ level: 'silent' }),
-    messageId: 'msg_01PORTAL',
-    sequence: 42,
-    attempt: 1,
-    triedBefore: false,
-    agency: AGENCY,
-    signal: new AbortController().signal,
-    http: createHttpClient({ timeoutMs: 5_000, maxSockets: 4 }),
-    records: noRecords,
-    emit: async () => {},
-    callbackUrl: 'http://gateway.test/v1/callbacks/portal-test',
-    ...overrides,
-  };
+  return portalContext(testConfig({ adapterUrl, password: new Secret(password), ...config }), overrides);
 }
 
 export type Answer = Response | Record<string, unknown>;
