@@ -1,7 +1,8 @@
 /**
  * Whole-gateway: the sandbox runs as a real child process with the ecard plugin pointed at its simulator (card
  * service and NGSP registry on one server). Look-up → documents → document, with the downloaded bytes' SHA-256
- * compared; the registry fallback; the tax code check at the edge; a corrupted document refused; the lockout.
+ * compared; the registry fallback; the tax code check at the edge; a corrupted document refused; the lockout; the
+ * instance's health in the admin view.
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -97,9 +98,10 @@ describe('ecard through the whole gateway', () => {
     expect(await received()).toEqual([]);
   });
 
-  it('answers not found (422) for a valid tax code neither service knows', async () => {
-    const problem = await json<{ detail: string }>(await call('lookup', { taxCode: '3300777233' }), 422);
+  it('answers not found (404) for a valid tax code neither service knows, and for a card the service does not know', async () => {
+    const problem = await json<{ detail: string }>(await call('lookup', { taxCode: '3300777233' }), 404);
     expect(problem.detail).toContain('neither on an e-card nor in the national business registry');
+    await json(await call('documents', { cardNumber: 'TTH-EC-999999' }), 404);
   });
 
   it('refuses a corrupted document with 502 and hands no bytes on', async () => {
@@ -113,6 +115,17 @@ describe('ecard through the whole gateway', () => {
     } finally {
       await fetch(`${simulator}/__corrupt`, { method: 'DELETE' });
     }
+  });
+
+  it('shows the instance healthy in the admin view, and which service fails under an injected outage', async () => {
+    const healthOf = async () => {
+      const answer = await fetch(`${gateway.url}/admin/v1/instances`, { headers: { authorization: `Bearer ${OPERATOR_KEY}` } });
+      const { instances } = await json<{ instances: Array<{ id: string; plugin: string; health: unknown }> }>(answer);
+      return instances.filter((instance) => instance.plugin === 'ecard').map((instance) => instance.health);
+    };
+    expect(await healthOf()).toEqual([{ ok: true, detail: { card: 'ok', registry: 'ok' } }]);
+    expect((await fetch(`${simulator}/__control`, { method: 'POST', body: JSON.stringify({ failRate: 1, failMode: 'permanent' }) })).status).toBe(200);
+    expect(await healthOf()).toEqual([{ ok: false, detail: { card: expect.stringContaining('may not do this'), registry: expect.stringContaining('HTTP 403') } }]);
   });
 
   it('reports the lockout after repeated wrong PINs', async () => {

@@ -108,9 +108,11 @@ describe('documents', () => {
     expect(file).toMatchObject({ contentType: 'application/pdf', filename: 'Giấy phép.pdf' });
 
     cardAnswering(server, () => envelope('03', undefined, 404));
-    expect(await failure(fetchDocument(call(), 'TTH-EC-000101', 'DOC-9'))).toMatchObject({ name: 'PermanentError', code: 'CARD_03' });
+    expect(await failure(fetchDocument(call(), 'TTH-EC-000101', 'DOC-9'))).toMatchObject({ name: 'NotFoundError', code: 'CARD_03' });
     cardAnswering(server, () => envelope('01', undefined, 404));
-    expect(await failure(fetchDocument(call(), 'TTH-EC-000109', 'DOC-9'))).toMatchObject({ name: 'PermanentError', code: 'CARD_01' });
+    expect(await failure(fetchDocument(call(), 'TTH-EC-000109', 'DOC-9'))).toMatchObject({ name: 'NotFoundError', code: 'CARD_01' });
+    cardAnswering(server, () => envelope('00', { status: 'UP' }));
+    expect(await failure(fetchDocument(call(), 'TTH-EC-000101', 'DOC-1'))).toMatchObject({ name: 'RetryableError', code: 'MALFORMED_ANSWER' });
   });
 
   it('refuses a document over card.maxDocumentBytes permanently', async () => {

@@ -4,7 +4,7 @@
  * `{ code, message, data }` (names configurable) whose code RESULT_TABLE reads.
  */
 import type { AxiosInstance, AxiosResponse } from 'axios';
-import { PermanentError, RetryableError, parseRetryAfter } from '../../core/plugin.ts';
+import { NotFoundError, PermanentError, RetryableError, parseRetryAfter } from '../../core/plugin.ts';
 import { valueAt } from './answer-fields.ts';
 import type { CardServiceConfig } from './config.ts';
 import { errorFor, findAnswer, httpRow, malformedAnswer, maskCardNumber, unknownCode, type Verdict } from './results.ts';
@@ -64,6 +64,18 @@ export function cardAnswerOf(response: Pick<AxiosResponse, 'status' | 'data' | '
   throw errorFor(httpRow(response.status), `${about} (HTTP ${response.status})`, retryAfterMs);
 }
 
+/** The service does not know the card, tax code or document: a sync call answers 404. */
+export function notKnown(answer: CardAnswer, about: string): NotFoundError {
+  return new NotFoundError(`${about}: ${findAnswer('card', answer.code)?.meaning ?? 'not found'}`, { code: `CARD_${answer.code}` });
+}
+
+/** The answer's data when it carries what was asked. */
+export function dataOf(answer: CardAnswer, about: string): unknown {
+  if (answer.verdict === 'ok') return answer.data;
+  if (answer.verdict === 'not-found') throw notKnown(answer, about);
+  throw malformedAnswer(about, `code ${answer.code} (${findAnswer('card', answer.code)?.meaning ?? 'unknown'}) where it makes no sense`);
+}
+
 async function getJson(call: CardCall, url: string, about: string): Promise<CardAnswer> {
   const response = await call.http.get<unknown>(url, {
     headers: headers(call, 'application/json'),
@@ -86,6 +98,12 @@ export async function listDocuments(call: CardCall, cardNumber: string): Promise
   return getJson(call, cardUrl(call.config, 'documents', { cardNumber }), `card service, documents of card ${maskCardNumber(cardNumber)}`);
 }
 
+/** The operator's health check: the service answers its health path with the success code. */
+export async function pingCardService(call: CardCall): Promise<void> {
+  const about = 'card service, health check';
+  dataOf(await getJson(call, cardUrl(call.config, 'health', {}), about), about);
+}
+
 /** Verifies a card holder: `method` says whether `value` is the PIN or a one-time code. */
 export async function verifyHolder(call: CardCall, cardNumber: string, method: 'pin' | 'otp', value: string): Promise<CardAnswer> {
   const response = await call.http.post<unknown>(
@@ -99,9 +117,9 @@ export async function verifyHolder(call: CardCall, cardNumber: string, method: '
 /** One document's bytes as the service sends them; the caller checks them against the list's SHA-256. */
 export async function fetchDocument(call: CardCall, cardNumber: string, documentId: string): Promise<DocumentBytes> {
   const about = `card service, document ${documentId} of card ${maskCardNumber(cardNumber)}`;
-  let response: AxiosResponse<ArrayBuffer>;
+  let response: AxiosResponse<ArrayBuffer | Uint8Array>;
   try {
-    response = await call.http.get<ArrayBuffer>(cardUrl(call.config, 'document', { cardNumber, documentId }), {
+    response = await call.http.get<ArrayBuffer | Uint8Array>(cardUrl(call.config, 'document', { cardNumber, documentId }), {
       headers: headers(call, '*/*'),
       signal: call.signal,
       timeout: call.config.timeoutMs,
@@ -110,21 +128,32 @@ export async function fetchDocument(call: CardCall, cardNumber: string, document
       validateStatus: () => true,
     });
   } catch (error) {
-    // axios reports a body over maxContentLength as a bad response: the same document will be as large next time.
+    // The gateway's client reports a body over maxContentLength as a retryable ERR_BAD_RESPONSE (nothing else arrives
+    // with that code here: every status is accepted above); the same document will be as large next time.
     if (error instanceof RetryableError && error.code === 'ERR_BAD_RESPONSE') {
       throw new PermanentError(`${about}: larger than card.maxDocumentBytes (${call.config.maxDocumentBytes} bytes)`, { code: 'DOCUMENT_TOO_LARGE' });
     }
     throw error;
   }
-  const body = new Uint8Array(response.data);
+  const body = ownedBytes(response.data);
   const contentType = String(response.headers['content-type'] ?? 'application/octet-stream');
   if (response.status !== 200 || /^application\/(problem\+)?json\b/i.test(contentType)) {
     // An error (or an envelope where bytes were expected) is read as JSON: its code says what happened.
-    const answer = cardAnswerOf({ ...response, data: jsonOf(body) }, call.config, about);
-    if (answer.verdict === 'not-found') throw new PermanentError(`${about}: the card service knows no such card`, { code: `CARD_${answer.code}` });
+    dataOf(cardAnswerOf({ ...response, data: jsonOf(body) }, call.config, about), about);
     throw malformedAnswer(about, 'a JSON answer where the document was expected');
   }
   return { body, contentType, filename: filenameOf(response.headers['content-disposition']) };
+}
+
+/**
+ * The bytes without another copy of a large document: axios hands a Buffer over its own memory, which is kept as it
+ * is; a Buffer that shares its memory (a small one from Node's pool) is copied, so nothing else rides along.
+ */
+function ownedBytes(data: ArrayBuffer | Uint8Array): Uint8Array<ArrayBuffer> {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  const { buffer } = data;
+  if (buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === buffer.byteLength) return new Uint8Array(buffer);
+  return new Uint8Array(data);
 }
 
 function jsonOf(bytes: Uint8Array): unknown {

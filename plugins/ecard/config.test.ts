@@ -33,9 +33,16 @@ describe('ecard config', () => {
   it('names the field of each problem', () => {
     expect(messages({})).toEqual(['card: card is required']);
     expect(messages({ card: { ...minimal.card, baseUrl: 'ftp://x', paths: { card: 'cards/{cardNumber}' } } })).toEqual([
-      'card.baseUrl: card.baseUrl must be an absolute http or https URL',
+      'card.baseUrl: card.baseUrl must be an absolute http or https URL, e.g. https://ecard.example.vn/api',
       'card.paths.card: card.paths.card must start with /',
     ]);
     expect(messages({ ...minimal, cache: { lookupTtlMs: -1 } })).toEqual(['cache.lookupTtlMs: cache.lookupTtlMs must be at least 0']);
+    expect(messages({ card: { apiKey: minimal.card.apiKey }, registry: { tokenUrl: 'https://n/token', baseUrl: 'https://n' } })).toEqual([
+      'card.baseUrl: card.baseUrl is required',
+      'registry.consumerKey: registry.consumerKey is required',
+      'registry.consumerSecret: registry.consumerSecret is required',
+    ]);
+    expect(messages({ card: 'https://ecard.example.vn' })).toEqual(['card: card must be an object']);
+    expect(messages('ecard')).toEqual([': the ecard config must be an object']);
   });
 });

@@ -1,5 +1,5 @@
 /** The calls of one operation, made from its context: the same request id and signal for every provider call. */
-import { PermanentError, type OperationContext } from '../../core/plugin.ts';
+import { NotFoundError, type OperationContext } from '../../core/plugin.ts';
 import type { CardCall } from './card-client.ts';
 import type { EcardConfig } from './config.ts';
 import { instanceState, type InstanceState } from './instance-state.ts';
@@ -24,4 +24,5 @@ export function callsOf(ctx: EcardContext): Calls {
   };
 }
 
-export const notFound = (what: string) => new PermanentError(what, { code: 'NOT_FOUND' });
+/** Neither service knows what was asked about: a sync call answers 404. */
+export const notFound = (what: string) => new NotFoundError(what, { code: 'NOT_FOUND' });

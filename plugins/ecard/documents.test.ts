@@ -65,9 +65,19 @@ describe('document', () => {
     expect((await document({ agency, cardNumber, documentId: 'DKDN-1' }, ctx)).sha256).toBe(sha256(reissued));
   });
 
+  it('refuses as not found a document dropped from the card\'s list since it was cached', async () => {
+    const ctx = testContext(testConfig());
+    provider(sha256(bytes), bytes);
+    await documents({ agency, cardNumber }, ctx);
+    cardAnswering(server, (request) =>
+      request.url.endsWith('/content') ? new HttpResponse(new Uint8Array([1, 2, 3]), { headers: { 'content-type': 'application/pdf' } }) : envelope('00', { documents: [] }),
+    );
+    expect(await failure(document({ agency, cardNumber, documentId: 'DKDN-1' }, ctx))).toMatchObject({ name: 'NotFoundError', code: 'NOT_FOUND' });
+  });
+
   it('refuses a document the list does not have, without fetching bytes', async () => {
     const sent = provider(sha256(bytes), bytes);
-    expect(await failure(document({ agency, cardNumber, documentId: 'DKDN-9' }, testContext(testConfig())))).toMatchObject({ name: 'PermanentError', code: 'NOT_FOUND' });
+    expect(await failure(document({ agency, cardNumber, documentId: 'DKDN-9' }, testContext(testConfig())))).toMatchObject({ name: 'NotFoundError', code: 'NOT_FOUND' });
     expect(sent.filter((request) => request.url.pathname.endsWith('/content'))).toEqual([]);
   });
 });

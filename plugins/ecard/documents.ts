@@ -7,7 +7,7 @@ import type * as v from 'valibot';
 import type { ecardDocumentInput, ecardDocumentOutput, ecardDocumentsInput } from '../../core/capabilities/ecard.ts';
 import { RetryableError } from '../../core/plugin.ts';
 import { isoDateOf, textAt, valueAt } from './answer-fields.ts';
-import { fetchDocument, listDocuments } from './card-client.ts';
+import { dataOf, fetchDocument, listDocuments } from './card-client.ts';
 import type { CardServiceConfig } from './config.ts';
 import { callsOf, notFound, type Calls, type EcardContext } from './context.ts';
 import type { DocumentList } from './instance-state.ts';
@@ -26,26 +26,29 @@ export async function documents(input: DocumentsInput, ctx: EcardContext): Promi
 
 export async function document(input: DocumentInput, ctx: EcardContext): Promise<DocumentFile> {
   const calls = callsOf(ctx);
-  const about = `card service, document ${input.documentId} of card ${maskCardNumber(input.cardNumber)}`;
-  let listed = await documentList(calls, input.cardNumber, true);
-  let entry = listed.list.documents.find((candidate) => candidate.id === input.documentId);
-  if (!entry && listed.cached) {
-    listed = await documentList(calls, input.cardNumber, false);
-    entry = listed.list.documents.find((candidate) => candidate.id === input.documentId);
-  }
-  if (!entry) throw notFound(`${about}: not in the card's document list`);
+  const { cardNumber, documentId } = input;
+  const about = `card service, document ${documentId} of card ${maskCardNumber(cardNumber)}`;
+  let listed = await listedEntry(calls, input, true);
+  // A document issued since the list was cached is not in it yet.
+  if (!listed.entry && listed.cached) listed = await listedEntry(calls, input, false);
+  if (!listed.entry) throw notFound(`${about}: not in the card's document list`);
 
-  const file = await fetchDocument(calls.card, input.cardNumber, input.documentId);
+  const file = await fetchDocument(calls.card, cardNumber, documentId);
   const sha256 = createHash('sha256').update(file.body).digest('hex');
-  if (sha256 !== entry.sha256 && listed.cached) {
-    // The document may have been reissued since the list was cached.
-    entry = (await documentList(calls, input.cardNumber, false)).list.documents.find((candidate) => candidate.id === input.documentId);
-  }
-  if (sha256 !== entry?.sha256) {
-    ctx.log.warn({ documentId: input.documentId, bytes: file.body.length }, "refused a document whose SHA-256 is not the one in the card's list");
+  let expected: string | undefined = listed.entry.sha256;
+  // The document may have been reissued since the list was cached.
+  if (sha256 !== expected && listed.cached) expected = (await listedEntry(calls, input, false)).entry?.sha256;
+  if (expected === undefined) throw notFound(`${about}: no longer in the card's document list`);
+  if (sha256 !== expected) {
+    ctx.log.warn({ documentId, bytes: file.body.length }, "refused a document whose SHA-256 is not the one in the card's list");
     throw new RetryableError(`${about}: the bytes received do not have the SHA-256 the card's document list gives; not handed on`, { code: 'HASH_MISMATCH' });
   }
-  return { contentType: file.contentType, filename: file.filename ?? `${input.documentId}`, sha256, body: file.body };
+  return { contentType: file.contentType, filename: file.filename ?? documentId, sha256, body: file.body };
+}
+
+async function listedEntry(calls: Calls, input: DocumentInput, useCache: boolean): Promise<{ entry: DocumentEntry | undefined; cached: boolean }> {
+  const { list, cached } = await documentList(calls, input.cardNumber, useCache);
+  return { entry: list.documents.find((candidate) => candidate.id === input.documentId), cached };
 }
 
 /** The card's list, from the cache when `useCache` and fresh, otherwise from the service (and cached). */
@@ -53,9 +56,8 @@ async function documentList(calls: Calls, cardNumber: string, useCache: boolean)
   const cached = useCache ? calls.state.documents.fresh(cardNumber) : undefined;
   if (cached) return { list: cached, cached: true };
   const about = `card service, documents of card ${maskCardNumber(cardNumber)}`;
-  const answer = await listDocuments(calls.card, cardNumber);
-  if (answer.verdict !== 'ok') throw notFound(`${about}: no such card`);
-  const list = { cardNumber, documents: entriesOf(answer.data, calls.card.config, about) };
+  const data = dataOf(await listDocuments(calls.card, cardNumber), about);
+  const list = { cardNumber, documents: entriesOf(data, calls.card.config, about) };
   calls.state.documents.set(cardNumber, list);
   return { list, cached: false };
 }

@@ -1,6 +1,7 @@
 import { definePlugin } from '../../core/plugin.ts';
 import { ecardConfigSchema } from './config.ts';
 import { document, documents } from './documents.ts';
+import { health } from './health.ts';
 import { lookup } from './lookup.ts';
 import { ecardSimulator } from './simulator/index.ts';
 import { verify } from './verify.ts';
@@ -19,5 +20,6 @@ export default definePlugin({
     documents: { run: documents },
     document: { run: document },
   },
+  health,
   simulator: ecardSimulator,
 });

@@ -14,11 +14,20 @@ export type Profile = v.InferOutput<typeof enterpriseProfile>;
 export type DocumentList = v.InferOutput<typeof ecardDocumentsOutput>;
 export type Verification = v.InferOutput<typeof ecardVerifyOutput>;
 
+/** A card's last successful PIN verification, and an HMAC of the PIN that passed (never the PIN). */
+export interface PinSuccess {
+  pinDigest: string;
+  verification: Verification;
+}
+
 export interface InstanceState {
   tokens: TokenCache;
+  /** Under `card:<card number>` and `tax:<tax code>`. */
   profiles: TtlCache<Profile>;
+  /** Under the card number. */
   documents: TtlCache<DocumentList>;
-  verifications: TtlCache<Verification>;
+  /** Under the card number: one success a card, so that a later failure or refusal for the card drops it. */
+  pinSuccesses: TtlCache<PinSuccess>;
 }
 
 const states = new WeakMap<AxiosInstance, Map<string, { config: EcardConfig; state: InstanceState }>>();
@@ -31,7 +40,7 @@ export function createInstanceState(config: EcardConfig, now: () => number = Dat
     profiles: new TtlCache({ ttlMs: cache.lookupTtlMs, staleMs: cache.staleIfErrorMs, ...sized }),
     documents: new TtlCache({ ttlMs: cache.documentsTtlMs, staleMs: 0, ...sized }),
     // Never stale: a verification is answered by the provider or not at all.
-    verifications: new TtlCache({ ttlMs: cache.verifyTtlMs, staleMs: 0, ...sized }),
+    pinSuccesses: new TtlCache({ ttlMs: cache.verifyTtlMs, staleMs: 0, ...sized }),
   };
 }
 
@@ -48,9 +57,9 @@ export function instanceState(ctx: { instance: string; config: EcardConfig; http
   return state;
 }
 
-/** Per process: a verification's cache key holds an HMAC of the PIN, never the PIN. */
+/** Per process: the cache holds an HMAC of a PIN under a key that never leaves memory. */
 const PIN_KEY = randomBytes(32);
 
-export function pinCacheKey(cardNumber: string, pin: string): string {
-  return `${cardNumber}\n${createHmac('sha256', PIN_KEY).update(`${cardNumber}\n${pin}`).digest('base64url')}`;
+export function pinDigest(cardNumber: string, pin: string): string {
+  return createHmac('sha256', PIN_KEY).update(`${cardNumber}\n${pin}`).digest('base64url');
 }

@@ -40,11 +40,17 @@ describe('sources', () => {
   it('answers not found without a registry configured, and for an unknown card number without asking the registry', async () => {
     cardAnswering(server, () => envelope('02', undefined, 404));
     const noRegistry = await failure(lookup({ agency, taxCode: '0100109106' }, testContext(testConfig({ registry: null }))));
-    expect(noRegistry).toMatchObject({ name: 'PermanentError', code: 'NOT_FOUND', message: expect.stringContaining('no registry configured') });
+    expect(noRegistry).toMatchObject({ name: 'NotFoundError', code: 'NOT_FOUND', message: expect.stringContaining('no registry configured') });
     cardAnswering(server, () => envelope('01', undefined, 404));
     const { tokens } = ngspAnswering(server, () => HttpResponse.json(registryBody()));
-    expect(await failure(lookup({ agency, cardNumber: 'TTH-EC-999999' }, testContext(testConfig())))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await failure(lookup({ agency, cardNumber: 'TTH-EC-999999' }, testContext(testConfig())))).toMatchObject({ name: 'NotFoundError', code: 'CARD_01' });
     expect(tokens).toHaveLength(0);
+  });
+
+  it('writes a branch tax code as the API does, so that it matches the one asked for', async () => {
+    cardAnswering(server, () => envelope('00', cardData({ cardNumber: 'TTH-EC-000103', taxCode: '0314409058002' })));
+    const profile = await lookup({ agency, cardNumber: 'TTH-EC-000103', taxCode: '0314409058-002' }, testContext(testConfig()));
+    expect(profile).toMatchObject({ source: 'ecard', taxCode: '0314409058-002' });
   });
 
   it('refuses a card number and tax code that name different businesses', async () => {
@@ -72,6 +78,39 @@ describe('cache', () => {
     await lookup({ agency, taxCode: '0100233488' }, ctx);
     expect(sent).toHaveLength(2);
     down = true;
+    expect(await failure(lookup({ agency, taxCode: '0100233488' }, ctx))).toMatchObject({ name: 'RetryableError', code: 'HTTP_5xx' });
+  });
+
+  it('keeps a registry profile under the tax code asked only: another stays the card service\'s to answer', async () => {
+    const sent = cardAnswering(server, () => envelope('02', undefined, 404));
+    ngspAnswering(server, () => HttpResponse.json(registryBody({ ENTERPRISE_GDT_CODE: '0100233488' })));
+    const ctx = testContext(testConfig({ cache: { lookupTtlMs: 60_000 } }));
+    await lookup({ agency, taxCode: '0100109106' }, ctx);
+    await lookup({ agency, taxCode: '0100109106' }, ctx);
+    await lookup({ agency, taxCode: '0100233488' }, ctx);
+    expect(sent.map((request) => request.url.pathname.split('/').pop())).toEqual(['0100109106', '0100233488']);
+  });
+
+  it('never hides a refusal: after "no such card" an outage answers no stale profile', async () => {
+    let answer = () => envelope('00', cardData());
+    cardAnswering(server, () => answer());
+    const ctx = testContext(testConfig({ cache: { lookupTtlMs: 0, staleIfErrorMs: 3_600_000 } }));
+    await lookup({ agency, cardNumber: 'TTH-EC-000101' }, ctx);
+    answer = () => envelope('01', undefined, 404);
+    expect(await failure(lookup({ agency, cardNumber: 'TTH-EC-000101' }, ctx))).toMatchObject({ name: 'NotFoundError', code: 'CARD_01' });
+    answer = () => new HttpResponse(null, { status: 503 });
+    expect(await failure(lookup({ agency, cardNumber: 'TTH-EC-000101' }, ctx))).toMatchObject({ name: 'RetryableError', code: 'HTTP_5xx' });
+    // Nor under the tax code the card's profile was also kept under.
+    expect(await failure(lookup({ agency, taxCode: '0100233488' }, ctx))).toMatchObject({ name: 'RetryableError', code: 'HTTP_5xx' });
+  });
+
+  it('answers no stale card profile for a tax code the card service has since said it does not know', async () => {
+    let cardKnows = true;
+    cardAnswering(server, () => (cardKnows ? envelope('00', cardData()) : envelope('02', undefined, 404)));
+    ngspAnswering(server, () => new HttpResponse(null, { status: 502 }));
+    const ctx = testContext(testConfig({ cache: { lookupTtlMs: 0, staleIfErrorMs: 3_600_000 } }));
+    await lookup({ agency, taxCode: '0100233488' }, ctx);
+    cardKnows = false;
     expect(await failure(lookup({ agency, taxCode: '0100233488' }, ctx))).toMatchObject({ name: 'RetryableError', code: 'HTTP_5xx' });
   });
 

@@ -1,35 +1,42 @@
 /**
  * `lookup`: a card number or a tax code → the enterprise profile. A tax code the card service does not know is
  * looked up in the national business registry; `source` says which answered. Profiles are cached per instance, and
- * when a provider is down a cached one may be answered with `stale: true`.
+ * when a provider is down a cached one may be answered with `stale: true`; a refusal is never hidden that way.
  */
 import type * as v from 'valibot';
 import type { ecardLookupInput } from '../../core/capabilities/ecard.ts';
 import { PermanentError } from '../../core/plugin.ts';
-import { cardProfile, enterpriseProfile } from './card-client.ts';
+import { cardProfile, dataOf, enterpriseProfile } from './card-client.ts';
 import { callsOf, notFound, type Calls, type EcardContext } from './context.ts';
-import type { InstanceState, Profile } from './instance-state.ts';
+import type { Profile } from './instance-state.ts';
 import { profileFromCard, profileFromRegistry } from './profiles.ts';
 import { registryLookup } from './registry-client.ts';
 import { maskCardNumber } from './results.ts';
+import type { TtlCache } from './ttl-cache.ts';
 
 type LookupInput = v.InferOutput<typeof ecardLookupInput>;
 
-const keyOf = (input: LookupInput) => (input.cardNumber !== undefined ? `card:${input.cardNumber}` : `tax:${input.taxCode ?? ''}`);
+const cardKey = (cardNumber: string) => `card:${cardNumber}`;
+const taxKey = (taxCode: string) => `tax:${taxCode}`;
+const keyOf = (input: LookupInput) => (input.cardNumber !== undefined ? cardKey(input.cardNumber) : taxKey(input.taxCode ?? ''));
 
 export async function lookup(input: LookupInput, ctx: EcardContext): Promise<Profile> {
   const calls = callsOf(ctx);
+  const { profiles } = calls.state;
   const key = keyOf(input);
-  const fresh = calls.state.profiles.fresh(key);
+  const fresh = profiles.fresh(key);
   if (fresh) return checkedAgainst(input, fresh);
   try {
     const profile = checkedAgainst(input, await fetchProfile(input, calls, ctx));
-    remember(calls.state, key, profile);
+    remember(profiles, key, profile);
     return profile;
   } catch (error) {
-    // A refusal stands; only a provider that could not answer leaves room for what we knew.
-    if (error instanceof PermanentError) throw error;
-    const stale = calls.state.profiles.stale(key);
+    if (error instanceof PermanentError) {
+      // A refusal stands, now and during a later outage: what was cached before it is not answered again.
+      forget(profiles, key);
+      throw error;
+    }
+    const stale = profiles.stale(key);
     if (!stale) throw error;
     ctx.log.warn({ err: error, source: stale.source }, 'provider unavailable: answering a cached profile marked stale');
     return { ...checkedAgainst(input, stale), stale: true };
@@ -40,21 +47,20 @@ async function fetchProfile(input: LookupInput, calls: Calls, ctx: EcardContext)
   const { cardNumber, taxCode } = input;
   if (cardNumber !== undefined) {
     const about = `card service, card ${maskCardNumber(cardNumber)}`;
-    const answer = await cardProfile(calls.card, cardNumber);
-    if (answer.verdict !== 'ok') throw notFound(`${about}: no such card`);
-    return profileFromCard(answer.data, ctx.config.card, ctx.log, about);
+    return profileFromCard(dataOf(await cardProfile(calls.card, cardNumber), about), ctx.config.card, ctx.log, about);
   }
   if (taxCode === undefined) throw new PermanentError('give cardNumber or taxCode', { code: 'BAD_INPUT' });
   const about = `card service, tax code ${taxCode}`;
   const answer = await enterpriseProfile(calls.card, taxCode);
-  if (answer.verdict === 'ok') return profileFromCard(answer.data, ctx.config.card, ctx.log, about);
-  if (answer.verdict !== 'not-found') throw notFound(`${about}: unexpected answer`);
+  if (answer.verdict !== 'not-found') return profileFromCard(dataOf(answer, about), ctx.config.card, ctx.log, about);
+  // The card service no longer knows it: a profile it gave earlier must not come back as stale while the registry is down.
+  const key = taxKey(taxCode);
+  if (calls.state.profiles.stale(key)?.source === 'ecard') forget(calls.state.profiles, key);
   if (!calls.registry) throw notFound(`no business with tax code ${taxCode} on an e-card (no registry configured for the fallback)`);
-  const registryAbout = `national business registry, tax code ${taxCode}`;
   const registered = await registryLookup(calls.registry, taxCode);
   if (registered.verdict !== 'ok') throw notFound(`no business with tax code ${taxCode}, neither on an e-card nor in the national business registry`);
   ctx.log.info({ taxCode }, 'the card service does not know the tax code: answered from the national business registry');
-  return profileFromRegistry(registered.body, calls.registry.config, taxCode, registryAbout);
+  return profileFromRegistry(registered.body, calls.registry.config, taxCode, `national business registry, tax code ${taxCode}`);
 }
 
 /** Both given: they must name one business. */
@@ -65,8 +71,21 @@ function checkedAgainst(input: LookupInput, profile: Profile): Profile {
   return profile;
 }
 
-function remember(state: InstanceState, key: string, profile: Profile): void {
-  state.profiles.set(key, profile);
-  if (profile.cardNumber) state.profiles.set(`card:${profile.cardNumber}`, profile);
-  state.profiles.set(`tax:${profile.taxCode}`, profile);
+/**
+ * A card's profile answers for its card number and its tax code alike. A registry profile only for the tax code
+ * asked: under another one it would stand in front of the card service, which answers first.
+ */
+function remember(profiles: TtlCache<Profile>, key: string, profile: Profile): void {
+  profiles.set(key, profile);
+  if (profile.source !== 'ecard') return;
+  if (profile.cardNumber) profiles.set(cardKey(profile.cardNumber), profile);
+  profiles.set(taxKey(profile.taxCode), profile);
+}
+
+function forget(profiles: TtlCache<Profile>, key: string): void {
+  const known = profiles.stale(key);
+  profiles.delete(key);
+  if (known?.source !== 'ecard') return;
+  if (known.cardNumber) profiles.delete(cardKey(known.cardNumber));
+  profiles.delete(taxKey(known.taxCode));
 }

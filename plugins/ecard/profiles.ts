@@ -1,5 +1,6 @@
 /** The unified enterprise profile from either source's answer, with the paths the config names. */
 import type { Logger } from 'pino';
+import { normaliseTaxCode } from '../../core/capabilities/identifiers.ts';
 import { isoDateOf, textAt } from './answer-fields.ts';
 import type { CardServiceConfig, RegistryConfig } from './config.ts';
 import type { Profile } from './instance-state.ts';
@@ -13,6 +14,12 @@ function dateAt(data: unknown, path: string, log: Logger, what: string): string 
   return date;
 }
 
+/** As the API writes tax codes (`XXXXXXXXXX-YYY` for a branch), so that it compares with the one asked for. */
+const taxCodeAt = (data: unknown, path: string) => {
+  const raw = textAt(data, path);
+  return raw === undefined ? undefined : (normaliseTaxCode(raw) ?? raw);
+};
+
 function withOptional(profile: Profile, optional: Record<string, string | undefined>): Profile {
   for (const [key, value] of Object.entries(optional)) if (value !== undefined) Object.assign(profile, { [key]: value });
   return profile;
@@ -20,7 +27,7 @@ function withOptional(profile: Profile, optional: Record<string, string | undefi
 
 export function profileFromCard(data: unknown, config: CardServiceConfig, log: Logger, about: string): Profile {
   const { fields } = config;
-  const taxCode = textAt(data, fields.taxCode);
+  const taxCode = taxCodeAt(data, fields.taxCode);
   const name = textAt(data, fields.name);
   const status = textAt(data, fields.status);
   if (!taxCode || !name || !status) throw malformedAnswer(about, `a profile needs ${fields.taxCode}, ${fields.name} and ${fields.status}`);
@@ -43,7 +50,7 @@ export function profileFromRegistry(body: unknown, config: RegistryConfig, taxCo
   if (!name) throw malformedAnswer(about, `no ${fields.name}`);
   const status = textAt(body, fields.status);
   return withOptional(
-    { source: 'registry', taxCode: textAt(body, fields.taxCode) ?? taxCode, name, status: status === undefined ? 'unknown' : profileStatus('registry-status', status) },
+    { source: 'registry', taxCode: taxCodeAt(body, fields.taxCode) ?? taxCode, name, status: status === undefined ? 'unknown' : profileStatus('registry-status', status) },
     { address: textAt(body, fields.address), legalRepresentative: textAt(body, fields.legalRepresentative) },
   );
 }

@@ -19,12 +19,16 @@ export interface RegistryCall {
 
 export type RegistryAnswer = { verdict: 'ok'; body: unknown } | { verdict: 'not-found' };
 
-/** Asks the token endpoint for a token. Not tied to one caller's signal: concurrent look-ups share it. */
-export async function issueToken(call: Pick<RegistryCall, 'config' | 'http'>): Promise<IssuedToken> {
+/**
+ * Asks the token endpoint for a token. The look-ups' requests are not tied to one caller's signal (concurrent look-ups
+ * share the request, so one caller giving up must not fail the others); the health check passes its own.
+ */
+export async function issueToken(call: Pick<RegistryCall, 'config' | 'http'> & { signal?: AbortSignal }): Promise<IssuedToken> {
   const { config } = call;
   const basic = Buffer.from(`${config.consumerKey}:${config.consumerSecret.reveal()}`).toString('base64');
   const response = await call.http.post<unknown>(config.tokenUrl, 'grant_type=client_credentials', {
     headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    ...(call.signal ? { signal: call.signal } : {}),
     timeout: config.timeoutMs,
     validateStatus: () => true,
   });
@@ -48,7 +52,7 @@ export async function issueToken(call: Pick<RegistryCall, 'config' | 'http'>): P
 /** Looks a business up by tax code; a refused token is renewed once. */
 export async function registryLookup(call: RegistryCall, taxCode: string): Promise<RegistryAnswer> {
   const about = `national business registry, tax code ${taxCode}`;
-  const fetchToken = () => issueToken(call);
+  const fetchToken = () => issueToken({ config: call.config, http: call.http });
   let token = await call.tokens.get(fetchToken);
   let response = await lookup(call, taxCode, token);
   if (tokenRejected(response)) {

@@ -8,7 +8,7 @@ import { PermanentError, RetryableError } from '../../core/plugin.ts';
 
 /**
  * - `ok`: the answer carries what was asked.
- * - `not-found`: the service does not know the card or tax code (a tax code then goes to the registry).
+ * - `not-found`: the service does not know the card, tax code or document (a tax code then goes to the registry).
  * - `wrong-secret`: a wrong PIN or one-time code: `verified: false`, the card still open.
  * - `locked`: the provider locked the card after repeated failures.
  * - `token-rejected`: the registry refused the bearer token: renew it once and try again.
@@ -36,7 +36,7 @@ export const RESULT_TABLE: readonly ResultRow[] = [
   { service: 'card', code: '00', verdict: 'ok', meaning: 'success' },
   { service: 'card', code: '01', verdict: 'not-found', meaning: 'the card service knows no such card' },
   { service: 'card', code: '02', verdict: 'not-found', meaning: 'the card service knows no business with this tax code' },
-  { service: 'card', code: '03', verdict: 'permanent', meaning: 'the card has no such document' },
+  { service: 'card', code: '03', verdict: 'not-found', meaning: 'the card has no such document' },
   { service: 'card', code: '10', verdict: 'wrong-secret', meaning: 'wrong PIN' },
   { service: 'card', code: '11', verdict: 'wrong-secret', meaning: 'wrong or expired one-time code' },
   { service: 'card', code: '12', verdict: 'locked', meaning: 'the card is locked after repeated failed verifications' },

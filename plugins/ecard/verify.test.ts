@@ -23,7 +23,12 @@ describe('answers', () => {
     cardAnswering(server, () => envelope('12', undefined, 423));
     expect(await verify({ agency, cardNumber, pin: '1234' }, ctx)).toEqual({ verified: false, locked: true, remainingAttempts: 0 });
     cardAnswering(server, () => envelope('01', undefined, 404));
-    expect(await failure(verify({ agency, cardNumber, pin: '1234' }, ctx))).toMatchObject({ name: 'PermanentError', code: 'NOT_FOUND' });
+    expect(await failure(verify({ agency, cardNumber, pin: '1234' }, ctx))).toMatchObject({ name: 'NotFoundError', code: 'CARD_01' });
+  });
+
+  it('takes an answer whose `verified` is neither true nor false as malformed, not as verified', async () => {
+    cardAnswering(server, () => envelope('00', { verified: 'false' }));
+    expect(await failure(verify({ agency, cardNumber, pin: '1234' }, testContext(testConfig())))).toMatchObject({ name: 'RetryableError', code: 'MALFORMED_ANSWER' });
   });
 
   it('never logs the PIN', async () => {
@@ -42,6 +47,25 @@ describe('cache', () => {
     await verify({ agency, cardNumber, pin: '1234' }, ctx);
     await verify({ agency, cardNumber, pin: '1234' }, ctx);
     expect(sent).toHaveLength(2);
+  });
+
+  it('drops a cached success at the first failure or refusal for the card: a lockout is never hidden', async () => {
+    const ctx = testContext(testConfig({ cache: { verifyTtlMs: 60_000 } }));
+    let answer = () => envelope('00', { verified: true });
+    const sent = cardAnswering(server, () => answer());
+    await verify({ agency, cardNumber, pin: '1234' }, ctx);
+    answer = () => envelope('10', { remainingAttempts: 2 });
+    await verify({ agency, cardNumber, pin: '9999' }, ctx);
+    answer = () => envelope('12', undefined, 423);
+    expect(await verify({ agency, cardNumber, pin: '1234' }, ctx)).toEqual({ verified: false, locked: true, remainingAttempts: 0 });
+    expect(sent).toHaveLength(3);
+
+    answer = () => envelope('00', { verified: true });
+    await verify({ agency, cardNumber, pin: '1234' }, ctx);
+    answer = () => envelope('13', undefined, 409);
+    expect(await failure(verify({ agency, cardNumber, otp: '123456' }, ctx))).toMatchObject({ name: 'PermanentError', code: 'CARD_13' });
+    expect(await failure(verify({ agency, cardNumber, pin: '1234' }, ctx))).toMatchObject({ name: 'PermanentError', code: 'CARD_13' });
+    expect(sent).toHaveLength(6);
   });
 
   it('with verifyTtlMs, reuses a PIN answer for the same PIN only, never a one-time code, never a lockout', async () => {

@@ -1,46 +1,65 @@
 /**
  * `verify`: card number + PIN or one-time code → verified or not, and whether the provider locked the card. A
- * verification is never answered from a stale cache; with `cache.verifyTtlMs` a PIN answer may be reused for that
- * long, but never a lockout, and never a one-time code (the provider must see each one).
+ * verification is never answered from a stale cache. With `cache.verifyTtlMs` a card's successful PIN verification
+ * may be reused for that long for the same PIN; every other answer for the card (a wrong PIN or code, a lockout, a
+ * refusal) drops it at once. A one-time code always goes to the provider, which must see each one.
  */
 import type * as v from 'valibot';
 import type { ecardVerifyInput } from '../../core/capabilities/ecard.ts';
-import { verifyHolder } from './card-client.ts';
-import { callsOf, notFound, type EcardContext } from './context.ts';
-import { pinCacheKey, type Verification } from './instance-state.ts';
+import { PermanentError } from '../../core/plugin.ts';
 import { valueAt } from './answer-fields.ts';
-import { maskCardNumber } from './results.ts';
+import { notKnown, verifyHolder, type CardAnswer, type CardCall } from './card-client.ts';
+import type { CardServiceConfig } from './config.ts';
+import { callsOf, type EcardContext } from './context.ts';
+import { pinDigest, type Verification } from './instance-state.ts';
+import { malformedAnswer, maskCardNumber } from './results.ts';
 
 type VerifyInput = v.InferOutput<typeof ecardVerifyInput>;
 
 export async function verify(input: VerifyInput, ctx: EcardContext): Promise<Verification> {
   const calls = callsOf(ctx);
-  const method = input.pin !== undefined ? 'pin' : 'otp';
-  const value = input.pin ?? input.otp ?? '';
-  const cacheKey = method === 'pin' ? pinCacheKey(input.cardNumber, value) : undefined;
-  const cached = cacheKey === undefined ? undefined : calls.state.verifications.fresh(cacheKey);
-  if (cached) return cached;
+  const { pinSuccesses } = calls.state;
+  const { cardNumber, pin } = input;
+  const digest = pin === undefined ? undefined : pinDigest(cardNumber, pin);
+  const cached = digest === undefined ? undefined : pinSuccesses.fresh(cardNumber);
+  if (cached && cached.pinDigest === digest) return cached.verification;
 
-  const answer = await verifyHolder(calls.card, input.cardNumber, method, value);
-  const { fields } = ctx.config.card;
   let verification: Verification;
+  try {
+    verification = await askProvider(input, calls.card);
+  } catch (error) {
+    if (error instanceof PermanentError) pinSuccesses.delete(cardNumber);
+    throw error;
+  }
+  ctx.log.info({ method: pin === undefined ? 'otp' : 'pin', verified: verification.verified, locked: verification.locked }, 'card holder verification answered');
+  if (verification.verified && digest !== undefined) pinSuccesses.set(cardNumber, { pinDigest: digest, verification });
+  else if (!verification.verified) pinSuccesses.delete(cardNumber);
+  return verification;
+}
+
+async function askProvider(input: VerifyInput, card: CardCall): Promise<Verification> {
+  const method = input.pin !== undefined ? 'pin' : 'otp';
+  const about = `card service, verification of card ${maskCardNumber(input.cardNumber)}`;
+  const answer = await verifyHolder(card, input.cardNumber, method, input.pin ?? input.otp ?? '');
+  const { fields } = card.config;
   switch (answer.verdict) {
     case 'ok':
-      // An `ok` envelope may still say `verified: false`; only an explicit false counts as a failure.
-      verification = { verified: valueAt(answer.data, fields.verified) !== false, locked: false };
-      break;
+      return { verified: verifiedOf(answer, card.config, about), locked: false };
     case 'wrong-secret': {
       const remaining = valueAt(answer.data, fields.remainingAttempts);
-      verification = { verified: false, locked: false, ...(typeof remaining === 'number' && remaining >= 0 ? { remainingAttempts: remaining } : {}) };
-      break;
+      return { verified: false, locked: false, ...(typeof remaining === 'number' && remaining >= 0 ? { remainingAttempts: remaining } : {}) };
     }
     case 'locked':
-      verification = { verified: false, locked: true, remainingAttempts: 0 };
-      break;
+      return { verified: false, locked: true, remainingAttempts: 0 };
     case 'not-found':
-      throw notFound(`card service, card ${maskCardNumber(input.cardNumber)}: no such card`);
+      throw notKnown(answer, about);
   }
-  ctx.log.info({ method, verified: verification.verified, locked: verification.locked }, 'card holder verification answered');
-  if (cacheKey !== undefined && !verification.locked) calls.state.verifications.set(cacheKey, verification);
-  return verification;
+}
+
+/** The success code verifies unless the answer says otherwise; anything but true or false there is not read as either. */
+function verifiedOf(answer: CardAnswer, config: CardServiceConfig, about: string): boolean {
+  const verified = valueAt(answer.data, config.fields.verified);
+  if (verified === undefined) return true;
+  if (typeof verified === 'boolean') return verified;
+  throw malformedAnswer(about, `${config.fields.verified} is neither true nor false`);
 }

@@ -45,6 +45,12 @@ export function cardServiceRoutes(state: SimulatorState, credentials: SimulatorC
     await next();
   });
 
+  // Behind the API key like every call: a health check that passes says the key is accepted too.
+  app.get('/v1/health', (c) => {
+    faults.record({ service: 'card', operation: 'health', requestId: c.req.header('x-request-id') });
+    return envelope(c, 200, '00', 'Thành công', { status: 'UP', cards: state.cards.size });
+  });
+
   app.get('/v1/cards/:cardNumber', (c) => {
     const cardNumber = c.req.param('cardNumber');
     faults.record({ service: 'card', operation: 'card', cardNumber, requestId: c.req.header('x-request-id') });

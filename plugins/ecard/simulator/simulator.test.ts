@@ -5,8 +5,9 @@
 import { createHash } from 'node:crypto';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PermanentError, RetryableError, Secret, type RunningSimulator } from '../../../core/plugin.ts';
+import { NotFoundError, RetryableError, Secret, type RunningSimulator } from '../../../core/plugin.ts';
 import { document, documents } from '../documents.ts';
+import { health } from '../health.ts';
 import { lookup } from '../lookup.ts';
 import { credentials, failure, testConfig, testContext } from '../test-support/context.ts';
 import { verify } from '../verify.ts';
@@ -73,9 +74,9 @@ describe('lookup against the simulator', () => {
   it('refuses a tax code neither service knows as not found, and a card number the service does not know', async () => {
     const ctx = testContext(config());
     const unknown = await failure(lookup({ agency, taxCode: UNKNOWN_TAX_CODES[0] }, ctx));
-    expect(unknown).toBeInstanceOf(PermanentError);
+    expect(unknown).toBeInstanceOf(NotFoundError);
     expect(unknown).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('neither on an e-card nor in the national business registry') });
-    expect(await failure(lookup({ agency, cardNumber: 'TTH-EC-999999' }, ctx))).toMatchObject({ name: 'PermanentError', code: 'NOT_FOUND' });
+    expect(await failure(lookup({ agency, cardNumber: 'TTH-EC-999999' }, ctx))).toMatchObject({ name: 'NotFoundError', code: 'CARD_01' });
   });
 
   it('renews the registry token the registry no longer accepts', async () => {
@@ -166,12 +167,31 @@ describe('verify against the simulator', () => {
     expect(await verify({ agency, cardNumber, otp }, ctx)).toEqual({ verified: false, locked: false, remainingAttempts: 2 });
   });
 
-  it('refuses to verify a revoked card, and never answers a verification from the cache while the service fails', async () => {
-    const ctx = testContext(config({ cache: { verifyTtlMs: 0 } }));
+  it('with the verification cache on, reports the lockout even for the PIN that passed before', async () => {
+    const ctx = testContext(config({ cache: { verifyTtlMs: 60_000 } }));
+    const cardNumber = 'TTH-EC-000102';
+    expect(await verify({ agency, cardNumber, pin: '135790' }, ctx)).toEqual({ verified: true, locked: false });
+    for (const pin of ['000000', '111111', '222222']) await verify({ agency, cardNumber, pin }, ctx);
+    expect(await verify({ agency, cardNumber, pin: '135790' }, ctx)).toEqual({ verified: false, locked: true, remainingAttempts: 0 });
+  });
+
+  it('refuses to verify a revoked card, and answers no verification while the service fails', async () => {
+    const ctx = testContext(config());
     expect(await failure(verify({ agency, cardNumber: 'TTH-EC-000104', pin: '902113' }, ctx))).toMatchObject({ name: 'PermanentError', code: 'CARD_13' });
     await verify({ agency, cardNumber: 'TTH-EC-000101', pin: '246810' }, ctx);
     expect((await post('/__control', { failRate: 1, failMode: 'transient' })).status).toBe(200);
     expect(await failure(verify({ agency, cardNumber: 'TTH-EC-000101', pin: '246810' }, ctx))).toBeInstanceOf(RetryableError);
+  });
+});
+
+describe('health against the simulator', () => {
+  it('is ok while both services answer, and says which fails under an injected outage', async () => {
+    const { instance, log, http } = testContext(config());
+    const check = () => health({ instance, config: config(), log, http, signal: new AbortController().signal });
+    expect(await check()).toEqual({ ok: true, detail: { card: 'ok', registry: 'ok' } });
+    expect((await received()).map((entry) => `${String(entry.service)} ${String(entry.operation)}`)).toEqual(['card health', 'registry token']);
+    expect((await post('/__control', { failRate: 1, failMode: 'permanent' })).status).toBe(200);
+    expect(await check()).toEqual({ ok: false, detail: { card: expect.stringContaining('may not do this'), registry: expect.stringContaining('HTTP 403') } });
   });
 });
 

@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import * as v from 'valibot';
 import { createHttpClient } from '../../../core/outbound/http-client.ts';
 import { Secret, type OperationContext } from '../../../core/plugin.ts';
+import { noServices } from '../../../tests/support/plugin-services.ts';
 import { ecardConfigSchema, type EcardConfig } from '../config.ts';
 
 /** Made per test run: nothing here is a real credential. */
@@ -56,14 +57,8 @@ export function testContext(config: EcardConfig, overrides: Partial<OperationCon
     agency: '000.00.01.H22',
     signal: new AbortController().signal,
     http: createHttpClient({ timeoutMs: 5_000, maxSockets: 4 }),
-    records: {
-      get: async () => undefined,
-      create: async () => { throw new Error('ecard keeps no records'); },
-      transition: async () => undefined,
-      list: async () => [],
-    },
-    emit: async () => {},
-    callbackUrl: 'http://gateway.test/v1/callbacks/ecard-hue',
+    // The plugin keeps no records and emits nothing: using them fails the test.
+    ...noServices(),
     ...overrides,
   };
 }
