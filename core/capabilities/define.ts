@@ -48,8 +48,23 @@ export const isoDateTime = v.pipe(
     /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/,
     'expected an ISO 8601 date-time with a time zone, e.g. 2026-11-21T09:30:00+07:00',
   ),
-  v.check((value) => !Number.isNaN(Date.parse(value)), 'not a real date'),
+  v.check(isRealDateTime, 'not a real date and time'),
 );
+
+/** Date.parse rolls 2026-02-30 over to March: a date-time is real only when its fields read back unchanged. */
+function isRealDateTime(value: string): boolean {
+  const [date = '', rest = ''] = value.split('T');
+  const [year, month, day] = date.split('-').map(Number);
+  const [hour, minute, second = 0] = (rest.match(/^[\d:.]+/)?.[0] ?? '').split(':').map(Number);
+  const offset = /([+-])(\d{2}):(\d{2})$/.exec(value);
+  if (offset && (Number(offset[2]) > 14 || Number(offset[3]) > 59)) return false;
+  if (year === undefined || month === undefined || day === undefined || hour === undefined || minute === undefined) return false;
+  const utc = new Date(Date.UTC(year, month - 1, day, hour, minute, Math.floor(second)));
+  return (
+    utc.getUTCFullYear() === year && utc.getUTCMonth() === month - 1 && utc.getUTCDate() === day &&
+    utc.getUTCHours() === hour && utc.getUTCMinutes() === minute && utc.getUTCSeconds() === Math.floor(second)
+  );
+}
 
 export const text = (max: number) => v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(max));
 export const optionalText = (max: number) => v.optional(v.pipe(v.string(), v.trim(), v.maxLength(max)));

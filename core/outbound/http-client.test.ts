@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentError, RetryableError } from '../errors.ts';
 import { createHttpClient } from './http-client.ts';
@@ -32,6 +33,11 @@ const routes: Record<string, (request: IncomingMessage, response: ServerResponse
   '/moved': (_, response) => response.writeHead(302, { location: '/json' }).end(),
   '/slow': (_, response) => setTimeout(() => response.writeHead(200).end('late'), 2_000),
   '/hold': (_, response) => setTimeout(() => response.writeHead(200).end('held'), 50),
+  '/gzip': (_, response) => response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync('{"packed":true}')),
+  '/cut': (_, response) => {
+    response.writeHead(200, { 'content-length': '100' }).write('partial');
+    setTimeout(() => response.socket?.destroy(), 10);
+  },
 };
 
 beforeAll(async () => {
@@ -134,10 +140,19 @@ describe('the outbound client', () => {
     expect(await call).toMatchObject({ code: 'ABORTED' });
   });
 
-  it('refuses an answer over maxContentLength', async () => {
+  it('refuses an answer over maxContentLength, for good: it will be as large next time', async () => {
     const error = await client().get(`${base}/big`, { maxContentLength: 1024 }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as PermanentError).code).toBe('RESPONSE_TOO_LARGE');
+  });
+
+  it('decompresses an answer the provider compressed unasked', async () => {
+    expect((await client().get(`${base}/gzip`)).data).toEqual({ packed: true });
+  });
+
+  it('takes an answer cut off mid-body for a transport failure, not a refusal', async () => {
+    const error = await client().get(`${base}/cut`, { validateStatus: () => true }).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(RetryableError);
-    expect((error as RetryableError).code).toBe('ERR_BAD_RESPONSE');
   });
 
   it('reports a refused connection retryably, with the socket error code', async () => {

@@ -2,7 +2,7 @@ import axios, { type AxiosInstance } from 'axios';
 import { Agent, ProxyAgent } from 'undici';
 import { PermanentError, RetryableError, errorMessage } from '../errors.ts';
 import { parseRetryAfter } from './retry-after.ts';
-import { undiciAdapter } from './undici-adapter.ts';
+import { RESPONSE_TOO_LARGE, undiciAdapter } from './undici-adapter.ts';
 
 export interface OutboundProxy {
   protocol?: 'http' | 'https';
@@ -48,8 +48,12 @@ export function classifyHttpError(error: unknown): RetryableError | PermanentErr
   if (error instanceof RetryableError || error instanceof PermanentError) return error;
   if (!axios.isAxiosError(error)) return new RetryableError(errorMessage(error));
   const host = hostOf(error.config?.baseURL, error.config?.url);
+  if (error.code === RESPONSE_TOO_LARGE) return new PermanentError(`the answer from ${host} is over ${error.config?.maxContentLength} bytes`, { code: RESPONSE_TOO_LARGE });
   const response = error.response;
-  if (response) {
+  // An answer whose status was taken, then lost (a connection cut mid-body): a transport failure, not a refusal.
+  const validate = error.config?.validateStatus;
+  const statusTaken = response !== undefined && (!validate || validate(response.status));
+  if (response && !statusTaken) {
     const status = response.status;
     const code = `HTTP_${status}`;
     if (status >= 500 || RETRYABLE_STATUS.has(status)) {

@@ -6,6 +6,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import axios, { AxiosError, AxiosHeaders, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { type Dispatcher, request } from 'undici';
 
@@ -47,6 +48,9 @@ export function routeOutboundThroughFetch(on: boolean): void {
   send = on ? viaFetch : viaUndici;
 }
 
+/** The code of an answer over `maxContentLength`: the same answer will be as large next time. */
+export const RESPONSE_TOO_LARGE = 'RESPONSE_TOO_LARGE';
+
 /** Connection-level headers are the dispatcher's business; undici refuses most of them. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']);
 
@@ -66,7 +70,7 @@ export function undiciAdapter(dispatcher: Dispatcher): AxiosAdapter {
         dispatcher,
       });
       const response: AxiosResponse = {
-        data: await responseData(raw.body, config),
+        data: await responseData(decoded(raw), config),
         status: raw.status,
         statusText: STATUS_CODES[raw.status] ?? '',
         headers: new AxiosHeaders(raw.headers),
@@ -80,7 +84,7 @@ export function undiciAdapter(dispatcher: Dispatcher): AxiosAdapter {
     } catch (error) {
       if (error instanceof AxiosError) throw error;
       if (timeout?.aborted) throw new AxiosError(`timeout of ${timeoutMs}ms exceeded`, AxiosError.ETIMEDOUT, config, {});
-      if (caller?.aborted) throw new axios.CanceledError(undefined, undefined, config, {});
+      if (caller?.aborted) throw new axios.CanceledError(undefined, config, {});
       throw AxiosError.from(error, networkCode(error), config, {});
     }
   };
@@ -105,7 +109,7 @@ function requestUrl(config: InternalAxiosRequestConfig): string {
 function requestHeaders(config: InternalAxiosRequestConfig): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(AxiosHeaders.from(config.headers).toJSON())) {
-    if (value === undefined || value === null || value === false || HOP_BY_HOP.has(name.toLowerCase())) continue;
+    if (value === undefined || value === null || HOP_BY_HOP.has(name.toLowerCase())) continue;
     headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
   }
   if (config.auth) {
@@ -123,6 +127,16 @@ function requestBody(data: unknown): RequestBody {
   throw new TypeError('the outbound client sends text, bytes or a stream');
 }
 
+/** A provider may compress although nobody asked it to: the body is read as axios would, decompressed. */
+function decoded(raw: RawResponse): Readable {
+  const encoding = String(raw.headers['content-encoding'] ?? '').trim().toLowerCase();
+  const decompress = { gzip: createGunzip, 'x-gzip': createGunzip, deflate: createInflate, br: createBrotliDecompress }[encoding];
+  if (!decompress) return raw.body;
+  const output = decompress();
+  raw.body.on('error', (error) => output.destroy(error));
+  return raw.body.pipe(output);
+}
+
 async function responseData(body: Readable, config: InternalAxiosRequestConfig): Promise<unknown> {
   if (config.responseType === 'stream') return body;
   const limit = config.maxContentLength ?? -1;
@@ -133,7 +147,7 @@ async function responseData(body: Readable, config: InternalAxiosRequestConfig):
     length += bytes.length;
     if (limit > -1 && length > limit) {
       body.destroy();
-      throw new AxiosError(`maxContentLength size of ${limit} exceeded`, AxiosError.ERR_BAD_RESPONSE, config, {});
+      throw new AxiosError(`maxContentLength size of ${limit} exceeded`, RESPONSE_TOO_LARGE, config, {});
     }
     chunks.push(bytes);
   }

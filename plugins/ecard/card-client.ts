@@ -4,7 +4,7 @@
  * `{ code, message, data }` (names configurable) whose code RESULT_TABLE reads.
  */
 import type { AxiosInstance, AxiosResponse } from 'axios';
-import { NotFoundError, PermanentError, RetryableError, parseRetryAfter } from '../../core/plugin.ts';
+import { NotFoundError, PermanentError, parseRetryAfter } from '../../core/plugin.ts';
 import { valueAt } from './answer-fields.ts';
 import type { CardServiceConfig } from './config.ts';
 import { errorFor, findAnswer, httpRow, malformedAnswer, maskCardNumber, unknownCode, type Verdict } from './results.ts';
@@ -128,9 +128,8 @@ export async function fetchDocument(call: CardCall, cardNumber: string, document
       validateStatus: () => true,
     });
   } catch (error) {
-    // The gateway's client reports a body over maxContentLength as a retryable ERR_BAD_RESPONSE (nothing else arrives
-    // with that code here: every status is accepted above); the same document will be as large next time.
-    if (error instanceof RetryableError && error.code === 'ERR_BAD_RESPONSE') {
+    // Named in the card's own terms: the gateway's client says RESPONSE_TOO_LARGE for a body over maxContentLength.
+    if (error instanceof PermanentError && error.code === 'RESPONSE_TOO_LARGE') {
       throw new PermanentError(`${about}: larger than card.maxDocumentBytes (${call.config.maxDocumentBytes} bytes)`, { code: 'DOCUMENT_TOO_LARGE' });
     }
     throw error;

@@ -54,9 +54,12 @@ export async function transitionRecord(db: Connection, audit: AuditInput[], chan
   const before = await getRecord(db, change.instance, change.key, codec);
   if (!before || !change.from.includes(before.status)) return undefined;
   const data = { ...before.data, ...change.data };
-  await db.run('UPDATE plugin_records SET status = ?, data = ?, updated_at = ? WHERE instance = ? AND key = ? AND status = ?', [
+  // Guarded by the state read, so that a store where another writer could come between read and write still
+  // lets only one of two racing transitions through.
+  const { changes } = await db.run('UPDATE plugin_records SET status = ?, data = ?, updated_at = ? WHERE instance = ? AND key = ? AND status = ?', [
     change.to, codec.encode(JSON.stringify(data)), change.now, change.instance, change.key, before.status,
   ]);
+  if (changes === 0) return undefined;
   audit.push({
     at: change.now,
     actor: change.actor,
