@@ -10,7 +10,7 @@ export const CALLBACK_ANSWERS = {
   otherPartner: { code: '02', text: 'Sai mã đối tác', reason: 'another partner code' },
   malformed: { code: '03', text: 'Dữ liệu không hợp lệ', reason: 'malformed notice' },
   unknownPayment: { code: '05', text: 'Không tìm thấy giao dịch', reason: 'unknown MaThamChieu' },
-  amountMismatch: { code: '06', text: 'Sai số tiền', reason: 'SoTien differs from the payment' },
+  amountMismatch: { code: '06', text: 'Sai số tiền', reason: 'SoTien or MaTienTe differs from the payment' },
   internal: { code: '99', text: 'Lỗi hệ thống', reason: 'gateway error' },
 } as const;
 

@@ -1,36 +1,13 @@
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { CallbackOutcome } from '../../core/plugin.ts';
 import type { TestServices } from '../../tests/support/plugin-services.ts';
-import { resultCallback } from './callback.ts';
 import { FIELD_ORDER } from './fields.ts';
 import type { PaymentData } from './payment-record.ts';
-import { agency, callbackContext, createInput, secretText } from './test-support/msw-paygov.ts';
+import { agency, createInput } from './test-support/msw-paygov.ts';
+import { deliverResult, PAYMENT_ID, resultNotice as notice } from './test-support/result-notice.ts';
 import { audited, useTestServices } from './test-support/services.ts';
 
 const openServices = useTestServices();
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-const PAYMENT_ID = 'PG01JDQ4ZK8X7V2M3N4P5Q6R7S8T';
 const data: PaymentData = { agency, dossierCode: createInput.dossierCode, amount: 50_000, transactionTime: '20261121093000', expiresAt: '2026-11-21T02:45:00.000Z' };
-
-/** A result notice as the platform sends it, signed (independently of the plugin's code) with `secret`. */
-function notice(change: Record<string, string> = {}, secret = secretText) {
-  const fields = {
-    LoaiBanTin: 'CONFIRM',
-    MaLoi: '00',
-    MaDoiTac: 'UBND_TTHUE',
-    MaThamChieu: PAYMENT_ID,
-    SoTien: '50000',
-    MaTienTe: 'VND',
-    MaGiaoDich: 'GD20261121001',
-    MaNganHang: 'NCB',
-    ThoiGianGD: '20261121093145',
-    ThongTinGiaoDich: 'Le phi ho so',
-    ...change,
-  };
-  const signed = [fields.LoaiBanTin, fields.MaLoi, fields.MaDoiTac, fields.MaThamChieu, fields.SoTien, fields.MaTienTe, fields.MaGiaoDich, fields.MaNganHang, fields.ThoiGianGD, fields.ThongTinGiaoDich, secret];
-  return { ...fields, MaXacThuc: sha256(signed.join('|')) };
-}
 
 /** Services whose records hold one payment, moved from pending to `status` when that is not pending. */
 async function withPayment(status = 'pending') {
@@ -51,14 +28,9 @@ async function expectUnchanged(services: TestServices) {
 }
 
 async function deliver(services: TestServices, body: unknown) {
-  const request = new Request('https://lienthong.example/v1/callbacks/paygov-hue', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const outcome = (await resultCallback.handle(request, callbackContext(services))) as CallbackOutcome;
-  expect(outcome.response.status).toBe(200);
-  return { ...outcome, answer: (await outcome.response.json()) as Record<string, string> };
+  const delivered = await deliverResult(services, body);
+  expect(delivered.status).toBe(200);
+  return delivered;
 }
 
 const succeeded = {
@@ -87,6 +59,25 @@ describe('payment-paygov result callback', () => {
     expect(repeat.accepted).toBe(true);
     expect(repeat.summary).toMatchObject({ applied: false, status: 'paid' });
     expect(await services.emitted()).toEqual([succeeded]);
+  });
+
+  it('the same result arriving concurrently, and once more after, is applied once', async () => {
+    const services = await withPayment();
+    const outcomes = await Promise.all(Array.from({ length: 6 }, () => deliver(services, notice())));
+    outcomes.push(await deliver(services, notice()));
+    expect(outcomes.map((outcome) => [outcome.accepted, outcome.answer.MaLoi])).toEqual(Array.from({ length: 7 }, () => [true, '00']));
+    expect(outcomes.filter((outcome) => outcome.summary?.applied === true)).toHaveLength(1);
+    expect(await moves(services)).toEqual([move('pending', 'paid')]);
+    expect(await services.emitted()).toEqual([succeeded]);
+  });
+
+  it('a paid and a cancelled result racing end in one state with one event', async () => {
+    const services = await withPayment();
+    await Promise.all([deliver(services, notice()), deliver(services, notice({ MaLoi: '24' })), deliver(services, notice())]);
+    // Paid wins either way: first, or after the failure (the money was taken); each move happens once.
+    expect([[move('pending', 'paid')], [move('pending', 'failed'), move('failed', 'paid')]]).toContainEqual(await moves(services));
+    expect((await services.records.get(PAYMENT_ID))?.status).toBe('paid');
+    expect((await services.emitted()).filter((event) => event.type === 'payment.succeeded')).toHaveLength(1);
   });
 
   it('SoTien as a number is hashed as its text', async () => {
@@ -148,7 +139,8 @@ describe('payment-paygov result callback', () => {
   it.each([
     ['another partner', notice({ MaDoiTac: 'UBND_KHAC' }), '02', 'another partner code'],
     ['an unknown payment', notice({ MaThamChieu: 'PG-NOPE' }), '05', 'unknown MaThamChieu'],
-    ['another amount, signed', notice({ SoTien: '5000' }), '06', 'SoTien differs from the payment'],
+    ['another amount, signed', notice({ SoTien: '5000' }), '06', 'SoTien or MaTienTe differs from the payment'],
+    ['another currency, signed', notice({ MaTienTe: 'USD' }), '06', 'SoTien or MaTienTe differs from the payment'],
     ['a body that is not JSON', '{"MaLoi": "00"', '03', 'malformed notice'],
     ['a body without MaXacThuc', { MaLoi: '00', MaThamChieu: PAYMENT_ID }, '03', 'malformed notice'],
     ['a JSON array', [notice()], '03', 'malformed notice'],

@@ -1,15 +1,15 @@
 /**
  * The platform's result callback (`POST /v1/callbacks/{instance}`): verified by MaXacThuc over the RESULT fields,
- * matched to a payment by MaThamChieu and SoTien, and applied once. MaLoi `00` is paid; every other MaLoi a payment
- * that failed or was cancelled. A refused notice changes nothing; the core audits every notice with `accepted`
- * and the summary given here.
+ * matched to a payment by MaThamChieu, SoTien and MaTienTe, and applied once. MaLoi `00` is paid; every other MaLoi
+ * a payment that failed or was cancelled. A refused notice changes nothing; the core audits every notice with
+ * `accepted` and the summary given here.
  */
 import * as v from 'valibot';
 import { errorMessage, type CallbackContext, type CallbackHandler, type CallbackOutcome } from '../../core/plugin.ts';
 import { callbackResponse, CALLBACK_ANSWERS, type CallbackAnswer } from './callback-answer.ts';
 import type { PaygovConfig } from './config.ts';
 import { FIELD_ORDER, type SignedFields } from './fields.ts';
-import { markFailed, markPaid, paymentOf } from './payment-record.ts';
+import { isRequestedAmount, markFailed, markPaid, paymentOf } from './payment-record.ts';
 import { isPaidResult } from './results.ts';
 import { parseJson } from './parse.ts';
 import { hasValidMaXacThuc } from './signature.ts';
@@ -56,8 +56,8 @@ async function handleResult(request: Request, ctx: CallbackContext<PaygovConfig>
   if (fields.MaDoiTac !== ctx.config.partnerCode) return refused(CALLBACK_ANSWERS.otherPartner, summary, about);
   const payment = paymentOf(await ctx.records.get(fields.MaThamChieu));
   if (!payment) return refused(CALLBACK_ANSWERS.unknownPayment, summary, about);
-  if (fields.SoTien !== String(payment.data.amount)) {
-    ctx.log.error({ paymentId: payment.paymentId }, 'payment result refused: SoTien differs from the payment');
+  if (!isRequestedAmount(payment, { soTien: fields.SoTien, maTienTe: fields.MaTienTe }, ctx.config.currency)) {
+    ctx.log.error({ paymentId: payment.paymentId }, 'payment result refused: SoTien or MaTienTe differs from the payment');
     return refused(CALLBACK_ANSWERS.amountMismatch, summary, about);
   }
 

@@ -6,7 +6,7 @@ import { testConfig } from './test-support/config.ts';
 
 const minimal = { endpoint: 'https://thanhtoan.dvcqg.test', partnerCode: 'UBND_TTHUE', secret: new Secret('not-a-real-secret-0001') };
 
-function problems(input: Record<string, unknown>): string[] {
+function problems(input: unknown): string[] {
   const parsed = v.safeParse(paygovConfigSchema, input);
   return parsed.success ? [] : parsed.issues.map((issue) => `${v.getDotPath(issue) ?? ''}: ${issue.message}`);
 }
@@ -27,11 +27,13 @@ describe('payment-paygov config', () => {
 
   it.each([
     ['an endpoint that is not text', { endpoint: 42 }, 'endpoint: endpoint must be a string'],
-    ['a relative endpoint', { endpoint: '/api' }, 'endpoint: endpoint must be an absolute http or https URL'],
+    ['a relative endpoint', { endpoint: '/api' }, 'endpoint: endpoint must be an absolute http or https URL, e.g. https://thanhtoan.dichvucong.gov.vn'],
     ['a path without /', { initPath: 'init' }, 'initPath: initPath must start with /'],
     ['a short secret', { secret: new Secret('short') }, 'secret: secret is too short'],
     ['a callback field that would replace a signed one', { callbackUrlField: 'MaThamChieu' }, 'callbackUrlField: callbackUrlField must not be a field of the signed INIT message'],
     ['a return field named MaXacThuc', { returnUrlField: 'MaXacThuc' }, 'returnUrlField: returnUrlField must not be a field of the signed INIT message'],
+    ['one field for the callback and the return URL', { callbackUrlField: 'Url', returnUrlField: 'Url' }, 'returnUrlField: returnUrlField must differ from callbackUrlField'],
+    ['a paymentTtlMinutes that is not whole', { paymentTtlMinutes: 1.5 }, 'paymentTtlMinutes: paymentTtlMinutes must be a whole number'],
     ['an unknown queryTime', { queryTime: 'later' }, 'queryTime: queryTime must be transaction or now'],
   ])('refuses %s', (_, change, message) => {
     expect(problems({ ...minimal, ...change })).toContain(message);
@@ -43,6 +45,10 @@ describe('payment-paygov config', () => {
   });
 
   it('accepts an empty callback field, for a platform that keeps the URL per partner', () => {
-    expect(v.parse(paygovConfigSchema, { ...minimal, callbackUrlField: '' }).callbackUrlField).toBe('');
+    expect(v.parse(paygovConfigSchema, { ...minimal, callbackUrlField: '', returnUrlField: '' })).toMatchObject({ callbackUrlField: '', returnUrlField: '' });
+  });
+
+  it('names the plugin when the config is no object', () => {
+    expect(problems(null)).toEqual([': the payment-paygov config must be an object']);
   });
 });

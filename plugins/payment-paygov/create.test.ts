@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { delay, HttpResponse } from 'msw';
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PermanentError, RetryableError, Secret } from '../../core/plugin.ts';
 import { useMswServer } from '../../tests/support/msw.ts';
@@ -146,11 +147,17 @@ describe('payment-paygov create', () => {
     expect(error).toMatchObject({ code: 'ETIMEDOUT' });
   });
 
-  it('no failure shows the secret or the access token', async () => {
+  it('no failure, and no log line, shows the secret or the access token', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'trace' }, { write: (line: string) => lines.push(line) });
+    platformAnswering(server, initUrl, opened);
+    await run(createInput, context(await openServices(), { log }, { accessToken: new Secret('token-xyz') }));
     for (const answer of [() => json({ MaLoi: '01', MoTaLoi: 'Sai mã xác thực' }), () => new HttpResponse('x', { status: 502 }), () => json({})]) {
       platformAnswering(server, initUrl, answer);
-      const error = await failure(run(createInput, context(await openServices(), {}, { accessToken: new Secret('token-xyz') })));
-      for (const hidden of [secretText, 'token-xyz']) expect(error.message).not.toContain(hidden);
+      const error = await failure(run(createInput, context(await openServices(), { log }, { accessToken: new Secret('token-xyz') })));
+      for (const hidden of [secretText, 'token-xyz']) expect(`${error.message} ${JSON.stringify(error)}`).not.toContain(hidden);
     }
+    expect(lines.length).toBeGreaterThan(0);
+    for (const hidden of [secretText, 'token-xyz']) expect(lines.join('\n')).not.toContain(hidden);
   });
 });

@@ -5,14 +5,14 @@
  */
 import type * as v from 'valibot';
 import type { paymentCreateInput, paymentCreateOutput } from '../../core/capabilities/payment.ts';
-import { errorMessage, PermanentError, RetryableError, type OperationContext } from '../../core/plugin.ts';
+import { errorMessage, PermanentError, type OperationContext } from '../../core/plugin.ts';
 import { malformedAnswer, mismatchedAnswer, postMessage } from './client.ts';
 import type { PaygovConfig } from './config.ts';
 import { transactionInfo } from './description.ts';
 import { initMessage } from './messages.ts';
 import { isHttpUrl } from './parse.ts';
 import type { PaymentData } from './payment-record.ts';
-import { acceptedOrThrow } from './results.ts';
+import { acceptedOrThrow, failureCode } from './results.ts';
 import { vietnamTimestamp } from './time.ts';
 
 type CreateInput = v.InferOutput<typeof paymentCreateInput>;
@@ -50,9 +50,8 @@ export async function run(input: CreateInput, ctx: OperationContext<PaygovConfig
     ctx.log.info({ paymentId, amount: input.amount }, 'the payment platform opened a payment');
     return { paymentId, paymentUrl, expiresAt };
   } catch (error) {
-    const code = error instanceof RetryableError || error instanceof PermanentError ? error.code : undefined;
     await ctx.records
-      .transition(paymentId, { from: ['pending'], to: 'failed', data: { failureCode: code ?? 'ERROR' } })
+      .transition(paymentId, { from: ['pending'], to: 'failed', data: { failureCode: failureCode(error) } })
       .catch((failure: unknown) => ctx.log.error({ paymentId, err: errorMessage(failure) }, 'could not mark a payment the platform did not open as failed'));
     throw error;
   }

@@ -1,4 +1,6 @@
 /** Lenient readers of what arrives from outside: JSON text that may not be JSON, and URLs that may not be URLs. */
+import * as v from 'valibot';
+import { httpUrlField } from '../../core/plugin.ts';
 
 export function parseJson(text: string): unknown {
   try {
@@ -8,11 +10,7 @@ export function parseJson(text: string): unknown {
   }
 }
 
-export function isHttpUrl(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  try {
-    return /^https?:$/.test(new URL(value).protocol);
-  } catch {
-    return false;
-  }
-}
+const httpUrl = httpUrlField('url');
+
+/** An absolute http(s) URL, by the rule of the config's URL fields. */
+export const isHttpUrl = (value: unknown): value is string => v.is(httpUrl, value);

@@ -37,6 +37,14 @@ export function paymentOf(record: PluginRecord | undefined): StoredPayment | und
   return { paymentId: record.key, status, data: data.output };
 }
 
+/**
+ * Whether a result is about the money this payment asked for: SoTien the same whole VND, and MaTienTe, when the
+ * platform names one, the currency of the instance's INIT.
+ */
+export function isRequestedAmount(payment: StoredPayment, result: { soTien: string; maTienTe: string }, currency: string): boolean {
+  return result.soTien === String(payment.data.amount) && (result.maTienTe === '' || result.maTienTe === currency);
+}
+
 export interface Settlement {
   providerReference?: string | undefined;
   paidAt?: string | undefined;

@@ -8,12 +8,12 @@ import type { PaymentData } from './payment-record.ts';
 import { run } from './query.ts';
 import { RESULT_TABLE } from './results.ts';
 import { agency, context, createInput, failure, json, platformAnswering, queryUrl, secretText } from './test-support/msw-paygov.ts';
+import { deliverResult, PAYMENT_ID, resultNotice } from './test-support/result-notice.ts';
 import { audited, useTestServices } from './test-support/services.ts';
 
 const server = useMswServer();
 const openServices = useTestServices();
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-const PAYMENT_ID = 'PG01JDQ4ZK8X7V2M3N4P5Q6R7S8T';
 const data: PaymentData = { agency, dossierCode: createInput.dossierCode, amount: 50_000, transactionTime: '20261121093000', expiresAt: '2026-11-21T02:45:00.000Z' };
 
 /** A context whose records hold one payment in `status`, and the services behind it. */
@@ -114,8 +114,21 @@ describe('payment-paygov query', () => {
     expect((await run({ agency, paymentId: PAYMENT_ID }, ctx)).status).toBe(status);
   });
 
-  it('a paid answer with another amount changes nothing and is refused', async () => {
-    platformAnswering(server, queryUrl, () => state('1', { SoTien: '5000' }));
+  it('a QUERY answer and the result callback racing apply the payment once', async () => {
+    platformAnswering(server, queryUrl, () => state('1'));
+    const { ctx, services } = await withPayment();
+    const [queried, notified] = await Promise.all([run({ agency, paymentId: PAYMENT_ID }, ctx), deliverResult(services, resultNotice())]);
+    expect(queried.status).toBe('paid');
+    expect(notified).toMatchObject({ accepted: true, answer: { MaLoi: '00' } });
+    expect(await audited(services, 'record.transition')).toEqual([{ key: PAYMENT_ID, from: 'pending', to: 'paid' }]);
+    expect((await services.emitted()).map((event) => event.type)).toEqual(['payment.succeeded']);
+  });
+
+  it.each([
+    ['another amount', { SoTien: '5000' }],
+    ['another currency', { MaTienTe: 'USD' }],
+  ])('a paid answer with %s changes nothing and is refused', async (_, change) => {
+    platformAnswering(server, queryUrl, () => state('1', change));
     const { ctx, services } = await withPayment();
     const error = await failure(run({ agency, paymentId: PAYMENT_ID }, ctx));
     expect(error).toBeInstanceOf(PermanentError);

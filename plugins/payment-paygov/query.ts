@@ -9,7 +9,7 @@ import { NotFoundError, PermanentError, type OperationContext, type PluginRecord
 import { mismatchedAnswer, postMessage, type Transport } from './client.ts';
 import type { PaygovConfig } from './config.ts';
 import { queryMessage } from './messages.ts';
-import { markFailed, markPaid, paymentOf, type StoredPayment } from './payment-record.ts';
+import { isRequestedAmount, markFailed, markPaid, paymentOf, type StoredPayment } from './payment-record.ts';
 import { acceptedOrThrow, shorten, transactionState } from './results.ts';
 import { isoFromVietnamTimestamp, vietnamTimestamp } from './time.ts';
 
@@ -46,10 +46,11 @@ export async function refresh(payment: StoredPayment, ctx: RefreshContext): Prom
   if (state === 'pending') return payment;
 
   if (state === 'paid') {
-    const amount = answer.SoTien === undefined ? undefined : String(answer.SoTien);
-    if (amount !== undefined && amount !== String(payment.data.amount)) {
-      ctx.log.error({ paymentId: reference }, 'the platform reports a payment of another amount: the payment stays pending');
-      throw new PermanentError(`the payment platform reports ${reference} paid with another amount than requested`, { code: 'AMOUNT_MISMATCH' });
+    // QUERY's answer form is not public: an amount is checked when the answer has one.
+    const maTienTe = typeof answer.MaTienTe === 'string' ? answer.MaTienTe : '';
+    if (answer.SoTien !== undefined && !isRequestedAmount(payment, { soTien: String(answer.SoTien), maTienTe }, config.currency)) {
+      ctx.log.error({ paymentId: reference }, 'the platform reports a payment of another amount or currency: the payment stays pending');
+      throw new PermanentError(`the payment platform reports ${reference} paid with another amount or currency than requested`, { code: 'AMOUNT_MISMATCH' });
     }
     const providerReference = typeof answer.MaGiaoDich === 'string' && answer.MaGiaoDich ? answer.MaGiaoDich : undefined;
     const paidAt = typeof answer.ThoiGianGD === 'string' ? isoFromVietnamTimestamp(answer.ThoiGianGD) : undefined;

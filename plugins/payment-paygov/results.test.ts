@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PermanentError, RetryableError } from '../../core/plugin.ts';
-import { acceptedOrThrow, isPaidResult, RESULT_TABLE, transactionState } from './results.ts';
+import { acceptedOrThrow, failureCode, isPaidResult, isUnknownTransaction, RESULT_TABLE, transactionState } from './results.ts';
 
 const about = { kind: 'INIT', reference: 'PG01' } as const;
 
@@ -52,6 +52,19 @@ describe('payment platform result table', () => {
   it('a result callback is paid for MaLoi 00 only', () => {
     expect(isPaidResult('00')).toBe(true);
     for (const code of ['0', '01', '24', '99', '', '000']) expect(isPaidResult(code), code).toBe(false);
+  });
+
+  it('tells the platform\'s "no such transaction" from every other failure', () => {
+    expect(isUnknownTransaction(thrownBy(() => acceptedOrThrow('05', undefined, about)))).toBe(true);
+    for (const code of ['01', '04', '99', '77']) expect(isUnknownTransaction(thrownBy(() => acceptedOrThrow(code, undefined, about))), code).toBe(false);
+    expect(isUnknownTransaction(new RetryableError('x', { code: 'MALOI_05' }))).toBe(false);
+  });
+
+  it('keeps the code a failure carries, or ERROR', () => {
+    expect(failureCode(new PermanentError('x', { code: 'MALOI_01' }))).toBe('MALOI_01');
+    expect(failureCode(new RetryableError('x', { code: 'HTTP_503' }))).toBe('HTTP_503');
+    expect(failureCode(new RetryableError('x'))).toBe('ERROR');
+    expect(failureCode(new Error('x'))).toBe('ERROR');
   });
 
   it('masks long digit runs in what the platform said', () => {

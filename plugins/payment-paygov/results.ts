@@ -11,6 +11,9 @@ export type ResultRow =
   | { field: 'MaLoi'; code: string; verdict: 'ok' | 'permanent' | 'retryable'; meaning: string }
   | { field: 'TrangThaiGD'; code: string; state: 'paid' | 'pending' | 'failed'; meaning: string };
 
+/** MaLoi of a QUERY about a MaThamChieu the platform never took. */
+const UNKNOWN_TRANSACTION = '05';
+
 export const RESULT_TABLE: readonly ResultRow[] = [
   { field: 'MaLoi', code: '00', verdict: 'ok', meaning: 'the platform took the message' },
   // The instance config (partner code, secret) or our message is wrong: a retry sends the same again.
@@ -18,7 +21,7 @@ export const RESULT_TABLE: readonly ResultRow[] = [
   { field: 'MaLoi', code: '02', verdict: 'permanent', meaning: 'the platform does not know the partner code (MaDoiTac)' },
   { field: 'MaLoi', code: '03', verdict: 'permanent', meaning: 'the message lacks a field or has one in the wrong form' },
   { field: 'MaLoi', code: '04', verdict: 'permanent', meaning: 'this MaThamChieu was used by an earlier transaction' },
-  { field: 'MaLoi', code: '05', verdict: 'permanent', meaning: 'the platform has no transaction with this MaThamChieu' },
+  { field: 'MaLoi', code: UNKNOWN_TRANSACTION, verdict: 'permanent', meaning: 'the platform has no transaction with this MaThamChieu' },
   { field: 'MaLoi', code: '06', verdict: 'permanent', meaning: 'the amount is not one the platform accepts' },
   // The platform's own trouble: the next try may pass.
   { field: 'MaLoi', code: '96', verdict: 'retryable', meaning: 'the platform is under maintenance' },
@@ -48,6 +51,16 @@ export function acceptedOrThrow(maLoi: string, description: string | undefined, 
   if (!row) throw new RetryableError(`${refused} (not a known answer)`, { code: 'UNKNOWN_RESULT' });
   const ErrorClass = row.verdict === 'permanent' ? PermanentError : RetryableError;
   throw new ErrorClass(`${refused} (${row.meaning})`, { code: `MALOI_${row.code}` });
+}
+
+/** The code a failure carries (`MALOI_01`, `HTTP_503`, `ETIMEDOUT`…), kept in the payment's record; `ERROR` when it has none. */
+export function failureCode(error: unknown): string {
+  return (error instanceof RetryableError || error instanceof PermanentError ? error.code : undefined) ?? 'ERROR';
+}
+
+/** Whether `error` is the platform's answer that it has no transaction with the MaThamChieu asked about. */
+export function isUnknownTransaction(error: unknown): boolean {
+  return error instanceof PermanentError && error.code === `MALOI_${UNKNOWN_TRANSACTION}`;
 }
 
 /** A transaction state from QUERY's TrangThaiGD; an unknown one is not final, so it reads as pending. */

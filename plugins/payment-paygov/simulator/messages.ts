@@ -43,15 +43,18 @@ function signedFields<K extends MessageKind>(kind: K, body: Record<string, unkno
   return fields as SignedFields<K>;
 }
 
-/** The checks every message passes before its own: answers the refusal, or undefined when the message is sound. */
-function refusal<K extends MessageKind>(kind: K, body: Record<string, unknown>, fields: SignedFields<K> | undefined, account: SimulatorAccount): Answer | undefined {
+type MessageHandler<K extends MessageKind> = (fields: SignedFields<K>, body: Record<string, unknown>) => Answer;
+
+/** The checks every message passes before its own, then `handle`'s answer. */
+function checkedAnswer<K extends MessageKind>(kind: K, body: Record<string, unknown>, account: SimulatorAccount, handle: MessageHandler<K>): Answer {
+  const fields = signedFields(kind, body);
   if (!fields || typeof body.MaXacThuc !== 'string') return answer('03', 'Thiếu trường dữ liệu');
   const common = fields as SignedFields<'QUERY'>;
   if (common.LoaiBanTin !== kind || common.PhienBan !== PROTOCOL_VERSION) return answer('03', 'Sai loại bản tin hoặc phiên bản');
   if (!/^\d{14}$/.test(common.ThoiGianGD)) return answer('03', 'Sai định dạng ThoiGianGD');
   if (common.MaDoiTac !== account.partnerCode) return answer('02', 'Mã đối tác không tồn tại');
   if (!hasValidMaXacThuc(kind, fields, body.MaXacThuc, account.secret)) return answer('01', 'Sai mã xác thực');
-  return undefined;
+  return handle(fields, body);
 }
 
 export function platformRoutes(settings: PlatformSettings, transactions: Map<string, SimulatedTransaction>, faults: FaultInjector, baseUrl: () => string, log: SimulatorOptions['log']): Hono {
@@ -59,8 +62,8 @@ export function platformRoutes(settings: PlatformSettings, transactions: Map<str
   const { account } = settings;
   let transientFaults = 0;
 
-  /** Plays the injected fault, or hands the parsed JSON body to `handle`. */
-  const endpoint = (kind: MessageKind, handle: (body: Record<string, unknown>) => Answer) =>
+  /** Plays the injected fault, or hands a message that passed the common checks to `handle`. */
+  const endpoint = <K extends MessageKind>(kind: K, handle: MessageHandler<K>) =>
     async function answerMessage(c: Context) {
       const decision = await faults.next();
       if (decision === 'timeout') {
@@ -76,7 +79,7 @@ export function platformRoutes(settings: PlatformSettings, transactions: Map<str
       const body = await c.req.json().catch(() => undefined);
       if (body === null || typeof body !== 'object' || Array.isArray(body)) return c.json(answer('03', 'Bản tin không phải JSON'));
       const record = body as Record<string, unknown>;
-      const reply = decision === 'permanent' ? answer('06', 'Số tiền không hợp lệ (lỗi giả lập)') : handle(record);
+      const reply = decision === 'permanent' ? answer('06', 'Số tiền không hợp lệ (lỗi giả lập)') : checkedAnswer(kind, record, account, handle);
       const reference = typeof record.MaThamChieu === 'string' ? record.MaThamChieu : '';
       faults.record({ kind, reference, maLoi: reply.MaLoi, at: new Date().toISOString() } satisfies ReceivedMessage);
       if (reply.MaLoi !== '00') log.info({ kind, maLoi: reply.MaLoi }, 'simulated platform refused a message');
@@ -85,10 +88,7 @@ export function platformRoutes(settings: PlatformSettings, transactions: Map<str
 
   app.post(
     settings.initPath,
-    endpoint('INIT', (body) => {
-      const fields = signedFields('INIT', body);
-      const refused = refusal('INIT', body, fields, account);
-      if (refused || !fields) return refused ?? answer('03', 'Thiếu trường dữ liệu');
+    endpoint('INIT', (fields, body) => {
       if (!/^[1-9]\d{0,11}$/.test(fields.SoTien)) return answer('06', 'Số tiền không hợp lệ');
       if (!/^[0-9A-Za-z_-]{1,50}$/.test(fields.MaThamChieu)) return answer('03', 'Sai định dạng MaThamChieu');
       if (transactions.has(fields.MaThamChieu)) return answer('04', 'Mã tham chiếu đã tồn tại');
@@ -116,10 +116,7 @@ export function platformRoutes(settings: PlatformSettings, transactions: Map<str
 
   app.post(
     settings.queryPath,
-    endpoint('QUERY', (body) => {
-      const fields = signedFields('QUERY', body);
-      const refused = refusal('QUERY', body, fields, account);
-      if (refused || !fields) return refused ?? answer('03', 'Thiếu trường dữ liệu');
+    endpoint('QUERY', (fields) => {
       const transaction = transactions.get(fields.MaThamChieu);
       if (!transaction) return answer('05', 'Không tìm thấy giao dịch');
       const signed: SignedFields<'RESULT'> = {
