@@ -11,6 +11,7 @@ import { webhookConfigSchema, type WebhookConfig } from './config.ts';
 import { run } from './deliver.ts';
 import plugin from './index.ts';
 import { noServices } from '../../tests/support/plugin-services.ts';
+import { failure } from '../../tests/support/failure.ts';
 
 const endpoint = 'https://motcua.example.gov.vn/hooks/lienthong';
 const secret = `whsec_${randomBytes(32).toString('base64')}`;
@@ -62,14 +63,6 @@ function endpointAnswering(answer: () => Response | Promise<Response>): SentRequ
   return sent;
 }
 
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof Error)) throw new Error('expected the delivery to fail');
-  return error;
-}
 
 describe('webhook deliver: what is sent', () => {
   it('POSTs the event as JSON with the Standard Webhooks headers, signed over the exact body', async () => {

@@ -8,6 +8,7 @@ import { signedHeaders } from './deliver.ts';
 import plugin from './index.ts';
 import { startWebhookReceiver } from './receiver.ts';
 import { noServices } from '../../tests/support/plugin-services.ts';
+import { failure } from '../../tests/support/failure.ts';
 
 const secret = `whsec_${randomBytes(32).toString('base64')}`;
 const event = {
@@ -61,14 +62,6 @@ async function control(settings: Record<string, unknown>): Promise<void> {
   expect(response.status).toBe(200);
 }
 
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof Error)) throw new Error('expected the delivery to fail');
-  return error;
-}
 
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));

@@ -6,6 +6,7 @@ import { createHttpClient } from '../../../core/outbound/http-client.ts';
 import { Secret, type OperationContext } from '../../../core/plugin.ts';
 import { noServices } from '../../../tests/support/plugin-services.ts';
 import { ecardConfigSchema, type EcardConfig } from '../config.ts';
+export { failure } from '../../../tests/support/failure.ts';
 
 /** Made per test run: nothing here is a real credential. */
 export const credentials = {
@@ -63,11 +64,3 @@ export function testContext(config: EcardConfig, overrides: Partial<OperationCon
   };
 }
 
-export async function failure(promise: Promise<unknown>): Promise<Error> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof Error)) throw new Error('expected the call to fail');
-  return error;
-}

@@ -9,6 +9,7 @@ import { Secret, type OperationContext } from '../../../core/plugin.ts';
 import type { PortalConfig } from '../config.ts';
 import { testConfig } from './config.ts';
 import { AGENCY, portalContext } from './context.ts';
+export { failure } from '../../../tests/support/failure.ts';
 
 export { AGENCY };
 
@@ -53,14 +54,6 @@ export function portalAnswering(server: SetupServer, answer: (body: Record<strin
 
 export const OK = { error_code: 0, message: 'Thành công' };
 
-export async function failure(promise: Promise<unknown>): Promise<Error> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof Error)) throw new Error('expected the call to fail');
-  return error;
-}
 
 /** A dossier of the unified API, with personal data made up. */
 export const dossier = {

@@ -9,6 +9,7 @@ import { Secret, type CallbackContext, type OperationContext, type TaskContext }
 import type { PaygovConfig } from '../config.ts';
 import { testConfig } from './config.ts';
 import { INSTANCE } from './services.ts';
+export { failure } from '../../../tests/support/failure.ts';
 
 export const endpoint = 'https://thanhtoan.dvcqg.test';
 export const initUrl = `${endpoint}/api/payment/init`;
@@ -76,11 +77,3 @@ export function platformAnswering(server: SetupServer, url: string, answer: (sen
 
 export const json = (body: unknown, status = 200, headers: Record<string, string> = {}) => HttpResponse.json(body as Record<string, unknown>, { status, headers });
 
-export async function failure(promise: Promise<unknown>): Promise<Error> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof Error)) throw new Error('expected the call to fail');
-  return error;
-}

@@ -12,6 +12,7 @@ import { startViettelSimulator } from './server.ts';
 import type { MtFields, ReceivedSms, SimulatorAccount } from './service.ts';
 import { testConfig } from '../test-support/config.ts';
 import { noServices } from '../../../tests/support/plugin-services.ts';
+import { failure } from '../../../tests/support/failure.ts';
 
 const account: SimulatorAccount = {
   user: 'ubnd_test',
@@ -99,14 +100,6 @@ async function control(settings: Record<string, unknown>): Promise<void> {
   expect(response.status).toBe(200);
 }
 
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof Error)) throw new Error('expected the call to fail');
-  return error;
-}
 
 describe('Viettel simulator: the service', () => {
   it('serves the shipped WSDL at ?wsdl with soap:address pointing at itself', async () => {

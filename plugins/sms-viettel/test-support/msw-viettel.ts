@@ -12,6 +12,7 @@ import { Secret, type OperationContext } from '../../../core/plugin.ts';
 import type { ViettelConfig } from '../config.ts';
 import { testConfig } from './config.ts';
 import { noServices } from '../../../tests/support/plugin-services.ts';
+export { failure } from '../../../tests/support/failure.ts';
 
 export const endpoint = 'http://sms.viettel.test:8009/bulkapi';
 // XML-special characters: the envelope must escape them, and no error may show them.
@@ -66,14 +67,6 @@ export function viettelAnswering(server: SetupServer, answer: () => Response | P
   return sent;
 }
 
-export async function failure(promise: Promise<unknown>): Promise<Error> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof Error)) throw new Error('expected the call to fail');
-  return error;
-}
 
 /** The envelope's parts, checked for namespaces on the way: SOAP 1.1, the wrapper in the service's namespace. */
 export function parseEnvelope(body: string, wrapper: string) {
