@@ -2,7 +2,7 @@
  * The VietinBank client over the instance's axios: each request gets the fixed fields and the agency's
  * signature; each answer must carry the bank's signature and echo our requestId, or it is not acted on.
  */
-import { createHash, randomInt } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
 import * as v from 'valibot';
 import { PermanentError } from '../../core/plugin.ts';
@@ -59,20 +59,18 @@ export interface CreateFields {
 
 const REQUEST_ID_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-/** A fresh requestId: 12 characters (the most the bank takes), 60 random bits. */
-export function newRequestId(): string {
+/** 12 characters (the most the bank takes), 5 bits from each of the first 12 bytes: 60 bits. */
+function requestIdFrom(bytes: Uint8Array): string {
   let id = '';
-  for (let i = 0; i < 12; i++) id += REQUEST_ID_ALPHABET[randomInt(32)];
+  for (let i = 0; i < 12; i++) id += REQUEST_ID_ALPHABET[(bytes[i] ?? 0) % 32];
   return id;
 }
 
-/** The requestId of a message: 12 characters of its id's SHA-256, so every try of one message uses the same. */
-export function requestIdOf(messageId: string): string {
-  const digest = createHash('sha256').update(messageId).digest();
-  let id = '';
-  for (let i = 0; i < 12; i++) id += REQUEST_ID_ALPHABET[(digest[i] ?? 0) % 32];
-  return id;
-}
+/** A fresh requestId, for a request that is never repeated (an inquiry). */
+export const newRequestId = (): string => requestIdFrom(randomBytes(12));
+
+/** The requestId of a message, from its id's SHA-256: every try of one message registers the same. */
+export const requestIdOf = (messageId: string): string => requestIdFrom(createHash('sha256').update(messageId).digest());
 
 function fixedFields(config: VietinbankConfig) {
   return { providerId: config.providerId, merchantId: config.merchantId, channel: config.channel, version: config.version, language: config.language };

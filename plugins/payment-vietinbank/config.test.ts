@@ -21,6 +21,7 @@ describe('payment-vietinbank config', () => {
       payMethod: 'ALL',
       goodsType: 'PUBLIC_FEE',
       paymentTtlMs: 1_800_000,
+      expiryGraceMs: 600_000,
       pendingCheckAfterMs: 300_000,
       reconcileEveryMs: 60_000,
       reconcileBatch: 200,
@@ -30,14 +31,17 @@ describe('payment-vietinbank config', () => {
 
   it('names every missing field', () => {
     expect(issuesOf({}).map((issue) => issue.path)).toEqual(['endpoint', 'clientId', 'clientSecret', 'providerId', 'merchantId', 'privateKey', 'bankPublicKey']);
+    expect(issuesOf({}).map((issue) => issue.message)).toContain('endpoint is required');
+    expect(issuesOf('endpoint=x')).toEqual([{ path: null, message: 'the payment-vietinbank config must be an object' }]);
   });
 
   it.each([
-    ['endpoint', 'api.vietinbank.vn', /^endpoint must be an absolute http or https URL$/],
+    ['endpoint', 'api.vietinbank.vn', /^endpoint must be an absolute http or https URL, e\.g\. https:\/\/api\.vietinbank\.vn\/vtb-api$/],
     ['signatureHash', 'md5', /^signatureHash must be sha256 or sha1$/],
-    ['createPath', 'collection/v1', /^createPath must be a path starting with \/$/],
+    ['createPath', 'collection/v1', /^createPath must start with \/$/],
     ['notifyUrl', 'ftp://x', /^notifyUrl must be an absolute http or https URL$/],
     ['paymentTtlMs', 1000, /^paymentTtlMs must be at least 60000$/],
+    ['clientId', '   ', /^clientId must not be empty$/],
     ['privateKey', new Secret('-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----'), /^privateKey must be a PEM private key$/],
     ['bankPublicKey', new Secret('not a key'), /^bankPublicKey must be a PEM public key$/],
   ])('refuses %s = %s, naming the field and quoting nothing', (field, value, message) => {

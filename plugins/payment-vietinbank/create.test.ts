@@ -6,7 +6,7 @@ import { requestIdOf } from './client.ts';
 import { create } from './create.ts';
 import { RESULT_TABLE, mayHaveReachedBank } from './results.ts';
 import { AGENCY, openTestServices, operationContext, testConfig, type TestServices } from './test-support/fixtures.ts';
-import { CREATE_URL, INQUIRY_URL, bankAnswering, createAnswer, failure, inquiryAnswer } from './test-support/msw-vietinbank.ts';
+import { CREATE_URL, INQUIRY_URL, bankAnswering, createAnswer, inquiryAnswer } from './test-support/msw-vietinbank.ts';
 
 const server = useMswServer();
 const input = { agency: AGENCY, dossierCode: '000.00.01.H22-261121-0001', amount: 150000, description: 'Lệ phí hồ sơ' };
@@ -62,21 +62,32 @@ describe('payment-vietinbank create', () => {
   it('a timeout when the bank has no such payment is retryable, and the payment stays pending for the reconciliation', async () => {
     bankAnswering(server, CREATE_URL, () => HttpResponse.error());
     bankAnswering(server, INQUIRY_URL, (request) => inquiryAnswer(request, '04'));
-    const error = await failure(create(input, operationContext(services)));
-    expect(error).toBeInstanceOf(RetryableError);
+    await expect(create(input, operationContext(services))).rejects.toBeInstanceOf(RetryableError);
     expect((await services.records.get(paymentId))?.status).toBe('pending');
   });
 
   it('a timeout whose inquiry fails too is retryable UNCONFIRMED', async () => {
     bankAnswering(server, CREATE_URL, () => new HttpResponse(null, { status: 502 }));
     bankAnswering(server, INQUIRY_URL, () => new HttpResponse(null, { status: 503 }));
-    expect(await failure(create(input, operationContext(services)))).toMatchObject({ name: 'RetryableError', code: 'UNCONFIRMED' });
+    await expect(create(input, operationContext(services))).rejects.toMatchObject({ name: 'RetryableError', code: 'UNCONFIRMED' });
   });
 
   it('a duplicate whose payment has another amount at the bank is permanent: the requestId belongs to another payment', async () => {
     bankAnswering(server, CREATE_URL, (request) => createAnswer(request, '07'));
     bankAnswering(server, INQUIRY_URL, (request) => inquiryAnswer(request, '00', { transStatus: '01', amount: '99000' }));
-    expect(await failure(create(input, operationContext(services)))).toMatchObject({ name: 'PermanentError', code: 'AMOUNT_MISMATCH' });
+    await expect(create(input, operationContext(services))).rejects.toMatchObject({ name: 'PermanentError', code: 'AMOUNT_MISMATCH' });
+    // Closed without an event (the caller hears it now), so the reconciliation does not ask about it forever.
+    expect((await services.records.get(paymentId))?.status).toBe('failed');
+    expect(await services.emitted()).toEqual([]);
+  });
+
+  it('a duplicate code the bank cannot back up with the payment is a permanent refusal, and closes the payment', async () => {
+    const creates = bankAnswering(server, CREATE_URL, (request) => createAnswer(request, '07'));
+    bankAnswering(server, INQUIRY_URL, (request) => inquiryAnswer(request, '04'));
+    await expect(create(input, operationContext(services))).rejects.toMatchObject({ name: 'PermanentError', code: '07' });
+    expect(creates).toHaveLength(1);
+    expect((await services.records.get(paymentId))?.status).toBe('failed');
+    expect(await services.emitted()).toEqual([]);
   });
 
   it('a duplicate whose payment the bank already paid is answered, and the payment is marked paid with its event', async () => {
@@ -91,7 +102,7 @@ describe('payment-vietinbank create', () => {
 
   it('a success without a payment URL is retryable MALFORMED_ANSWER', async () => {
     bankAnswering(server, CREATE_URL, (request) => createAnswer(request, '00', { paymentUrl: undefined }));
-    expect(await failure(create(input, operationContext(services)))).toMatchObject({ name: 'RetryableError', code: 'MALFORMED_ANSWER' });
+    await expect(create(input, operationContext(services))).rejects.toMatchObject({ name: 'RetryableError', code: 'MALFORMED_ANSWER' });
   });
 
   it.each([
@@ -155,7 +166,7 @@ describe('payment-vietinbank results table, every row through create', () => {
 
   it('a code outside the table is retryable UNKNOWN_RESULT', async () => {
     bankAnswering(server, CREATE_URL, (request) => createAnswer(request, '42'));
-    expect(await failure(create(input, operationContext(services)))).toMatchObject({ name: 'RetryableError', code: 'UNKNOWN_RESULT' });
+    await expect(create(input, operationContext(services))).rejects.toMatchObject({ name: 'RetryableError', code: 'UNKNOWN_RESULT' });
     // An unknown answer says nothing sure: the payment stays pending for the reconciliation task.
     expect((await services.records.get(paymentId))?.status).toBe('pending');
   });

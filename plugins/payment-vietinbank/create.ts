@@ -18,14 +18,16 @@ type CreateOutput = v.InferOutput<typeof paymentCreateOutput>;
 export async function create(input: CreateInput, ctx: OperationContext<VietinbankConfig>): Promise<CreateOutput> {
   const { config } = ctx;
   const now = new Date();
-  // The message id is the idempotency key: every try of this message registers the same requestId.
+  // A sync call's message id is fresh per call: each call registers one payment, and a timeout or duplicate code in
+  // it is settled by looking this requestId up. (Should the core give a repeat with the same Idempotency-Key the same
+  // id, the record below is found again and the bank's duplicate code leads to the same look-up.)
   const requestId = requestIdOf(ctx.messageId);
   const paymentId = requestId;
   const expiresAt = new Date(now.getTime() + config.paymentTtlMs);
   const data = { requestId, amount: input.amount, agency: input.agency, dossierCode: input.dossierCode, expiresAt: expiresAt.toISOString() };
   const stored = await ctx.records.create(paymentId, 'pending', data);
   const payment = paymentOf(stored.record);
-  if (!payment || payment.data.amount !== input.amount || payment.data.dossierCode !== input.dossierCode) {
+  if (!payment || payment.data.amount !== input.amount || payment.data.dossierCode !== input.dossierCode || payment.data.agency !== input.agency) {
     throw new PermanentError(`payment id ${paymentId} is already taken by another payment`, { code: 'PAYMENT_ID_TAKEN' });
   }
 
@@ -44,8 +46,8 @@ export async function create(input: CreateInput, ctx: OperationContext<Vietinban
     answer = await createPayment(call, fields, now);
   } catch (error) {
     if (ctx.signal.aborted || !mayHaveReachedBank(error)) throw error;
-    ctx.log.warn({ paymentId, code: (error as RetryableError).code }, 'no answer to a payment request: looking it up instead of asking again');
-    return registered(call, ctx, payment, error as RetryableError);
+    ctx.log.warn({ paymentId, code: error.code }, 'no answer to a payment request: looking it up instead of asking again');
+    return registered(call, ctx, payment, error);
   }
   const { code, message } = answer.status;
   const verdict = findResultRow(code)?.verdict;
@@ -58,25 +60,37 @@ export async function create(input: CreateInput, ctx: OperationContext<Vietinban
     ctx.log.info({ paymentId, code }, 'VietinBank already has this payment request: looking it up');
     return registered(call, ctx, payment, refusal(code, message, `payment request ${requestId}`));
   }
+  // A signed refusal (retryable or not) says the bank did not register it. An unknown code says nothing sure: the
+  // reconciliation task asks later.
   const error = refusal(code, message, `payment request ${requestId}`);
-  // A signed refusal (retryable or not) says the bank did not register it, and the caller hears it now: the payment
-  // is closed without an event. An unknown code says nothing sure: the reconciliation task asks later.
-  if (verdict !== undefined) await markUnpaid(ctx.records, payment, 'failed', `refused by the bank (${code})`, false);
+  if (verdict !== undefined) await closeRefused(ctx, payment, code);
   throw error;
 }
 
+/** The caller hears the refusal now, so the payment is closed without an event. */
+async function closeRefused(ctx: OperationContext<VietinbankConfig>, payment: Payment, code: string): Promise<void> {
+  await markUnpaid(ctx.records, payment, 'failed', `refused by the bank (${code})`, false);
+}
+
 /** The create's outcome from a look-up: registered (its page and QR), or `cause` when the bank has no such payment. */
-async function registered(call: BankCall, ctx: OperationContext<VietinbankConfig>, payment: Payment, cause: Error): Promise<CreateOutput> {
+async function registered(call: BankCall, ctx: OperationContext<VietinbankConfig>, payment: Payment, cause: RetryableError | PermanentError): Promise<CreateOutput> {
   let view;
   try {
     view = await bankView(call, payment);
   } catch (error) {
+    // The bank holds this requestId with another amount: it is not this payment, and never will be.
+    if (error instanceof PermanentError && error.code === 'AMOUNT_MISMATCH') await closeRefused(ctx, payment, error.code);
     if (error instanceof PermanentError) throw error;
     // Still unknown: the payment stays pending and the reconciliation task settles it.
     throw new RetryableError(`${cause.message}; the look-up that followed failed too: ${errorMessage(error)}`, { code: 'UNCONFIRMED' });
   }
-  if (!view.found) throw cause;
-  const settled = await applyBankView(ctx.records, payment, view, { pendingCheckAfterMs: ctx.config.pendingCheckAfterMs });
+  if (!view.found) {
+    // After a timeout the request may still arrive: pending, for the reconciliation task. A duplicate code the bank
+    // cannot back up is a refusal the caller hears now.
+    if (cause instanceof PermanentError) await closeRefused(ctx, payment, cause.code ?? 'duplicate');
+    throw cause;
+  }
+  const settled = await applyBankView(ctx.records, ctx.config, payment, view);
   if (settled.status === 'failed' || settled.status === 'expired') {
     throw new PermanentError(`payment ${payment.paymentId} is already ${settled.status} at the bank`, { code: 'PAYMENT_CLOSED' });
   }

@@ -4,6 +4,7 @@
  */
 import { PermanentError, RetryableError, type PluginRecords } from '../../core/plugin.ts';
 import { inquire, type BankCall, type InquiryAnswer } from './client.ts';
+import type { VietinbankConfig } from './config.ts';
 import { findPayment, markPaid, markUnpaid, type Payment, type PaymentStatus } from './payments.ts';
 import { TRANSACTION_STATES, findResultRow, refusal } from './results.ts';
 import { fromTransTime } from './vietnam-time.ts';
@@ -28,41 +29,40 @@ export async function bankView(call: BankCall, payment: Payment, now = new Date(
   return { found: true, state, answer };
 }
 
-export interface LookupOptions {
-  now?: Date;
-  /** A payment the bank does not know, registered longer ago than this, was never registered: it failed. */
-  pendingCheckAfterMs: number;
-}
-
 /** Applies the bank's view to a pending payment; answers the payment as stored afterwards. */
-export async function applyBankView(records: PluginRecords, payment: Payment, view: BankView, options: LookupOptions): Promise<Payment> {
-  const now = options.now ?? new Date();
-  const changed = await transitionFor(records, payment, view, now, options.pendingCheckAfterMs);
+export async function applyBankView(records: PluginRecords, config: VietinbankConfig, payment: Payment, view: BankView, now = new Date()): Promise<Payment> {
+  const changed = await transitionFor(records, config, payment, view, now);
   if (changed) return changed;
   // Unchanged, or changed meanwhile by a notice or another look-up: the store has the answer.
   return (await findPayment(records, payment.paymentId)) ?? payment;
 }
 
-async function transitionFor(records: PluginRecords, payment: Payment, view: BankView, now: Date, pendingCheckAfterMs: number) {
+/**
+ * How old a payment the bank does not know must be before the gateway calls it never registered: past the
+ * pending check, and past any create of it still on its way (its call and the look-up after a timeout).
+ */
+const neverArrivedAfterMs = (config: VietinbankConfig) => Math.max(config.pendingCheckAfterMs, 3 * config.timeoutMs);
+
+async function transitionFor(records: PluginRecords, config: VietinbankConfig, payment: Payment, view: BankView, now: Date) {
   if (!view.found) {
-    const age = now.getTime() - Date.parse(payment.createdAt);
-    if (age < pendingCheckAfterMs) return undefined;
+    if (now.getTime() - Date.parse(payment.createdAt) < neverArrivedAfterMs(config)) return undefined;
     return markUnpaid(records, payment, 'failed', 'the bank has no such payment: the request to register it never arrived');
   }
   const { state, answer } = view;
   if (state === 'paid') {
     const paidAt = fromTransTime(answer.payTime ?? '') ?? now;
-    return markPaid(records, payment, { bankTransId: answer.bankTransId ?? '', paidAt: paidAt.toISOString() });
+    return markPaid(records, payment, { bankTransId: answer.bankTransId, paidAt: paidAt.toISOString() });
   }
   if (state === 'failed') return markUnpaid(records, payment, 'failed', 'declined or cancelled at the bank');
   if (state === 'expired') return markUnpaid(records, payment, 'expired', 'expired at the bank');
-  if (now.getTime() > Date.parse(payment.data.expiresAt)) return markUnpaid(records, payment, 'expired', 'not paid before it expired');
+  // Still open at the bank: expired here only once the bank can no longer take the money either.
+  if (now.getTime() > Date.parse(payment.data.expiresAt) + config.expiryGraceMs) return markUnpaid(records, payment, 'expired', 'not paid before it expired');
   return undefined;
 }
 
 /** Looks a payment up at the bank when its state is not final; answers it as stored afterwards. */
-export async function refreshPayment(call: BankCall, records: PluginRecords, payment: Payment, options: LookupOptions): Promise<Payment> {
+export async function refreshPayment(call: BankCall, records: PluginRecords, payment: Payment, now = new Date()): Promise<Payment> {
   if (payment.status !== 'pending') return payment;
-  const view = await bankView(call, payment, options.now);
-  return applyBankView(records, payment, view, options);
+  const view = await bankView(call, payment, now);
+  return applyBankView(records, call.config, payment, view, now);
 }

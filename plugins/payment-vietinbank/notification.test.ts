@@ -66,10 +66,34 @@ describe('payment-vietinbank payment notice', () => {
     expect(await services.emitted()).toHaveLength(1);
   });
 
-  it('pays an expired payment too: the bank says the money arrived', async () => {
-    await services.records.transition(paymentId, { from: ['pending'], to: 'expired' });
-    expect(await handleNotice(post(notice()), callbackContext(services))).toMatchObject({ accepted: true });
+  it.each(['expired', 'failed'])('pays a payment the gateway had closed as %s: the bank says the money arrived', async (closed) => {
+    await services.records.transition(paymentId, { from: ['pending'], to: closed });
+    expect(await handleNotice(post(notice()), callbackContext(services))).toMatchObject({ accepted: true, summary: { duplicate: false } });
     expect((await services.records.get(paymentId))?.status).toBe('paid');
+    expect((await services.emitted()).map((event) => event.type)).toEqual(['payment.succeeded']);
+  });
+
+  it('a notice of a payment marked paid by a look-up that named no bank transaction is a repeat, not a second payment', async () => {
+    // An empty bankTransId, as an inquiry answer may carry it (and as records written before this rule hold it).
+    await services.records.transition(paymentId, { from: ['pending'], to: 'paid', data: { paidAt: '2026-11-21T02:30:05.000Z', bankTransId: '' } });
+    const outcome = await handleNotice(post(notice()), callbackContext(services));
+    expect(outcome).toMatchObject({ accepted: true, summary: { duplicate: true } });
+    expect(outcome.summary).not.toHaveProperty('secondPayment');
+  });
+
+  it('a genuine notice of another amount names both amounts in the audit summary', async () => {
+    const outcome = await handleNotice(post(notice({ amount: '15000' })), callbackContext(services));
+    expect(outcome.summary).toMatchObject({ refused: 'amount mismatch', noticeAmount: '15000', paymentAmount: 150000 });
+  });
+
+  it.each([
+    ['a plain transId is echoed', 'NT-000000009', 'NT-000000009'],
+    ['any other transId is not', "NT1 then text of a stranger's choosing", ''],
+  ])('a notice not known to be genuine: %s in the signed answer', async (_, transId, echoed) => {
+    const forged = await answerOf(await handleNotice(post({ ...notice(), transId, signature: 'Zm9yZ2Vk' }), callbackContext(services)));
+    expect(forged).toMatchObject({ transId: echoed, errorCode: '01' });
+    const malformed = await answerOf(await handleNotice(post({ transId }), callbackContext(services)));
+    expect(malformed).toMatchObject({ transId: echoed, errorCode: '02' });
   });
 
   const refusals: Array<[string, keyof typeof NOTICE_ANSWERS, string, () => unknown]> = [

@@ -14,6 +14,14 @@ import { fromTransTime } from './vietnam-time.ts';
 
 const BODY_LIMIT = 64 * 1024;
 
+/**
+ * The transId echoed in the signed answer to a notice that is not (yet) known to be the bank's: only a plain id.
+ * Anything else is answered with an empty transId, so a stranger cannot have the agency sign text of its choosing.
+ */
+function echoedTransId(value: unknown): string {
+  return typeof value === 'string' && /^[A-Za-z0-9_.:-]{1,64}$/.test(value) ? value : '';
+}
+
 const noticeSchema = v.looseObject({
   transId: v.pipe(v.string(), v.nonEmpty(), v.maxLength(64)),
   transTime: v.string(),
@@ -42,13 +50,14 @@ export async function handleNotice(request: Request, ctx: CallbackContext<Vietin
   const notice = v.safeParse(noticeSchema, json);
   if (!notice.success) {
     ctx.log.warn('VietinBank notice refused: not the expected JSON');
-    const transId = json !== null && typeof json === 'object' ? (json as Record<string, unknown>).transId : undefined;
-    return answer(typeof transId === 'string' ? transId.slice(0, 64) : '', NOTICE_ANSWERS.malformed, false, { refused: 'malformed notice' });
+    const transId = json !== null && typeof json === 'object' ? echoedTransId((json as Record<string, unknown>).transId) : '';
+    return answer(transId, NOTICE_ANSWERS.malformed, false, { refused: 'malformed notice' });
   }
   const { transId, custCode: paymentId, amount, bankTransId } = notice.output;
   if (!verifyMessage('notice', notice.output, config.bankPublicKey.reveal(), config.signatureHash)) {
-    ctx.log.warn({ transId }, 'VietinBank notice refused: the signature does not verify');
-    return answer(transId, NOTICE_ANSWERS.badSignature, false, { refused: 'invalid signature', transId });
+    const echoed = echoedTransId(transId);
+    ctx.log.warn({ transId: echoed }, 'VietinBank notice refused: the signature does not verify');
+    return answer(echoed, NOTICE_ANSWERS.badSignature, false, { refused: 'invalid signature', transId: echoed });
   }
   const payment = await findPayment(ctx.records, paymentId);
   if (!payment) {
@@ -56,9 +65,11 @@ export async function handleNotice(request: Request, ctx: CallbackContext<Vietin
     return answer(transId, NOTICE_ANSWERS.unknownPayment, false, { refused: 'unknown payment', transId, paymentId });
   }
   if (amount !== String(payment.data.amount)) {
-    // Money arrived, but not the fee: an operator must look; the payment is not marked paid.
-    ctx.log.error({ transId, paymentId }, 'VietinBank notice with another amount than the payment');
-    return answer(transId, NOTICE_ANSWERS.amountMismatch, false, { refused: 'amount mismatch', transId, paymentId });
+    // Money arrived, but not the fee: not marked paid. Answered 03, the bank may repeat the notice; every copy is in
+    // the audit log with both amounts, for an operator to settle with the payer.
+    const amounts = { noticeAmount: amount, paymentAmount: payment.data.amount };
+    ctx.log.error({ transId, paymentId, ...amounts }, 'VietinBank notice with another amount than the payment');
+    return answer(transId, NOTICE_ANSWERS.amountMismatch, false, { refused: 'amount mismatch', transId, paymentId, ...amounts });
   }
   const paidAt = (fromTransTime(notice.output.transTime) ?? new Date()).toISOString();
   const paid = await markPaid(ctx.records, payment, { bankTransId, paidAt });
@@ -69,7 +80,8 @@ export async function handleNotice(request: Request, ctx: CallbackContext<Vietin
   // Already paid: a repeat answers success too, or the bank keeps sending it. Another bank transaction for the
   // same payment means the payer paid twice: taken, and flagged for an operator.
   const current = await findPayment(ctx.records, paymentId);
-  const secondPayment = current?.data.bankTransId !== undefined && current.data.bankTransId !== bankTransId;
+  const recorded = current?.data.bankTransId;
+  const secondPayment = recorded !== undefined && recorded !== '' && recorded !== bankTransId;
   if (secondPayment) ctx.log.error({ transId, paymentId }, 'a second bank transaction for a paid payment');
   else ctx.log.info({ transId, paymentId }, 'a repeated notice of a paid payment');
   const summary = { transId, paymentId, bankTransId, duplicate: true, ...(secondPayment ? { secondPayment } : {}) };

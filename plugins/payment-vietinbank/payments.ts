@@ -45,12 +45,18 @@ export async function findPayment(records: PluginRecords, paymentId: string): Pr
   return paymentOf(await records.get(paymentId));
 }
 
-export function succeededEvent(payment: Payment, paid: { bankTransId: string; paidAt: string }): GatewayEvent {
+/** What the bank says of a paid payment; an inquiry may not name the bank transaction. */
+export interface PaidFacts {
+  bankTransId: string | undefined;
+  paidAt: string;
+}
+
+export function succeededEvent(payment: Payment, paid: PaidFacts): GatewayEvent {
   const { agency, dossierCode, amount } = payment.data;
   return {
     type: 'payment.succeeded',
     agency,
-    data: { paymentId: payment.paymentId, dossierCode, amount, paidAt: paid.paidAt, providerReference: paid.bankTransId },
+    data: { paymentId: payment.paymentId, dossierCode, amount, paidAt: paid.paidAt, ...(paid.bankTransId ? { providerReference: paid.bankTransId } : {}) },
   };
 }
 
@@ -60,11 +66,11 @@ export function failedEvent(payment: Payment, status: 'failed' | 'expired', reas
 }
 
 /** Marks a payment paid once, however many notices or look-ups report it: undefined when it was already paid. */
-export async function markPaid(records: PluginRecords, payment: Payment, paid: { bankTransId: string; paidAt: string }): Promise<Payment | undefined> {
+export async function markPaid(records: PluginRecords, payment: Payment, paid: PaidFacts): Promise<Payment | undefined> {
   const record = await records.transition(payment.paymentId, {
     from: ['pending', 'expired', 'failed'],
     to: 'paid',
-    data: { bankTransId: paid.bankTransId, paidAt: paid.paidAt },
+    data: { paidAt: paid.paidAt, ...(paid.bankTransId ? { bankTransId: paid.bankTransId } : {}) },
     emit: [succeededEvent(payment, paid)],
   });
   return paymentOf(record);

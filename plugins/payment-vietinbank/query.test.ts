@@ -3,16 +3,20 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useMswServer } from '../../tests/support/msw.ts';
 import { query } from './query.ts';
 import { TRANSACTION_STATES } from './results.ts';
-import { AGENCY, openTestServices, operationContext, storePayment, type TestServices } from './test-support/fixtures.ts';
-import { INQUIRY_URL, bankAnswering, failure, inquiryAnswer } from './test-support/msw-vietinbank.ts';
+import { AGENCY, openTestServices, operationContext, storePayment, testConfig, type TestServices } from './test-support/fixtures.ts';
+import { INQUIRY_URL, bankAnswering, inquiryAnswer } from './test-support/msw-vietinbank.ts';
 
 // No handler unless a test adds one: a query that should answer from the store fails if it asks the bank.
 const server = useMswServer();
 const paymentId = 'PAY000000001';
 
+const MINUTE = 60_000;
 let services: TestServices;
+/** The store's clock runs this far from now: a record written meanwhile is that old. */
+let storeClockOffsetMs = 0;
 beforeEach(async () => {
-  services = await openTestServices();
+  storeClockOffsetMs = 0;
+  services = await openTestServices({ now: () => Date.now() + storeClockOffsetMs });
 });
 afterEach(() => services.dispose());
 
@@ -52,8 +56,23 @@ describe('payment-vietinbank query', () => {
     else expect(events).toEqual([{ type: 'payment.failed', agency: AGENCY, data: expect.objectContaining({ paymentId, status }) }]);
   });
 
-  it('a payment still pending at the bank after its expiry is expired, with a payment.failed event', async () => {
-    await storePayment(services, paymentId, { expiresAt: new Date(Date.now() - 1000).toISOString() });
+  it('paid at the bank without a bank transaction named: paid, with no providerReference rather than an empty one', async () => {
+    await storePayment(services, paymentId);
+    bankAnswering(server, INQUIRY_URL, (request) => inquiryAnswer(request, '00', { transStatus: '00', amount: '150000', payTime: '20261121093005' }));
+    expect(await query({ agency: AGENCY, paymentId }, operationContext(services))).toEqual({ paymentId, status: 'paid', amount: 150000, paidAt: '2026-11-21T02:30:05.000Z' });
+    const [event] = await services.emitted();
+    expect(event?.data).not.toHaveProperty('providerReference');
+  });
+
+  it('a payment still pending at the bank within the grace after its expiry stays pending: the bank may still take the money', async () => {
+    await storePayment(services, paymentId, { expiresAt: new Date(Date.now() - 9 * MINUTE).toISOString() });
+    bankAnswering(server, INQUIRY_URL, (request) => inquiryAnswer(request, '00', { transStatus: '01', amount: '150000' }));
+    expect(await query({ agency: AGENCY, paymentId }, operationContext(services))).toMatchObject({ status: 'pending' });
+    expect(await services.emitted()).toEqual([]);
+  });
+
+  it('a payment still pending at the bank past its expiry and the grace is expired, with a payment.failed event', async () => {
+    await storePayment(services, paymentId, { expiresAt: new Date(Date.now() - 11 * MINUTE).toISOString() });
     bankAnswering(server, INQUIRY_URL, (request) => inquiryAnswer(request, '00', { transStatus: '01', amount: '150000' }));
     expect(await query({ agency: AGENCY, paymentId }, operationContext(services))).toMatchObject({ status: 'expired' });
     expect(await services.emitted()).toEqual([
@@ -64,7 +83,7 @@ describe('payment-vietinbank query', () => {
   it('an unknown state is retryable UNKNOWN_STATE and changes nothing', async () => {
     await storePayment(services, paymentId);
     bankAnswering(server, INQUIRY_URL, (request) => inquiryAnswer(request, '00', { transStatus: '77', amount: '150000' }));
-    expect(await failure(query({ agency: AGENCY, paymentId }, operationContext(services)))).toMatchObject({ name: 'RetryableError', code: 'UNKNOWN_STATE' });
+    await expect(query({ agency: AGENCY, paymentId }, operationContext(services))).rejects.toMatchObject({ name: 'RetryableError', code: 'UNKNOWN_STATE' });
     expect((await services.records.get(paymentId))?.status).toBe('pending');
   });
 
@@ -74,7 +93,7 @@ describe('payment-vietinbank query', () => {
       const answer = (await inquiryAnswer(request, '00', { transStatus: '01', amount: '150000' }).json()) as Record<string, unknown>;
       return HttpResponse.json({ ...answer, transStatus: '00' });
     });
-    expect(await failure(query({ agency: AGENCY, paymentId }, operationContext(services)))).toMatchObject({ name: 'PermanentError', code: 'BAD_SIGNATURE' });
+    await expect(query({ agency: AGENCY, paymentId }, operationContext(services))).rejects.toMatchObject({ name: 'PermanentError', code: 'BAD_SIGNATURE' });
     expect((await services.records.get(paymentId))?.status).toBe('pending');
     expect(await services.emitted()).toEqual([]);
   });
@@ -82,12 +101,24 @@ describe('payment-vietinbank query', () => {
   it('the bank being down is retryable; the payment stays pending', async () => {
     await storePayment(services, paymentId);
     bankAnswering(server, INQUIRY_URL, () => new HttpResponse(null, { status: 503 }));
-    expect(await failure(query({ agency: AGENCY, paymentId }, operationContext(services)))).toMatchObject({ name: 'RetryableError', code: 'HTTP_503' });
+    await expect(query({ agency: AGENCY, paymentId }, operationContext(services))).rejects.toMatchObject({ name: 'RetryableError', code: 'HTTP_503' });
   });
 
-  it("an unknown payment, or another agency's, is a permanent UNKNOWN_PAYMENT", async () => {
+  it("an unknown payment, or another agency's, is NotFoundError UNKNOWN_PAYMENT (404), without asking the bank", async () => {
     await storePayment(services, paymentId);
-    expect(await failure(query({ agency: AGENCY, paymentId: 'NOPE00000000' }, operationContext(services)))).toMatchObject({ code: 'UNKNOWN_PAYMENT' });
-    expect(await failure(query({ agency: '000.00.02.H22', paymentId }, operationContext(services)))).toMatchObject({ code: 'UNKNOWN_PAYMENT' });
+    await expect(query({ agency: AGENCY, paymentId: 'NOPE00000000' }, operationContext(services))).rejects.toMatchObject({ name: 'NotFoundError', code: 'UNKNOWN_PAYMENT' });
+    await expect(query({ agency: '000.00.02.H22', paymentId }, operationContext(services))).rejects.toMatchObject({ name: 'NotFoundError', code: 'UNKNOWN_PAYMENT' });
+  });
+
+  it('a payment the bank does not know is failed only once no create of it can still be on its way', async () => {
+    const config = testConfig({ pendingCheckAfterMs: 0, timeoutMs: 6_000 });
+    storeClockOffsetMs = -10 * MINUTE;
+    await storePayment(services, 'OLDPAYMENT01');
+    storeClockOffsetMs = 0;
+    await storePayment(services, 'NEWPAYMENT01');
+    bankAnswering(server, INQUIRY_URL, (request) => inquiryAnswer(request, '04'));
+    expect(await query({ agency: AGENCY, paymentId: 'NEWPAYMENT01' }, operationContext(services, { config }))).toMatchObject({ status: 'pending' });
+    expect(await query({ agency: AGENCY, paymentId: 'OLDPAYMENT01' }, operationContext(services, { config }))).toMatchObject({ status: 'failed' });
+    expect((await services.emitted()).map((event) => [event.type, event.data.paymentId, event.data.status])).toEqual([['payment.failed', 'OLDPAYMENT01', 'failed']]);
   });
 });

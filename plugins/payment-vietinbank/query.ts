@@ -1,7 +1,7 @@
 /** `query`: the stored state, refreshed from the bank while it is not final. */
 import type * as v from 'valibot';
 import type { paymentQueryInput, paymentQueryOutput } from '../../core/capabilities/payment.ts';
-import { PermanentError, type OperationContext } from '../../core/plugin.ts';
+import { NotFoundError, type OperationContext } from '../../core/plugin.ts';
 import type { VietinbankConfig } from './config.ts';
 import { refreshPayment } from './lookup.ts';
 import { findPayment, type Payment } from './payments.ts';
@@ -13,15 +13,13 @@ export async function query(input: QueryInput, ctx: OperationContext<VietinbankC
   const stored = await findPayment(ctx.records, input.paymentId);
   // Another agency's payment is answered as unknown: its existence is not the caller's business.
   if (!stored || stored.data.agency !== input.agency) {
-    throw new PermanentError(`no payment ${input.paymentId} for this agency`, { code: 'UNKNOWN_PAYMENT' });
+    throw new NotFoundError(`no payment ${input.paymentId} for this agency`, { code: 'UNKNOWN_PAYMENT' });
   }
-  const payment = await refreshPayment({ config: ctx.config, http: ctx.http, signal: ctx.signal }, ctx.records, stored, {
-    pendingCheckAfterMs: ctx.config.pendingCheckAfterMs,
-  });
+  const payment = await refreshPayment({ config: ctx.config, http: ctx.http, signal: ctx.signal }, ctx.records, stored);
   return queryOutput(payment);
 }
 
-export function queryOutput(payment: Payment): QueryOutput {
+function queryOutput(payment: Payment): QueryOutput {
   const { amount, paidAt, bankTransId } = payment.data;
   return {
     paymentId: payment.paymentId,

@@ -31,7 +31,8 @@ describe('payment-vietinbank reconciliation task', () => {
   });
 
   it('looks up payments pending longer than pendingCheckAfterMs and settles each, with one event per change', async () => {
-    const past = new Date(Date.now() - MINUTE).toISOString();
+    // Past its expiry and the 10 minutes' grace in which the bank may still take the money.
+    const past = new Date(Date.now() - 11 * MINUTE).toISOString();
     await storedEarlier(['PAIDATBANK01'], ['STILLOPEN001'], ['DECLINED0001'], ['EXPIREDBANK1'], ['NEVERARRIVED'], ['OVERDUE00001', { expiresAt: past }]);
     await storePayment(services, 'JUSTCREATED1');
     const inquiries = bankAnswering(server, INQUIRY_URL, (request) => {
@@ -73,7 +74,7 @@ describe('payment-vietinbank reconciliation task', () => {
   });
 
   it('leaves a payment pending, even past its expiry, while the bank cannot be asked', async () => {
-    await storedEarlier(['OVERDUE00001', { expiresAt: new Date(Date.now() - MINUTE).toISOString() }], ['OVERDUE00002']);
+    await storedEarlier(['OVERDUE00001', { expiresAt: new Date(Date.now() - 60 * MINUTE).toISOString() }], ['OVERDUE00002']);
     const inquiries = bankAnswering(server, INQUIRY_URL, () => new HttpResponse(null, { status: 503 }));
     await reconcilePending(taskContext(services, config));
     expect(inquiries).toHaveLength(2);
@@ -81,10 +82,43 @@ describe('payment-vietinbank reconciliation task', () => {
     expect(await services.emitted()).toEqual([]);
   });
 
-  it('looks up at most reconcileBatch payments per run', async () => {
+  it('looks up at most reconcileBatch payments per run, those asked about least recently first', async () => {
     await storedEarlier(['PAYMENT00001'], ['PAYMENT00002'], ['PAYMENT00003']);
     const inquiries = bankAnswering(server, INQUIRY_URL, (request) => inquiryAnswer(request, '00', { transStatus: '01', amount: '150000' }));
-    await reconcilePending(taskContext(services, testConfig({ reconcileBatch: 2 })));
-    expect(inquiries).toHaveLength(2);
+    const batchOfTwo = taskContext(services, testConfig({ reconcileBatch: 2 }));
+    const askedIn = async () => {
+      const before = inquiries.length;
+      await reconcilePending(batchOfTwo);
+      return inquiries.slice(before).map((sent) => sent.body.queryTransactionId);
+    };
+    // Still open at the bank, none of them changes: without the rotation the third would never be asked.
+    expect(await askedIn()).toEqual(['PAYMENT00001', 'PAYMENT00002']);
+    expect(await askedIn()).toEqual(['PAYMENT00003', 'PAYMENT00001']);
+    expect(await askedIn()).toEqual(['PAYMENT00002', 'PAYMENT00003']);
+  });
+
+  it('stops a run after three look-ups fail in a row, and asks the others first in the next run', async () => {
+    await storedEarlier(['MISMATCH0001'], ['MISMATCH0002'], ['MISMATCH0003'], ['PAIDATBANK01']);
+    const inquiries = bankAnswering(server, INQUIRY_URL, (request) => {
+      const paid = request.queryTransactionId === 'PAIDATBANK01';
+      // The bank holds the first three with another amount: a permanent AMOUNT_MISMATCH each time.
+      return inquiryAnswer(request, '00', { transStatus: paid ? '00' : '01', amount: paid ? '150000' : '99000', bankTransId: 'VTB1' });
+    });
+    await reconcilePending(taskContext(services, config));
+    expect(inquiries.map((sent) => sent.body.queryTransactionId)).toEqual(['MISMATCH0001', 'MISMATCH0002', 'MISMATCH0003']);
+    expect((await services.records.get('PAIDATBANK01'))?.status).toBe('pending');
+
+    await reconcilePending(taskContext(services, config));
+    expect(inquiries[3]?.body.queryTransactionId).toBe('PAIDATBANK01');
+    expect((await services.records.get('PAIDATBANK01'))?.status).toBe('paid');
+    expect((await services.records.get('MISMATCH0001'))?.status).toBe('pending');
+  });
+
+  it('asks three payments only while the bank is down, not every payment with its timeout', async () => {
+    await storedEarlier(['PAYMENT00001'], ['PAYMENT00002'], ['PAYMENT00003'], ['PAYMENT00004'], ['PAYMENT00005']);
+    const inquiries = bankAnswering(server, INQUIRY_URL, () => new HttpResponse(null, { status: 503 }));
+    await reconcilePending(taskContext(services, config));
+    expect(inquiries).toHaveLength(3);
+    expect(await services.emitted()).toEqual([]);
   });
 });

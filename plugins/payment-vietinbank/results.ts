@@ -64,7 +64,7 @@ export function refusal(code: string, message: string | undefined, about: string
 }
 
 /** A transport failure after which the bank may have taken the request: a look-up decides, not a second try. */
-export function mayHaveReachedBank(error: unknown): boolean {
+export function mayHaveReachedBank(error: unknown): error is RetryableError {
   if (!(error instanceof RetryableError)) return false;
   return !['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ABORTED'].includes(error.code ?? '');
 }

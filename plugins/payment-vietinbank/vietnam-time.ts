@@ -27,8 +27,3 @@ export function fromTransTime(text: string): Date | undefined {
   return toTransTime(date) === text ? date : undefined;
 }
 
-/** The instant as ISO 8601 in Vietnam time, e.g. `2026-11-21T09:30:00+07:00`: how the gateway shows bank times. */
-export function toVietnamIso(date: Date): string {
-  const t = toTransTime(date);
-  return `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}T${t.slice(8, 10)}:${t.slice(10, 12)}:${t.slice(12, 14)}+07:00`;
-}

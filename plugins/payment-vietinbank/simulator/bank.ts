@@ -4,7 +4,8 @@
  * bank's key. The HTTP side is server.ts; payment notices are notices.ts.
  */
 import { randomInt } from 'node:crypto';
-import { isHttpUrl } from '../config.ts';
+import * as v from 'valibot';
+import { httpUrlField } from '../../../core/plugin.ts';
 import { signed, verifyMessage, type SignatureHash } from '../signature.ts';
 import type { SignedMessage } from '../signature-fields.ts';
 import { fromTransTime, toTransTime } from '../vietnam-time.ts';
@@ -54,6 +55,8 @@ export interface BankAnswer {
 /** How far transTime may be from the bank's clock. */
 const TIME_WINDOW_MS = 5 * 60_000;
 const TEXT = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
+const httpUrl = httpUrlField('url');
+const isHttpUrl = (value: unknown) => v.is(httpUrl, value);
 
 export function createBank(account: BankAccount, pageUrl: () => string) {
   const byRequestId = new Map<string, BankPayment>();
@@ -101,7 +104,7 @@ export function createBank(account: BankAccount, pageUrl: () => string) {
       if (request.currencyCode !== 'VND') return reply('02', 'currencyCode must be VND');
       const expireAt = fromTransTime(String(request.expireTime));
       if (!expireAt || expireAt <= now) return reply('02', 'expireTime must be a future yyyyMMddHHmmss');
-      if (!isHttpUrl(String(request.notifyUrl)) || (TEXT(request.returnUrl) && !isHttpUrl(request.returnUrl))) return reply('02', 'notifyUrl and returnUrl must be http(s) URLs');
+      if (!isHttpUrl(request.notifyUrl) || (TEXT(request.returnUrl) && !isHttpUrl(request.returnUrl))) return reply('02', 'notifyUrl and returnUrl must be http(s) URLs');
       const requestId = String(request.requestId);
       if (requestIds.has(requestId)) return reply('07', 'duplicate requestId');
       const billNo = String(request.billNo);

@@ -11,7 +11,6 @@ import { handleNotice } from '../notification.ts';
 import { query } from '../query.ts';
 import { signMessage } from '../signature.ts';
 import { AGENCY, account, callbackContext, openTestServices, operationContext, silentLog, testConfig, type TestServices } from '../test-support/fixtures.ts';
-import { failure } from '../test-support/msw-vietinbank.ts';
 import { CREATE_PATH, startVietinbankSimulator, type ReceivedRequest } from './server.ts';
 import type { SentNotice } from './notices.ts';
 import { rsaKeyPair } from './index.ts';
@@ -112,8 +111,7 @@ describe('VietinBank simulator, end to end with the plugin', () => {
 
   it('a create whose answer never comes is looked up: with the bank slow on both, the payment stays pending, then settles', async () => {
     await control('/__control', { failRate: 1, failMode: 'timeout' });
-    const error = await failure(create(input, context({ timeoutMs: 300 })));
-    expect(error).toMatchObject({ name: 'RetryableError', code: 'UNCONFIRMED' });
+    await expect(create(input, context({ timeoutMs: 300 }))).rejects.toMatchObject({ name: 'RetryableError', code: 'UNCONFIRMED' });
     await control('/__control', { failRate: 0 });
 
     const [record] = await services.records.list({ status: 'pending' });
@@ -141,14 +139,14 @@ describe('VietinBank simulator, end to end with the plugin', () => {
 
   it('refuses a wrong client secret at the API gateway (401: permanent)', async () => {
     const wrongSecret = { ...config(), clientSecret: new Secret('wrong') };
-    const error = await failure(create(input, operationContext(services, { config: wrongSecret, callbackUrl, messageId: 'msg_wrong_secret' })));
-    expect(error).toMatchObject({ name: 'PermanentError', code: 'HTTP_401' });
+    const refused = create(input, operationContext(services, { config: wrongSecret, callbackUrl, messageId: 'msg_wrong_secret' }));
+    await expect(refused).rejects.toMatchObject({ name: 'PermanentError', code: 'HTTP_401' });
   });
 
   it("refuses a request signed with another key than the agency's (01: permanent)", async () => {
     const otherKey = { ...config(), privateKey: new Secret(rsaKeyPair().privateKey) };
-    const error = await failure(create(input, operationContext(services, { config: otherKey, callbackUrl, messageId: 'msg_wrong_key' })));
-    expect(error).toMatchObject({ name: 'PermanentError', code: '01' });
+    const refused = create(input, operationContext(services, { config: otherKey, callbackUrl, messageId: 'msg_wrong_key' }));
+    await expect(refused).rejects.toMatchObject({ name: 'PermanentError', code: '01' });
   });
 
   it('refuses what a real bank refuses: a requestId over 12 characters, a stale transTime, a duplicate', async () => {
@@ -176,6 +174,6 @@ describe('VietinBank simulator, end to end with the plugin', () => {
     ['permanent', 'PermanentError'],
   ])('a %s fault reaches the plugin as a %s', async (failMode, name) => {
     await control('/__control', { failRate: 1, failMode });
-    for (let round = 0; round < 2; round++) expect(await failure(create(input, context()))).toMatchObject({ name });
+    for (let round = 0; round < 2; round++) await expect(create(input, context())).rejects.toMatchObject({ name });
   });
 });

@@ -59,12 +59,3 @@ export function inquiryAnswer(request: Record<string, unknown>, code: string, st
       : {};
   return HttpResponse.json(bankSigned('inquiryAnswer', { ...base(request, code), ...found }));
 }
-
-export async function failure(promise: Promise<unknown>): Promise<Error> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof Error)) throw new Error('expected the call to fail');
-  return error;
-}
