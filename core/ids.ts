@@ -1,4 +1,4 @@
-import { randomFillSync } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -39,3 +39,20 @@ export function ulid(now = Date.now()): string {
 }
 
 export const newMessageId = (now?: number) => `msg_${ulid(now)}`;
+
+/**
+ * The same id for the same seed, shaped like a message id: a sync request repeated with its Idempotency-Key
+ * reaches the provider under the id of the first, so a provider that spots duplicates (a bank's requestId) answers
+ * the first payment instead of making a second one.
+ */
+export function derivedMessageId(seed: string): string {
+  const digest = createHash('sha256').update(seed).digest();
+  let id = '';
+  for (let i = 0; i < 26; i++) {
+    const bit = i * 5;
+    const byte = bit >> 3;
+    const pair = ((digest[byte] ?? 0) << 8) | (digest[byte + 1] ?? 0);
+    id += CROCKFORD[(pair >> (11 - (bit & 7))) & 31];
+  }
+  return `msg_${id}`;
+}

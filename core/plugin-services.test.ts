@@ -88,6 +88,12 @@ describe('plugin events and callback URL', () => {
     expect(await services.emitted()).toEqual([paid]);
   });
 
+  it("queues events with an ordering key under that key, so that one payment's events keep their order", async () => {
+    await services.emit({ ...paid, orderingKey: 'pay_1' });
+    const page = await services.store.listMessages({ capability: 'webhook' }, { limit: 10 });
+    expect(page.messages.map((message) => message.orderingKey)).toEqual(['pay_1']);
+  });
+
   it('gives the instance its callback URL on the public base URL', () => {
     expect(services.callbackUrl).toBe(`${TEST_PUBLIC_URL}/v1/callbacks/bank-hue`);
   });

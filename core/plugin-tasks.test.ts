@@ -31,6 +31,7 @@ const plugin = definePlugin({
       everyMs: (config) => config.everyMs,
       run: async (ctx) => {
         await ctx.records.create(`run-${runs.length}`, 'seen', {});
+        await ctx.audit('bank.answer-refused', { reason: 'bad signature', payerPhone: '0981234567' });
         await new Promise<void>((finish) => runs.push({ instance: ctx.instance, signal: ctx.signal, finish }));
       },
     },
@@ -79,6 +80,13 @@ describe('plugin tasks', () => {
     for (const run of runs) run.finish();
     await stop();
     expect(await db.store.listRecords('bank-b', { status: 'seen', limit: 10 })).toHaveLength(1);
+    const noted = (await db.store.listAudit({}, 100)).filter((entry) => entry.action === 'bank.answer-refused');
+    expect(noted.map((entry) => [entry.actor, entry.instance])).toEqual([
+      ['task:check-pending', 'bank-a'],
+      ['task:check-pending', 'bank-a'],
+      ['task:check-pending', 'bank-b'],
+    ]);
+    expect(JSON.stringify(noted)).not.toContain('0981234567');
   });
 
   it('never overlap a run still going with the next turn', async () => {

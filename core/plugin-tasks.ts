@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { maskPersonalData } from './audit/mask.ts';
 import { errorMessage } from './errors.ts';
 import { type ServiceDeps, pluginServices } from './plugin-services.ts';
 
@@ -20,7 +21,17 @@ export function startPluginTasks(deps: ServiceDeps, log: Logger): () => Promise<
         if (busy || shutdown.signal.aborted) return;
         busy = true;
         const run = task
-          .run({ instance: instance.id, config: instance.config, log: taskLog, http: instance.http, records: services.records, emit: services.emit, signal: shutdown.signal })
+          .run({
+            instance: instance.id,
+            config: instance.config,
+            log: taskLog,
+            http: instance.http,
+            records: services.records,
+            emit: services.emit,
+            audit: (action, summary) =>
+              deps.store.appendAudit([{ at: deps.clock.now(), actor: `task:${task.name}`, action, instance: instance.id, summary: maskPersonalData(summary) as Record<string, unknown> }]),
+            signal: shutdown.signal,
+          })
           .catch((error: unknown) => taskLog.error({ err: errorMessage(error) }, `task ${task.name} failed; it runs again at its next turn`))
           .finally(() => {
             busy = false;

@@ -104,6 +104,11 @@ export interface GatewayEvent {
   type: string;
   agency: string;
   data: Record<string, unknown>;
+  /**
+   * Events with one key reach each subscription in the order they were emitted, e.g. a payment's id, so that
+   * `payment.failed` (expired) never overtakes the `payment.succeeded` before it.
+   */
+  orderingKey?: string;
 }
 
 export interface CallbackContext<Config> {
@@ -140,6 +145,11 @@ export interface TaskContext<Config> {
   http: AxiosInstance;
   records: PluginRecords;
   emit(event: GatewayEvent): Promise<void>;
+  /**
+   * Writes an audit entry for what the task found that an operator must be able to prove later (a provider's
+   * answer with a bad signature, say). Personal data in `summary` is masked.
+   */
+  audit(action: string, summary: Record<string, unknown>): Promise<void>;
   /** Aborted when the gateway shuts down. */
   signal: AbortSignal;
 }

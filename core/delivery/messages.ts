@@ -34,7 +34,7 @@ export function eventMessages(instances: Instances, event: GatewayEvent, now: nu
   const payload = { type: event.type, timestamp: new Date(now).toISOString(), data: event.data };
   return instances
     .subscribers(event.type, event.agency)
-    .map((subscription) => buildMessage(subscription, 'deliver', { agency: event.agency, event: payload }, now));
+    .map((subscription) => ({ ...buildMessage(subscription, 'deliver', { agency: event.agency, event: payload }, now), orderingKey: event.orderingKey }));
 }
 
 /** What an operator searches by: the caller's reference, a dossier code, a payment id. */

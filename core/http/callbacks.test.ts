@@ -40,6 +40,13 @@ describe('POST /v1/callbacks/{instance}', () => {
     expect(entry?.summary).toMatchObject({ accepted: true, status: 202 });
   });
 
+  it('audits a notice the plugin failed on, and answers 500', async () => {
+    const answer = await notice({ paymentId: 'pay_1', signature: 'crash' });
+    expect(answer.status).toBe(500);
+    const [entry] = await callbackEntries();
+    expect(entry?.summary).toMatchObject({ accepted: false, status: 500, error: 'store unavailable while handling pay_1' });
+  });
+
   it('answers 404 for an instance that takes no callbacks, and audits nothing', async () => {
     const answer = await gateway.request('/v1/callbacks/sms-a', { token: null, body: {} });
     expect(answer.status).toBe(404);

@@ -186,6 +186,18 @@ describe('Idempotency-Key on a sync operation', () => {
     expect(retried.status).toBe(200);
     expect(retried.headers.get('idempotent-replayed')).toBeNull();
     expect(gateway.payment.calls).toHaveLength(2);
+    // The provider hears the repeat under the first call's id: a bank that spots duplicates answers the first payment.
+    const [firstCall, secondCall] = gateway.payment.calls;
+    expect(secondCall?.messageId).toBe(firstCall?.messageId);
+    expect(firstCall?.messageId).toMatch(/^msg_[0-9A-HJKMNP-TV-Z]{26}$/);
+  });
+
+  it('gives calls without an Idempotency-Key, or with different keys, different ids', async () => {
+    await create();
+    await create();
+    await create(paymentBody(), { 'idempotency-key': 'a' });
+    await create(paymentBody(), { 'idempotency-key': 'b' });
+    expect(new Set(gateway.payment.calls.map((call) => call.messageId)).size).toBe(4);
   });
 
   it('answers 400 to a malformed key without calling the plugin', async () => {

@@ -66,6 +66,7 @@ export function testPaymentPlugin(script = new Script()) {
       async handle(request, ctx) {
         const notice = (await request.json()) as { paymentId: string; signature: string; payerName?: string };
         if (notice.signature === 'plain') return new Response('ok', { status: 202 });
+        if (notice.signature === 'crash') throw new Error(`store unavailable while handling ${notice.paymentId}`);
         if (notice.signature !== 'valid') {
           return { response: Response.json({ code: '97' }), accepted: false, summary: { reason: 'bad signature', payerName: notice.payerName } };
         }

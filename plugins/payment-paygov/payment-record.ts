@@ -79,6 +79,7 @@ function paymentEvent(type: 'payment.succeeded' | 'payment.failed', payment: Sto
   return {
     type,
     agency: payment.data.agency,
+    orderingKey: payment.paymentId,
     data: { paymentId: payment.paymentId, dossierCode: payment.data.dossierCode, amount: payment.data.amount, ...detail },
   };
 }

@@ -56,13 +56,14 @@ export function succeededEvent(payment: Payment, paid: PaidFacts): GatewayEvent 
   return {
     type: 'payment.succeeded',
     agency,
+    orderingKey: payment.paymentId,
     data: { paymentId: payment.paymentId, dossierCode, amount, paidAt: paid.paidAt, ...(paid.bankTransId ? { providerReference: paid.bankTransId } : {}) },
   };
 }
 
 export function failedEvent(payment: Payment, status: 'failed' | 'expired', reason: string): GatewayEvent {
   const { agency, dossierCode, amount } = payment.data;
-  return { type: 'payment.failed', agency, data: { paymentId: payment.paymentId, dossierCode, amount, status, reason } };
+  return { type: 'payment.failed', agency, orderingKey: payment.paymentId, data: { paymentId: payment.paymentId, dossierCode, amount, status, reason } };
 }
 
 /** Marks a payment paid once, however many notices or look-ups report it: undefined when it was already paid. */

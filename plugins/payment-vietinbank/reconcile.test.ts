@@ -121,4 +121,18 @@ describe('payment-vietinbank reconciliation task', () => {
     expect(inquiries).toHaveLength(3);
     expect(await services.emitted()).toEqual([]);
   });
+  it('writes an audit entry when the bank answers a look-up with a signature that does not verify, and changes nothing', async () => {
+    await storedEarlier(['PAIDATBANK01']);
+    bankAnswering(server, INQUIRY_URL, async (request) => {
+      const signed = (await inquiryAnswer(request, '00', { transStatus: '00', amount: '150000', bankTransId: 'VTB1' }).json()) as Record<string, unknown>;
+      return HttpResponse.json({ ...signed, amount: '1' });
+    });
+
+    await reconcilePending(taskContext(services, config));
+
+    expect(await services.records.get('PAIDATBANK01')).toMatchObject({ status: 'pending' });
+    const refused = (await services.store.listAudit({}, 100)).filter((entry) => entry.action === 'payment.answer-refused');
+    expect(refused.map((entry) => entry.summary)).toEqual([expect.objectContaining({ paymentId: 'PAIDATBANK01', code: 'BAD_SIGNATURE' })]);
+    expect(await services.emitted()).toEqual([]);
+  });
 });

@@ -57,9 +57,13 @@ export async function reconcilePending(ctx: TaskContext<VietinbankConfig>): Prom
       outcome = 'unresolved';
       failuresInRow += 1;
       const fields = { paymentId: payment.paymentId, err: errorMessage(error) };
-      // A refusal a retry cannot change (a bad signature, another amount at the bank) needs an operator.
-      if (error instanceof PermanentError) ctx.log.error(fields, 'cannot take the bank\'s answer about a pending payment');
-      else ctx.log.warn(fields, 'could not look a pending payment up');
+      // A refusal a retry cannot change (a bad signature, another amount at the bank) needs an operator, and proof.
+      if (error instanceof PermanentError) {
+        ctx.log.error(fields, 'cannot take the bank\'s answer about a pending payment');
+        await ctx.audit('payment.answer-refused', { paymentId: payment.paymentId, code: error.code, reason: errorMessage(error) });
+      } else {
+        ctx.log.warn(fields, 'could not look a pending payment up');
+      }
     }
     outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
     if (failuresInRow >= FAILURES_TO_STOP) {

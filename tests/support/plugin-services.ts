@@ -17,6 +17,8 @@ export const TEST_PUBLIC_URL = 'http://127.0.0.1:8080';
 
 export interface TestServices extends PluginServices {
   store: SqliteStore;
+  /** What a task's context offers: an audit entry, written as the gateway's task runner writes it. */
+  audit(action: string, summary: Record<string, unknown>): Promise<void>;
   /** The events queued so far for the one-stop software's webhook, oldest first. */
   emitted(): Promise<GatewayEvent[]>;
   dispose(): Promise<void>;
@@ -46,6 +48,7 @@ export async function openTestServices(options: { instance?: string; actor?: str
     emit: services.emit,
     callbackUrl: services.callbackUrl,
     store: temp.store,
+    audit: (action, summary) => temp.store.appendAudit([{ at: deps.clock.now(), actor: 'task:test', action, instance: options.instance ?? 'test-instance', summary }]),
     async emitted() {
       const page = await temp.store.listMessages({ capability: 'webhook' }, { limit: 10_000 });
       return page.messages.reverse().map((message) => {

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { GatewayContext } from '../../context.ts';
-import { maskPersonalData } from '../../audit/mask.ts';
+import { maskPersonalData, maskText } from '../../audit/mask.ts';
+import { errorMessage } from '../../errors.ts';
 import type { CallbackOutcome } from '../../plugin.ts';
 import { pluginServices } from '../../plugin-services.ts';
 import type { AppEnv } from '../env.ts';
@@ -17,25 +18,27 @@ export function callbackRoutes(gateway: GatewayContext) {
     }
     const actor = `provider:${instance.id}`;
     const { records, emit } = pluginServices(gateway, instance.id, actor);
-    const answer = await callbacks.handle(c.req.raw, {
-      instance: instance.id,
-      config: instance.config,
-      log: instance.log.child({ requestId: c.get('requestId'), callback: true }),
-      http: instance.http,
-      records,
-      emit,
-    });
-    const outcome: CallbackOutcome = answer instanceof Response ? { response: answer, accepted: answer.ok } : answer;
-    // Every notice is on record, accepted or refused: a forged one included.
-    await gateway.store.appendAudit([
-      {
-        at: gateway.clock.now(),
-        actor,
-        action: 'callback.received',
+    // Every notice is on record, accepted or refused (a forged one included), or one the plugin failed on.
+    const audit = (summary: Record<string, unknown>) =>
+      gateway.store.appendAudit([
+        { at: gateway.clock.now(), actor, action: 'callback.received', instance: instance.id, summary: { ...summary, requestId: c.get('requestId') } },
+      ]);
+    let answer: Response | CallbackOutcome;
+    try {
+      answer = await callbacks.handle(c.req.raw, {
         instance: instance.id,
-        summary: { ...(maskPersonalData(outcome.summary ?? {}) as Record<string, unknown>), status: outcome.response.status, accepted: outcome.accepted, requestId: c.get('requestId') },
-      },
-    ]);
+        config: instance.config,
+        log: instance.log.child({ requestId: c.get('requestId'), callback: true }),
+        http: instance.http,
+        records,
+        emit,
+      });
+    } catch (error) {
+      await audit({ status: 500, accepted: false, error: maskText(errorMessage(error)) });
+      throw error;
+    }
+    const outcome: CallbackOutcome = answer instanceof Response ? { response: answer, accepted: answer.ok } : answer;
+    await audit({ ...(maskPersonalData(outcome.summary ?? {}) as Record<string, unknown>), status: outcome.response.status, accepted: outcome.accepted });
     return outcome.response;
   });
   return app;

@@ -10,7 +10,7 @@ import type { InstanceRuntime } from '../../delivery/instances.ts';
 import { acceptedEntry, syncCallEntry } from '../../audit/summaries.ts';
 import { buildMessage } from '../../delivery/messages.ts';
 import { InputError, errorMessage } from '../../errors.ts';
-import { newMessageId } from '../../ids.ts';
+import { derivedMessageId, newMessageId } from '../../ids.ts';
 import { coversAgency } from '../../keys.ts';
 import type { AppEnv } from '../env.ts';
 import { ProblemError, describeIssues, invalidInput, malformedJson, problemResponse } from '../problem.ts';
@@ -69,7 +69,8 @@ export function operationRoutes(gateway: GatewayContext) {
       }
       syncInFlight.add(inFlightKey);
       try {
-        const response = await callSync(c, gateway, instance, operation, spec, prepared).catch((error: unknown) => {
+        const messageId = derivedMessageId(`${claim.scope}\n${claim.key}`);
+        const response = await callSync(c, gateway, instance, operation, spec, prepared, messageId).catch((error: unknown) => {
           // A refusal is the provider's final answer to this request: a repeat gets it again, as a success does.
           if (error instanceof ProblemError && error.problem.kind === 'provider-refused') return problemResponse(c, error.problem);
           throw error;
@@ -88,7 +89,7 @@ export function operationRoutes(gateway: GatewayContext) {
         syncInFlight.delete(inFlightKey);
       }
     }
-    return callSync(c, gateway, instance, operation, spec, prepared);
+    return callSync(c, gateway, instance, operation, spec, prepared, newMessageId(gateway.clock.now()));
   });
 
   return app;
@@ -129,6 +130,7 @@ async function callSync(
   operation: string,
   spec: OperationSpec,
   input: Input,
+  messageId: string,
 ): Promise<Response> {
   const now = gateway.clock.now();
   const retryIn = String(Math.ceil(instance.policy.breakerCooldownMs / 1000));
@@ -140,7 +142,6 @@ async function callSync(
   }
   instance.limiter.take(1, now);
   instance.breaker.started(now);
-  const messageId = newMessageId(now);
   const actor = `key:${c.get('apiKey').id}`;
   const services = pluginServices(gateway, instance.id, actor);
   const outcome = await runOperation({ instance, operation, input, messageId, attempt: 1, agency: input.agency, requestId: c.get('requestId'), services });

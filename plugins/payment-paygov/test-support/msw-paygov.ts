@@ -9,6 +9,7 @@ import { Secret, type CallbackContext, type OperationContext, type TaskContext }
 import type { PaygovConfig } from '../config.ts';
 import { testConfig } from './config.ts';
 import { INSTANCE } from './services.ts';
+import type { TestServices } from '../../../tests/support/plugin-services.ts';
 export { failure } from '../../../tests/support/failure.ts';
 
 export const endpoint = 'https://thanhtoan.dvcqg.test';
@@ -52,8 +53,8 @@ export function callbackContext(services: PluginServices, configOverrides: Parti
   return common(services, configOverrides);
 }
 
-export function taskContext(services: PluginServices, configOverrides: Partial<PaygovConfig> = {}): TaskContext<PaygovConfig> {
-  return { ...common(services, configOverrides), signal: new AbortController().signal };
+export function taskContext(services: TestServices, configOverrides: Partial<PaygovConfig> = {}): TaskContext<PaygovConfig> {
+  return { ...common(services, configOverrides), audit: services.audit, signal: new AbortController().signal };
 }
 
 export interface SentMessage {

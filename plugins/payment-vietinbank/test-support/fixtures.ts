@@ -51,7 +51,7 @@ export function callbackContext(services: TestServices, config = testConfig()): 
 }
 
 export function taskContext(services: TestServices, config = testConfig()): TaskContext<VietinbankConfig> {
-  return { instance: 'test-instance', config, log: silentLog, http: http(), records: services.records, emit: services.emit, signal: new AbortController().signal };
+  return { instance: 'test-instance', config, log: silentLog, http: http(), records: services.records, emit: services.emit, audit: services.audit, signal: new AbortController().signal };
 }
 
 /** A body signed by the bank, as its answers and notices are. */
