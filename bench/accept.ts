@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import * as v from 'valibot';
-import { waitForEmptyQueues } from './backlog.ts';
-import { type ChildServer, explained, startChild } from './children.ts';
+import { type ChildServer, explained, startChild, urlReady } from './children.ts';
+import { waitForEmptyQueues } from './gateway-queues.ts';
 import { type LoadResult, type LoadShape, assertOnlyExpected, measureLoad } from './load.ts';
+import { startSandboxChild } from './sandbox-child.ts';
 import { type SmsCounts, countSmsMessages } from './sms-count.ts';
 
 export const AGENCY = '000.00.01.H22';
@@ -18,8 +18,6 @@ export const LABELS: Record<MeasurementKey, string> = {
   acceptDelivering: '(b) gateway accept while delivering',
 };
 
-/** Settings of the sandbox's test hooks that none of the children inherits from the bench's environment. */
-const AS_DEPLOYED = { LIENTHONG_TEST_DELIVERY: '', LIENTHONG_TEST_WORKER: '', LIENTHONG_TEST_ECHO_URL: '' };
 /** For (a): a token bucket of one attempt per 1000 s, so the worker claims one message and then nothing. */
 export const HOLD_BACK_ENV = { LIENTHONG_TEST_DELIVERY: JSON.stringify({ ratePerSecond: 0.001 }) };
 
@@ -50,9 +48,6 @@ export interface Servers {
   acceptDelivering: AcceptTarget;
 }
 
-const rawReady = v.object({ url: v.string() });
-const sandboxReady = v.object({ url: v.string(), keys: v.object({ client: v.string(), operator: v.string() }) });
-
 /** Starts the three children one after the other; they live until the last round is over. */
 export async function startServers(dir: string): Promise<Servers> {
   const raw = await startRawHono();
@@ -63,8 +58,8 @@ export async function startServers(dir: string): Promise<Servers> {
 
 /** The ceiling: bare Hono answering the same request, in a child process. */
 async function startRawHono(): Promise<Target> {
-  const server = await startChild('bench/raw-hono-server.ts', {});
-  const { url } = v.parse(rawReady, server.ready);
+  const server = await startChild('bench/raw-hono-server.ts', {}, urlReady);
+  const { url } = server.ready;
   return { key: 'raw', server, measure: (shape) => explained(server, () => load202('raw', url, 'bench', shape)) };
 }
 
@@ -74,8 +69,8 @@ async function startRawHono(): Promise<Target> {
  * shows what a 202 promised was on disk, not in the process's memory.
  */
 async function startGatewayAccept(key: 'acceptHeld' | 'acceptDelivering', file: string, env: Record<string, string>): Promise<AcceptTarget> {
-  const server = await startChild('tests/support/sandbox-main.ts', { ...AS_DEPLOYED, ...env, LIENTHONG_DB: file });
-  const { url, keys } = v.parse(sandboxReady, server.ready);
+  const server = await startSandboxChild({ ...env, LIENTHONG_DB: file });
+  const { url, keys } = server.ready;
   let answered202 = 0;
   return {
     key,
@@ -86,7 +81,7 @@ async function startGatewayAccept(key: 'acceptHeld' | 'acceptDelivering', file: 
         answered202 += load.warmup.succeeded + load.measured.succeeded;
         return load;
       }),
-    waitUntilDelivered: () => explained(server, () => waitForEmptyQueues(url, keys.operator)),
+    waitUntilDelivered: () => explained(server, () => waitForEmptyQueues(server.ready)),
     killAndCount: () =>
       explained(server, async () => {
         server.child.kill('SIGKILL');

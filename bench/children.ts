@@ -1,14 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import * as v from 'valibot';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 /** Kept for failure reports only: a chatty child must not grow the bench's memory. */
 const STDERR_KEEP = 16 * 1024;
 
-export interface ChildServer {
-  /** The `ready` object the child printed, not yet narrowed: each caller checks it with its own schema. */
-  ready: unknown;
+export interface ChildServer<Ready = unknown> {
+  /** The `ready` object the child printed, checked with the caller's schema. */
+  ready: Ready;
   child: ChildProcess;
   /** The tail of what the child wrote on stderr. */
   stderr(): string;
@@ -16,18 +17,26 @@ export interface ChildServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-const running = new Set<ChildServer>();
+const running = new Set<Omit<ChildServer, 'ready'>>();
 
 // Whatever ends the bench, no server is left behind (kill is synchronous, so it works in 'exit').
 process.on('exit', () => {
   for (const server of running) server.child.kill('SIGKILL');
 });
 
+/** What every server child prints when it listens. */
+export const urlReady = v.object({ url: v.string() });
+
 /**
  * Runs `script` (a path from the repository root) as `node --import tsx script` and resolves once it printed
- * one line `{"ready":…}` on stdout. Rejects if it exits or stays silent for `readyTimeoutMs`.
+ * one line `{"ready":…}` on stdout that `readyShape` accepts. Rejects if it exits or stays silent for `readyTimeoutMs`.
  */
-export async function startChild(script: string, env: Record<string, string>, readyTimeoutMs = 30_000): Promise<ChildServer> {
+export async function startChild<Ready>(
+  script: string,
+  env: Record<string, string>,
+  readyShape: v.GenericSchema<unknown, Ready>,
+  readyTimeoutMs = 30_000,
+): Promise<ChildServer<Ready>> {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
@@ -39,8 +48,7 @@ export async function startChild(script: string, env: Record<string, string>, re
   });
   const exited = once(child, 'exit').then(([code, signal]: unknown[]) => String(signal ?? code));
   let stopping: Promise<void> | undefined;
-  const server: ChildServer = {
-    ready: undefined,
+  const server: Omit<ChildServer, 'ready'> = {
     child,
     stderr: () => stderr,
     stop(graceMs = 5_000) {
@@ -58,8 +66,9 @@ export async function startChild(script: string, env: Record<string, string>, re
   };
   running.add(server);
 
+  let ready: Ready;
   try {
-    server.ready = await new Promise<unknown>((resolve, reject) => {
+    const printed = await new Promise<unknown>((resolve, reject) => {
       let stdout = '';
       let found = false;
       const timer = setTimeout(() => reject(new Error(`${script} printed no ready line within ${readyTimeoutMs} ms`)), readyTimeoutMs);
@@ -79,11 +88,12 @@ export async function startChild(script: string, env: Record<string, string>, re
         reject(new Error(`${script} exited (${how}) before it was ready`));
       });
     });
+    ready = v.parse(readyShape, printed);
   } catch (error) {
     await server.stop();
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- its stderr ---\n${stderr}`, { cause: error });
   }
-  return server;
+  return { ...server, ready };
 }
 
 /** Stops every child still running; for the bench's `finally`. */

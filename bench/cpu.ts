@@ -1,7 +1,5 @@
 import { readFileSync } from 'node:fs';
-
-/** Linux's USER_HZ: the unit of the CPU times in /proc. */
-const TICKS_PER_SECOND = 100;
+import { TICKS_PER_SECOND, ownCpuSeconds, processCpuSeconds } from './proc-cpu.ts';
 
 /** CPU over one load run, in % of one core (200% is both cores of a 2-vCPU machine). */
 export interface CpuShares {
@@ -45,34 +43,23 @@ export function watchCpu(measured: number | undefined, idle: Array<number | unde
 }
 
 function sample(pids: Array<number | undefined>): Sample {
-  const usage = process.cpuUsage();
-  return { at: performance.now(), machine: machineBusySeconds(), bench: (usage.user + usage.system) / 1e6, children: pids.map(processSeconds) };
+  return { at: performance.now(), machine: machineBusySeconds(), bench: ownCpuSeconds(), children: pids.map(processCpuSeconds) };
 }
 
 const difference = (before: number | undefined, after: number | undefined) => (before === undefined || after === undefined ? undefined : after - before);
 
-/** CPU seconds (user + system) a process has used so far; undefined without /proc or once it is gone. */
-function processSeconds(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  // After "pid (comm) " come the fields from the 3rd (state) on; utime and stime are the 14th and 15th.
-  const fields = readProc(`/proc/${pid}/stat`)?.replace(/^[^)]*\)\s*/s, '').split(' ');
-  return fields ? ticksToSeconds(Number(fields[11]) + Number(fields[12])) : undefined;
-}
-
 /** Busy CPU seconds of the whole machine (all cores): user, nice, system, irq, softirq and steal. */
 function machineBusySeconds(): number | undefined {
-  const fields = readProc('/proc/stat')?.split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number);
+  let stat: string;
+  try {
+    stat = readFileSync('/proc/stat', 'utf8');
+  } catch {
+    return undefined;
+  }
+  const fields = stat.split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number);
   if (!fields) return undefined;
   const [user = Number.NaN, nice = Number.NaN, system = Number.NaN, , , irq = 0, softirq = 0, steal = 0] = fields;
   return ticksToSeconds(user + nice + system + irq + softirq + steal);
 }
 
 const ticksToSeconds = (ticks: number) => (Number.isFinite(ticks) ? ticks / TICKS_PER_SECOND : undefined);
-
-function readProc(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}

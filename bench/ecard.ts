@@ -5,7 +5,8 @@
  *
  * - direct: `GET {simulator}/ecard/v1/enterprises/0100233488` with the API key, as the plugin's client sends it.
  * - gateway: `POST {gateway}/v1/ecard/lookup` `{ agency, taxCode: '0100233488' }` with a client key; the sandbox
- *   child's ecard instance calls the same simulator child, with its caches OFF (a cached look-up would never reach
+ *   child (webhook and ecard plugins only) has its ecard instance call the same simulator child
+ *   (LIENTHONG_TEST_EXTERNAL_SIMULATORS), with its caches OFF (a cached look-up would never reach
  *   the simulator and the figure would say nothing about the pass-through). After each gateway run the simulator's
  *   `/__received` must hold exactly one entry per request, which proves it.
  * Rounds alternate direct and gateway against children kept for the whole run. Latencies are measured per request
@@ -15,19 +16,24 @@
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import axios, { type AxiosInstance } from 'axios';
 import * as v from 'valibot';
+import { simulatorConfig } from '../plugins/ecard/simulator/index.ts';
 import { AGENCY } from './accept.ts';
-import { type ChildServer, explained, startChild } from './children.ts';
+import { type ChildServer, explained } from './children.ts';
+import { watchCpu } from './cpu.ts';
+import { wholeFromEnv } from './env.ts';
+import { pool } from './pool.ts';
 import { processCpuSeconds } from './proc-cpu.ts';
+import { externalSimulatorsEnv, startSandboxChild, startSimulatorChild } from './sandbox-child.ts';
+import { checkableFromEnv, clearReceived, listReceived } from './simulator-control.ts';
 import { median } from './stats.ts';
 
 /** Added by the gateway at the median and the 99th percentile, in milliseconds. */
 export const ECARD_TARGET = { p50AddedMs: 1, p99AddedMs: 3 };
 const TAX_CODE = '0100233488';
-/** The simulator lists its newest 10,000 entries only (core/simulator-kit.ts). */
-const RECEIVED_LIST_LIMIT = 10_000;
 
 export interface EcardSettings {
   requests: number;
@@ -36,23 +42,13 @@ export interface EcardSettings {
   warmup: number;
 }
 
-function whole(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number of at least ${min}, not '${raw}'`);
-  return value;
-}
-
 export function readEcardSettings(): EcardSettings {
-  const settings = {
-    requests: whole('BENCH_ECARD_REQUESTS', 3000, 1),
-    concurrency: whole('BENCH_ECARD_CONCURRENCY', 8, 1),
-    rounds: whole('BENCH_ECARD_ROUNDS', 3, 1),
-    warmup: whole('BENCH_ECARD_WARMUP', 500, 0),
+  return {
+    requests: checkableFromEnv('BENCH_ECARD_REQUESTS', 3000),
+    concurrency: wholeFromEnv('BENCH_ECARD_CONCURRENCY', 8, 1),
+    rounds: wholeFromEnv('BENCH_ECARD_ROUNDS', 3, 1),
+    warmup: wholeFromEnv('BENCH_ECARD_WARMUP', 500, 0),
   };
-  if (settings.requests > RECEIVED_LIST_LIMIT) throw new Error(`BENCH_ECARD_REQUESTS is at most ${RECEIVED_LIST_LIMIT}: the simulator lists no more`);
-  return settings;
 }
 
 export interface RunFigures {
@@ -63,28 +59,33 @@ export interface RunFigures {
   p99Ms: number;
   /** CPU of the process answering (the simulator child for direct, the sandbox child for gateway) per request, µs; null without /proc. */
   serverCpuMicros: number | null;
+  /** % of one core used meanwhile by anything but the bench and its two children; null without /proc. */
+  outsidePercent: number | null;
 }
 
-export interface EcardBench {
-  settings: EcardSettings;
-  rounds: Array<{ direct: RunFigures; gateway: RunFigures }>;
-  direct: Summary;
-  gateway: Summary;
-  added: { p50Ms: number; p99Ms: number };
-  target: typeof ECARD_TARGET;
-  met: boolean;
-  text: string;
+export interface EcardRound {
+  direct: RunFigures;
+  gateway: RunFigures;
 }
 
-interface Summary {
+/** One path over the rounds: the median of each figure. */
+export interface EcardSummary {
   p50Ms: number;
   p99Ms: number;
   perSecond: number;
   serverCpuMicros: number | null;
 }
 
-const sandboxReady = v.object({ url: v.string(), keys: v.object({ client: v.string(), operator: v.string() }) });
-const simulatorReady = v.object({ url: v.string() });
+export interface EcardBench {
+  settings: EcardSettings;
+  rounds: EcardRound[];
+  direct: EcardSummary;
+  gateway: EcardSummary;
+  added: { p50Ms: number; p99Ms: number };
+  target: typeof ECARD_TARGET;
+  met: boolean;
+}
+
 const profileShape = v.object({ source: v.literal('ecard'), taxCode: v.literal(TAX_CODE) });
 const directShape = v.object({ code: v.literal('00'), data: v.object({ taxCode: v.literal(TAX_CODE) }) });
 
@@ -93,63 +94,46 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-/** `requests` calls of `one`, `concurrency` in flight; every answer must pass `one`'s own check. */
-async function fixedConcurrency(requests: number, concurrency: number, one: () => Promise<void>, serverPid?: number): Promise<RunFigures> {
+/** `requests` calls of `one`, `concurrency` in flight; every answer must pass `one`'s own check. `server` answers, `other` idles. */
+async function fixedConcurrency(requests: number, concurrency: number, one: () => Promise<void>, server: ChildServer, other: ChildServer): Promise<RunFigures> {
   const latencies: number[] = [];
-  const cpuBefore = processCpuSeconds(serverPid);
-  let started = 0;
+  const machine = watchCpu(server.child.pid, [other.child.pid]);
+  const cpuBefore = processCpuSeconds(server.child.pid);
   const begin = performance.now();
-  const worker = async () => {
-    while (started < requests) {
-      started += 1;
+  await explained(server, () =>
+    pool(requests, concurrency, async () => {
       const t0 = performance.now();
       await one();
       latencies.push(performance.now() - t0);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, requests) }, worker));
+    }),
+  );
   const seconds = (performance.now() - begin) / 1000;
-  const cpuAfter = processCpuSeconds(serverPid);
+  const cpuAfter = processCpuSeconds(server.child.pid);
+  const outsidePercent = machine.stop()?.outsidePercent ?? null;
   latencies.sort((a, b) => a - b);
   const serverCpuMicros = cpuBefore === undefined || cpuAfter === undefined ? null : ((cpuAfter - cpuBefore) * 1e6) / requests;
-  return { requests, seconds, perSecond: requests / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), serverCpuMicros };
-}
-
-const fixed = (value: number, digits = 2) => value.toFixed(digits);
-const cpu = (micros: number | null) => (micros === null ? '  n/a' : fixed(micros, 0).padStart(5));
-
-function format(result: Omit<EcardBench, 'text'>): string {
-  const { settings, direct, gateway, added, target } = result;
-  const lines = [
-    `E-card sync pass-through: ecard/lookup through the gateway vs direct on the simulator (same axios keep-alive client)`,
-    `  ${settings.requests} requests per run, concurrency ${settings.concurrency}, ${settings.rounds} rounds (median shown), warm-up ${settings.warmup}; gateway lookup cache OFF`,
-    `                 p50 ms   p99 ms   req/s   server CPU µs/req`,
-    `  direct        ${fixed(direct.p50Ms).padStart(7)}  ${fixed(direct.p99Ms).padStart(7)}  ${fixed(direct.perSecond, 0).padStart(6)}   ${cpu(direct.serverCpuMicros)} (simulator)`,
-    `  gateway       ${fixed(gateway.p50Ms).padStart(7)}  ${fixed(gateway.p99Ms).padStart(7)}  ${fixed(gateway.perSecond, 0).padStart(6)}   ${cpu(gateway.serverCpuMicros)} (gateway; + the simulator's)`,
-    `  added         ${fixed(added.p50Ms).padStart(7)}  ${fixed(added.p99Ms).padStart(7)}          target p50 <= ${target.p50AddedMs} ms, p99 <= ${target.p99AddedMs} ms: ${result.met ? 'met' : 'NOT met'}`,
-    ...result.rounds.map(
-      (round, i) =>
-        `  round ${i + 1}: direct p50 ${fixed(round.direct.p50Ms)} p99 ${fixed(round.direct.p99Ms)} ${fixed(round.direct.perSecond, 0)}/s; ` +
-        `gateway p50 ${fixed(round.gateway.p50Ms)} p99 ${fixed(round.gateway.p99Ms)} ${fixed(round.gateway.perSecond, 0)}/s`,
-    ),
-  ];
-  return lines.join('\n');
+  return { requests, seconds, perSecond: requests / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), serverCpuMicros, outsidePercent };
 }
 
 export async function benchEcard(dir: string, step: (s: string) => void, settings: EcardSettings = readEcardSettings()): Promise<EcardBench> {
   const { requests, concurrency, rounds, warmup } = settings;
   const credentials = { cardApiKey: randomBytes(24).toString('base64url'), registryKey: `bench_${randomBytes(4).toString('hex')}`, registrySecret: randomBytes(24).toString('base64url') };
-  const env = { BENCH_ECARD_CREDENTIALS: JSON.stringify(credentials) };
   const children: ChildServer[] = [];
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
   try {
     step('e-card: starting the simulator child and the sandbox child (ecard instance on that simulator, caches off)');
-    const simulatorChild = await startChild('bench/ecard-simulator-server.ts', env);
+    const simulatorChild = await startSimulatorChild('ecard', credentials);
     children.push(simulatorChild);
-    const simulator = v.parse(simulatorReady, simulatorChild.ready).url;
-    const sandboxChild = await startChild('bench/ecard-sandbox-main.ts', { ...env, BENCH_ECARD_URL: simulator, LIENTHONG_DB: `${dir}/ecard-bench.db` });
+    const simulator = simulatorChild.ready.url;
+    // Caches off: a cached look-up would never reach the simulator, and the figure would say nothing about the pass-through.
+    const config = { ...simulatorConfig(simulator, credentials), cache: { lookupTtlMs: 0, staleIfErrorMs: 0, documentsTtlMs: 0 } };
+    const sandboxChild = await startSandboxChild({
+      LIENTHONG_TEST_PLUGINS: 'webhook,ecard',
+      ...externalSimulatorsEnv({ ecard: { url: simulator, config } }),
+      LIENTHONG_DB: join(dir, 'ecard-bench.db'),
+    });
     children.push(sandboxChild);
-    const sandbox = v.parse(sandboxReady, sandboxChild.ready);
+    const sandbox = sandboxChild.ready;
     const client: AxiosInstance = axios.create({ httpAgent: agent, maxRedirects: 0, proxy: false, timeout: 10_000 });
 
     const direct = async () => {
@@ -160,42 +144,45 @@ export async function benchEcard(dir: string, step: (s: string) => void, setting
       const answer = await client.post<unknown>(`${sandbox.url}/v1/ecard/lookup`, { agency: AGENCY, taxCode: TAX_CODE }, { headers: { authorization: `Bearer ${sandbox.keys.client}` } });
       v.parse(profileShape, answer.data);
     };
-    const clearReceived = () => client.delete(`${simulator}/__received`);
-    const receivedCount = async () => ((await client.get<unknown[]>(`${simulator}/__received`)).data as unknown[]).length;
+    const runDirect = (count: number) => fixedConcurrency(count, concurrency, direct, simulatorChild, sandboxChild);
+    const runGateway = (count: number) => fixedConcurrency(count, concurrency, gateway, sandboxChild, simulatorChild);
 
     if (warmup > 0) {
       step(`e-card: warm-up, ${warmup} look-ups each way`);
-      await explained(simulatorChild, () => fixedConcurrency(warmup, concurrency, direct));
-      await explained(sandboxChild, () => fixedConcurrency(warmup, concurrency, gateway));
+      await runDirect(warmup);
+      await runGateway(warmup);
     }
-    const results: Array<{ direct: RunFigures; gateway: RunFigures }> = [];
+    const results: EcardRound[] = [];
     for (let n = 1; n <= rounds; n++) {
       step(`e-card round ${n}/${rounds}: ${requests} look-ups direct, then through the gateway, concurrency ${concurrency}`);
-      const directRun = await explained(simulatorChild, () => fixedConcurrency(requests, concurrency, direct, simulatorChild.child.pid));
-      await clearReceived();
-      const gatewayRun = await explained(sandboxChild, () => fixedConcurrency(requests, concurrency, gateway, sandboxChild.child.pid));
-      const reached = await receivedCount();
+      const directRun = await runDirect(requests);
+      await clearReceived(simulator);
+      const gatewayRun = await runGateway(requests);
+      const reached = v.parse(v.array(v.unknown()), await listReceived(simulator)).length;
       if (reached !== requests) throw new Error(`e-card bench: ${requests} gateway look-ups but the simulator received ${reached}: a cache answered some`);
-      await clearReceived();
+      await clearReceived(simulator);
       results.push({ direct: directRun, gateway: gatewayRun });
     }
-    const summary = (pick: (round: { direct: RunFigures; gateway: RunFigures }) => RunFigures): Summary => {
-      const cpuFigures = results.map((round) => pick(round).serverCpuMicros).filter((micros): micros is number => micros !== null);
-      return {
-        p50Ms: median(results.map((round) => pick(round).p50Ms)),
-        p99Ms: median(results.map((round) => pick(round).p99Ms)),
-        perSecond: median(results.map((round) => pick(round).perSecond)),
-        serverCpuMicros: cpuFigures.length === results.length ? median(cpuFigures) : null,
-      };
-    };
-    const directSummary = summary((round) => round.direct);
-    const gatewaySummary = summary((round) => round.gateway);
-    const added = { p50Ms: gatewaySummary.p50Ms - directSummary.p50Ms, p99Ms: gatewaySummary.p99Ms - directSummary.p99Ms };
-    const met = added.p50Ms <= ECARD_TARGET.p50AddedMs && added.p99Ms <= ECARD_TARGET.p99AddedMs;
-    const result = { settings, rounds: results, direct: directSummary, gateway: gatewaySummary, added, target: ECARD_TARGET, met };
-    return { ...result, text: format(result) };
+    return summarize(settings, results);
   } finally {
     agent.destroy();
     await Promise.all(children.map((child) => child.stop()));
   }
+}
+
+function summarize(settings: EcardSettings, rounds: EcardRound[]): EcardBench {
+  const summary = (pick: (round: EcardRound) => RunFigures): EcardSummary => {
+    const cpuFigures = rounds.map((round) => pick(round).serverCpuMicros).filter((micros): micros is number => micros !== null);
+    return {
+      p50Ms: median(rounds.map((round) => pick(round).p50Ms)),
+      p99Ms: median(rounds.map((round) => pick(round).p99Ms)),
+      perSecond: median(rounds.map((round) => pick(round).perSecond)),
+      serverCpuMicros: cpuFigures.length === rounds.length ? median(cpuFigures) : null,
+    };
+  };
+  const direct = summary((round) => round.direct);
+  const gateway = summary((round) => round.gateway);
+  const added = { p50Ms: gateway.p50Ms - direct.p50Ms, p99Ms: gateway.p99Ms - direct.p99Ms };
+  const met = added.p50Ms <= ECARD_TARGET.p50AddedMs && added.p99Ms <= ECARD_TARGET.p99AddedMs;
+  return { settings, rounds, direct, gateway, added, target: ECARD_TARGET, met };
 }

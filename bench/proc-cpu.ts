@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 
 /** Linux's USER_HZ: the unit of the CPU times in /proc. */
-const TICKS_PER_SECOND = 100;
+export const TICKS_PER_SECOND = 100;
 
 /** CPU seconds (user + system, all threads) a process has used so far; undefined without /proc or once it is gone. */
 export function processCpuSeconds(pid: number | undefined): number | undefined {

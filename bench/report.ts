@@ -1,5 +1,9 @@
 import os from 'node:os';
 import { type Durability, HOLD_BACK_ENV, LABELS, type MeasurementKey } from './accept.ts';
+import type { EcardBench } from './ecard.ts';
+import { ecardSection } from './ecard-report.ts';
+import type { PortalBench } from './portal.ts';
+import { portalSection } from './portal-report.ts';
 import type { Round } from './rounds.ts';
 import type { BenchSettings } from './settings.ts';
 import type { SmsBench } from './sms.ts';
@@ -20,7 +24,16 @@ export interface BenchResults {
   delivery: DeliveryRun[];
   /** SMS end to end through sms-viettel beside a bare node-soap client (bench/sms.ts). */
   sms: SmsBench;
+  /** National-portal progress delivery with batching on and off (bench/portal.ts). */
+  portal: PortalBench;
+  /** The e-card look-up through the gateway beside the same look-up made directly (bench/ecard.ts). */
+  ecard: EcardBench;
 }
+
+/** The figures of one part judged against its target, for the JSON line. */
+export const smsVerdict = (sms: SmsBench) => ({ smsToBare: sms.ratio.ofMedians, smsTarget: sms.ratio.target, smsTargetMet: sms.ratio.met });
+export const portalVerdict = (portal: PortalBench) => ({ portalSpeedup: portal.speedup });
+export const ecardVerdict = (ecard: EcardBench) => ({ ecardAddedMs: ecard.added, ecardTarget: ecard.target, ecardTargetMet: ecard.met });
 
 export function machineFacts() {
   const cpus = os.cpus();
@@ -33,12 +46,14 @@ export function machineFacts() {
   };
 }
 
+const machineLine = (machine: ReturnType<typeof machineFacts>) =>
+  `node ${machine.node}, ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.platform}`;
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
 const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
 const secs = (value: number) => `${value.toFixed(1)} s`;
 
 /** The plain-text tables and notes, then one JSON line with every figure of every round. */
-export function formatReport({ settings, rounds, durability, delivery, sms }: BenchResults): string {
+export function formatReport({ settings, rounds, durability, delivery, sms, portal, ecard }: BenchResults): string {
   const { shape } = settings;
   const machine = machineFacts();
   const rateOf = (key: MeasurementKey) => summarizeRates(rounds.map((round) => round[key].load));
@@ -71,7 +86,7 @@ export function formatReport({ settings, rounds, durability, delivery, sms }: Be
   const drains = rounds.flatMap((round) => (round.drainSeconds === null ? [] : [secs(round.drainSeconds)]));
 
   const lines = [
-    `lienthong bench: node ${machine.node}, ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.platform}`,
+    `lienthong bench: ${machineLine(machine)}`,
     `load: autocannon in the bench process, servers in child processes on 127.0.0.1, each started once for all rounds; ` +
       `${shape.connections} connections, pipelining ${shape.pipelining}; ${rounds.length} rounds, each measuring raw, (a), (b) in turn ` +
       `for ${shape.seconds} s after a ${shape.warmupSeconds} s warm-up`,
@@ -95,6 +110,10 @@ export function formatReport({ settings, rounds, durability, delivery, sms }: Be
     '',
     ...smsSection(sms),
     '',
+    ...portalSection(portal),
+    '',
+    ...ecardSection(ecard),
+    '',
     JSON.stringify({
       machine,
       shape,
@@ -108,12 +127,26 @@ export function formatReport({ settings, rounds, durability, delivery, sms }: Be
       durability,
       delivery,
       sms,
-      smsToBare: sms.ratio.ofMedians,
-      smsTarget: sms.ratio.target,
-      smsTargetMet: sms.ratio.met,
+      ...smsVerdict(sms),
+      portal,
+      ...portalVerdict(portal),
+      ecard,
+      ...ecardVerdict(ecard),
     }),
   ];
   return lines.join('\n');
+}
+
+/** `BENCH_ONLY=<part>`: a heading, that part's section, and one JSON line. */
+export function formatPart(title: string, section: string[], figures: Record<string, unknown>): string {
+  const machine = machineFacts();
+  return [
+    `lienthong bench, ${title} only: ${machineLine(machine)}`,
+    '',
+    ...section,
+    '',
+    JSON.stringify({ machine, ...figures }),
+  ].join('\n');
 }
 
 function rateRow(label: string, rate: RateSummary): string[] {

@@ -1,29 +1,73 @@
 /**
  * `npm run bench`: rounds of raw Hono, then the gateway's durable accept with delivery held back (a), then
  * the accept while its worker delivers (b), against three server children kept for the whole run; then
- * end-to-end webhook delivery; then SMS end to end through sms-viettel beside a bare node-soap client (bench/sms.ts).
- * Prints tables (medians, min-max, each round) and one JSON line.
+ * end-to-end webhook delivery; then SMS end to end through sms-viettel beside a bare node-soap client (bench/sms.ts);
+ * then national-portal progress delivery with batching on and off (bench/portal.ts); then the e-card look-up
+ * through the gateway beside the same look-up made directly on its simulator (bench/ecard.ts).
+ * Prints tables (medians, min-max, each round) and one JSON line. About 3.5 minutes with the defaults on 2 cores
+ * (212 s measured; portal about 30 s and e-card about 16 s of it).
  * BENCH_ROUNDS (default 3), BENCH_SECONDS (8) measured per run, BENCH_WARMUP_SECONDS (2) before each,
- * BENCH_CONNECTIONS (50), BENCH_MESSAGES (5000) webhook events per delivery run; BENCH_SMS_* in bench/sms.ts;
- * BENCH_ONLY=sms for the SMS figures alone.
+ * BENCH_CONNECTIONS (50), BENCH_MESSAGES (5000) webhook events per delivery run; BENCH_SMS_* in bench/sms.ts,
+ * BENCH_PORTAL_* in bench/portal.ts, BENCH_ECARD_* in bench/ecard.ts.
+ * BENCH_ONLY=sms, BENCH_ONLY=portal or BENCH_ONLY=ecard runs that part alone, with its own heading and JSON line.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { startServers } from './accept.ts';
 import { stopAllChildren } from './children.ts';
-import { formatReport, machineFacts } from './report.ts';
+import { benchEcard, readEcardSettings } from './ecard.ts';
+import { ecardSection } from './ecard-report.ts';
+import { benchPortal, readPortalSettings } from './portal.ts';
+import { portalSection } from './portal-report.ts';
+import { ecardVerdict, formatPart, formatReport, portalVerdict, smsVerdict } from './report.ts';
 import { runRounds } from './rounds.ts';
 import { readSettings } from './settings.ts';
 import { benchSms, readSmsSettings } from './sms.ts';
-import { formatSmsReport } from './sms-report.ts';
+import { smsSection } from './sms-report.ts';
 import { benchWebhookDelivery } from './webhook-delivery.ts';
 
+type Step = (what: string) => void;
+
+// Every setting is read before anything starts, so that a mistyped one fails at once.
 const settings = readSettings();
 const smsSettings = readSmsSettings();
-/** BENCH_ONLY=sms runs the SMS figures alone. */
-const onlySms = process.env.BENCH_ONLY === 'sms';
-if (!onlySms && (process.env.BENCH_ONLY ?? '') !== '') throw new Error(`BENCH_ONLY can only be 'sms', not '${process.env.BENCH_ONLY}'`);
+const portalSettings = readPortalSettings();
+const ecardSettings = readEcardSettings();
+
+/** What BENCH_ONLY can name: each part's run and its report alone. */
+const PARTS: Record<string, (dir: string, step: Step) => Promise<string>> = {
+  sms: async (dir, step) => {
+    const sms = await benchSms(dir, smsSettings, step);
+    return formatPart('SMS', smsSection(sms), { sms, ...smsVerdict(sms) });
+  },
+  portal: async (dir, step) => {
+    const portal = await benchPortal(dir, step, portalSettings);
+    return formatPart('portal', portalSection(portal), { portal, ...portalVerdict(portal) });
+  },
+  ecard: async (dir, step) => {
+    const ecard = await benchEcard(dir, step, ecardSettings);
+    return formatPart('e-card', ecardSection(ecard), { ecard, ...ecardVerdict(ecard) });
+  },
+};
+const only = process.env.BENCH_ONLY ?? '';
+const part = PARTS[only];
+if (only !== '' && !part) throw new Error(`BENCH_ONLY can be ${Object.keys(PARTS).join(', ')}, not '${only}'`);
+
+async function benchAll(dir: string, step: Step): Promise<string> {
+  step('starting raw Hono and two gateway sandboxes, (a) with delivery held back and (b) delivering');
+  const servers = await startServers(dir);
+  const rounds = await runRounds(servers, settings.shape, settings.rounds, step);
+  step('SIGKILL of both gateway children, then their SMS rows counted');
+  const durability = { acceptHeld: await servers.acceptHeld.killAndCount(), acceptDelivering: await servers.acceptDelivering.killAndCount() };
+  await servers.raw.server.stop();
+  step(`webhook delivery of ${settings.messages} events at concurrency 32, then 8`);
+  const delivery = await benchWebhookDelivery(dir, settings.messages, [32, 8]);
+  const sms = await benchSms(dir, smsSettings, step);
+  const portal = await benchPortal(dir, step, portalSettings);
+  const ecard = await benchEcard(dir, step, ecardSettings);
+  return formatReport({ settings, rounds, durability, delivery, sms, portal, ecard });
+}
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
@@ -32,22 +76,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 const dir = await mkdtemp(join(os.tmpdir(), 'lienthong-bench-'));
+const began = performance.now();
 try {
-  const step = (what: string) => process.stderr.write(`bench: ${what}\n`);
-  if (onlySms) {
-    process.stdout.write(`${formatSmsReport(await benchSms(dir, smsSettings, step), machineFacts())}\n`);
-  } else {
-    step('starting raw Hono and two gateway sandboxes, (a) with delivery held back and (b) delivering');
-    const servers = await startServers(dir);
-    const rounds = await runRounds(servers, settings.shape, settings.rounds, step);
-    step('SIGKILL of both gateway children, then their SMS rows counted');
-    const durability = { acceptHeld: await servers.acceptHeld.killAndCount(), acceptDelivering: await servers.acceptDelivering.killAndCount() };
-    await servers.raw.server.stop();
-    step(`webhook delivery of ${settings.messages} events at concurrency 32, then 8`);
-    const delivery = await benchWebhookDelivery(dir, settings.messages, [32, 8]);
-    const sms = await benchSms(dir, smsSettings, step);
-    process.stdout.write(`${formatReport({ settings, rounds, durability, delivery, sms })}\n`);
-  }
+  const step: Step = (what) => process.stderr.write(`bench: ${what}\n`);
+  process.stdout.write(`${await (part ?? benchAll)(dir, step)}\n`);
+  step(`done in ${((performance.now() - began) / 1000).toFixed(0)} s`);
 } catch (error) {
   process.stderr.write(`bench FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;

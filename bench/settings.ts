@@ -1,3 +1,4 @@
+import { positiveFromEnv, wholeFromEnv } from './env.ts';
 import type { LoadShape } from './load.ts';
 
 /** What `npm run bench` reads from its environment, with the defaults that keep a run under ~4 minutes. */
@@ -9,29 +10,15 @@ export interface BenchSettings {
   messages: number;
 }
 
-function positive(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not '${raw}'`);
-  return value;
-}
-
-function whole(name: string, fallback: number): number {
-  const value = positive(name, fallback);
-  if (!Number.isInteger(value)) throw new Error(`${name} must be a whole number, not '${value}'`);
-  return value;
-}
-
 export function readSettings(): BenchSettings {
   return {
     shape: {
-      connections: whole('BENCH_CONNECTIONS', 50),
+      connections: wholeFromEnv('BENCH_CONNECTIONS', 50),
       pipelining: 1,
-      seconds: positive('BENCH_SECONDS', 8),
-      warmupSeconds: positive('BENCH_WARMUP_SECONDS', 2),
+      seconds: positiveFromEnv('BENCH_SECONDS', 8),
+      warmupSeconds: positiveFromEnv('BENCH_WARMUP_SECONDS', 2),
     },
-    rounds: whole('BENCH_ROUNDS', 3),
-    messages: Math.round(positive('BENCH_MESSAGES', 5000)),
+    rounds: wholeFromEnv('BENCH_ROUNDS', 3),
+    messages: Math.round(positiveFromEnv('BENCH_MESSAGES', 5000)),
   };
 }

@@ -1,4 +1,5 @@
-import type { SmsBench, SmsSpread } from './sms.ts';
+import type { SmsBench } from './sms.ts';
+import type { Spread } from './stats.ts';
 import { alignColumns } from './table.ts';
 
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -12,7 +13,7 @@ const perMessage = (percent: number | null, run: { seconds: number; messages: nu
 export function smsSection(sms: SmsBench): string[] {
   const { settings, rounds, ratio } = sms;
   const heads = rounds.map((_, n) => `round ${n + 1}`);
-  const row = (label: string, spread: SmsSpread, values: number[]) => [label, int(spread.median), `${int(spread.min)}-${int(spread.max)}`, ...values.map(int)];
+  const row = (label: string, spread: Spread, values: number[]) => [label, int(spread.median), `${int(spread.min)}-${int(spread.max)}`, ...values.map(int)];
   const rates = alignColumns([
     ['SMS msg/s (Viettel SOAP)', 'median', 'min-max', ...heads],
     row('bare node-soap client -> simulator child', sms.bare, rounds.map((round) => round.bare.perSecond)),
@@ -78,15 +79,4 @@ export function smsSection(sms: SmsBench): string[] {
       .join(', ')} distinct RequestIDs bare/end to end, none repeated, none refused); end to end every text sent arrived, and the gateway counted ` +
       `no dead SMS (${int(rounds.at(-1)?.endToEnd.gateway.succeeded ?? 0)} succeeded in all, warm-up included)`,
   ];
-}
-
-/** `BENCH_ONLY=sms`: a heading, the SMS section, and one JSON line. */
-export function formatSmsReport(sms: SmsBench, machine: { node: string; cpus: number; cpuModel: string; memoryGiB: number; platform: string }): string {
-  return [
-    `lienthong bench, SMS only: node ${machine.node}, ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.platform}`,
-    '',
-    ...smsSection(sms),
-    '',
-    JSON.stringify({ machine, sms, smsTarget: sms.ratio.target, smsTargetMet: sms.ratio.met }),
-  ].join('\n');
 }

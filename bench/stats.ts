@@ -24,6 +24,15 @@ export interface RatioSummary {
   roundsMet: number;
 }
 
+/** One figure over the rounds. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export const spread = (values: number[]): Spread => ({ median: median(values), min: Math.min(...values), max: Math.max(...values) });
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);

@@ -11,10 +11,8 @@ import { createLogger } from '../core/logger.ts';
 import { SqliteStore } from '../core/store/sqlite/sqlite-store.ts';
 import { plugins } from '../plugins/index.ts';
 import { AGENCY } from './accept.ts';
-import { startChild } from './children.ts';
-
-/** The receiver lists only its newest 10,000 entries (core/simulator-kit.ts): more could not be checked. */
-const RECEIVER_LIST_LIMIT = 10_000;
+import { explained, startChild, urlReady } from './children.ts';
+import { RECEIVED_LIST_LIMIT, clearReceived, listReceived } from './simulator-control.ts';
 /** A run that takes longer has stalled (a receiver refusing, a lost lease): fail rather than wait for ever. */
 const SETTLE_TIMEOUT_MS = 120_000;
 
@@ -32,7 +30,6 @@ export interface DeliveryRun {
   redeliveries: number;
 }
 
-const readyShape = v.object({ url: v.string() });
 const receivedShape = v.array(
   v.union([v.object({ id: v.string(), deliveries: v.number() }), v.object({ id: v.optional(v.string()), rejected: v.string() })]),
 );
@@ -43,19 +40,17 @@ const receivedShape = v.array(
  * until all of them succeeded, and the receiver asked which ids it verified.
  */
 export async function benchWebhookDelivery(dir: string, messages: number, concurrencies: number[]): Promise<DeliveryRun[]> {
-  if (messages > RECEIVER_LIST_LIMIT) throw new Error(`BENCH_MESSAGES is at most ${RECEIVER_LIST_LIMIT}: the receiver lists no more`);
+  if (messages > RECEIVED_LIST_LIMIT) throw new Error(`BENCH_MESSAGES is at most ${RECEIVED_LIST_LIMIT}: the receiver lists no more`);
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
-  const receiver = await startChild('bench/webhook-receiver-server.ts', { BENCH_WEBHOOK_SECRET: secret });
+  const receiver = await startChild('bench/webhook-receiver-server.ts', { BENCH_WEBHOOK_SECRET: secret }, urlReady);
   try {
-    const { url } = v.parse(readyShape, receiver.ready);
-    const runs: DeliveryRun[] = [];
-    for (const concurrency of concurrencies) {
-      runs.push(await deliverOnce({ dir, messages, concurrency, receiverUrl: url, secret }));
-    }
-    return runs;
-  } catch (error) {
-    const tail = receiver.stderr().trim();
-    throw tail ? new Error(`${error instanceof Error ? error.message : String(error)}\n--- receiver stderr ---\n${tail}`, { cause: error }) : error;
+    return await explained(receiver, async () => {
+      const runs: DeliveryRun[] = [];
+      for (const concurrency of concurrencies) {
+        runs.push(await deliverOnce({ dir, messages, concurrency, receiverUrl: receiver.ready.url, secret }));
+      }
+      return runs;
+    });
   } finally {
     await receiver.stop();
   }
@@ -84,7 +79,7 @@ async function deliverOnce({ dir, messages, concurrency, receiverUrl, secret }: 
   if (!instance) throw new Error('the config made no webhook-bench instance');
   const store = await SqliteStore.open(join(dir, `webhook-c${concurrency}.db`), { auditKey: randomBytes(32) });
   try {
-    await expectOk(fetch(`${receiverUrl}/__received`, { method: 'DELETE' }), 'DELETE /__received');
+    await clearReceived(receiverUrl);
     const now = Date.now();
     const timestamp = new Date(now).toISOString();
     const acceptStarted = performance.now();
@@ -129,17 +124,10 @@ async function waitUntilSucceeded(store: SqliteStore, instance: string, messages
 }
 
 async function receivedBy(receiverUrl: string, ids: ReadonlySet<string>): Promise<{ distinct: number; redeliveries: number }> {
-  const response = await expectOk(fetch(`${receiverUrl}/__received`), 'GET /__received');
-  const entries = v.parse(receivedShape, await response.json());
+  const entries = v.parse(receivedShape, await listReceived(receiverUrl));
   const rejected = entries.filter((entry) => 'rejected' in entry);
   if (rejected.length > 0) throw new Error(`the receiver rejected ${rejected.length} deliveries, e.g. ${JSON.stringify(rejected[0])}`);
   const ours = entries.filter((entry): entry is { id: string; deliveries: number } => 'deliveries' in entry && ids.has(entry.id));
   const distinct = new Set(ours.map((entry) => entry.id)).size;
   return { distinct, redeliveries: ours.reduce((sum, entry) => sum + entry.deliveries, 0) - distinct };
-}
-
-async function expectOk(pending: Promise<Response>, what: string): Promise<Response> {
-  const response = await pending;
-  if (!response.ok) throw new Error(`${what} answered ${response.status}`);
-  return response;
 }

@@ -1,7 +1,8 @@
 /**
  * The sandbox as whole-gateway tests and benchmarks run it in a child process: every real plugin plus the
- * echo SMS stand-in, with delivery settings from LIENTHONG_TEST_DELIVERY and worker settings from
- * LIENTHONG_TEST_WORKER (JSON) so rehearsals need not wait minutes for backoff or leases. Prints one JSON line `{"ready":…}` on stdout when it listens.
+ * echo SMS stand-in (or only those LIENTHONG_TEST_PLUGINS names), with delivery settings from
+ * LIENTHONG_TEST_DELIVERY and worker settings from LIENTHONG_TEST_WORKER (JSON) so rehearsals need not wait
+ * minutes for backoff or leases. Prints one JSON line `{"ready":…}` on stdout when it listens.
  */
 import { createLogger } from '../../core/logger.ts';
 import type { AnyPlugin } from '../../core/plugin.ts';
@@ -31,8 +32,16 @@ const withExternalSimulator = (plugin: AnyPlugin): AnyPlugin => {
 /** One SMS provider per sandbox (routing picks the first): echo-sms unless LIENTHONG_TEST_SMS_PLUGIN names another. */
 const sms = process.env.LIENTHONG_TEST_SMS_PLUGIN || 'echo-sms';
 
+const available = [...plugins, echo];
+/** LIENTHONG_TEST_PLUGINS (`id,id`): only these plugins, e.g. for a benchmark of one provider without the others' simulators. */
+const kept = process.env.LIENTHONG_TEST_PLUGINS ? process.env.LIENTHONG_TEST_PLUGINS.split(',').map((id) => id.trim()) : available.map((plugin) => plugin.id);
+const notPlugins = [...kept, ...Object.keys(externalSimulators)].filter((id) => !available.some((plugin) => plugin.id === id));
+if (notPlugins.length > 0) throw new Error(`no plugin ${notPlugins.join(', ')}; there are ${available.map((plugin) => plugin.id).join(', ')}`);
+
 const sandbox = await startSandbox({
-  plugins: [...plugins.map(withExternalSimulator), echo].filter((plugin) => plugin.capability !== 'sms' || plugin.id === sms),
+  plugins: available
+    .filter((plugin) => kept.includes(plugin.id) && (plugin.capability !== 'sms' || plugin.id === sms))
+    .map(withExternalSimulator),
   delivery: json('LIENTHONG_TEST_DELIVERY'),
   worker: json('LIENTHONG_TEST_WORKER'),
   port: Number(process.env.PORT ?? 0),
