@@ -12,8 +12,8 @@ export interface GatewayContext {
   instances: Instances;
   log: Logger;
   clock: Clock;
-  /** Wakes the delivery worker: new work was stored. */
-  notify(): void;
+  /** Wakes the delivery worker: new work was stored for these instances (for any, without). */
+  notify(...instances: string[]): void;
   /** The gateway's base URL as providers reach it (for callback URLs): the config's `publicUrl`, or where it listens. */
   publicUrl(): string;
   /** Present in sandbox mode only: where each simulator listens. */

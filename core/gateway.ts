@@ -41,7 +41,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const metrics = createMetrics({ store, instances, clock, log });
   let listeningUrl = '';
   const publicUrl = () => config.publicUrl ?? listeningUrl;
-  const notify = () => worker.notify();
+  const notify = (...instances: string[]) => worker.notify(...instances);
   const deps = { store, instances, clock, notify, publicUrl };
   const worker: DeliveryWorker = new DeliveryWorker({
     store,

@@ -16,8 +16,8 @@ export interface ServiceDeps {
   store: Store;
   instances: Instances;
   clock: Clock;
-  /** Wakes the delivery worker: events were queued. */
-  notify(): void;
+  /** Wakes the delivery worker: events were queued for these instances. */
+  notify(...instances: string[]): void;
   /** The gateway's base URL as providers reach it. */
   publicUrl(): string;
 }
@@ -26,7 +26,7 @@ export interface ServiceDeps {
 export async function emitEvent(deps: Omit<ServiceDeps, 'publicUrl'>, event: GatewayEvent, actor: string): Promise<void> {
   const messages = eventMessages(deps.instances, event, deps.clock.now());
   await Promise.all(messages.map((message) => deps.store.accept(message, { audit: acceptedEntry(message, actor) })));
-  if (messages.length > 0) deps.notify();
+  if (messages.length > 0) deps.notify(...messages.map((message) => message.instance));
 }
 
 /** The services of one instance, acting as `actor` in the audit log (`worker`, `key:…`, `provider:…`, `task:…`). */
@@ -47,7 +47,7 @@ export function pluginServices(deps: ServiceDeps, instance: string, actor: strin
         .flatMap((event) => eventMessages(deps.instances, event, now))
         .map((message) => ({ message, audit: acceptedEntry(message, actor) }));
       const record = await store.transitionRecord({ instance, key, from: change.from, to: change.to, data: change.data, enqueue, now, actor });
-      if (record && enqueue.length > 0) deps.notify();
+      if (record && enqueue.length > 0) deps.notify(...enqueue.map((item) => item.message.instance));
       return record && toPluginRecord(record);
     },
     list: async (filter) => {

@@ -62,6 +62,13 @@ export class DeliveryWorker {
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #wakeRequested = false;
+  /**
+   * Instances that may have due work: told so by `notify`, or with a claim that came back full. A pass claims only
+   * for these, except at each poll, which looks at every instance (retries coming due, leases run out, messages
+   * another process stored). A claim is a write transaction: asking every instance each time one delivery ends
+   * cost more than the deliveries.
+   */
+  readonly #maybeDue = new Set<string>();
 
   constructor(options: WorkerOptions) {
     this.#store = options.store;
@@ -82,8 +89,9 @@ export class DeliveryWorker {
     this.#loop = this.#run();
   }
 
-  /** New work was stored: look now rather than at the next poll. */
-  notify(): void {
+  /** New work was stored (for `instances`, or for any): look now rather than at the next poll. */
+  notify(...instances: string[]): void {
+    for (const instance of instances.length > 0 ? instances : this.#instances.all.map((each) => each.id)) this.#maybeDue.add(instance);
     this.#wakeRequested = true;
     this.#wake?.();
   }
@@ -93,11 +101,14 @@ export class DeliveryWorker {
    * it started have finished (tests drive the worker this way with a fake clock). Returns how many it claimed.
    */
   async deliverDue(options: { wait?: boolean } = {}): Promise<number> {
-    const started: Promise<void>[] = [];
-    for (const instance of this.#instances.all) {
-      started.push(...(await this.#claimFor(instance)));
-    }
-    if (options.wait) await Promise.all(started);
+    return this.#pass(this.#instances.all, options.wait ?? false);
+  }
+
+  /** Claims for `instances` together (their claims share one transaction) and starts what they got. */
+  async #pass(instances: readonly InstanceRuntime[], wait: boolean): Promise<number> {
+    for (const instance of instances) this.#maybeDue.delete(instance.id);
+    const started = (await Promise.all(instances.map((instance) => this.#claimFor(instance)))).flat();
+    if (wait) await Promise.all(started);
     return started.length;
   }
 
@@ -122,20 +133,23 @@ export class DeliveryWorker {
   }
 
   async #run(): Promise<void> {
+    let polled = true;
     while (this.#running) {
       this.#wakeRequested = false;
+      const instances = polled ? this.#instances.all : this.#instances.all.filter((instance) => this.#maybeDue.has(instance.id));
       try {
-        await this.deliverDue();
+        await this.#pass(instances, false);
       } catch (error) {
         this.#log.error({ err: errorMessage(error) }, 'delivery pass failed; retrying after the poll interval');
       }
       if (!this.#running) break;
+      polled = false;
       if (this.#wakeRequested) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.#pollIntervalMs);
+      polled = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(true), this.#pollIntervalMs);
         this.#wake = () => {
           clearTimeout(timer);
-          resolve();
+          resolve(false);
         };
       });
       this.#wake = undefined;
@@ -152,7 +166,11 @@ export class DeliveryWorker {
       instance.breaker.allowance(now),
       instance.limiter.available(now),
     );
-    if (limit <= 0) return [];
+    // Full, open circuit or out of tokens: nothing to ask the store, but worth asking again at the next pass.
+    if (limit <= 0) {
+      this.#maybeDue.add(instance.id);
+      return [];
+    }
     const claimed = await this.#store.claimDue({
       instance: instance.id,
       limit,
@@ -161,10 +179,13 @@ export class DeliveryWorker {
       leaseUntil: now + instance.policy.timeoutMs + this.#leaseMarginMs,
     });
     instance.limiter.take(claimed.length, now);
+    // A full claim may have left more behind.
+    if (claimed.length === limit) this.#maybeDue.add(instance.id);
     return claimed.map((message) => {
       const delivery = this.#deliver(instance, message).finally(() => {
         inFlight.delete(delivery);
-        this.notify();
+        // A slot is free, and the next message with this one's ordering key may have come due.
+        this.notify(instance.id);
       });
       inFlight.add(delivery);
       return delivery;
@@ -264,6 +285,7 @@ export class DeliveryWorker {
       ...(completion.enqueue ?? []).map((event) => acceptedEntry(event, 'worker')),
     ];
     const recorded = await this.#store.completeAttempt(completion);
+    if (recorded && completion.enqueue?.length) this.notify(...completion.enqueue.map((event) => event.instance));
     if (!recorded || !this.#onAttempt) return;
     const skipped = completion.attempt?.skipped === true;
     const startedAt = completion.attempt?.startedAt ?? completion.now;

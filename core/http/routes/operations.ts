@@ -48,7 +48,7 @@ export function operationRoutes(gateway: GatewayContext) {
       const message = buildMessage(instance, operation, prepared, gateway.clock.now());
       const accepted = await gateway.store.accept(message, { idempotency: claim, audit: acceptedEntry(message, `key:${key.id}`) });
       if (accepted.outcome === 'conflict') throw idempotencyConflict();
-      if (accepted.outcome === 'accepted') gateway.notify();
+      if (accepted.outcome === 'accepted') gateway.notify(instance.id);
       const id = accepted.messageId;
       const headers: Record<string, string> = { location: `/v1/messages/${id}` };
       if (accepted.outcome === 'repeated') headers['idempotent-replayed'] = 'true';
