@@ -199,4 +199,19 @@ describe('national-portal through the whole gateway', () => {
     expect(logins).toBe(2);
     expect(calls.CapNhatTienDoHoSoMC).toBeLessThan(DOSSIERS * STEPS);
   });
+  it("delivers progress sent before its dossier's add, after the add, in the order it happened", async () => {
+    await control({ failRate: 0, latencyMs: 0 });
+    const n = DOSSIERS + 1;
+    const [add, ...steps] = messagesOf(n);
+    if (!add) throw new Error('no add');
+    for (const [operation, body] of steps) await post(operation, body);
+    await post(...add);
+    const history = await until(
+      async () => (await histories()).find((found) => found.MaHoSo === codeOf(n)),
+      (found) => (found?.progress.length ?? 0) >= STEPS,
+      20_000,
+    );
+    expect(history).toMatchObject({ adds: 1 });
+    expect(history?.progress.map((entry) => entry.NoiDungXuLy)).toEqual(['Bước 1', 'Bước 2', 'Bước 3', 'Bước 4', 'Bước 5']);
+  });
 });

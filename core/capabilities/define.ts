@@ -12,6 +12,11 @@ export interface OperationSpec<
   output: Output;
   /** Messages with one ordering key are delivered strictly in order (e.g. a dossier's progress). */
   orderingKey?(input: v.InferOutput<Input>): string | undefined;
+  /**
+   * Among messages with one ordering key, a lower rank goes first, whenever it came in (a dossier's add before its
+   * progress, even progress sent before the add); equal ranks keep their order. Default 0.
+   */
+  orderingRank?: number;
   /** Internal operations are queued by the gateway itself, never called through `/v1`. */
   internal?: boolean;
   /** The answer is a file (bytes and a content type), not JSON. */

@@ -122,6 +122,8 @@ export const portal = defineCapability({
       input: updateProgressInput,
       output: portalAnswer,
       orderingKey: (input) => input.dossierCode,
+      // Progress the portal cannot take before its dossier: an add that comes in later still goes first.
+      orderingRank: 1,
     }),
     lookupDossier: defineOperation({
       mode: 'sync',

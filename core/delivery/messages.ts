@@ -23,6 +23,7 @@ export function buildMessage(
     payload: input,
     reference: referenceOf(input),
     orderingKey: spec?.orderingKey?.(input),
+    orderingRank: spec?.orderingRank,
     maxAttempts: instance.policy.maxAttempts,
     createdAt: now,
     expiresAt: now + instance.policy.maxAgeMs,

@@ -87,4 +87,32 @@ describe('DeliveryWorker: ordering keys', () => {
     const claimed = await f.db.store.claimDue({ instance: 'elsewhere', limit: 5, now: f.now(), leaseOwner: 'other', leaseUntil: f.now() + 1_000 });
     expect(claimed.map((m) => m.id)).toEqual(['msg_other']);
   });
+  it('lets a lower rank of a key go first, even when it came in later: progress waits for its dossier', async () => {
+    fixture = await createFixture({ sms: { baseDelayMs: 1_000, maxAttempts: 5 } });
+    const f = fixture;
+    const key = { orderingKey: 'H22.99-261121-0002' };
+    const progress1 = await f.send('progress-1', { ...key, orderingRank: 1 });
+    const progress2 = await f.send('progress-2', { ...key, orderingRank: 1 });
+    // The portal does not know the dossier yet: the first progress entry fails and waits.
+    f.sms.queueFor('progress-1', retryable('dossier unknown to the portal'));
+    expect(await f.worker.deliverDue({ wait: true })).toBe(1);
+    expect(await f.row(progress1.id)).toMatchObject({ status: 'queued', attempts: 1 });
+
+    // The add arrives after its progress, and goes first; the progress waits while the add is not through.
+    const add = await f.send('add', { ...key, orderingRank: 0 });
+    f.sms.queueFor('add', retryable('HTTP 503'));
+    f.advance(1_000);
+    expect(await f.worker.deliverDue({ wait: true })).toBe(1);
+    expect(f.sms.labels()).toEqual(['progress-1', 'add']);
+    f.advance(2_000);
+    expect(await f.worker.deliverDue({ wait: true })).toBe(1);
+    expect(await f.row(add.id)).toMatchObject({ status: 'succeeded' });
+
+    // Then the progress, in the order it happened.
+    f.advance(2_000);
+    await f.worker.deliverDue({ wait: true });
+    await f.worker.deliverDue({ wait: true });
+    expect(f.sms.labels()).toEqual(['progress-1', 'add', 'add', 'progress-1', 'progress-2']);
+    expect(await f.row(progress2.id)).toMatchObject({ status: 'succeeded' });
+  });
 });

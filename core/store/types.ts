@@ -21,6 +21,8 @@ export interface NewMessage {
   /** The caller's reference or dossier code, for operators' searches. */
   reference?: string | undefined;
   orderingKey?: string | undefined;
+  /** Within one ordering key, lower ranks go first; equal ranks in the order they came. Default 0. */
+  orderingRank?: number | undefined;
   maxAttempts: number;
   createdAt: number;
   /** Past this the message goes dead rather than being tried again (max age). */
@@ -39,6 +41,7 @@ export interface MessageRecord {
   payload: unknown;
   reference: string | null;
   orderingKey: string | null;
+  orderingRank: number;
   status: MessageStatus;
   /** Every try counts, the first included. Reset to 0 by a replay. */
   attempts: number;

@@ -20,6 +20,7 @@ const message = (overrides: Partial<MessageRecord> = {}): MessageRecord => ({
   payload: { agency: '000.00.01.H22', to: '84981234567', text: 'Hồ sơ đã có kết quả' },
   reference: null,
   orderingKey: null,
+  orderingRank: 0,
   status: 'queued',
   attempts: 0,
   tries: 0,

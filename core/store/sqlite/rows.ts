@@ -12,6 +12,7 @@ export interface MessageRow {
   payload: string;
   reference: string | null;
   ordering_key: string | null;
+  ordering_rank: number;
   status: MessageStatus;
   attempts: number;
   tries: number;
@@ -42,6 +43,7 @@ export function toMessage(row: MessageRow, codec: PayloadCodec): MessageRecord {
     payload: JSON.parse(codec.decode(row.payload)),
     reference: row.reference,
     orderingKey: row.ordering_key,
+    orderingRank: row.ordering_rank,
     status: row.status,
     attempts: row.attempts,
     tries: row.tries,

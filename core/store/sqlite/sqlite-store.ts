@@ -37,10 +37,14 @@ import { type ApiKeyRow, type AttemptRow, type MessageRow, toApiKey, toAttempt, 
 
 const CLAIM = `UPDATE messages SET status = 'processing', attempts = attempts + 1, tries = tries + 1, lease_owner = ?, lease_until = ?, updated_at = ?`;
 
-/** A message may run when no earlier message with its ordering key still waits, or lies dead uncancelled. */
+/**
+ * A message may run when no message ahead of it with its ordering key (a lower rank, or the same rank and earlier)
+ * still waits, or lies dead uncancelled.
+ */
 const ORDERING_FREE = `(m.ordering_key IS NULL OR NOT EXISTS (
   SELECT 1 FROM messages p
-  WHERE p.instance = m.instance AND p.ordering_key = m.ordering_key AND p.seq < m.seq
+  WHERE p.instance = m.instance AND p.ordering_key = m.ordering_key AND p.seq <> m.seq
+    AND (p.ordering_rank < m.ordering_rank OR (p.ordering_rank = m.ordering_rank AND p.seq < m.seq))
     AND (p.status IN ('queued', 'processing') OR (p.status = 'dead' AND p.cancelled_at IS NULL))))`;
 
 /**
