@@ -16,4 +16,10 @@ describe('canonical JSON', () => {
   it('escapes strings as JSON does, Vietnamese included', () => {
     expect(canonicalJson({ text: 'Hồ sơ "đã" tiếp nhận\n' })).toBe(JSON.stringify({ text: 'Hồ sơ "đã" tiếp nhận\n' }));
   });
+
+  it('agrees with JSON.stringify on what JSON keeps and drops: toJSON, functions, numbers', () => {
+    const value = { at: new Date(Date.UTC(2026, 10, 21)), skip: () => 1, n: [1.5, -0, 1e21, Number.NaN], nested: { list: [() => 1, undefined] } };
+    expect(JSON.parse(canonicalJson(value))).toEqual(JSON.parse(JSON.stringify(value)));
+    expect(canonicalJson(value)).toBe(canonicalJson(JSON.parse(JSON.stringify(value))));
+  });
 });

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { type KeyObject, createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 import { canonicalJson } from './canonical-json.ts';
 
 /** The hash an empty log chains from. */
@@ -36,18 +36,28 @@ export function entryContent(entry: Omit<AuditEntry, 'hash' | 'prevHash'>): stri
   });
 }
 
+/** Made once per key: handing createHmac raw bytes imports the key anew on every entry. */
+const keyObjects = new WeakMap<Buffer, KeyObject>();
+
 /** hash = HMAC-SHA256(auditKey, prevHash + canonical JSON of the entry). */
 export function entryHash(key: Buffer, prevHash: string, entry: Omit<AuditEntry, 'hash' | 'prevHash'>): string {
-  return createHmac('sha256', key).update(prevHash).update(entryContent(entry)).digest('hex');
+  let keyObject = keyObjects.get(key);
+  if (!keyObject) {
+    keyObject = createSecretKey(key);
+    keyObjects.set(key, keyObject);
+  }
+  return createHmac('sha256', keyObject).update(prevHash).update(entryContent(entry)).digest('hex');
 }
 
-/** Appends inputs after `head`, giving each its sequence number and chained hash. */
+/**
+ * Appends inputs after `head`, giving each its sequence number and chained hash. The hash covers the summary as
+ * it will be stored and read back (canonical JSON follows JSON.stringify: a Date becomes its string, undefined goes).
+ */
 export function chainEntries(key: Buffer, head: { seq: number; hash: string }, inputs: AuditInput[]): AuditEntry[] {
   let { seq, hash } = head;
   return inputs.map((input) => {
     seq += 1;
-    // Hash what will be stored and read back: plain JSON (a Date, say, becomes its string here as it would there).
-    const entry = { ...input, summary: JSON.parse(JSON.stringify(input.summary)) as Record<string, unknown>, seq };
+    const entry = { ...input, seq };
     const prevHash = hash;
     hash = entryHash(key, prevHash, entry);
     return { ...entry, prevHash, hash };

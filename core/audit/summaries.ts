@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { GatewayConfig } from '../config/load.ts';
 import type { MessageRecord, NewMessage } from '../store/types.ts';
 import type { AuditInput } from './chain.ts';
@@ -7,7 +7,7 @@ import { maskText } from './mask.ts';
 
 /** Proves what was sent without keeping it: the SHA-256 of the payload's canonical JSON. */
 export function payloadDigest(payload: unknown): string {
-  return createHash('sha256').update(canonicalJson(payload)).digest('hex');
+  return hash('sha256', canonicalJson(payload), 'hex');
 }
 
 export function acceptedEntry(message: NewMessage, actor: string): AuditInput {
