@@ -5,6 +5,8 @@
  * simulator's page, the signed result reaches the gateway's callback (and is sent again, twice at once and once more),
  * the query answers paid, and the one-stop software's webhook receiver gets exactly one payment.succeeded. A forged
  * result is answered with an error, changes nothing, and is in the audit log. A query about an unknown payment is a 404.
+ * A create whose answer the platform sends too late (the caller sees a 504), repeated with the same Idempotency-Key,
+ * answers the first payment's page: one MaThamChieu at the platform, one payment.
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -107,6 +109,20 @@ async function auditEntries(): Promise<AuditView[]> {
   return entries;
 }
 
+/** `paidAt` as both payment plugins write it: ISO 8601 in Vietnam time with its offset. */
+const VIETNAM_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+07:00$/;
+
+async function control(settings: Record<string, unknown>): Promise<void> {
+  const answer = await fetch(`${platform}/__control`, { method: 'POST', body: JSON.stringify(settings) });
+  expect(answer.status).toBe(200);
+}
+
+/** The INIT and QUERY messages the platform simulator received (not the results it sent). */
+async function platformMessages(): Promise<Array<{ kind: string; reference: string; maLoi: string }>> {
+  const entries = (await (await fetch(`${platform}/__received`)).json()) as Array<{ kind: string; reference: string; maLoi: string }>;
+  return entries.filter((entry) => entry.kind === 'INIT' || entry.kind === 'QUERY');
+}
+
 async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -152,7 +168,11 @@ describe('payment-paygov through the whole gateway', () => {
     expect(await queuedEvents('payment.succeeded', paymentId)).toHaveLength(1);
     const audit = await auditEntries();
     const moves = audit.filter((entry) => entry.action === 'record.transition' && entry.summary.key === paymentId);
-    expect(moves.map((entry) => [entry.summary.from, entry.summary.to])).toEqual([['pending', 'paid']]);
+    // The first move keeps the page INIT answered, for a repeat of the create.
+    expect(moves.map((entry) => [entry.summary.from, entry.summary.to])).toEqual([
+      ['pending', 'pending'],
+      ['pending', 'paid'],
+    ]);
     const notices = audit.filter((entry) => entry.action === 'callback.received' && entry.summary.paymentId === paymentId);
     expect(notices.map((entry) => [entry.summary.accepted, entry.summary.applied])).toEqual([
       [true, true],
@@ -167,7 +187,45 @@ describe('payment-paygov through the whole gateway', () => {
       return found.length > 0 ? found : undefined;
     });
     expect(more).toEqual([]);
-    expect(delivered).toMatchObject({ type: 'payment.succeeded', data: { paymentId, dossierCode: '000.00.02.H22-261121-0001', amount: 75_000 } });
+    expect(delivered).toMatchObject({ type: 'payment.succeeded', data: { paymentId, dossierCode: '000.00.02.H22-261121-0001', amount: 75_000, paidAt: expect.stringMatching(VIETNAM_TIME) } });
+    expect(await call<{ paidAt?: string }>('query', { paymentId })).toMatchObject({ paidAt: delivered?.data.paidAt });
+  });
+
+  it('a create whose answer was lost (504), repeated with the same Idempotency-Key, opens the first payment again, not a second', async () => {
+    await fetch(`${platform}/__received`, { method: 'DELETE' });
+    const createWithKey = async () => {
+      const answer = await fetch(`${gateway.url}/v1/payment/create`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json', 'idempotency-key': 'paygov-repeat-0001' },
+        body: JSON.stringify({ agency: AGENCY, dossierCode: '000.00.02.H22-261121-0003', amount: 75_000, description: 'Lệ phí hồ sơ' }),
+      });
+      return { status: answer.status, body: (await answer.json()) as { paymentId: string; paymentUrl: string } };
+    };
+    // The platform takes the INIT, but answers after the gateway's 5 s: the one-stop software sees a 504.
+    await control({ latencyMs: 6_000 });
+    let first: Awaited<ReturnType<typeof createWithKey>>;
+    try {
+      first = await createWithKey();
+      await eventually('the platform taking the INIT', async () => ((await platformMessages()).some((entry) => entry.kind === 'INIT') ? true : undefined));
+    } finally {
+      await control({ latencyMs: 0 });
+    }
+    expect(first.status).toBe(504);
+
+    const repeated = await createWithKey();
+    expect(repeated.status).toBe(200);
+    const { paymentId, paymentUrl } = repeated.body;
+    expect(paymentUrl).toBe(`${platform}/pay/${paymentId}`);
+    // One MaThamChieu throughout: the lost INIT, the QUERY that found it pending, the same INIT again.
+    expect((await platformMessages()).map((entry) => [entry.kind, entry.reference, entry.maLoi])).toEqual([
+      ['INIT', paymentId, '00'],
+      ['QUERY', paymentId, '00'],
+      ['INIT', paymentId, '00'],
+    ]);
+
+    await fetch(paymentUrl, { method: 'POST', body: new URLSearchParams({ action: 'pay' }) });
+    expect(await paymentStatus(paymentId)).toBe('paid');
+    expect(await queuedEvents('payment.succeeded', paymentId)).toHaveLength(1);
   });
 
   it('answers a query about an unknown payment with 404 problem+json', async () => {

@@ -3,7 +3,9 @@
  * here, outside the child (LIENTHONG_TEST_EXTERNAL_SIMULATORS), with key pairs made for this run, so it keeps its
  * payments while the gateway restarts. The bank's notice of the payment arrives twice at once, then once more
  * after a restart of the gateway on the same database: the payment is paid once, the one-stop software gets one
- * `payment.succeeded` webhook, and the audit log holds all three notices.
+ * `payment.succeeded` webhook, and the audit log holds all three notices. A create the bank took but never answered
+ * (the caller sees a 502), repeated with the same Idempotency-Key, reaches the bank under the same requestId and
+ * answers the first payment.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -49,6 +51,8 @@ beforeAll(async () => {
     merchantId: account.merchantId,
     privateKey: { env: 'LIENTHONG_TEST_VTB_PRIVATE_KEY' },
     bankPublicKey: { env: 'LIENTHONG_TEST_VTB_BANK_PUBLIC_KEY' },
+    // A bank that never answers is given up on soon: the create, then the look-up after it, each wait this long.
+    timeoutMs: 1_500,
   };
   childEnv = {
     PORT: String(await freePort()),
@@ -107,6 +111,17 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
   }
 }
 
+/** `paidAt` as both payment plugins write it: ISO 8601 in Vietnam time with its offset. */
+const VIETNAM_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+07:00$/;
+
+/** The agency this instance serves in the sandbox. */
+async function paymentAgency(): Promise<string> {
+  const { body: view } = await call<{ instances: Array<{ plugin: string; agencies: string[] }> }>('/admin/v1/instances', OPERATOR_KEY);
+  const agencies = view.instances.find((instance) => instance.plugin === INSTANCE)?.agencies ?? [];
+  expect(agencies.length).toBeGreaterThan(0);
+  return agencies[0] === '*' ? '000.00.01.H22' : (agencies[0] ?? '');
+}
+
 interface AuditEntry {
   action: string;
   actor: string;
@@ -116,10 +131,7 @@ interface AuditEntry {
 
 describe('payment-vietinbank through the whole gateway', () => {
   it('a payment notice delivered twice at once and once more after a restart pays once and sends one webhook', async () => {
-    const { body: view } = await call<{ instances: Array<{ plugin: string; agencies: string[] }> }>('/admin/v1/instances', OPERATOR_KEY);
-    const agencies = view.instances.find((instance) => instance.plugin === INSTANCE)?.agencies ?? [];
-    expect(agencies.length).toBeGreaterThan(0);
-    const agency = agencies[0] === '*' ? '000.00.01.H22' : (agencies[0] ?? '');
+    const agency = await paymentAgency();
 
     const created = await call<{ paymentId: string; paymentUrl: string; qr?: string; expiresAt: string }>('/v1/payment/create', CLIENT_KEY, {
       agency,
@@ -151,7 +163,10 @@ describe('payment-vietinbank through the whole gateway', () => {
     expect(received.filter((entry) => 'rejected' in entry)).toEqual([]);
     const succeeded = received.filter((entry): entry is ReceivedWebhook => 'type' in entry && entry.type === 'payment.succeeded');
     expect(succeeded).toEqual([
-      expect.objectContaining({ deliveries: 1, data: expect.objectContaining({ paymentId, amount: 150000, dossierCode: `${agency}-261121-0042`, providerReference: expect.stringMatching(/^VTB/) }) }),
+      expect.objectContaining({
+        deliveries: 1,
+        data: expect.objectContaining({ paymentId, amount: 150000, dossierCode: `${agency}-261121-0042`, providerReference: expect.stringMatching(/^VTB/), paidAt: expect.stringMatching(VIETNAM_TIME) }),
+      }),
     ]);
 
     // The gateway restarts on the same database; the bank, still holding the payment, sends its notice again.
@@ -161,7 +176,7 @@ describe('payment-vietinbank through the whole gateway', () => {
     expect(afterRestart).toMatchObject({ httpStatus: 200, errorCode: '00', answerVerified: true });
 
     const paid = await call<{ status: string; providerReference?: string }>('/v1/payment/query', CLIENT_KEY, { agency, paymentId });
-    expect(paid.body).toMatchObject({ paymentId, status: 'paid', amount: 150000, providerReference: succeeded[0]?.data.providerReference });
+    expect(paid.body).toMatchObject({ paymentId, status: 'paid', amount: 150000, providerReference: succeeded[0]?.data.providerReference, paidAt: succeeded[0]?.data.paidAt });
 
     // One payment.succeeded in the outbox across both runs: the restart's notice queued nothing.
     const { body: webhooks } = await call<{ messages: Array<{ payload: { event: { type: string; data: { paymentId?: string } } } }> }>(
@@ -177,6 +192,38 @@ describe('payment-vietinbank through the whole gateway', () => {
     expect(notices).toHaveLength(3);
     for (const notice of notices) expect(notice).toMatchObject({ actor: `provider:${INSTANCE}`, summary: { accepted: true, status: 200, paymentId, errorCode: '00' } });
     expect(notices.map((notice) => notice.summary.duplicate).sort()).toEqual([false, true, true]);
+  });
+
+  it('a create repeated with the same Idempotency-Key after a 502 reaches the bank with the same requestId and answers the first payment', async () => {
+    const agency = await paymentAgency();
+    await fetch(`${bank.url}/__received`, { method: 'DELETE' });
+    const createWithKey = () =>
+      fetch(`${running().url}/v1/payment/create`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json', 'idempotency-key': 'vtb-repeat-0001' },
+        body: JSON.stringify({ agency, dossierCode: `${agency}-261121-0043`, amount: 90000, description: 'Lệ phí hồ sơ' }),
+      });
+    // The bank takes the create, and neither its answer nor the look-up's ever comes: the one-stop software sees a 502.
+    await bankControl('/__control', { failRate: 1, failMode: 'timeout' });
+    let first: Response;
+    try {
+      first = await createWithKey();
+    } finally {
+      await bankControl('/__control', { failRate: 0 });
+    }
+    expect(first.status).toBe(502);
+
+    const repeated = await createWithKey();
+    const created = (await repeated.json()) as { paymentId: string; paymentUrl: string };
+    expect(repeated.status).toBe(200);
+    expect(created.paymentUrl).toBe(`${bank.url}/pay/${created.paymentId}`);
+    const received = (await (await fetch(`${bank.url}/__received`)).json()) as Array<{ kind: string; requestId?: string; code: string }>;
+    expect(received.filter((entry) => entry.kind === 'create').map((entry) => [entry.requestId, entry.code])).toEqual([
+      [created.paymentId, '00 (answer withheld)'],
+      [created.paymentId, '07'],
+    ]);
+    const pending = await call<{ status: string }>('/v1/payment/query', CLIENT_KEY, { agency, paymentId: created.paymentId });
+    expect(pending.body).toMatchObject({ status: 'pending', amount: 90000 });
   });
 
   it('a forged notice is refused with a signed error answer, changes nothing, and is audited as refused', async () => {

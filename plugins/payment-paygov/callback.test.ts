@@ -91,7 +91,7 @@ describe('payment-paygov result callback', () => {
     const outcome = await deliver(services, notice({ MaLoi: '24', MaGiaoDich: '' }));
     expect(outcome.answer.MaLoi).toBe('00');
     expect(await moves(services)).toEqual([move('pending', 'failed')]);
-    expect(await services.emitted()).toEqual([{ type: 'payment.failed', agency, data: { paymentId: PAYMENT_ID, dossierCode: createInput.dossierCode, amount: 50_000, code: 'MALOI_24' } }]);
+    expect(await services.emitted()).toEqual([{ type: 'payment.failed', agency, data: { paymentId: PAYMENT_ID, dossierCode: createInput.dossierCode, amount: 50_000, status: 'failed', code: 'MALOI_24' } }]);
   });
 
   it('a paid result after a failed or expired one still counts: the money was taken', async () => {

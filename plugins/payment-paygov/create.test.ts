@@ -59,10 +59,11 @@ describe('payment-paygov create', () => {
 
     expect(await services.records.get(PAYMENT_ID)).toMatchObject({
       status: 'pending',
-      data: { agency: createInput.agency, dossierCode: createInput.dossierCode, amount: 50_000, transactionTime: '20261121093000', expiresAt: output.expiresAt },
+      data: { agency: createInput.agency, dossierCode: createInput.dossierCode, amount: 50_000, transactionTime: '20261121093000', expiresAt: output.expiresAt, paymentUrl: pageUrl },
     });
     expect(await audited(services, 'record.created')).toEqual([{ key: PAYMENT_ID, status: 'pending' }]);
-    expect(await audited(services, 'record.transition')).toEqual([]);
+    // The page is kept with the payment, for a repeat of this create.
+    expect(await audited(services, 'record.transition')).toEqual([{ key: PAYMENT_ID, from: 'pending', to: 'pending' }]);
     expect(await services.emitted()).toEqual([]);
   });
 
@@ -85,17 +86,6 @@ describe('payment-paygov create', () => {
     expect((await run(createInput, context(await openServices()))).paymentUrl).toBe(pageUrl);
   });
 
-  it('refuses a second payment with the same id without a second INIT', async () => {
-    const sent = platformAnswering(server, initUrl, opened);
-    const ctx = context(await openServices());
-    await run(createInput, ctx);
-    const error = await failure(run(createInput, ctx));
-    expect(error).toBeInstanceOf(PermanentError);
-    expect(error).toMatchObject({ code: 'DUPLICATE_PAYMENT' });
-    expect(sent).toHaveLength(1);
-    expect((await ctx.records.get(PAYMENT_ID))?.status).toBe('pending');
-  });
-
   it('makes paymentId from the message id: letters and digits, PG first', () => {
     expect(paymentIdOf('msg_01JDQ4ZK8X7V2M3N4P5Q6R7S8T')).toBe(PAYMENT_ID);
     expect(paymentIdOf('x-y_z')).toBe('PGxyz');
@@ -108,7 +98,7 @@ describe('payment-paygov create', () => {
     const error = await failure(run(createInput, context(services)));
     expect(error).toBeInstanceOf(verdict === 'permanent' ? PermanentError : RetryableError);
     expect(error).toMatchObject({ code: `MALOI_${code}` });
-    expect(await services.records.get(PAYMENT_ID)).toMatchObject({ status: 'failed', data: { failureCode: `MALOI_${code}` } });
+    expect(await services.records.get(PAYMENT_ID)).toMatchObject({ status: 'failed', data: { failureCode: `MALOI_${code}`, initRefused: verdict === 'permanent' } });
     expect(await audited(services, 'record.transition')).toEqual([{ key: PAYMENT_ID, from: 'pending', to: 'failed' }]);
     expect(await services.emitted()).toEqual([]);
   });
@@ -132,7 +122,7 @@ describe('payment-paygov create', () => {
     const error = await failure(run(createInput, context(services)));
     expect(error).toBeInstanceOf(ErrorClass);
     if (code) expect(error).toMatchObject({ code });
-    expect((await services.records.get(PAYMENT_ID))?.status).toBe('failed');
+    expect(await services.records.get(PAYMENT_ID)).toMatchObject({ status: 'failed', data: { initRefused: ErrorClass === PermanentError } });
     expect(await services.emitted()).toEqual([]);
   });
 

@@ -16,8 +16,14 @@ const paymentData = v.object({
   /** ThoiGianGD of the INIT, which QUERY repeats. */
   transactionTime: v.string(),
   expiresAt: v.string(),
+  /** The payment page INIT answered: a create repeated with the same messageId answers it again. */
+  paymentUrl: v.optional(v.string()),
   providerReference: v.optional(v.string()),
   paidAt: v.optional(v.string()),
+  /** Why the payment failed: the platform's code, or the INIT's failure (`MALOI_06`, `HTTP_503`, `ETIMEDOUT`…). */
+  failureCode: v.optional(v.string()),
+  /** The platform refused the INIT for good (a permanent answer): a repeat gets the same refusal, no new INIT. */
+  initRefused: v.optional(v.boolean()),
 });
 
 export type PaymentData = v.InferOutput<typeof paymentData>;
@@ -62,9 +68,9 @@ export function markPaid(records: PluginRecords, payment: StoredPayment, settlem
   return records.transition(payment.paymentId, { from: ['pending', 'failed', 'expired'], to: 'paid', data, emit: [event] });
 }
 
-/** pending → failed, with `payment.failed`. */
+/** pending → failed, with `payment.failed` (`status: 'failed'`, as for an expiry `status: 'expired'`). */
 export function markFailed(records: PluginRecords, payment: StoredPayment, settlement: Settlement) {
-  const event = paymentEvent('payment.failed', payment, definedOnly({ code: settlement.code }));
+  const event = paymentEvent('payment.failed', payment, { status: 'failed', ...definedOnly({ code: settlement.code }) });
   return records.transition(payment.paymentId, { from: ['pending'], to: 'failed', data: definedOnly({ failureCode: settlement.code }), emit: [event] });
 }
 
@@ -72,6 +78,19 @@ export function markFailed(records: PluginRecords, payment: StoredPayment, settl
 export function markExpired(records: PluginRecords, payment: StoredPayment) {
   const event = paymentEvent('payment.failed', payment, { status: 'expired' });
   return records.transition(payment.paymentId, { from: ['pending'], to: 'expired', emit: [event] });
+}
+
+/**
+ * Keeps the page INIT answered, and makes the payment pending again if the INIT had failed before (a repeated
+ * create whose first INIT got no answer). Undefined when the payment ended meanwhile.
+ */
+export function keepPage(records: PluginRecords, payment: StoredPayment, paymentUrl: string) {
+  return records.transition(payment.paymentId, { from: ['pending', 'failed'], to: 'pending', data: { paymentUrl, failureCode: undefined, initRefused: undefined } });
+}
+
+/** An INIT that failed: the payment is failed without an event (the caller hears of it in the answer). */
+export function markInitFailed(records: PluginRecords, payment: StoredPayment, failureCode: string, refused: boolean) {
+  return records.transition(payment.paymentId, { from: ['pending', 'failed'], to: 'failed', data: { failureCode, initRefused: refused } });
 }
 
 /** The event for the one-stop software: what identifies the payment, and how it ended. No payer's data. */

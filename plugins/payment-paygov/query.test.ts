@@ -87,7 +87,7 @@ describe('payment-paygov query', () => {
     expect(await audited(services, 'record.transition')).toEqual([{ key: PAYMENT_ID, from: 'pending', to: 'failed' }]);
     expect(await services.records.get(PAYMENT_ID)).toMatchObject({ status: 'failed', data: { failureCode: 'TRANGTHAIGD_4' } });
     expect(await services.emitted()).toEqual([
-      { type: 'payment.failed', agency, data: { paymentId: PAYMENT_ID, dossierCode: createInput.dossierCode, amount: 50_000, code: 'TRANGTHAIGD_4' } },
+      { type: 'payment.failed', agency, data: { paymentId: PAYMENT_ID, dossierCode: createInput.dossierCode, amount: 50_000, status: 'failed', code: 'TRANGTHAIGD_4' } },
     ]);
   });
 

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type * as v from 'valibot';
 import type { paymentQueryInput, paymentQueryOutput } from '../../core/capabilities/payment.ts';
 import { NotFoundError, PermanentError, type OperationContext, type PluginRecords } from '../../core/plugin.ts';
-import { mismatchedAnswer, postMessage, type Transport } from './client.ts';
+import { mismatchedAnswer, postMessage, type PlatformAnswer, type Transport } from './client.ts';
 import type { PaygovConfig } from './config.ts';
 import { queryMessage } from './messages.ts';
 import { isRequestedAmount, markFailed, markPaid, paymentOf, type StoredPayment } from './payment-record.ts';
@@ -34,6 +34,18 @@ export async function run(input: QueryInput, ctx: OperationContext<PaygovConfig>
 
 /** Asks the platform about a pending payment and applies a final answer; answers the payment as it is now. */
 export async function refresh(payment: StoredPayment, ctx: RefreshContext): Promise<StoredPayment> {
+  const view = await askPlatform(payment, ctx);
+  return view.state === 'pending' ? payment : settle(payment, view, ctx);
+}
+
+/** What QUERY says of a payment the platform holds; MaLoi 05 (it holds none) is thrown, as every refusal. */
+export interface PlatformView {
+  state: 'paid' | 'pending' | 'failed';
+  trangThaiGD: string;
+  answer: PlatformAnswer;
+}
+
+export async function askPlatform(payment: StoredPayment, ctx: RefreshContext): Promise<PlatformView> {
   const { config } = ctx;
   const reference = payment.paymentId;
   const time = config.queryTime === 'now' ? vietnamTimestamp(new Date()) : payment.data.transactionTime;
@@ -43,9 +55,16 @@ export async function refresh(payment: StoredPayment, ctx: RefreshContext): Prom
   const trangThaiGD = String(answer.TrangThaiGD ?? '').trim();
   const { state, known } = transactionState(trangThaiGD);
   if (!known) ctx.log.warn({ paymentId: reference, trangThaiGD: shorten(trangThaiGD) }, 'unknown transaction state: the payment stays pending');
-  if (state === 'pending') return payment;
+  return { state, trangThaiGD, answer };
+}
 
-  if (state === 'paid') {
+/** Applies a final state (paid, failed) to the record; answers the payment as it is now. */
+export async function settle(payment: StoredPayment, view: PlatformView, ctx: RefreshContext): Promise<StoredPayment> {
+  const { config } = ctx;
+  const reference = payment.paymentId;
+  const { answer } = view;
+  if (view.state === 'pending') return payment;
+  if (view.state === 'paid') {
     // QUERY's answer form is not public: an amount is checked when the answer has one.
     const maTienTe = typeof answer.MaTienTe === 'string' ? answer.MaTienTe : '';
     if (answer.SoTien !== undefined && !isRequestedAmount(payment, { soTien: String(answer.SoTien), maTienTe }, config.currency)) {
@@ -56,7 +75,7 @@ export async function refresh(payment: StoredPayment, ctx: RefreshContext): Prom
     const paidAt = typeof answer.ThoiGianGD === 'string' ? isoFromVietnamTimestamp(answer.ThoiGianGD) : undefined;
     await markPaid(ctx.records, payment, { providerReference, paidAt });
   } else {
-    await markFailed(ctx.records, payment, { code: `TRANGTHAIGD_${trangThaiGD}` });
+    await markFailed(ctx.records, payment, { code: `TRANGTHAIGD_${view.trangThaiGD}` });
   }
   // Whichever move won (ours or a callback's), the record now says how the payment ended.
   return paymentOf(await ctx.records.get(reference)) ?? payment;

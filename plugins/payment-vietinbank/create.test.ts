@@ -96,8 +96,57 @@ describe('payment-vietinbank create', () => {
     await create(input, operationContext(services));
     expect((await services.records.get(paymentId))?.status).toBe('paid');
     expect(await services.emitted()).toEqual([
-      { type: 'payment.succeeded', agency: AGENCY, data: { paymentId, dossierCode: input.dossierCode, amount: 150000, paidAt: '2026-11-21T02:30:05.000Z', providerReference: 'VTB1' } },
+      { type: 'payment.succeeded', agency: AGENCY, data: { paymentId, dossierCode: input.dossierCode, amount: 150000, paidAt: '2026-11-21T09:30:05+07:00', providerReference: 'VTB1' } },
     ]);
+  });
+
+  it('a create repeated with the same messageId (same Idempotency-Key) reaches the bank with the same requestId and ends in the first payment', async () => {
+    // The bank: registers each requestId once and answers a repeat 07. Its answer to the first is lost (502), and so
+    // is the look-up after it (503), so the first call ends retryable and the one-stop software repeats it.
+    const registered = new Set<string>();
+    let inquiriesFailing = 1;
+    const creates = bankAnswering(server, CREATE_URL, (request) => {
+      const requestId = String(request.requestId);
+      if (registered.has(requestId)) return createAnswer(request, '07');
+      registered.add(requestId);
+      return new HttpResponse(null, { status: 502 });
+    });
+    const inquiries = bankAnswering(server, INQUIRY_URL, (request) => {
+      if (inquiriesFailing-- > 0) return new HttpResponse(null, { status: 503 });
+      return registered.has(String(request.queryTransactionId)) ? inquiryAnswer(request, '00', { transStatus: '01', amount: '150000' }) : inquiryAnswer(request, '04');
+    });
+    await expect(create(input, operationContext(services))).rejects.toMatchObject({ name: 'RetryableError', code: 'UNCONFIRMED' });
+
+    const repeated = await create(input, operationContext(services));
+    expect(repeated).toMatchObject({ paymentId, paymentUrl: `https://pay.vietinbank.test/pay/${paymentId}` });
+    expect(creates.map((sent) => [sent.body.requestId, sent.body.billNo])).toEqual([
+      [paymentId, paymentId],
+      [paymentId, paymentId],
+    ]);
+    expect(inquiries.map((sent) => sent.body.queryTransactionId)).toEqual([paymentId, paymentId]);
+    expect([...registered]).toEqual([paymentId]);
+    expect((await services.records.list({ status: 'pending' })).map((record) => record.key)).toEqual([paymentId]);
+    expect(await services.emitted()).toEqual([]);
+  });
+
+  it('a create refused with "try again" (09) and repeated with the same messageId reopens the payment it closed', async () => {
+    let busy = true;
+    const creates = bankAnswering(server, CREATE_URL, (request) => (busy ? createAnswer(request, '09') : createAnswer(request)));
+    await expect(create(input, operationContext(services))).rejects.toMatchObject({ name: 'RetryableError', code: '09' });
+    expect(await services.records.get(paymentId)).toMatchObject({ status: 'failed', data: { retryableRefusal: true } });
+    busy = false;
+    expect(await create(input, operationContext(services))).toMatchObject({ paymentId, paymentUrl: `https://pay.vietinbank.test/pay/${paymentId}` });
+    expect(creates.map((sent) => sent.body.requestId)).toEqual([paymentId, paymentId]);
+    const record = await services.records.get(paymentId);
+    expect(record?.status).toBe('pending');
+    expect(record?.data).not.toHaveProperty('retryableRefusal');
+  });
+
+  it('a create refused for good stays closed when repeated with the same messageId', async () => {
+    bankAnswering(server, CREATE_URL, (request) => createAnswer(request, '06'));
+    await expect(create(input, operationContext(services))).rejects.toMatchObject({ name: 'PermanentError', code: '06' });
+    await expect(create(input, operationContext(services))).rejects.toMatchObject({ name: 'PermanentError', code: '06' });
+    expect((await services.records.get(paymentId))?.status).toBe('failed');
   });
 
   it('a success without a payment URL is retryable MALFORMED_ANSWER', async () => {

@@ -18,9 +18,9 @@ type CreateOutput = v.InferOutput<typeof paymentCreateOutput>;
 export async function create(input: CreateInput, ctx: OperationContext<VietinbankConfig>): Promise<CreateOutput> {
   const { config } = ctx;
   const now = new Date();
-  // A sync call's message id is fresh per call: each call registers one payment, and a timeout or duplicate code in
-  // it is settled by looking this requestId up. (Should the core give a repeat with the same Idempotency-Key the same
-  // id, the record below is found again and the bank's duplicate code leads to the same look-up.)
+  // A call without an Idempotency-Key has a fresh message id, so a payment of its own. A call repeated with the same
+  // key (after a 502/504) has the first call's id: the record below is found again, the bank sees the same
+  // requestId, answers duplicate (05/07), and the look-up answers the first payment; no second one is registered.
   const requestId = requestIdOf(ctx.messageId);
   const paymentId = requestId;
   const expiresAt = new Date(now.getTime() + config.paymentTtlMs);
@@ -29,6 +29,12 @@ export async function create(input: CreateInput, ctx: OperationContext<Vietinban
   const payment = paymentOf(stored.record);
   if (!payment || payment.data.amount !== input.amount || payment.data.dossierCode !== input.dossierCode || payment.data.agency !== input.agency) {
     throw new PermanentError(`payment id ${paymentId} is already taken by another payment`, { code: 'PAYMENT_ID_TAKEN' });
+  }
+
+  // The first call was refused with a code that says "try again" (busy, clock skew): the repeat is that try, so the
+  // payment is open again while it is sent.
+  if (!stored.created && payment.status === 'failed' && payment.data.retryableRefusal === true) {
+    await ctx.records.transition(paymentId, { from: ['failed'], to: 'pending', data: { reason: undefined, retryableRefusal: undefined } });
   }
 
   const call: BankCall = { config, http: ctx.http, signal: ctx.signal };
@@ -63,13 +69,13 @@ export async function create(input: CreateInput, ctx: OperationContext<Vietinban
   // A signed refusal (retryable or not) says the bank did not register it. An unknown code says nothing sure: the
   // reconciliation task asks later.
   const error = refusal(code, message, `payment request ${requestId}`);
-  if (verdict !== undefined) await closeRefused(ctx, payment, code);
+  if (verdict !== undefined) await closeRefused(ctx, payment, code, verdict === 'retryable');
   throw error;
 }
 
-/** The caller hears the refusal now, so the payment is closed without an event. */
-async function closeRefused(ctx: OperationContext<VietinbankConfig>, payment: Payment, code: string): Promise<void> {
-  await markUnpaid(ctx.records, payment, 'failed', `refused by the bank (${code})`, false);
+/** The caller hears the refusal now, so the payment is closed without an event; `retryable` lets a repeat reopen it. */
+async function closeRefused(ctx: OperationContext<VietinbankConfig>, payment: Payment, code: string, retryable = false): Promise<void> {
+  await markUnpaid(ctx.records, payment, 'failed', `refused by the bank (${code})`, false, retryable ? { retryableRefusal: true } : {});
 }
 
 /** The create's outcome from a look-up: registered (its page and QR), or `cause` when the bank has no such payment. */

@@ -7,7 +7,7 @@ import { inquire, type BankCall, type InquiryAnswer } from './client.ts';
 import type { VietinbankConfig } from './config.ts';
 import { findPayment, markPaid, markUnpaid, type Payment, type PaymentStatus } from './payments.ts';
 import { TRANSACTION_STATES, findResultRow, refusal } from './results.ts';
-import { fromTransTime } from './vietnam-time.ts';
+import { fromTransTime, toVietnamIso } from './vietnam-time.ts';
 
 export type BankView = { found: false } | { found: true; state: PaymentStatus; answer: InquiryAnswer };
 
@@ -51,7 +51,7 @@ async function transitionFor(records: PluginRecords, config: VietinbankConfig, p
   const { state, answer } = view;
   if (state === 'paid') {
     const paidAt = fromTransTime(answer.payTime ?? '') ?? now;
-    return markPaid(records, payment, { bankTransId: answer.bankTransId, paidAt: paidAt.toISOString() });
+    return markPaid(records, payment, { bankTransId: answer.bankTransId, paidAt: toVietnamIso(paidAt) });
   }
   if (state === 'failed') return markUnpaid(records, payment, 'failed', 'declined or cancelled at the bank');
   if (state === 'expired') return markUnpaid(records, payment, 'expired', 'expired at the bank');

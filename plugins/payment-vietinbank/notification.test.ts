@@ -34,12 +34,12 @@ describe('payment-vietinbank payment notice', () => {
     // Signed over exactly transId + errorCode + errorDesc, as the bank checks it.
     expect(createVerify('sha256').update('NT00000000100Success').verify(account().agencyPublicKey, String(answer.signature), 'base64')).toBe(true);
     expect(outcome).toMatchObject({ accepted: true, summary: { paymentId, transId: 'NT000000001', duplicate: false, errorCode: '00' } });
-    expect(await services.records.get(paymentId)).toMatchObject({ status: 'paid', data: { bankTransId: 'VTB20261121000001', paidAt: '2026-11-21T02:30:05.000Z' } });
+    expect(await services.records.get(paymentId)).toMatchObject({ status: 'paid', data: { bankTransId: 'VTB20261121000001', paidAt: '2026-11-21T09:30:05+07:00' } });
     expect(await services.emitted()).toEqual([
       {
         type: 'payment.succeeded',
         agency: AGENCY,
-        data: { paymentId, dossierCode: '000.00.01.H22-261121-0001', amount: 150000, paidAt: '2026-11-21T02:30:05.000Z', providerReference: 'VTB20261121000001' },
+        data: { paymentId, dossierCode: '000.00.01.H22-261121-0001', amount: 150000, paidAt: '2026-11-21T09:30:05+07:00', providerReference: 'VTB20261121000001' },
       },
     ]);
   });

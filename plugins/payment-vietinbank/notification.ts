@@ -10,7 +10,7 @@ import type { VietinbankConfig } from './config.ts';
 import { findPayment, markPaid } from './payments.ts';
 import { NOTICE_ANSWERS, type NoticeAnswer } from './results.ts';
 import { signed, verifyMessage } from './signature.ts';
-import { fromTransTime } from './vietnam-time.ts';
+import { fromTransTime, toVietnamIso } from './vietnam-time.ts';
 
 const BODY_LIMIT = 64 * 1024;
 
@@ -71,7 +71,7 @@ export async function handleNotice(request: Request, ctx: CallbackContext<Vietin
     ctx.log.error({ transId, paymentId, ...amounts }, 'VietinBank notice with another amount than the payment');
     return answer(transId, NOTICE_ANSWERS.amountMismatch, false, { refused: 'amount mismatch', transId, paymentId, ...amounts });
   }
-  const paidAt = (fromTransTime(notice.output.transTime) ?? new Date()).toISOString();
+  const paidAt = toVietnamIso(fromTransTime(notice.output.transTime) ?? new Date());
   const paid = await markPaid(ctx.records, payment, { bankTransId, paidAt });
   if (paid) {
     ctx.log.info({ transId, paymentId }, 'payment paid');

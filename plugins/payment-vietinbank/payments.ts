@@ -19,6 +19,8 @@ const paymentDataSchema = v.looseObject({
   bankTransId: v.optional(v.string()),
   paidAt: v.optional(v.string()),
   reason: v.optional(v.string()),
+  /** Closed by a refusal that says "try again" (busy, clock skew): a create repeated with the same id reopens it. */
+  retryableRefusal: v.optional(v.boolean()),
 });
 
 export type PaymentData = v.InferOutput<typeof paymentDataSchema>;
@@ -78,11 +80,18 @@ export async function markPaid(records: PluginRecords, payment: Payment, paid: P
 }
 
 /** Ends a pending payment unpaid, once: undefined when it was no longer pending. */
-export async function markUnpaid(records: PluginRecords, payment: Payment, status: 'failed' | 'expired', reason: string, emit = true): Promise<Payment | undefined> {
+export async function markUnpaid(
+  records: PluginRecords,
+  payment: Payment,
+  status: 'failed' | 'expired',
+  reason: string,
+  emit = true,
+  extra: Record<string, unknown> = {},
+): Promise<Payment | undefined> {
   const record = await records.transition(payment.paymentId, {
     from: ['pending'],
     to: status,
-    data: { reason },
+    data: { ...extra, reason },
     ...(emit ? { emit: [failedEvent(payment, status, reason)] } : {}),
   });
   return paymentOf(record);

@@ -22,6 +22,7 @@ afterEach(() => services.dispose());
 
 describe('payment-vietinbank query', () => {
   it.each(['paid', 'failed', 'expired'])('a %s payment is answered from the store, without asking the bank', async (status) => {
+    // Stored before paidAt was kept in Vietnam time (…Z): answered in the form of a new one.
     await storePayment(services, paymentId, { bankTransId: 'VTB1', paidAt: '2026-11-21T02:30:05.000Z' });
     await services.records.transition(paymentId, { from: ['pending'], to: status });
     const output = await query({ agency: AGENCY, paymentId }, operationContext(services));
@@ -29,7 +30,7 @@ describe('payment-vietinbank query', () => {
       paymentId,
       status,
       amount: 150000,
-      ...(status === 'paid' ? { paidAt: '2026-11-21T02:30:05.000Z', providerReference: 'VTB1' } : {}),
+      ...(status === 'paid' ? { paidAt: '2026-11-21T09:30:05+07:00', providerReference: 'VTB1' } : {}),
     });
   });
 
@@ -40,7 +41,7 @@ describe('payment-vietinbank query', () => {
     );
     const first = await query({ agency: AGENCY, paymentId }, operationContext(services));
     const second = await query({ agency: AGENCY, paymentId }, operationContext(services));
-    expect(first).toEqual({ paymentId, status: 'paid', amount: 150000, paidAt: '2026-11-21T02:30:05.000Z', providerReference: 'VTB20261121' });
+    expect(first).toEqual({ paymentId, status: 'paid', amount: 150000, paidAt: '2026-11-21T09:30:05+07:00', providerReference: 'VTB20261121' });
     expect(second).toEqual(first);
     expect(inquiries).toHaveLength(1);
     expect((await services.emitted()).map((event) => event.type)).toEqual(['payment.succeeded']);
@@ -59,7 +60,7 @@ describe('payment-vietinbank query', () => {
   it('paid at the bank without a bank transaction named: paid, with no providerReference rather than an empty one', async () => {
     await storePayment(services, paymentId);
     bankAnswering(server, INQUIRY_URL, (request) => inquiryAnswer(request, '00', { transStatus: '00', amount: '150000', payTime: '20261121093005' }));
-    expect(await query({ agency: AGENCY, paymentId }, operationContext(services))).toEqual({ paymentId, status: 'paid', amount: 150000, paidAt: '2026-11-21T02:30:05.000Z' });
+    expect(await query({ agency: AGENCY, paymentId }, operationContext(services))).toEqual({ paymentId, status: 'paid', amount: 150000, paidAt: '2026-11-21T09:30:05+07:00' });
     const [event] = await services.emitted();
     expect(event?.data).not.toHaveProperty('providerReference');
   });

@@ -5,6 +5,7 @@ import { NotFoundError, type OperationContext } from '../../core/plugin.ts';
 import type { VietinbankConfig } from './config.ts';
 import { refreshPayment } from './lookup.ts';
 import { findPayment, type Payment } from './payments.ts';
+import { toVietnamIso } from './vietnam-time.ts';
 
 type QueryInput = v.InferOutput<typeof paymentQueryInput>;
 type QueryOutput = v.InferOutput<typeof paymentQueryOutput>;
@@ -25,7 +26,13 @@ function queryOutput(payment: Payment): QueryOutput {
     paymentId: payment.paymentId,
     status: payment.status,
     amount,
-    ...(payment.status === 'paid' && paidAt ? { paidAt } : {}),
+    ...(payment.status === 'paid' && paidAt ? { paidAt: inVietnamTime(paidAt) } : {}),
     ...(payment.status === 'paid' && bankTransId ? { providerReference: bankTransId } : {}),
   };
+}
+
+/** A paidAt stored before it was kept in Vietnam time (`…Z`) is answered in the same form as a new one. */
+function inVietnamTime(paidAt: string): string {
+  const at = Date.parse(paidAt);
+  return Number.isNaN(at) ? paidAt : toVietnamIso(new Date(at));
 }

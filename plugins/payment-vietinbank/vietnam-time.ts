@@ -16,6 +16,15 @@ export function toTransTime(date: Date): string {
   );
 }
 
+/**
+ * `2026-11-21T02:30:05.250Z` → `2026-11-21T09:30:05+07:00`: ISO 8601 in Vietnam time with its offset, to the second,
+ * the form `paidAt` takes in answers and events (the portal's and the one-stop software's zone).
+ */
+export function toVietnamIso(date: Date): string {
+  const t = toTransTime(date);
+  return `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}T${t.slice(8, 10)}:${t.slice(10, 12)}:${t.slice(12, 14)}+07:00`;
+}
+
 /** `20261121093000` → the instant, or undefined when it is not a real time in that form. */
 export function fromTransTime(text: string): Date | undefined {
   const parts = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(text);

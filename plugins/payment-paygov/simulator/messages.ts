@@ -91,7 +91,12 @@ export function platformRoutes(settings: PlatformSettings, transactions: Map<str
     endpoint('INIT', (fields, body) => {
       if (!/^[1-9]\d{0,11}$/.test(fields.SoTien)) return answer('06', 'Số tiền không hợp lệ');
       if (!/^[0-9A-Za-z_-]{1,50}$/.test(fields.MaThamChieu)) return answer('03', 'Sai định dạng MaThamChieu');
-      if (transactions.has(fields.MaThamChieu)) return answer('04', 'Mã tham chiếu đã tồn tại');
+      const paymentUrl = `${baseUrl()}/pay/${encodeURIComponent(fields.MaThamChieu)}`;
+      const opened = answer('00', 'Thành công', { MaThamChieu: fields.MaThamChieu, [settings.paymentUrlField]: paymentUrl });
+      const held = transactions.get(fields.MaThamChieu);
+      // The simulator's reading (unconfirmed): the same INIT again, hash for hash, while the transaction is open is a
+      // partner that lost the answer, and gets the page again; every other INIT with a used MaThamChieu is refused.
+      if (held) return held.status === 'pending' && held.initSignature === body.MaXacThuc ? opened : answer('04', 'Mã tham chiếu đã tồn tại');
       const callbackUrl = body[settings.callbackUrlField];
       if (!isHttpUrl(callbackUrl)) return answer('03', `Thiếu ${settings.callbackUrlField}`);
       const returnUrl = body[settings.returnUrlField];
@@ -102,6 +107,7 @@ export function platformRoutes(settings: PlatformSettings, transactions: Map<str
         bankCode: fields.MaNganHang,
         info: fields.ThongTinGiaoDich,
         initTime: fields.ThoiGianGD,
+        initSignature: String(body.MaXacThuc),
         callbackUrl,
         returnUrl: isHttpUrl(returnUrl) ? returnUrl : undefined,
         status: 'pending',
@@ -109,8 +115,7 @@ export function platformRoutes(settings: PlatformSettings, transactions: Map<str
         resultTime: undefined,
         result: undefined,
       });
-      const paymentUrl = `${baseUrl()}/pay/${encodeURIComponent(fields.MaThamChieu)}`;
-      return answer('00', 'Thành công', { MaThamChieu: fields.MaThamChieu, [settings.paymentUrlField]: paymentUrl });
+      return opened;
     }),
   );
 

@@ -155,12 +155,15 @@ describe('payment platform simulator', () => {
     }
   });
 
-  it('refuses a reused MaThamChieu and answers QUERY for an unknown one with 05', async () => {
+  it('refuses a reused MaThamChieu in another INIT and answers QUERY for an unknown one with 05', async () => {
     const first = context();
-    await create(input, first);
-    // Another gateway store, the same message id: only the platform can tell.
+    const { paymentUrl } = await create(input, first);
+    // Another gateway store, the same message id, another payment: only the platform can tell.
     const elsewhere = await openServices();
-    await expect(create(input, { ...first, records: elsewhere.records })).rejects.toMatchObject({ code: 'MALOI_04' });
+    await expect(create({ ...input, amount: 130_000 }, { ...first, records: elsewhere.records })).rejects.toMatchObject({ code: 'MALOI_04' });
+    // Once the transaction has ended, even the same INIT again is refused.
+    await press(paymentUrl, 'cancel');
+    await expect(create(input, { ...first, records: (await openServices()).records })).rejects.toMatchObject({ code: 'MALOI_04' });
     const body = { LoaiBanTin: 'QUERY', PhienBan: '1.0.6', MaDoiTac: account.partnerCode, MaThamChieu: 'PG-NOPE', ThoiGianGD: '20261121093000' };
     const answer = await fetch(`${simulator.url}${SIMULATOR_PATHS.queryPath}`, {
       method: 'POST',
@@ -168,6 +171,30 @@ describe('payment platform simulator', () => {
       body: JSON.stringify({ ...body, MaXacThuc: maXacThuc('QUERY', body, account.secret) }),
     });
     expect(await answer.json()).toMatchObject({ MaLoi: '05' });
+  });
+
+  it('answers the same INIT sent again by a partner that lost the answer with the page, once QUERY says pending', async () => {
+    // The first INIT is taken, but its answer comes after the plugin gave up.
+    await control({ latencyMs: 400 });
+    const ctx = context({ http: createHttpClient({ timeoutMs: 200, maxSockets: 2 }) });
+    await expect(create(input, ctx)).rejects.toBeInstanceOf(RetryableError);
+    await control({ latencyMs: 0 });
+    const taken = async () => (await received()).some((entry) => entry.kind === 'INIT' && entry.maLoi === '00');
+    for (let waited = 0; !(await taken()); waited += 50) {
+      if (waited > 5_000) throw new Error('the simulator never took the INIT');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // The repeat: the same messageId, so the same MaThamChieu and the same INIT.
+    const { paymentId, paymentUrl } = await create(input, { ...ctx, http: createHttpClient({ timeoutMs: 2_000, maxSockets: 2 }) });
+    expect(paymentUrl).toBe(`${simulator.url}/pay/${paymentId}`);
+    const messages = (await received()).filter((entry): entry is ReceivedMessage => entry.kind !== 'RESULT');
+    expect(messages.map((entry) => [entry.kind, entry.reference, entry.maLoi])).toEqual([
+      ['INIT', paymentId, '00'],
+      ['QUERY', paymentId, '00'],
+      ['INIT', paymentId, '00'],
+    ]);
+    await press(paymentUrl, 'pay');
+    expect(await eventTypes()).toEqual(['payment.succeeded']);
   });
 
   it('plays injected faults: transient ones are retryable, a permanent one a refusal', async () => {

@@ -17,6 +17,8 @@ export interface SimulatedTransaction {
   bankCode: string;
   info: string;
   initTime: string;
+  /** MaXacThuc of the INIT: an identical INIT sent again is answered with the page again. */
+  initSignature: string;
   callbackUrl: string | undefined;
   returnUrl: string | undefined;
   status: 'pending' | 'paid' | 'failed';
