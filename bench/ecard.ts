@@ -1,7 +1,11 @@
 /**
  * The e-card sync pass-through figure: `ecard/lookup` through the gateway beside the same look-up made directly on
- * the simulator, with the same client (axios, keep-alive agent of `concurrency` sockets), at the same fixed
- * concurrency, in one run.
+ * the simulator, with the same client (axios, keep-alive agent of `concurrency` sockets), in one run, under two loads:
+ * - moderate: look-ups sent at a fixed rate (BENCH_ECARD_RATE, 200/s) whatever the answers do, about a tenth of what
+ *   the gateway answers flat out here and far above a province's one-stop traffic. The target (p50 added <= 1 ms,
+ *   p99 <= 3 ms "at moderate load") is judged on this figure;
+ * - saturated: `concurrency` look-ups always in flight, which keeps the gateway's one event loop busy; latencies
+ *   there are mostly queueing, and are shown for what they are.
  *
  * - direct: `GET {simulator}/ecard/v1/enterprises/0100233488` with the API key, as the plugin's client sends it.
  * - gateway: `POST {gateway}/v1/ecard/lookup` `{ agency, taxCode: '0100233488' }` with a client key; the sandbox
@@ -12,7 +16,8 @@
  * Rounds alternate direct and gateway against children kept for the whole run. Latencies are measured per request
  * in this process; p50/p99 are of all requests of a run, the reported figure the median over rounds.
  *
- * BENCH_ECARD_REQUESTS (3000 per run), BENCH_ECARD_CONCURRENCY (8), BENCH_ECARD_ROUNDS (3), BENCH_ECARD_WARMUP (500).
+ * BENCH_ECARD_REQUESTS (3000 per saturated run), BENCH_ECARD_CONCURRENCY (8), BENCH_ECARD_RATE (200 per second),
+ * BENCH_ECARD_RATE_REQUESTS (1000 per moderate run), BENCH_ECARD_ROUNDS (3), BENCH_ECARD_WARMUP (500).
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -38,6 +43,9 @@ const TAX_CODE = '0100233488';
 export interface EcardSettings {
   requests: number;
   concurrency: number;
+  /** Look-ups per second under moderate load, and how many per run. */
+  ratePerSecond: number;
+  rateRequests: number;
   rounds: number;
   warmup: number;
 }
@@ -46,6 +54,8 @@ export function readEcardSettings(): EcardSettings {
   return {
     requests: checkableFromEnv('BENCH_ECARD_REQUESTS', 3000),
     concurrency: wholeFromEnv('BENCH_ECARD_CONCURRENCY', 8, 1),
+    ratePerSecond: wholeFromEnv('BENCH_ECARD_RATE', 200, 1),
+    rateRequests: checkableFromEnv('BENCH_ECARD_RATE_REQUESTS', 1000),
     rounds: wholeFromEnv('BENCH_ECARD_ROUNDS', 3, 1),
     warmup: wholeFromEnv('BENCH_ECARD_WARMUP', 500, 0),
   };
@@ -63,9 +73,14 @@ export interface RunFigures {
   outsidePercent: number | null;
 }
 
-export interface EcardRound {
+export interface PathFigures {
   direct: RunFigures;
   gateway: RunFigures;
+}
+
+export interface EcardRound {
+  moderate: PathFigures;
+  saturated: PathFigures;
 }
 
 /** One path over the rounds: the median of each figure. */
@@ -76,12 +91,18 @@ export interface EcardSummary {
   serverCpuMicros: number | null;
 }
 
-export interface EcardBench {
-  settings: EcardSettings;
-  rounds: EcardRound[];
+export interface LoadSummary {
   direct: EcardSummary;
   gateway: EcardSummary;
   added: { p50Ms: number; p99Ms: number };
+}
+
+export interface EcardBench {
+  settings: EcardSettings;
+  rounds: EcardRound[];
+  /** At a fixed moderate rate: what the target is judged on. */
+  moderate: LoadSummary;
+  saturated: LoadSummary;
   target: typeof ECARD_TARGET;
   met: boolean;
 }
@@ -94,14 +115,33 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-/** `requests` calls of `one`, `concurrency` in flight; every answer must pass `one`'s own check. `server` answers, `other` idles. */
-async function fixedConcurrency(requests: number, concurrency: number, one: () => Promise<void>, server: ChildServer, other: ChildServer): Promise<RunFigures> {
+/** How calls are sent: `requests` of them, each timed from its start to its checked answer. */
+type Load = (requests: number, timed: () => Promise<void>) => Promise<void>;
+
+/** `concurrency` calls always in flight. */
+const saturating = (concurrency: number): Load => (requests, timed) => pool(requests, concurrency, timed);
+
+/** A call every 1/rate seconds, on schedule whatever the answers do (an open loop, as independent callers make). */
+const atRate = (ratePerSecond: number): Load => async (requests, timed) => {
+  const begin = performance.now();
+  const calls: Promise<void>[] = [];
+  for (let n = 0; n < requests; n++) {
+    const due = begin + (n * 1000) / ratePerSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    calls.push(timed());
+  }
+  await Promise.all(calls);
+};
+
+/** Runs `one` under `load`; every answer must pass `one`'s own check. `server` answers, `other` idles. */
+async function measure(load: Load, requests: number, one: () => Promise<void>, server: ChildServer, other: ChildServer): Promise<RunFigures> {
   const latencies: number[] = [];
   const machine = watchCpu(server.child.pid, [other.child.pid]);
   const cpuBefore = processCpuSeconds(server.child.pid);
   const begin = performance.now();
   await explained(server, () =>
-    pool(requests, concurrency, async () => {
+    load(requests, async () => {
       const t0 = performance.now();
       await one();
       latencies.push(performance.now() - t0);
@@ -116,7 +156,7 @@ async function fixedConcurrency(requests: number, concurrency: number, one: () =
 }
 
 export async function benchEcard(dir: string, step: (s: string) => void, settings: EcardSettings = readEcardSettings()): Promise<EcardBench> {
-  const { requests, concurrency, rounds, warmup } = settings;
+  const { requests, concurrency, ratePerSecond, rateRequests, rounds, warmup } = settings;
   const credentials = { cardApiKey: randomBytes(24).toString('base64url'), registryKey: `bench_${randomBytes(4).toString('hex')}`, registrySecret: randomBytes(24).toString('base64url') };
   const children: ChildServer[] = [];
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
@@ -144,24 +184,27 @@ export async function benchEcard(dir: string, step: (s: string) => void, setting
       const answer = await client.post<unknown>(`${sandbox.url}/v1/ecard/lookup`, { agency: AGENCY, taxCode: TAX_CODE }, { headers: { authorization: `Bearer ${sandbox.keys.client}` } });
       v.parse(profileShape, answer.data);
     };
-    const runDirect = (count: number) => fixedConcurrency(count, concurrency, direct, simulatorChild, sandboxChild);
-    const runGateway = (count: number) => fixedConcurrency(count, concurrency, gateway, sandboxChild, simulatorChild);
+    /** Direct, then through the gateway, under one load; the simulator must have seen every gateway look-up. */
+    const both = async (load: Load, count: number): Promise<PathFigures> => {
+      const directRun = await measure(load, count, direct, simulatorChild, sandboxChild);
+      await clearReceived(simulator);
+      const gatewayRun = await measure(load, count, gateway, sandboxChild, simulatorChild);
+      const reached = v.parse(v.array(v.unknown()), await listReceived(simulator)).length;
+      if (reached !== count) throw new Error(`e-card bench: ${count} gateway look-ups but the simulator received ${reached}: a cache answered some`);
+      await clearReceived(simulator);
+      return { direct: directRun, gateway: gatewayRun };
+    };
 
     if (warmup > 0) {
       step(`e-card: warm-up, ${warmup} look-ups each way`);
-      await runDirect(warmup);
-      await runGateway(warmup);
+      await both(saturating(concurrency), warmup);
     }
     const results: EcardRound[] = [];
     for (let n = 1; n <= rounds; n++) {
-      step(`e-card round ${n}/${rounds}: ${requests} look-ups direct, then through the gateway, concurrency ${concurrency}`);
-      const directRun = await runDirect(requests);
-      await clearReceived(simulator);
-      const gatewayRun = await runGateway(requests);
-      const reached = v.parse(v.array(v.unknown()), await listReceived(simulator)).length;
-      if (reached !== requests) throw new Error(`e-card bench: ${requests} gateway look-ups but the simulator received ${reached}: a cache answered some`);
-      await clearReceived(simulator);
-      results.push({ direct: directRun, gateway: gatewayRun });
+      step(`e-card round ${n}/${rounds}: ${rateRequests} look-ups each way at ${ratePerSecond}/s, then ${requests} each way at concurrency ${concurrency}`);
+      const moderate = await both(atRate(ratePerSecond), rateRequests);
+      const saturated = await both(saturating(concurrency), requests);
+      results.push({ moderate, saturated });
     }
     return summarize(settings, results);
   } finally {
@@ -171,7 +214,14 @@ export async function benchEcard(dir: string, step: (s: string) => void, setting
 }
 
 function summarize(settings: EcardSettings, rounds: EcardRound[]): EcardBench {
-  const summary = (pick: (round: EcardRound) => RunFigures): EcardSummary => {
+  const moderate = summarizeLoad(rounds.map((round) => round.moderate));
+  const saturated = summarizeLoad(rounds.map((round) => round.saturated));
+  const met = moderate.added.p50Ms <= ECARD_TARGET.p50AddedMs && moderate.added.p99Ms <= ECARD_TARGET.p99AddedMs;
+  return { settings, rounds, moderate, saturated, target: ECARD_TARGET, met };
+}
+
+function summarizeLoad(rounds: PathFigures[]): LoadSummary {
+  const summary = (pick: (round: PathFigures) => RunFigures): EcardSummary => {
     const cpuFigures = rounds.map((round) => pick(round).serverCpuMicros).filter((micros): micros is number => micros !== null);
     return {
       p50Ms: median(rounds.map((round) => pick(round).p50Ms)),
@@ -182,7 +232,5 @@ function summarize(settings: EcardSettings, rounds: EcardRound[]): EcardBench {
   };
   const direct = summary((round) => round.direct);
   const gateway = summary((round) => round.gateway);
-  const added = { p50Ms: gateway.p50Ms - direct.p50Ms, p99Ms: gateway.p99Ms - direct.p99Ms };
-  const met = added.p50Ms <= ECARD_TARGET.p50AddedMs && added.p99Ms <= ECARD_TARGET.p99AddedMs;
-  return { settings, rounds, direct, gateway, added, target: ECARD_TARGET, met };
+  return { direct, gateway, added: { p50Ms: gateway.p50Ms - direct.p50Ms, p99Ms: gateway.p99Ms - direct.p99Ms } };
 }
