@@ -39,5 +39,6 @@ describe('config field builders', () => {
     const schema = instanceConfig('sms-test', { endpoint: httpUrlField('endpoint') });
     expect(messages(schema, {})).toEqual(['endpoint is required']);
     expect(messages(schema, 'oops')).toEqual(['the sms-test config must be an object']);
+    expect(messages(schema, { endpoint: 'https://sms.example.vn', endpiont: 'typo' })).toEqual(['endpiont is not a sms-test setting']);
   });
 });

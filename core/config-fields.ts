@@ -32,10 +32,14 @@ export const httpUrlField = (name: string, example?: string) =>
 /** A path below a base URL, starting with `/`. */
 export const pathField = (name: string, max = 300) => v.pipe(textField(name, max), v.startsWith('/', `${name} must start with /`));
 
-/** The object of an instance config: a missing field is named, and so is the plugin when the config is no object. */
+/**
+ * The object of an instance config: a missing field is named, and so is the plugin when the config is no object; a
+ * field the plugin does not know is refused (a misspelt optional field would otherwise fall back to its default).
+ */
 export function instanceConfig<const Entries extends v.ObjectEntries>(plugin: string, entries: Entries) {
-  return v.object(entries, (issue) => {
+  return v.strictObject(entries, (issue) => {
     const key = issue.path?.[0]?.key;
+    if (issue.expected === 'never' && typeof key === 'string') return `${key} is not a ${plugin} setting`;
     return typeof key === 'string' ? `${key} is required` : `the ${plugin} config must be an object`;
   });
 }

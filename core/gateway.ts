@@ -65,6 +65,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const stopRetention = startRetention(store, config, clock, log.child({ component: 'retention' }));
   const stopTasks = startPluginTasks(deps, log.child({ component: 'tasks' }));
   log.info({ url, instances: instances.all.map((instance) => instance.id) }, 'gateway listening');
+  const calledBack = instances.all.filter((instance) => instance.plugin.callbacks).map((instance) => instance.id);
+  if (!config.publicUrl && !options.sandbox && calledBack.length > 0) {
+    log.warn({ instances: calledBack, callbackUrl: `${url}/v1/callbacks/<instance>` }, 'no publicUrl in the config: providers are told to call back on the address the gateway listens on');
+  }
 
   let stopping: Promise<void> | undefined;
   const stop = (graceMs = 10_000) => {

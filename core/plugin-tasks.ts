@@ -20,8 +20,9 @@ export function startPluginTasks(deps: ServiceDeps, log: Logger): () => Promise<
       const turn = () => {
         if (busy || shutdown.signal.aborted) return;
         busy = true;
-        const run = task
-          .run({
+        // Through a promise, so that a run that throws before its first await is caught like any other.
+        const run = Promise.resolve()
+          .then(() => task.run({
             instance: instance.id,
             config: instance.config,
             log: taskLog,
@@ -31,7 +32,7 @@ export function startPluginTasks(deps: ServiceDeps, log: Logger): () => Promise<
             audit: (action, summary) =>
               deps.store.appendAudit([{ at: deps.clock.now(), actor: `task:${task.name}`, action, instance: instance.id, summary: maskPersonalData(summary) as Record<string, unknown> }]),
             signal: shutdown.signal,
-          })
+          }))
           .catch((error: unknown) => taskLog.error({ err: errorMessage(error) }, `task ${task.name} failed; it runs again at its next turn`))
           .finally(() => {
             busy = false;
@@ -39,7 +40,7 @@ export function startPluginTasks(deps: ServiceDeps, log: Logger): () => Promise<
           });
         running.add(run);
       };
-      const timer = setInterval(turn, task.everyMs(instance.config));
+      const timer = setInterval(turn, taskPeriod(task.everyMs(instance.config)));
       timer.unref();
       timers.push(timer);
     }
@@ -50,4 +51,10 @@ export function startPluginTasks(deps: ServiceDeps, log: Logger): () => Promise<
     shutdown.abort();
     await Promise.allSettled([...running]);
   };
+}
+
+/** At least a second (a slip would spin), at most what a timer can hold (Node resets longer ones to 1 ms). */
+export function taskPeriod(everyMs: number): number {
+  if (!Number.isFinite(everyMs)) return 60_000;
+  return Math.min(Math.max(Math.round(everyMs), 1_000), 2 ** 31 - 1);
 }

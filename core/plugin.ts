@@ -19,7 +19,10 @@ export interface OperationContext<Config> {
   instance: string;
   config: Config;
   log: Logger;
-  /** The message id: stable across retries, the idempotency key to pass upstream. */
+  /**
+   * The message id: stable across retries, the idempotency key to pass upstream. A sync call has a fresh one, or,
+   * made with an Idempotency-Key, the same one as every earlier call with that key and body.
+   */
   messageId: string;
   /**
    * For queued (async) messages, a number unique in the store and stable across retries, for providers that

@@ -115,4 +115,16 @@ describe('DeliveryWorker: ordering keys', () => {
     expect(f.sms.labels()).toEqual(['progress-1', 'add', 'add', 'progress-1', 'progress-2']);
     expect(await f.row(progress2.id)).toMatchObject({ status: 'succeeded' });
   });
+
+  it('never attempts two messages of one key at once, whatever their ranks', async () => {
+    fixture = await createFixture();
+    const f = fixture;
+    const key = { orderingKey: 'H22.99-261121-0003' };
+    await f.send('progress-1', { ...key, orderingRank: 1 });
+    const leased = await f.db.store.claimDue({ instance: SMS, limit: 5, now: f.now(), leaseOwner: 'other-worker', leaseUntil: f.now() + 60_000 });
+    expect(leased.map((message) => message.orderingRank)).toEqual([1]);
+    // An add comes in while the progress is being attempted elsewhere: it waits for that attempt.
+    await f.send('add', { ...key, orderingRank: 0 });
+    expect(await f.db.store.claimDue({ instance: SMS, limit: 5, now: f.now(), leaseOwner: 'this-worker', leaseUntil: f.now() + 60_000 })).toEqual([]);
+  });
 });

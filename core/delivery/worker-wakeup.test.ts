@@ -15,10 +15,10 @@ afterEach(async () => {
   await fixture.dispose();
 });
 
-async function startWorker() {
+async function startWorker(pollIntervalMs = 3_600_000) {
   fixture = await createFixture();
   const claims = vi.spyOn(fixture.db.store, 'claimDue');
-  worker = new DeliveryWorker({ store: fixture.db.store, instances: fixture.instances, log: pino({ level: 'silent' }), clock: { now: fixture.now }, services: fixture.services, pollIntervalMs: 3_600_000 });
+  worker = new DeliveryWorker({ store: fixture.db.store, instances: fixture.instances, log: pino({ level: 'silent' }), clock: { now: fixture.now }, services: fixture.services, pollIntervalMs });
   worker.start();
   // The first pass looks at every instance.
   await vi.waitFor(() => expect(claims.mock.calls.map(([claim]) => claim.instance).sort()).toEqual([SMS, WEBHOOK]));
@@ -50,5 +50,16 @@ describe('the running worker', () => {
       const stats = (await fixture.db.store.queueStats()).find((entry) => entry.instance === SMS);
       expect(stats?.succeeded).toBe(250);
     }, { timeout: 20_000 });
+  });
+
+  it('still looks at every instance each poll interval while one instance is told of work all the time', async () => {
+    const claims = await startWorker(200);
+    const stream = setInterval(() => worker?.notify(SMS), 20);
+    try {
+      claims.mockClear();
+      await vi.waitFor(() => expect(claims.mock.calls.map(([claim]) => claim.instance)).toContain(WEBHOOK), { timeout: 2_000 });
+    } finally {
+      clearInterval(stream);
+    }
   });
 });

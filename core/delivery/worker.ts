@@ -133,23 +133,26 @@ export class DeliveryWorker {
   }
 
   async #run(): Promise<void> {
-    let polled = true;
+    // Real time, not the delivery clock: the full pass is about the store's other writers, not about due dates.
+    let lastFullPass = Number.NEGATIVE_INFINITY;
     while (this.#running) {
       this.#wakeRequested = false;
-      const instances = polled ? this.#instances.all : this.#instances.all.filter((instance) => this.#maybeDue.has(instance.id));
+      // Every poll interval, however busy: a steady stream of notifies for one instance must not starve the others.
+      const full = performance.now() - lastFullPass >= this.#pollIntervalMs;
+      if (full) lastFullPass = performance.now();
+      const instances = full ? this.#instances.all : this.#instances.all.filter((instance) => this.#maybeDue.has(instance.id));
       try {
         await this.#pass(instances, false);
       } catch (error) {
         this.#log.error({ err: errorMessage(error) }, 'delivery pass failed; retrying after the poll interval');
       }
       if (!this.#running) break;
-      polled = false;
       if (this.#wakeRequested) continue;
-      polled = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(true), this.#pollIntervalMs);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.max(0, lastFullPass + this.#pollIntervalMs - performance.now()));
         this.#wake = () => {
           clearTimeout(timer);
-          resolve(false);
+          resolve();
         };
       });
       this.#wake = undefined;

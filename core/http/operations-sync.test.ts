@@ -192,12 +192,15 @@ describe('Idempotency-Key on a sync operation', () => {
     expect(firstCall?.messageId).toMatch(/^msg_[0-9A-HJKMNP-TV-Z]{26}$/);
   });
 
-  it('gives calls without an Idempotency-Key, or with different keys, different ids', async () => {
+  it('gives calls without an Idempotency-Key, with different keys, or with another body under a key, different ids', async () => {
     await create();
     await create();
     await create(paymentBody(), { 'idempotency-key': 'a' });
     await create(paymentBody(), { 'idempotency-key': 'b' });
-    expect(new Set(gateway.payment.calls.map((call) => call.messageId)).size).toBe(4);
+    gateway.payment.queue({ kind: 'retryable', error: 'bank gateway returned 503' });
+    await create(paymentBody(), { 'idempotency-key': 'c' });
+    await create({ ...paymentBody(), amount: 99_000 }, { 'idempotency-key': 'c' });
+    expect(new Set(gateway.payment.calls.map((call) => call.messageId)).size).toBe(6);
   });
 
   it('answers 400 to a malformed key without calling the plugin', async () => {

@@ -33,6 +33,7 @@ const routes: Record<string, (request: IncomingMessage, response: ServerResponse
   '/moved': (_, response) => response.writeHead(302, { location: '/json' }).end(),
   '/slow': (_, response) => setTimeout(() => response.writeHead(200).end('late'), 2_000),
   '/hold': (_, response) => setTimeout(() => response.writeHead(200).end('held'), 50),
+  '/empty-gzip': (_, response) => response.writeHead(204, { 'content-encoding': 'gzip' }).end(),
   '/gzip': (_, response) => response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync('{"packed":true}')),
   '/cut': (_, response) => {
     response.writeHead(200, { 'content-length': '100' }).write('partial');
@@ -84,11 +85,21 @@ describe('the outbound client', () => {
     });
   });
 
-  it('joins a relative url to baseURL as axios does', async () => {
-    await client().get('json/', { baseURL: `${base}/`, params: { q: ['a', 'b'], empty: undefined } }).catch(() => undefined);
-    expect(last().url).toBe('/json/?q=a&q=b');
-    await client().get('/json', { baseURL: base });
-    expect(last().url).toBe('/json');
+  it('joins a relative url to baseURL and writes params as axios does', async () => {
+    await client().get('json/', { baseURL: `${base}/`, params: { q: 'Huế', n: 2, empty: undefined } }).catch(() => undefined);
+    expect(last().url).toBe('/json/?q=Hu%E1%BA%BF&n=2');
+    await client().get('/json', { baseURL: base, params: { q: ['a', 'b'] } });
+    expect(decodeURIComponent(last().url)).toBe('/json?q[]=a&q[]=b');
+  });
+
+  it('leaves an empty answer alone whatever its content-encoding says', async () => {
+    const answer = await client().get(`${base}/empty-gzip`, { responseType: 'text' });
+    expect(answer).toMatchObject({ status: 204, data: '' });
+  });
+
+  it('refuses a malformed call for good: the next attempt would make the same mistake', async () => {
+    const error = await client().get('http://', {}).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(PermanentError);
   });
 
   it('answers text, bytes or a stream as asked', async () => {

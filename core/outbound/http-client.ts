@@ -37,6 +37,8 @@ export function createHttpClient(options: HttpClientOptions): AxiosInstance {
 }
 
 const RETRYABLE_STATUS = new Set([408, 425, 429]);
+/** Mistakes in the call itself (a bad URL, a body the client cannot send): the next attempt makes the same one. */
+const MALFORMED_CALL = new Set(['ERR_INVALID_URL', 'ERR_BAD_OPTION_VALUE', 'ERR_BAD_OPTION', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE', 'UND_ERR_INVALID_ARG']);
 
 /**
  * Maps what an HTTP call threw to the plugin contract's errors: no answer, a timeout, 5xx, 408, 425 and 429 are
@@ -49,8 +51,9 @@ export function classifyHttpError(error: unknown): RetryableError | PermanentErr
   if (!axios.isAxiosError(error)) return new RetryableError(errorMessage(error));
   const host = hostOf(error.config?.baseURL, error.config?.url);
   if (error.code === RESPONSE_TOO_LARGE) return new PermanentError(`the answer from ${host} is over ${error.config?.maxContentLength} bytes`, { code: RESPONSE_TOO_LARGE });
+  if (error.code && MALFORMED_CALL.has(error.code)) return new PermanentError(`the call to ${host} is malformed (${error.code})`, { code: error.code });
   const response = error.response;
-  // An answer whose status was taken, then lost (a connection cut mid-body): a transport failure, not a refusal.
+  // An answer whose status the caller accepted that still failed (a body that would not parse): not a refusal.
   const validate = error.config?.validateStatus;
   const statusTaken = response !== undefined && (!validate || validate(response.status));
   if (response && !statusTaken) {

@@ -5,7 +5,7 @@
  * the caller's signal, `maxContentLength`, `validateStatus`, and `responseType` text, json, arraybuffer or stream.
  */
 import { STATUS_CODES } from 'node:http';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable, pipeline } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import axios, { AxiosError, AxiosHeaders, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { type Dispatcher, request } from 'undici';
@@ -35,6 +35,9 @@ const viaFetch: Send = async (url, { method, headers, body, signal }) => {
   });
   const cookies = answer.headers.getSetCookie();
   if (cookies.length > 0) answered['set-cookie'] = cookies;
+  // fetch has decompressed the body already, and says so only by keeping the header.
+  delete answered['content-encoding'];
+  delete answered['content-length'];
   return { status: answer.status, headers: answered, body: answer.body ? Readable.fromWeb(answer.body as import('node:stream/web').ReadableStream) : Readable.from([]) };
 };
 
@@ -70,7 +73,7 @@ export function undiciAdapter(dispatcher: Dispatcher): AxiosAdapter {
         dispatcher,
       });
       const response: AxiosResponse = {
-        data: await responseData(decoded(raw), config),
+        data: await responseData(decoded(raw, config), config),
         status: raw.status,
         statusText: STATUS_CODES[raw.status] ?? '',
         headers: new AxiosHeaders(raw.headers),
@@ -95,13 +98,15 @@ export function undiciAdapter(dispatcher: Dispatcher): AxiosAdapter {
  * axios.getUri would merge the whole config with the defaults again, which costs more than the call's own work.
  */
 function requestUrl(config: InternalAxiosRequestConfig): string {
-  if (config.paramsSerializer) return axios.getUri(config);
+  const params = (config.params as Record<string, unknown> | undefined) ?? {};
+  // Only flat text and numbers take the short way; arrays, objects and custom serializers are axios's to write.
+  const flat = Object.values(params).every((value) => value === undefined || value === null || ['string', 'number', 'boolean'].includes(typeof value));
+  if (config.paramsSerializer || !flat) return axios.getUri(config);
   const path = config.url ?? '';
   const absolute = /^[a-z][a-z\d+\-.]*:\/\//i.test(path);
   const url = new URL(absolute || !config.baseURL ? path : `${config.baseURL.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`);
-  for (const [name, value] of Object.entries((config.params as Record<string, unknown> | undefined) ?? {})) {
-    if (value === undefined || value === null) continue;
-    for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(name, item instanceof Date ? item.toISOString() : String(item));
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null) url.searchParams.append(name, String(value));
   }
   return url.href;
 }
@@ -124,17 +129,20 @@ function requestBody(data: unknown): RequestBody {
   if (typeof data === 'string' || data instanceof Uint8Array || data instanceof Readable) return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  throw new TypeError('the outbound client sends text, bytes or a stream');
+  throw new AxiosError('the outbound client sends text, bytes or a stream', AxiosError.ERR_BAD_OPTION_VALUE);
 }
 
-/** A provider may compress although nobody asked it to: the body is read as axios would, decompressed. */
-function decoded(raw: RawResponse): Readable {
+/**
+ * A provider may compress although nobody asked it to: the body is read as axios would, decompressed; an answer
+ * that has no body (HEAD, 204, 304, length 0) is left alone whatever its headers say.
+ */
+function decoded(raw: RawResponse, config: InternalAxiosRequestConfig): Readable {
   const encoding = String(raw.headers['content-encoding'] ?? '').trim().toLowerCase();
   const decompress = { gzip: createGunzip, 'x-gzip': createGunzip, deflate: createInflate, br: createBrotliDecompress }[encoding];
-  if (!decompress) return raw.body;
-  const output = decompress();
-  raw.body.on('error', (error) => output.destroy(error));
-  return raw.body.pipe(output);
+  const bodiless = config.method?.toLowerCase() === 'head' || raw.status === 204 || raw.status === 304 || raw.headers['content-length'] === '0';
+  if (!decompress || bodiless) return raw.body;
+  // pipeline, so that a failure on either side (or the reader giving up) releases the connection at once.
+  return pipeline(raw.body, decompress(), new PassThrough(), () => undefined);
 }
 
 async function responseData(body: Readable, config: InternalAxiosRequestConfig): Promise<unknown> {

@@ -4,6 +4,7 @@
  * services that fail the test when touched (`noServices`).
  */
 import { pino } from 'pino';
+import { maskPersonalData } from '../../core/audit/mask.ts';
 import { loadConfig } from '../../core/config/load.ts';
 import { Instances } from '../../core/delivery/instances.ts';
 import type { GatewayEvent, PluginRecords } from '../../core/plugin.ts';
@@ -48,7 +49,8 @@ export async function openTestServices(options: { instance?: string; actor?: str
     emit: services.emit,
     callbackUrl: services.callbackUrl,
     store: temp.store,
-    audit: (action, summary) => temp.store.appendAudit([{ at: deps.clock.now(), actor: 'task:test', action, instance: options.instance ?? 'test-instance', summary }]),
+    audit: (action, summary) =>
+      temp.store.appendAudit([{ at: deps.clock.now(), actor: 'task:test', action, instance: options.instance ?? 'test-instance', summary: maskPersonalData(summary) as Record<string, unknown> }]),
     async emitted() {
       const page = await temp.store.listMessages({ capability: 'webhook' }, { limit: 10_000 });
       return page.messages.reverse().map((message) => {

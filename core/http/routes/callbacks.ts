@@ -23,9 +23,9 @@ export function callbackRoutes(gateway: GatewayContext) {
       gateway.store.appendAudit([
         { at: gateway.clock.now(), actor, action: 'callback.received', instance: instance.id, summary: { ...summary, requestId: c.get('requestId') } },
       ]);
-    let answer: Response | CallbackOutcome;
+    let outcome: CallbackOutcome;
     try {
-      answer = await callbacks.handle(c.req.raw, {
+      const answer = await callbacks.handle(c.req.raw, {
         instance: instance.id,
         config: instance.config,
         log: instance.log.child({ requestId: c.get('requestId'), callback: true }),
@@ -33,11 +33,14 @@ export function callbackRoutes(gateway: GatewayContext) {
         records,
         emit,
       });
+      outcome = 'response' in answer ? answer : { response: answer, accepted: answer.ok };
     } catch (error) {
-      await audit({ status: 500, accepted: false, error: maskText(errorMessage(error)) });
+      // The plugin's failure is the answer (a 500); an audit write failing too must not hide it.
+      await audit({ status: 500, accepted: false, error: maskText(errorMessage(error)) }).catch((auditError: unknown) =>
+        gateway.log.error({ err: errorMessage(auditError), requestId: c.get('requestId') }, 'could not audit a callback the plugin failed on'),
+      );
       throw error;
     }
-    const outcome: CallbackOutcome = answer instanceof Response ? { response: answer, accepted: answer.ok } : answer;
     await audit({ ...(maskPersonalData(outcome.summary ?? {}) as Record<string, unknown>), status: outcome.response.status, accepted: outcome.accepted });
     return outcome.response;
   });

@@ -69,7 +69,9 @@ export function operationRoutes(gateway: GatewayContext) {
       }
       syncInFlight.add(inFlightKey);
       try {
-        const messageId = derivedMessageId(`${claim.scope}\n${claim.key}`);
+        // The same request under the same key: the provider hears it under the first call's id. Another body under
+        // the key (after a 502, nothing is stored) is another request, and gets another id.
+        const messageId = derivedMessageId(`${claim.scope}\n${claim.key}\n${claim.requestHash}`);
         const response = await callSync(c, gateway, instance, operation, spec, prepared, messageId).catch((error: unknown) => {
           // A refusal is the provider's final answer to this request: a repeat gets it again, as a success does.
           if (error instanceof ProblemError && error.problem.kind === 'provider-refused') return problemResponse(c, error.problem);

@@ -38,13 +38,14 @@ import { type ApiKeyRow, type AttemptRow, type MessageRow, toApiKey, toAttempt, 
 const CLAIM = `UPDATE messages SET status = 'processing', attempts = attempts + 1, tries = tries + 1, lease_owner = ?, lease_until = ?, updated_at = ?`;
 
 /**
- * A message may run when no message ahead of it with its ordering key (a lower rank, or the same rank and earlier)
- * still waits, or lies dead uncancelled.
+ * A message may run when no other message of its ordering key is being attempted, and none ahead of it (a lower
+ * rank, or the same rank and earlier) still waits or lies dead uncancelled. The literal `status <> 'succeeded'`
+ * lets SQLite use the partial index of a key's open messages instead of scanning its whole history.
  */
 const ORDERING_FREE = `(m.ordering_key IS NULL OR NOT EXISTS (
   SELECT 1 FROM messages p
-  WHERE p.instance = m.instance AND p.ordering_key = m.ordering_key AND p.seq <> m.seq
-    AND (p.ordering_rank < m.ordering_rank OR (p.ordering_rank = m.ordering_rank AND p.seq < m.seq))
+  WHERE p.instance = m.instance AND p.ordering_key = m.ordering_key AND p.status <> 'succeeded'
+    AND (p.status = 'processing' OR (p.ordering_rank, p.seq) < (m.ordering_rank, m.seq))
     AND (p.status IN ('queued', 'processing') OR (p.status = 'dead' AND p.cancelled_at IS NULL))))`;
 
 /**
