@@ -36,6 +36,13 @@ describe('plugin records', () => {
     expect(await services.emitted()).toEqual([paid]);
   });
 
+  it('raises no event when a record is kept in its state, only its data noted', async () => {
+    await services.records.create('pay_1', 'pending', {});
+    const kept = await services.records.transition('pay_1', { from: ['pending'], to: 'pending', data: { lastAskedAt: 'now' }, emit: [paid] });
+    expect(kept).toMatchObject({ status: 'pending', data: { lastAskedAt: 'now' } });
+    expect(await services.emitted()).toEqual([]);
+  });
+
   it('writes creations and transitions to the audit log, with key and states but not the data', async () => {
     await services.records.create('pay_1', 'pending', { payerName: 'Nguyễn Văn An' });
     await services.records.transition('pay_1', { from: ['pending'], to: 'paid', emit: [paid] });

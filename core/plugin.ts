@@ -65,7 +65,7 @@ export interface RecordTransition {
   to: string;
   /** Merged into the record's data. */
   data?: Record<string, unknown>;
-  /** Queued in the same transaction as the change: emitted exactly when the transition happens. */
+  /** Queued in the same transaction as the change: emitted exactly when the state changes (not when `to` is the state it was in). */
   emit?: readonly GatewayEvent[];
 }
 

@@ -50,4 +50,8 @@ describe('sandbox routing', () => {
     expect(sandboxAgencies(bankA, all)).toEqual(['000.00.01.H22']);
     expect(sandboxAgencies(bankB, all)).toEqual(['000.00.02.H22']);
   });
+
+  it('says so when a capability has more providers than the sandbox has agencies', () => {
+    expect(() => sandboxAgencies(bankA, [bankA, bankB, plugin('bank-c', 'payment')])).toThrow(/too few for bank-a, bank-b, bank-c/);
+  });
 });

@@ -88,8 +88,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
 export function sandboxAgencies(plugin: AnyPlugin, all: readonly AnyPlugin[]): string[] {
   const peers = all.filter((other) => other.capability === plugin.capability);
   if (peers.length < 2) return ['*'];
-  const turn = peers.indexOf(plugin);
-  return SANDBOX_AGENCIES.filter((_, i) => i % peers.length === turn % SANDBOX_AGENCIES.length).map((agency) => agency.code);
+  if (peers.length > SANDBOX_AGENCIES.length) {
+    throw new Error(`the sandbox has ${SANDBOX_AGENCIES.length} agencies, one per provider of a capability: too few for ${peers.map((peer) => peer.id).join(', ')}`);
+  }
+  const agency = SANDBOX_AGENCIES[peers.indexOf(plugin)];
+  return agency ? [agency.code] : [];
 }
 
 /** What a newcomer reads after `npm start`: where things are, the keys, and curl lines that work. */

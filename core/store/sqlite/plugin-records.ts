@@ -38,7 +38,7 @@ export async function createRecord(
   codec: PayloadCodec,
 ): Promise<{ record: StoredRecord; created: boolean }> {
   const { changes } = await db.run(
-    'INSERT OR IGNORE INTO plugin_records (instance, key, status, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT INTO plugin_records (instance, key, status, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (instance, key) DO NOTHING',
     [record.instance, record.key, record.status, codec.encode(JSON.stringify(record.data)), record.now, record.now],
   );
   const stored = await getRecord(db, record.instance, record.key, codec);
@@ -67,7 +67,8 @@ export async function transitionRecord(db: Connection, audit: AuditInput[], chan
     instance: change.instance,
     summary: { key: change.key, from: before.status, to: change.to },
   });
-  const enqueue = change.enqueue ?? [];
+  // A record kept in its state (data noted, say) raises no events: they belong to the change of state.
+  const enqueue = before.status === change.to ? [] : (change.enqueue ?? []);
   await insertMessages(db, enqueue.map((item) => item.message), codec);
   audit.push(...enqueue.map((item) => item.audit));
   return { ...before, status: change.to, data, updatedAt: change.now };
