@@ -12,7 +12,7 @@ export interface GatewayContext {
   instances: Instances;
   log: Logger;
   clock: Clock;
-  /** Wakes the delivery worker: new work was stored for these instances (for any, without). */
+  /** Wakes the delivery worker: new work was stored for these instances (without instances: for every one). */
   notify(...instances: string[]): void;
   /** The gateway's base URL as providers reach it (for callback URLs): the config's `publicUrl`, or where it listens. */
   publicUrl(): string;

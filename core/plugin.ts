@@ -14,11 +14,7 @@ export { parseRetryAfter } from './outbound/retry-after.ts';
 export { createFaultInjector, controlRoutes, listen, type FaultInjector, type FaultDecision } from './simulator-kit.ts';
 
 /** What the gateway hands a plugin for one attempt of one operation. */
-export interface OperationContext<Config> {
-  /** The plugin instance's id from the gateway config, e.g. `sms-hue`. */
-  instance: string;
-  config: Config;
-  log: Logger;
+export interface OperationContext<Config> extends StatefulContext<Config> {
   /**
    * The message id: stable across retries, the idempotency key to pass upstream. A sync call has a fresh one, or,
    * made with an Idempotency-Key, the same one as every earlier call with that key and body.
@@ -39,12 +35,6 @@ export interface OperationContext<Config> {
   agency: string;
   /** Aborted when the attempt times out or the gateway shuts down. */
   signal: AbortSignal;
-  /** The instance's outbound HTTP client (keep-alive, no redirects, no proxy from the environment). */
-  http: AxiosInstance;
-  /** The instance's durable records (e.g. a payment's state), kept in the gateway's store. */
-  records: PluginRecords;
-  /** Queue an event for the subscribed webhooks (durably, through the outbox). */
-  emit(event: GatewayEvent): Promise<void>;
   /** Where the provider sends notifications for this instance: `<public URL>/v1/callbacks/<instance>`. */
   callbackUrl: string;
 }
@@ -114,15 +104,25 @@ export interface GatewayEvent {
   orderingKey?: string;
 }
 
-export interface CallbackContext<Config> {
+/** What every hook of an instance gets: its id, config, logger and outbound client. */
+export interface InstanceContext<Config> {
+  /** The plugin instance's id from the gateway config, e.g. `sms-hue`. */
   instance: string;
   config: Config;
   log: Logger;
+  /** The instance's outbound HTTP client (keep-alive, no redirects, no proxy from the environment). */
   http: AxiosInstance;
+}
+
+/** An instance's hooks that change state: its records, and events for the one-stop software. */
+export interface StatefulContext<Config> extends InstanceContext<Config> {
+  /** The instance's durable records (e.g. a payment's state), kept in the gateway's store. */
   records: PluginRecords;
   /** Queue an event for delivery to the subscribed webhooks (durably, through the outbox). */
   emit(event: GatewayEvent): Promise<void>;
 }
+
+export type CallbackContext<Config> = StatefulContext<Config>;
 
 /**
  * What a callback answers. The core audits every notice; `accepted` says whether it was genuine and taken (a
@@ -141,13 +141,7 @@ export interface CallbackHandler<Config> {
 }
 
 /** Work a plugin instance does on its own schedule, e.g. querying payments still pending. */
-export interface TaskContext<Config> {
-  instance: string;
-  config: Config;
-  log: Logger;
-  http: AxiosInstance;
-  records: PluginRecords;
-  emit(event: GatewayEvent): Promise<void>;
+export interface TaskContext<Config> extends StatefulContext<Config> {
   /**
    * Writes an audit entry for what the task found that an operator must be able to prove later (a provider's
    * answer with a bad signature, say). Personal data in `summary` is masked.
@@ -169,11 +163,7 @@ export interface HealthReport {
   detail?: Record<string, unknown>;
 }
 
-export interface HealthContext<Config> {
-  instance: string;
-  config: Config;
-  log: Logger;
-  http: AxiosInstance;
+export interface HealthContext<Config> extends InstanceContext<Config> {
   signal: AbortSignal;
 }
 

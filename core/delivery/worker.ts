@@ -89,7 +89,7 @@ export class DeliveryWorker {
     this.#loop = this.#run();
   }
 
-  /** New work was stored (for `instances`, or for any): look now rather than at the next poll. */
+  /** New work was stored (for `instances`, or for every instance): look now rather than at the next poll. */
   notify(...instances: string[]): void {
     for (const instance of instances.length > 0 ? instances : this.#instances.all.map((each) => each.id)) this.#maybeDue.add(instance);
     this.#wakeRequested = true;
