@@ -42,8 +42,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (gateway && gateway.child.exitCode === null && gateway.child.signalCode === null) gateway.child.kill('SIGTERM');
-  await gateway?.exited;
+  await gateway?.stop();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -76,8 +76,7 @@ afterAll(async () => {
 });
 
 async function stopGateway(): Promise<void> {
-  if (gateway && gateway.child.exitCode === null && gateway.child.signalCode === null) gateway.child.kill('SIGTERM');
-  await gateway?.exited;
+  await gateway?.stop();
 }
 
 function running(): ChildSandbox {

@@ -13,6 +13,8 @@ export interface ChildSandbox {
   stderr(): string;
   /** Resolves with the exit code, or the signal that ended it. */
   exited: Promise<number | NodeJS.Signals>;
+  /** SIGTERM unless it has ended already; resolves once it has exited. */
+  stop(): Promise<number | NodeJS.Signals>;
 }
 
 /** Starts the sandbox (tests/support/sandbox-main.ts) as a real child process on a free port. */
@@ -35,7 +37,11 @@ export async function startChildSandbox(env: Record<string, string>): Promise<Ch
       if (!line) return;
       child.stdout?.off('data', onData);
       const { ready } = JSON.parse(line) as { ready: Omit<ChildSandbox, 'child' | 'stderr' | 'exited'> };
-      resolve({ ...ready, child, stderr: () => stderr, exited });
+      const stop = () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+        return exited;
+      };
+      resolve({ ...ready, child, stderr: () => stderr, exited, stop });
     };
     child.stdout?.on('data', onData);
     exited.then((how) => reject(new Error(`sandbox exited (${how}) before it was ready:\n${stderr}`)));
