@@ -9,7 +9,7 @@ afterEach(async () => {
   await gateway.dispose();
 });
 
-/** What `hono/secure-headers` sets by default, on every answer. */
+/** The secure headers every answer carries (core/http/response-headers.ts). */
 function expectSecureHeaders(response: Response) {
   expect(response.headers.get('x-content-type-options')).toBe('nosniff');
   expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');

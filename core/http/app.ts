@@ -1,6 +1,4 @@
 import { Hono } from 'hono';
-import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import type { GatewayContext } from '../context.ts';
 import { errorMessage } from '../errors.ts';
 import { apiKeyAuth } from './auth.ts';
@@ -8,6 +6,7 @@ import { limitBody } from './body-limit.ts';
 import type { AppEnv } from './env.ts';
 import { openApiRoutes } from './openapi/route.ts';
 import { ProblemError, problemResponse } from './problem.ts';
+import { responseHeaders } from './response-headers.ts';
 import { keyRateLimit } from './rate-limit.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { callbackRoutes } from './routes/callbacks.ts';
@@ -20,18 +19,7 @@ export function createApp(gateway: GatewayContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   // First, so that it times and counts every answer, those of the middleware below included.
   if (gateway.metrics) app.use(gateway.metrics.httpMiddleware);
-  app.use(requestId());
-  // The headers that mean something for a JSON API; an HTML console adds its own, stricter, set.
-  app.use(
-    secureHeaders({
-      crossOriginOpenerPolicy: false,
-      originAgentCluster: false,
-      xDnsPrefetchControl: false,
-      xDownloadOptions: false,
-      xPermittedCrossDomainPolicies: false,
-      xXssProtection: false,
-    }),
-  );
+  app.use(responseHeaders());
   app.use(
     limitBody(gateway.config.bodyLimitBytes, (c) =>
       problemResponse(c, { status: 413, title: 'Payload too large', kind: 'payload-too-large', detail: `the body is over ${gateway.config.bodyLimitBytes} bytes` }),
