@@ -44,8 +44,19 @@ export async function runOperation(request: AttemptRequest): Promise<AttemptResu
   const handler = instance.plugin.operations[request.operation];
   if (!handler) return { ok: false, retryable: false, error: `plugin '${instance.plugin.id}' has no operation '${request.operation}'` };
   const timeoutMs = instance.policy.timeoutMs;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+  // One controller and one timer, cleared as soon as the attempt ends: AbortSignal.timeout and AbortSignal.any
+  // would leave a timer and weak references behind for every attempt until its timeout had run out.
+  const controller = new AbortController();
+  const signal = controller.signal;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError'));
+  }, timeoutMs);
+  const outside = request.signal;
+  const interrupt = () => controller.abort(outside?.reason);
+  if (outside?.aborted) interrupt();
+  else outside?.addEventListener('abort', interrupt, { once: true });
   const ctx: OperationContext<unknown> = {
     instance: instance.id,
     config: instance.config,
@@ -66,7 +77,7 @@ export async function runOperation(request: AttemptRequest): Promise<AttemptResu
     const result = await Promise.race([handler.run(request.input, ctx), rejectOnAbort(signal)]);
     return { ok: true, result };
   } catch (error) {
-    if (timeout.aborted) return { ok: false, retryable: true, error: `timed out after ${timeoutMs} ms`, providerCode: 'TIMEOUT' };
+    if (timedOut) return { ok: false, retryable: true, error: `timed out after ${timeoutMs} ms`, providerCode: 'TIMEOUT' };
     if (request.signal?.aborted) return { ok: false, retryable: true, error: 'interrupted by shutdown', providerCode: 'SHUTDOWN', interrupted: true };
     if (error instanceof PermanentError) {
       return { ok: false, retryable: false, error: error.message, providerCode: error.code, ...(error instanceof NotFoundError ? { notFound: true } : {}) };
@@ -75,6 +86,9 @@ export async function runOperation(request: AttemptRequest): Promise<AttemptResu
       return { ok: false, retryable: true, error: error.message, providerCode: error.code, retryAfterMs: error.retryAfterMs };
     }
     return { ok: false, retryable: true, error: errorMessage(error) };
+  } finally {
+    clearTimeout(timer);
+    outside?.removeEventListener('abort', interrupt);
   }
 }
 

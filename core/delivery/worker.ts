@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import { acceptedEntry, attemptEntry } from '../audit/summaries.ts';
 import { errorMessage } from '../errors.ts';
@@ -81,6 +82,8 @@ export class DeliveryWorker {
     this.#leaseMarginMs = options.leaseMarginMs ?? 10_000;
     this.#onAttempt = options.onAttempt;
     this.#services = options.services;
+    // Every attempt in flight listens for shutdown: as many listeners as the instances' concurrency allows.
+    setMaxListeners(0, this.#shutdown.signal);
   }
 
   start(): void {
