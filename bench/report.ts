@@ -4,6 +4,7 @@ import type { EcardBench } from './ecard.ts';
 import { ecardSection } from './ecard-report.ts';
 import type { PortalBench } from './portal.ts';
 import { portalSection } from './portal-report.ts';
+import { perRequest } from './instructions.ts';
 import type { Round } from './rounds.ts';
 import type { BenchSettings } from './settings.ts';
 import type { SmsBench } from './sms.ts';
@@ -72,6 +73,17 @@ export function formatReport({ settings, rounds, durability, delivery, sms, port
     [...ratioRow('(a) delivery held back', ratios.acceptHeld), `target >= ${pct(ACCEPT_TARGET)}: ${ratios.acceptHeld.met ? 'met' : 'NOT met'} (met in ${ratios.acceptHeld.roundsMet} of ${rounds.length} rounds)`],
     [...ratioRow('(b) while delivering', ratios.acceptDelivering), 'reported beside (a), not judged'],
   ]);
+  const instructionsTable = alignColumns([
+    ['instructions per request, perf stat on the child', ...roundHeads.flatMap((head) => [`${head}: event loop`, 'all threads'])],
+    ...KEYS.map((key) => [
+      LABELS[key],
+      ...rounds.flatMap((round) => {
+        const { load, instructions } = round[key];
+        const answered = load.warmup.succeeded + load.measured.succeeded;
+        return [perRequest(instructions, answered, 'eventLoop'), perRequest(instructions, answered, 'total')];
+      }),
+    ]),
+  ]);
   const cpuTable = alignColumns([
     ['CPU used outside the bench, % of one core', ...roundHeads],
     ...KEYS.map((key) => [LABELS[key], ...rounds.map((round) => (round[key].cpu ? `${round[key].cpu.outsidePercent.toFixed(0)}%` : 'n/a'))]),
@@ -94,6 +106,9 @@ export function formatReport({ settings, rounds, durability, delivery, sms, port
     ...rateTable,
     '',
     ...ratioTable,
+    '',
+    ...instructionsTable,
+    '(over the warm-up and the measured run; a count hardly moves with the machine\'s other load, so compare changes by it; n/a where perf cannot count)',
     '',
     ...cpuTable,
     '',

@@ -1,12 +1,15 @@
 import type { MeasurementKey, Servers, Target } from './accept.ts';
 import { LABELS } from './accept.ts';
 import { type CpuShares, watchCpu } from './cpu.ts';
+import { type Instructions, countInstructions } from './instructions.ts';
 import type { LoadResult, LoadShape } from './load.ts';
 
 export interface Measurement {
   load: LoadResult;
   /** CPU used meanwhile (warm-up and measured run) by the idle children and from outside; null without /proc. */
   cpu: CpuShares | null;
+  /** What the measured child executed over the warm-up and the measured run; null where perf cannot count. */
+  instructions: Instructions | null;
 }
 
 export type Round = Record<MeasurementKey, Measurement> & {
@@ -42,7 +45,9 @@ export async function runRounds(servers: Servers, shape: LoadShape, rounds: numb
 
 async function measureAmid(target: Target, all: Target[], shape: LoadShape): Promise<Measurement> {
   const idle = all.filter((other) => other !== target).map((other) => other.server.child.pid);
+  const counting = await countInstructions(target.server.child.pid);
   const watch = watchCpu(target.server.child.pid, idle);
   const load = await target.measure(shape);
-  return { load, cpu: watch.stop() };
+  const cpu = watch.stop();
+  return { load, cpu, instructions: await counting.stop() };
 }

@@ -1,3 +1,5 @@
+import { perRequest } from './instructions.ts';
+import type { RunInstructions } from './sms-runs.ts';
 import type { SmsBench } from './sms.ts';
 import type { Spread } from './stats.ts';
 import { alignColumns } from './table.ts';
@@ -58,6 +60,21 @@ export function smsSection(sms: SmsBench): string[] {
     ['outside the bench, during end to end', ...rounds.map((round) => core(round.endToEnd.outsidePercent))],
     ...(sms.split ? [['outside the bench, during the diagnostic', ...rounds.map((round) => core(round.split?.run.outsidePercent ?? null))]] : []),
   ]);
+  const count = (run: { instructions: RunInstructions; messages: number } | undefined, who: keyof RunInstructions) =>
+    run ? perRequest(run.instructions[who], run.messages, 'total') : 'n/a';
+  const instructions = alignColumns([
+    ['SMS instructions per message, perf stat (all threads)', ...heads],
+    ['bare: node-soap client (bench process)', ...rounds.map((round) => count(round.bare, 'bench'))],
+    ['bare: simulator child', ...rounds.map((round) => count(round.bare, 'simulator'))],
+    ['end to end: sandbox child (gateway + simulator)', ...rounds.map((round) => count(round.endToEnd, 'sandbox'))],
+    ['end to end: bench process (POSTs, polls)', ...rounds.map((round) => count(round.endToEnd, 'bench'))],
+    ...(sms.split
+      ? [
+          ['diagnostic: gateway child (no simulator inside)', ...rounds.map((round) => count(round.split?.run, 'sandbox'))],
+          ['diagnostic: simulator child', ...rounds.map((round) => count(round.split?.run, 'simulator'))],
+        ]
+      : []),
+  ]);
   const seconds = (values: number[]) => values.map((value) => `${value.toFixed(2)} s`).join(', ');
   return [
     ...rates,
@@ -65,6 +82,8 @@ export function smsSection(sms: SmsBench): string[] {
     ...ratios,
     '',
     ...cpu,
+    '',
+    ...instructions,
     '',
     `SMS: ${int(settings.messages)} messages per run, concurrency ${settings.concurrency} both ways (bare: calls in flight; end to end: POSTs in flight ` +
       `and the instance's delivery concurrency), ${rounds.length} rounds alternating bare and end to end, after ${int(settings.warmup)} uncounted warm-up messages each way`,

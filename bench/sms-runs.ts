@@ -11,6 +11,7 @@ import { SERVICE_PATH } from '../plugins/sms-viettel/simulator/server.ts';
 import type { SimulatorAccount } from '../plugins/sms-viettel/simulator/service.ts';
 import { AGENCY } from './accept.ts';
 import { watchCpu } from './cpu.ts';
+import { type Instructions, countInstructions } from './instructions.ts';
 import { type Queue, instanceQueue, waitUntilDelivered } from './gateway-queues.ts';
 import { pool } from './pool.ts';
 import { type CpuUse, watchProcesses } from './proc-cpu.ts';
@@ -43,6 +44,7 @@ export interface BareRun {
   cpu: CpuUse<'simulator' | 'sandbox'>;
   /** % of one core used meanwhile by anything but the bench and its two children; null without /proc. */
   outsidePercent: number | null;
+  instructions: RunInstructions;
   received: SimulatorCheck;
 }
 
@@ -59,6 +61,7 @@ export interface EndToEndRun {
   cpu: CpuUse<'simulator' | 'sandbox'>;
   /** % of one core used meanwhile by anything but the bench and its two children; null without /proc. */
   outsidePercent: number | null;
+  instructions: RunInstructions;
   received: SimulatorCheck;
   /** The instance's counts in `GET /admin/v1/instances` after the run, for the whole run so far. */
   gateway: Queue;
@@ -82,11 +85,24 @@ export interface Pids {
   all: Array<number | undefined>;
 }
 
-/** CPU over one run: the two children's and the bench's shares, and what the rest of the machine used meanwhile. */
-function watchRun(pids: Pids) {
+/** Instructions over one run (perf stat): the bench process (the bare client, or the POSTs and polls) and the two children. */
+export type RunInstructions = Record<'bench' | 'simulator' | 'sandbox', Instructions | null>;
+
+/**
+ * CPU over one run: the two children's and the bench's shares, what the rest of the machine used meanwhile, and
+ * the instructions each of the three executed.
+ */
+async function watchRun(pids: Pids) {
+  const counting = await Promise.all([countInstructions(process.pid), countInstructions(pids.simulator), countInstructions(pids.sandbox)]);
   const cpu = watchProcesses({ simulator: pids.simulator, sandbox: pids.sandbox });
   const machine = watchCpu(pids.sandbox, pids.all.filter((pid) => pid !== pids.sandbox));
-  return { stop: () => ({ cpu: cpu.stop(), outsidePercent: machine.stop()?.outsidePercent ?? null }) };
+  return {
+    async stop() {
+      const shares = { cpu: cpu.stop(), outsidePercent: machine.stop()?.outsidePercent ?? null };
+      const [bench = null, simulator = null, sandbox = null] = await Promise.all(counting.map((count) => count.stop()));
+      return { ...shares, instructions: { bench, simulator, sandbox } };
+    },
+  };
 }
 
 /** The bare figure's client: one node-soap client, made once; RequestIDs count up over the whole bench. */
@@ -109,7 +125,7 @@ export async function bareClient(simulatorUrl: string, account: SimulatorAccount
       nextRequestId += messages;
       let succeeded = 0;
       const refusals: string[] = [];
-      const watch = watchRun(pids);
+      const watch = await watchRun(pids);
       const started = performance.now();
       await pool(messages, concurrency, async (n) => {
         const requestId = first + n;
@@ -130,10 +146,10 @@ export async function bareClient(simulatorUrl: string, account: SimulatorAccount
         else refusals.push(answer.success ? `${answer.output.return.result}: ${answer.output.return.message}` : JSON.stringify(result));
       });
       const seconds = (performance.now() - started) / 1000;
-      const { cpu, outsidePercent } = watch.stop();
+      const { cpu, outsidePercent, instructions } = await watch.stop();
       if (succeeded !== messages) throw new Error(`bare node-soap: ${succeeded} of ${messages} calls answered result 1; e.g. ${refusals[0]}`);
       const received = await checkReceived(simulatorUrl, messages, 'bare node-soap');
-      return { messages, seconds, perSecond: succeeded / seconds, cpu, outsidePercent, received };
+      return { messages, seconds, perSecond: succeeded / seconds, cpu, outsidePercent, instructions, received };
     },
   };
 }
@@ -156,7 +172,7 @@ export function endToEnd(ready: SandboxReady, concurrency: number, pids: Pids) {
       const first = nextText;
       nextText += messages;
       const texts = new Set<string>();
-      const watch = watchRun(pids);
+      const watch = await watchRun(pids);
       const started = performance.now();
       await pool(messages, concurrency, async (n) => {
         const text = textOf(first + n);
@@ -174,10 +190,10 @@ export function endToEnd(ready: SandboxReady, concurrency: number, pids: Pids) {
       const goal = before.succeeded + messages;
       const queue = await waitUntilDelivered(ready, INSTANCE, { deadBefore: before.dead, succeeded: goal, startedAt: started, timeoutMs: RUN_TIMEOUT_MS });
       const seconds = (performance.now() - started) / 1000;
-      const { cpu, outsidePercent } = watch.stop();
+      const { cpu, outsidePercent, instructions } = await watch.stop();
       if (queue.succeeded !== goal) throw new Error(`end to end: the gateway counts ${queue.succeeded - before.succeeded} succeeded for ${messages} sent`);
       const received = await checkReceived(simulatorUrl, messages, 'end to end', texts);
-      return { messages, seconds, perSecond: messages / seconds, acceptSeconds, acceptPerSecond: messages / acceptSeconds, cpu, outsidePercent, received, gateway: queue };
+      return { messages, seconds, perSecond: messages / seconds, acceptSeconds, acceptPerSecond: messages / acceptSeconds, cpu, outsidePercent, instructions, received, gateway: queue };
     },
   };
 }
