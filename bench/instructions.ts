@@ -25,10 +25,11 @@ export async function countInstructions(pid: number | undefined): Promise<{ stop
   });
   const exited = once(perf, 'close').catch(() => undefined);
   const failed = once(perf, 'error').then(() => true);
-  const started = await Promise.race([failed, new Promise<false>((resolve) => setTimeout(() => resolve(false), ATTACH_MS))]);
+  const missing = await Promise.race([failed, new Promise<false>((resolve) => setTimeout(() => resolve(false), ATTACH_MS))]);
   return {
     async stop() {
-      if (started || perf.exitCode !== null) return null;
+      // Not installed, or gone already (not permitted, no counters): nothing to read.
+      if (missing || perf.exitCode !== null) return null;
       perf.kill('SIGINT');
       await exited;
       return parsePerThread(output, pid);
