@@ -21,7 +21,7 @@ const INSERT_ENTRIES = `
   INSERT INTO audit_log (seq, at, actor, action, message_id, instance, summary, prev_hash, hash)
   SELECT value->>'seq', value->>'at', value->>'actor', value->>'action', value->>'messageId', value->>'instance',
          value->>'summary', value->>'prevHash', value->>'hash'
-    FROM json_each(?)`;
+    FROM jsonb_each(?)`;
 
 async function readHead(db: Connection): Promise<Head> {
   const row = await db.get<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');

