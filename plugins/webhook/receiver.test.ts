@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHttpClient } from '../../core/outbound/http-client.ts';
 import { PermanentError, RetryableError, Secret, type OperationContext, type RunningSimulator } from '../../core/plugin.ts';
 import type { WebhookConfig } from './config.ts';
 import { signedHeaders } from './deliver.ts';
 import plugin from './index.ts';
 import { startWebhookReceiver } from './receiver.ts';
-import { noServices } from '../../tests/support/plugin-services.ts';
+import { testOperationContext } from '../../tests/support/plugin-services.ts';
 import { failure } from '../../tests/support/failure.ts';
 
 const secret = `whsec_${randomBytes(32).toString('base64')}`;
@@ -31,21 +30,8 @@ beforeEach(async () => {
 afterEach(() => receiver.close());
 
 function context(overrides: Partial<OperationContext<WebhookConfig>> = {}, config: Partial<WebhookConfig> = {}) {
-  const ctx: OperationContext<WebhookConfig> = {
-    instance: 'webhook:onestop',
-    config: { url: `${receiver.url}/webhook`, secret: new Secret(secret), ...config },
-    log: pino({ level: 'silent' }),
-    messageId: 'msg_01TEST',
-    sequence: 1,
-    attempt: 1,
-    triedBefore: false,
-    agency: input.agency,
-    signal: new AbortController().signal,
-    http: createHttpClient({ timeoutMs: 5_000, maxSockets: 2 }),
-    ...noServices(),
-    ...overrides,
-  };
-  return ctx;
+  const webhookConfig = { url: `${receiver.url}/webhook`, secret: new Secret(secret), ...config };
+  return testOperationContext({ instance: 'webhook:onestop', config: webhookConfig, agency: input.agency, messageId: 'msg_01TEST', sequence: 1 }, overrides);
 }
 
 async function received(): Promise<unknown[]> {

@@ -7,7 +7,8 @@ import { pino } from 'pino';
 import { maskPersonalData } from '../../core/audit/mask.ts';
 import { loadConfig } from '../../core/config/load.ts';
 import { Instances } from '../../core/delivery/instances.ts';
-import type { GatewayEvent, PluginRecords } from '../../core/plugin.ts';
+import { createHttpClient } from '../../core/outbound/http-client.ts';
+import type { GatewayEvent, OperationContext, PluginRecords } from '../../core/plugin.ts';
 import { type PluginServices, pluginServices } from '../../core/plugin-services.ts';
 import { openTempStore } from '../../core/store/temp-store.test-helper.ts';
 import type { SqliteStore } from '../../core/store/sqlite/sqlite-store.ts';
@@ -67,4 +68,35 @@ export function noServices(): PluginServices {
   const refuse = (what: string) => () => Promise.reject(new Error(`this test gives the plugin no ${what}`));
   const records: PluginRecords = { get: refuse('records'), create: refuse('records'), transition: refuse('records'), list: refuse('records') };
   return { records, emit: refuse('events'), callbackUrl: `${TEST_PUBLIC_URL}/v1/callbacks/test-instance` };
+}
+
+/** What differs between plugins' test contexts; `services` default to `noServices()`. */
+export interface TestOperation<Config> {
+  instance: string;
+  config: Config;
+  agency: string;
+  messageId: string;
+  sequence?: number | undefined;
+  services?: PluginServices;
+}
+
+/**
+ * An operation context as the worker builds it for a first attempt: a silent log, an HTTP client of its own (so
+ * caches and tokens start empty), a signal nobody aborts, and the given services. `overrides` win over all of it.
+ */
+export function testOperationContext<Config>(operation: TestOperation<Config>, overrides: Partial<OperationContext<Config>> = {}): OperationContext<Config> {
+  const { services = noServices(), sequence, ...fixed } = operation;
+  return {
+    ...fixed,
+    sequence,
+    log: pino({ level: 'silent' }),
+    attempt: 1,
+    triedBefore: false,
+    signal: new AbortController().signal,
+    http: createHttpClient({ timeoutMs: 5_000, maxSockets: 4 }),
+    records: services.records,
+    emit: services.emit,
+    callbackUrl: services.callbackUrl,
+    ...overrides,
+  };
 }

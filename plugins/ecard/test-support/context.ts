@@ -2,9 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import * as v from 'valibot';
-import { createHttpClient } from '../../../core/outbound/http-client.ts';
 import { Secret, type OperationContext } from '../../../core/plugin.ts';
-import { noServices } from '../../../tests/support/plugin-services.ts';
+import { testOperationContext } from '../../../tests/support/plugin-services.ts';
 import { ecardConfigSchema, type EcardConfig } from '../config.ts';
 export { failure } from '../../../tests/support/failure.ts';
 
@@ -47,20 +46,7 @@ let counter = 0;
 /** A fresh context; each gets its own HTTP client, so caches and tokens start empty unless `http` is shared. */
 export function testContext(config: EcardConfig, overrides: Partial<OperationContext<EcardConfig>> = {}): OperationContext<EcardConfig> {
   counter += 1;
-  return {
-    instance: 'ecard-hue',
-    config,
-    log: pino({ level: 'silent' }),
-    messageId: `msg_ECARD${String(counter).padStart(4, '0')}`,
-    sequence: undefined,
-    attempt: 1,
-    triedBefore: false,
-    agency: '000.00.01.H22',
-    signal: new AbortController().signal,
-    http: createHttpClient({ timeoutMs: 5_000, maxSockets: 4 }),
-    // The plugin keeps no records and emits nothing: using them fails the test.
-    ...noServices(),
-    ...overrides,
-  };
+  // No services: the plugin keeps no records and emits nothing, and using them fails the test.
+  return testOperationContext({ instance: 'ecard-hue', config, agency: '000.00.01.H22', messageId: `msg_ECARD${String(counter).padStart(4, '0')}` }, overrides);
 }
 

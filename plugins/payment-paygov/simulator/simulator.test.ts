@@ -16,7 +16,7 @@ import type { PaygovConfig } from '../config.ts';
 import { run as create } from '../create.ts';
 import { run as query } from '../query.ts';
 import { maXacThuc } from '../signature.ts';
-import type { TestServices } from '../../../tests/support/plugin-services.ts';
+import { type TestServices, testOperationContext } from '../../../tests/support/plugin-services.ts';
 import { testConfig } from '../test-support/config.ts';
 import { useTestServices } from '../test-support/services.ts';
 import type { SentResult } from './page.ts';
@@ -66,22 +66,11 @@ beforeEach(async () => {
 
 function context(overrides: Partial<OperationContext<PaygovConfig>> = {}): OperationContext<PaygovConfig> {
   messageCount += 1;
-  return {
-    instance: 'paygov-test',
-    config,
-    log,
-    messageId: `msg_01JDQ4ZK8X7V2M3N4P5Q6R${String(messageCount).padStart(4, '0')}`,
-    sequence: undefined,
-    attempt: 1,
-    triedBefore: false,
-    agency,
-    signal: new AbortController().signal,
-    http: createHttpClient({ timeoutMs: 2_000, maxSockets: 2 }),
-    records: services.records,
-    emit: services.emit,
-    callbackUrl,
-    ...overrides,
-  };
+  const messageId = `msg_01JDQ4ZK8X7V2M3N4P5Q6R${String(messageCount).padStart(4, '0')}`;
+  return testOperationContext(
+    { instance: 'paygov-test', config, agency, messageId, services: { ...services, callbackUrl } },
+    { http: createHttpClient({ timeoutMs: 2_000, maxSockets: 2 }), ...overrides },
+  );
 }
 
 async function control(settings: Record<string, unknown>) {

@@ -9,7 +9,7 @@ import { Secret, type CallbackContext, type OperationContext, type TaskContext }
 import type { PaygovConfig } from '../config.ts';
 import { testConfig } from './config.ts';
 import { INSTANCE } from './services.ts';
-import type { TestServices } from '../../../tests/support/plugin-services.ts';
+import { type TestServices, testOperationContext } from '../../../tests/support/plugin-services.ts';
 export { failure } from '../../../tests/support/failure.ts';
 
 export const endpoint = 'https://thanhtoan.dvcqg.test';
@@ -36,17 +36,7 @@ function common(services: PluginServices, configOverrides: Partial<PaygovConfig>
 }
 
 export function context(services: PluginServices, overrides: Partial<OperationContext<PaygovConfig>> = {}, configOverrides: Partial<PaygovConfig> = {}): OperationContext<PaygovConfig> {
-  return {
-    ...common(services, configOverrides),
-    messageId: 'msg_01JDQ4ZK8X7V2M3N4P5Q6R7S8T',
-    sequence: undefined,
-    attempt: 1,
-    triedBefore: false,
-    agency,
-    signal: new AbortController().signal,
-    callbackUrl: services.callbackUrl,
-    ...overrides,
-  };
+  return testOperationContext({ instance: INSTANCE, config: config(configOverrides), agency, messageId: 'msg_01JDQ4ZK8X7V2M3N4P5Q6R7S8T', services }, overrides);
 }
 
 export function callbackContext(services: PluginServices, configOverrides: Partial<PaygovConfig> = {}): CallbackContext<PaygovConfig> {

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import * as v from 'valibot';
 import { createHttpClient } from '../../../core/outbound/http-client.ts';
 import type { CallbackContext, OperationContext, TaskContext } from '../../../core/plugin.ts';
-import { openTestServices, type TestServices } from '../../../tests/support/plugin-services.ts';
+import { openTestServices, type TestServices, testOperationContext } from '../../../tests/support/plugin-services.ts';
 import { vietinbankConfigSchema, type VietinbankConfig } from '../config.ts';
 import { signed } from '../signature.ts';
 import type { SignedMessage } from '../signature-fields.ts';
@@ -28,22 +28,7 @@ export const silentLog = pino({ level: 'silent' });
 export const http = () => createHttpClient({ timeoutMs: 5_000, maxSockets: 4 });
 
 export function operationContext(services: TestServices, overrides: Partial<OperationContext<VietinbankConfig>> = {}): OperationContext<VietinbankConfig> {
-  return {
-    instance: 'test-instance',
-    config: testConfig(),
-    log: silentLog,
-    messageId: 'msg_01PAYMENT',
-    sequence: undefined,
-    attempt: 1,
-    triedBefore: false,
-    agency: AGENCY,
-    signal: new AbortController().signal,
-    http: http(),
-    records: services.records,
-    emit: services.emit,
-    callbackUrl: services.callbackUrl,
-    ...overrides,
-  };
+  return testOperationContext({ instance: 'test-instance', config: testConfig(), agency: AGENCY, messageId: 'msg_01PAYMENT', services }, overrides);
 }
 
 export function callbackContext(services: TestServices, config = testConfig()): CallbackContext<VietinbankConfig> {

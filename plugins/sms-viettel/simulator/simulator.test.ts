@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHttpClient } from '../../../core/outbound/http-client.ts';
 import { PermanentError, RetryableError, Secret, type OperationContext, type RunningSimulator } from '../../../core/plugin.ts';
 import { health } from '../balance.ts';
 import { WSDL_PATH } from '../client.ts';
@@ -11,7 +10,7 @@ import { run } from '../send.ts';
 import { startViettelSimulator } from './server.ts';
 import type { MtFields, ReceivedSms, SimulatorAccount } from './service.ts';
 import { testConfig } from '../test-support/config.ts';
-import { noServices } from '../../../tests/support/plugin-services.ts';
+import { testOperationContext } from '../../../tests/support/plugin-services.ts';
 import { failure } from '../../../tests/support/failure.ts';
 
 const account: SimulatorAccount = {
@@ -39,22 +38,9 @@ function config(overrides: Partial<ViettelConfig> = {}): ViettelConfig {
 }
 
 function context(overrides: Partial<OperationContext<ViettelConfig>> = {}, configOverrides: Partial<ViettelConfig> = {}) {
-  const ctx: OperationContext<ViettelConfig> = {
-    instance: 'sms-test',
-    config: config(configOverrides),
-    log: pino({ level: 'silent' }),
-    messageId: 'msg_01SIM',
-    sequence: 1001,
-    attempt: 1,
-    // As the worker sets it: a later attempt may follow one that reached the provider.
-    triedBefore: (overrides.attempt ?? 1) > 1,
-    agency: input.agency,
-    signal: new AbortController().signal,
-    http: createHttpClient({ timeoutMs: 5_000, maxSockets: 4 }),
-    ...noServices(),
-    ...overrides,
-  };
-  return ctx;
+  const operation = { instance: 'sms-test', config: config(configOverrides), agency: input.agency, messageId: 'msg_01SIM', sequence: 1001 };
+  // As the worker sets it: a later attempt may follow one that reached the provider.
+  return testOperationContext(operation, { triedBefore: (overrides.attempt ?? 1) > 1, ...overrides });
 }
 
 const valid: MtFields = {

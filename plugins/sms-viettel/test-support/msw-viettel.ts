@@ -5,13 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { http, HttpResponse } from 'msw';
 import type { SetupServer } from 'msw/node';
-import { pino } from 'pino';
 import { expect } from 'vitest';
-import { createHttpClient } from '../../../core/outbound/http-client.ts';
 import { Secret, type OperationContext } from '../../../core/plugin.ts';
 import type { ViettelConfig } from '../config.ts';
 import { testConfig } from './config.ts';
-import { noServices } from '../../../tests/support/plugin-services.ts';
+import { testOperationContext } from '../../../tests/support/plugin-services.ts';
 export { failure } from '../../../tests/support/failure.ts';
 
 export const endpoint = 'http://sms.viettel.test:8009/bulkapi';
@@ -28,22 +26,9 @@ export interface SentRequest {
 }
 
 export function context(overrides: Partial<OperationContext<ViettelConfig>> = {}, config: Partial<ViettelConfig> = {}) {
-  const ctx: OperationContext<ViettelConfig> = {
-    instance: 'sms-hue',
-    config: testConfig({ endpoint, password: new Secret(password), ...config }),
-    log: pino({ level: 'silent' }),
-    messageId: 'msg_01SMS',
-    sequence: 4711,
-    attempt: 1,
-    // As the worker sets it: a later attempt may follow one that reached the provider.
-    triedBefore: (overrides.attempt ?? 1) > 1,
-    agency: input.agency,
-    signal: new AbortController().signal,
-    http: createHttpClient({ timeoutMs: 5_000, maxSockets: 2 }),
-    ...noServices(),
-    ...overrides,
-  };
-  return ctx;
+  const operation = { instance: 'sms-hue', config: testConfig({ endpoint, password: new Secret(password), ...config }), agency: input.agency, messageId: 'msg_01SMS', sequence: 4711 };
+  // As the worker sets it: a later attempt may follow one that reached the provider.
+  return testOperationContext(operation, { triedBefore: (overrides.attempt ?? 1) > 1, ...overrides });
 }
 
 /** An answer as a JAX-WS (Metro) service writes it: its own prefixes, unqualified children. */
