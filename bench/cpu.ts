@@ -7,6 +7,8 @@ export interface CpuShares {
   idleChildrenPercent: number;
   /** Used by anything but the bench process and its server children (other processes, hypervisor steal). */
   outsidePercent: number;
+  /** CPU seconds used by the measured child (all its threads) and by the bench process (the load generator). */
+  seconds: { measured: number; bench: number };
 }
 
 interface Sample {
@@ -31,12 +33,14 @@ export function watchCpu(measured: number | undefined, idle: Array<number | unde
       const machine = difference(before.machine, after.machine);
       const known = used.filter((seconds): seconds is number => seconds !== undefined);
       if (machine === undefined || known.length !== used.length || wallSeconds <= 0) return null;
-      const ours = after.bench - before.bench + known.reduce((sum, seconds) => sum + seconds, 0);
+      const bench = after.bench - before.bench;
+      const ours = bench + known.reduce((sum, seconds) => sum + seconds, 0);
       const idleChildren = known.slice(1).reduce((sum, seconds) => sum + seconds, 0);
       return {
         idleChildrenPercent: (idleChildren / wallSeconds) * 100,
         // Tick granularity can make the difference a hair negative on an otherwise quiet machine.
         outsidePercent: (Math.max(0, machine - ours) / wallSeconds) * 100,
+        seconds: { measured: known[0] ?? 0, bench },
       };
     },
   };

@@ -4,12 +4,13 @@ import type { EcardBench } from './ecard.ts';
 import { ecardSection } from './ecard-report.ts';
 import type { PortalBench } from './portal.ts';
 import { portalSection } from './portal-report.ts';
+import { serverBudgetMicros } from './ceiling.ts';
 import { perRequest } from './instructions.ts';
 import type { Round } from './rounds.ts';
 import type { BenchSettings } from './settings.ts';
 import type { SmsBench } from './sms.ts';
 import { smsSection } from './sms-report.ts';
-import { type RateSummary, type RatioSummary, summarizeRates, summarizeRatio } from './stats.ts';
+import { type RateSummary, type RatioSummary, median, summarizeRates, summarizeRatio } from './stats.ts';
 import { alignColumns } from './table.ts';
 import type { DeliveryRun } from './webhook-delivery.ts';
 
@@ -84,6 +85,11 @@ export function formatReport({ settings, rounds, durability, delivery, sms, port
       }),
     ]),
   ]);
+  const micros = (value: number | undefined) => (value === undefined ? 'n/a' : int(value));
+  const cpuPerRequestTable = alignColumns([
+    ['CPU µs per request', ...roundHeads.flatMap((head) => [`${head}: server`, 'load generator'])],
+    ...KEYS.map((key) => [LABELS[key], ...rounds.flatMap((round) => [micros(round[key].ceiling?.serverMicros), micros(round[key].ceiling?.loadMicros)])]),
+  ]);
   const cpuTable = alignColumns([
     ['CPU used outside the bench, % of one core', ...roundHeads],
     ...KEYS.map((key) => [LABELS[key], ...rounds.map((round) => (round[key].cpu ? `${round[key].cpu.outsidePercent.toFixed(0)}%` : 'n/a'))]),
@@ -109,6 +115,10 @@ export function formatReport({ settings, rounds, durability, delivery, sms, port
     '',
     ...instructionsTable,
     '(over the warm-up and the measured run; a count hardly moves with the machine\'s other load, so compare changes by it; n/a where perf cannot count)',
+    '',
+    ...cpuPerRequestTable,
+    '(over the warm-up and the measured run: the child\'s CPU time, all threads, and the bench process\'s, where autocannon runs, per answered request)',
+    ceilingLine(rounds),
     '',
     ...cpuTable,
     '',
@@ -136,6 +146,7 @@ export function formatReport({ settings, rounds, durability, delivery, sms, port
       holdBackEnv: HOLD_BACK_ENV,
       measurements: Object.fromEntries(KEYS.map((key) => [key, { label: LABELS[key], ...rates[key], runs: rounds.map((round) => round[key]) }])),
       acceptToRaw: ratios,
+      acceptCeiling: rounds.map((round) => round.acceptHeld.ceiling),
       acceptTarget: ACCEPT_TARGET,
       targetMet: ratios.acceptHeld.met,
       drainSeconds: rounds.map((round) => round.drainSeconds),
@@ -176,6 +187,27 @@ function rateRow(label: string, rate: RateSummary): string[] {
 
 function ratioRow(label: string, ratio: RatioSummary): string[] {
   return [label, pct(ratio.ofMedians), ...ratio.perRound.map(pct)];
+}
+
+/**
+ * What (a) could reach at best on this machine, round by round against that round's raw Hono: its CPU per request
+ * and autocannon's spread perfectly over every core; and the gateway CPU per request the target would leave room for.
+ */
+function ceilingLine(rounds: Round[]): string {
+  const perRound = rounds.map((round) => {
+    const found = round.acceptHeld.ceiling;
+    const raw = round.raw.load.measured.ratePerSecond;
+    return found && { ...found, share: found.perSecond / raw, budget: serverBudgetMicros(ACCEPT_TARGET * raw, found.loadMicros, found.cores) };
+  });
+  if (perRound.some((entry) => entry === null) || perRound.length === 0) return '(a) ceiling: not computed (no /proc to read CPU times from)';
+  const known = perRound.filter((entry): entry is NonNullable<typeof entry> => entry !== null);
+  const cores = known[0]?.cores ?? Number.NaN;
+  return (
+    `(a) ceiling: with its work and autocannon's spread perfectly over all ${cores} cores, (a) could answer at most ` +
+    `${pct(median(known.map((entry) => entry.share)))} of raw (median; rounds ${known.map((entry) => pct(entry.share)).join(', ')}). ` +
+    `${pct(ACCEPT_TARGET)} would need the gateway's CPU at or under ${int(median(known.map((entry) => entry.budget)))} µs per request ` +
+    `(now ${int(median(known.map((entry) => entry.serverMicros)))} µs), and that spread over the cores`
+  );
 }
 
 /** The idle children's CPU during each run: evidence that only the measured pair competed, apart from outside load. */

@@ -1,5 +1,6 @@
 import type { MeasurementKey, Servers, Target } from './accept.ts';
 import { LABELS } from './accept.ts';
+import { type Ceiling, ceiling } from './ceiling.ts';
 import { type CpuShares, watchCpu } from './cpu.ts';
 import { type Instructions, countInstructions } from './instructions.ts';
 import type { LoadResult, LoadShape } from './load.ts';
@@ -10,6 +11,8 @@ export interface Measurement {
   cpu: CpuShares | null;
   /** What the measured child executed over the warm-up and the measured run; null where perf cannot count. */
   instructions: Instructions | null;
+  /** CPU per request of the child and of the load generator over the same span, and the rate both cores could carry. */
+  ceiling: Ceiling | null;
 }
 
 export type Round = Record<MeasurementKey, Measurement> & {
@@ -49,5 +52,11 @@ async function measureAmid(target: Target, all: Target[], shape: LoadShape): Pro
   const watch = watchCpu(target.server.child.pid, idle);
   const load = await target.measure(shape);
   const cpu = watch.stop();
-  return { load, cpu, instructions: await counting.stop() };
+  const answered = load.warmup.succeeded + load.measured.succeeded;
+  return {
+    load,
+    cpu,
+    instructions: await counting.stop(),
+    ceiling: cpu && ceiling({ server: cpu.seconds.measured, load: cpu.seconds.bench }, answered),
+  };
 }
