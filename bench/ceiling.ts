@@ -16,7 +16,7 @@ export interface Ceiling {
   perSecond: number;
 }
 
-export const machineCores = () => os.availableParallelism();
+const machineCores = () => os.availableParallelism();
 
 export function ceiling(cpuSeconds: { server: number; load: number }, requests: number, cores = machineCores()): Ceiling | null {
   if (requests <= 0) return null;

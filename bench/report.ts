@@ -199,8 +199,8 @@ function ceilingLine(rounds: Round[]): string {
     const raw = round.raw.load.measured.ratePerSecond;
     return found && { ...found, share: found.perSecond / raw, budget: serverBudgetMicros(ACCEPT_TARGET * raw, found.loadMicros, found.cores) };
   });
-  if (perRound.some((entry) => entry === null) || perRound.length === 0) return '(a) ceiling: not computed (no /proc to read CPU times from)';
   const known = perRound.filter((entry): entry is NonNullable<typeof entry> => entry !== null);
+  if (known.length !== rounds.length || known.length === 0) return '(a) ceiling: not computed (no /proc to read CPU times from)';
   const cores = known[0]?.cores ?? Number.NaN;
   return (
     `(a) ceiling: with its work and autocannon's spread perfectly over all ${cores} cores, (a) could answer at most ` +
