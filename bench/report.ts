@@ -4,7 +4,7 @@ import type { EcardBench } from './ecard.ts';
 import { ecardSection } from './ecard-report.ts';
 import type { PortalBench } from './portal.ts';
 import { portalSection } from './portal-report.ts';
-import { serverBudgetMicros } from './ceiling.ts';
+import { serverBudgetMicros, sharesOfBaselines } from './ceiling.ts';
 import { perRequest } from './instructions.ts';
 import type { Round } from './rounds.ts';
 import type { BenchSettings } from './settings.ts';
@@ -194,19 +194,15 @@ function ratioRow(label: string, ratio: RatioSummary): string[] {
  * and autocannon's spread perfectly over every core; and the gateway CPU per request the target would leave room for.
  */
 function ceilingLine(rounds: Round[]): string {
-  const perRound = rounds.map((round) => {
-    const found = round.acceptHeld.ceiling;
-    const raw = round.raw.load.measured.ratePerSecond;
-    return found && { ...found, share: found.perSecond / raw, budget: serverBudgetMicros(ACCEPT_TARGET * raw, found.loadMicros, found.cores) };
-  });
-  const known = perRound.filter((entry): entry is NonNullable<typeof entry> => entry !== null);
-  if (known.length !== rounds.length || known.length === 0) return '(a) ceiling: not computed (no /proc to read CPU times from)';
-  const cores = known[0]?.cores ?? Number.NaN;
+  const raws = rounds.map((round) => round.raw.load.measured.ratePerSecond);
+  const found = sharesOfBaselines(rounds.map((round, n) => ({ ceiling: round.acceptHeld.ceiling, baseline: raws[n] ?? Number.NaN })));
+  if (!found) return '(a) ceiling: not computed (no /proc to read CPU times from)';
+  const budgets = found.ceilings.map((entry, n) => serverBudgetMicros(ACCEPT_TARGET * (raws[n] ?? Number.NaN), entry.loadMicros, entry.cores));
   return (
-    `(a) ceiling: with its work and autocannon's spread perfectly over all ${cores} cores, (a) could answer at most ` +
-    `${pct(median(known.map((entry) => entry.share)))} of raw (median; rounds ${known.map((entry) => pct(entry.share)).join(', ')}). ` +
-    `${pct(ACCEPT_TARGET)} would need the gateway's CPU at or under ${int(median(known.map((entry) => entry.budget)))} µs per request ` +
-    `(now ${int(median(known.map((entry) => entry.serverMicros)))} µs), and that spread over the cores`
+    `(a) ceiling: with its work and autocannon's spread perfectly over all ${found.cores} cores, (a) could answer at most ` +
+    `${pct(found.median)} of raw (median; rounds ${found.shares.map(pct).join(', ')}). ` +
+    `${pct(ACCEPT_TARGET)} would need the gateway's CPU at or under ${int(median(budgets))} µs per request ` +
+    `(now ${int(median(found.ceilings.map((entry) => entry.serverMicros)))} µs), and that spread over the cores`
   );
 }
 

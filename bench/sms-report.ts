@@ -1,8 +1,8 @@
-import { ceiling } from './ceiling.ts';
+import { ceiling, sharesOfBaselines } from './ceiling.ts';
 import { perRequest } from './instructions.ts';
 import type { RunInstructions } from './sms-runs.ts';
 import type { SmsBench } from './sms.ts';
-import { type Spread, median } from './stats.ts';
+import type { Spread } from './stats.ts';
 import { alignColumns } from './table.ts';
 
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -76,19 +76,17 @@ export function smsSection(sms: SmsBench): string[] {
         ]
       : []),
   ]);
-  const shares = rounds.map(({ bare, endToEnd: run }) => {
-    const { sandbox } = run.cpu.children;
-    const used = (percent: number) => (percent / 100) * run.seconds;
-    const found = sandbox === null ? null : ceiling({ server: used(sandbox), load: used(run.cpu.bench) }, run.messages);
-    return found && { cores: found.cores, share: found.perSecond / bare.perSecond };
-  });
-  const known = shares.filter((entry): entry is NonNullable<typeof entry> => entry !== null);
-  const ceilingLine =
-    known.length === rounds.length && known.length > 0
-      ? `SMS end to end ceiling: with the sandbox child's work and the bench's spread perfectly over all ${known[0]?.cores} cores, end to end could ` +
-        `deliver at most ${pct(median(known.map((entry) => entry.share)))} of bare (median; rounds ${known.map((entry) => pct(entry.share)).join(', ')}), ` +
-        'each round against its own bare figure'
-      : 'SMS end to end ceiling: not computed (no /proc to read CPU times from)';
+  const found = sharesOfBaselines(
+    rounds.map(({ bare, endToEnd: run }) => {
+      const { sandbox } = run.cpu.children;
+      const used = (percent: number) => (percent / 100) * run.seconds;
+      return { ceiling: sandbox === null ? null : ceiling({ server: used(sandbox), load: used(run.cpu.bench) }, run.messages), baseline: bare.perSecond };
+    }),
+  );
+  const ceilingLine = found
+    ? `SMS end to end ceiling: with the sandbox child's work and the bench's spread perfectly over all ${found.cores} cores, end to end could ` +
+      `deliver at most ${pct(found.median)} of bare (median; rounds ${found.shares.map(pct).join(', ')}), each round against its own bare figure`
+    : 'SMS end to end ceiling: not computed (no /proc to read CPU times from)';
   const seconds = (values: number[]) => values.map((value) => `${value.toFixed(2)} s`).join(', ');
   return [
     ...rates,
