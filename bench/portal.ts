@@ -18,7 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import * as v from 'valibot';
-import { Secret } from '../core/secret.ts';
+import { Secret } from '../core/sdk/secret.ts';
 import { AUTH_PATH, INTEGRATION_PATH } from '../plugins/national-portal/simulator/server.ts';
 import { AGENCY, HOLD_BACK_ENV } from './accept.ts';
 import { type ChildServer, explained } from './children.ts';

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { Secret } from '../core/secret.ts';
+import { Secret } from '../core/sdk/secret.ts';
 import { type ChildServer, startChild, urlReady } from './children.ts';
 
 /** What tests/support/sandbox-main.ts prints when it listens. */

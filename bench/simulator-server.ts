@@ -7,7 +7,7 @@
  */
 import { pino } from 'pino';
 import * as v from 'valibot';
-import type { RunningSimulator, SimulatorOptions } from '../core/plugin.ts';
+import type { RunningSimulator, SimulatorOptions } from '../core/sdk/contract.ts';
 import { startEcardSimulator } from '../plugins/ecard/simulator/server.ts';
 import { startPortalSimulator } from '../plugins/national-portal/simulator/server.ts';
 import { startViettelSimulator } from '../plugins/sms-viettel/simulator/server.ts';

@@ -23,7 +23,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { Secret } from '../core/secret.ts';
+import { Secret } from '../core/sdk/secret.ts';
 import { SERVICE_PATH } from '../plugins/sms-viettel/simulator/server.ts';
 import type { SimulatorAccount } from '../plugins/sms-viettel/simulator/service.ts';
 import { type ChildServer, explained } from './children.ts';

@@ -3,7 +3,7 @@
  * Webhooks signature with the secret in BENCH_WEBHOOK_SECRET (the bench makes one per run) and lists what it
  * received at `GET /__received`. Prints `{"ready":{"url":…}}` on stdout when it listens on 127.0.0.1.
  */
-import { startWebhookReceiver } from '../plugins/webhook/receiver.ts';
+import { startWebhookReceiver } from '../core/webhooks/receiver.ts';
 
 const secret = process.env.BENCH_WEBHOOK_SECRET;
 if (!secret) throw new Error('set BENCH_WEBHOOK_SECRET to the whsec_… secret the bench signs with');

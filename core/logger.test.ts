@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from './logger.ts';
-import { Secret } from './secret.ts';
+import { Secret } from './sdk/secret.ts';
 
 const PHONE = '84981234567';
 const CCCD = '046095001234';

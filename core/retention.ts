@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/load.ts';
 import type { Clock } from './delivery/clock.ts';
-import { errorMessage } from './errors.ts';
+import { errorMessage } from './sdk/errors.ts';
 import type { Store } from './store/types.ts';
 
 const DAY = 86_400_000;

@@ -10,13 +10,13 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../core/config/load.ts';
-import { Instances } from '../core/delivery/instances.ts';
+import { Instances } from '../core/runtime/instances.ts';
 import { buildMessage } from '../core/delivery/messages.ts';
 import { SqliteStore } from '../core/store/sqlite/sqlite-store.ts';
 import type { MessageRecord } from '../core/store/types.ts';
 import echoSms from './support/echo-sms/index.ts';
 import { type ChildEnv, killChildren, runCli, startSandboxCommand } from './support/run-cli.ts';
-import { TEST_AUDIT_KEY } from './support/audit-key.ts';
+import { TEST_AUDIT_KEY } from '../core/testing/test-audit-key.ts';
 
 let dir: string;
 let db: string;
@@ -193,12 +193,12 @@ describe('check-config', () => {
   it('refuses a bad field in an instance, naming the instance, the plugin and the field', async () => {
     const result = await check({
       ...valid,
-      instances: [{ id: 'hook-b', plugin: 'webhook', config: { url: 'not a url', secret: { env: 'X' } } }],
+      instances: [{ id: 'sms-b', plugin: 'sms-viettel', config: { endpoint: 'not a url', user: 'u', password: { env: 'X' }, cpCode: 'CP', brandname: 'UBND' } }],
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("instance 'hook-b'");
-    expect(result.stderr).toContain("plugin 'webhook'");
-    expect(result.stderr).toContain('config.url');
+    expect(result.stderr).toContain("instance 'sms-b'");
+    expect(result.stderr).toContain("plugin 'sms-viettel'");
+    expect(result.stderr).toContain('config.endpoint');
     expect(result.stderr).not.toContain(secret);
   });
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../core/plugin.ts';
+import type { RunningSimulator } from '../core/sdk/contract.ts';
 import { type ChildSandbox, startChildSandbox } from './support/child-sandbox.ts';
 import { type EchoReceipt, startEchoSimulator } from './support/echo-sms/simulator.ts';
 

@@ -13,7 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReceivedWebhook } from '../plugins/webhook/receiver.ts';
+import type { ReceivedWebhook } from '../core/webhooks/receiver.ts';
 import { type ChildSandbox, startChildSandbox } from './support/child-sandbox.ts';
 
 const CLIENT_KEY = 'lt_test_client_payment_paygov_0001';

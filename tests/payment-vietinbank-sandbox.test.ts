@@ -13,11 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../core/plugin.ts';
+import type { RunningSimulator } from '../core/sdk/contract.ts';
 import { newSandboxAccount } from '../plugins/payment-vietinbank/simulator/index.ts';
 import type { SentNotice } from '../plugins/payment-vietinbank/simulator/notices.ts';
 import { startVietinbankSimulator } from '../plugins/payment-vietinbank/simulator/server.ts';
-import type { ReceivedWebhook } from '../plugins/webhook/receiver.ts';
+import type { ReceivedWebhook } from '../core/webhooks/receiver.ts';
 import { type ChildSandbox, startChildSandbox } from './support/child-sandbox.ts';
 
 const CLIENT_KEY = 'lt_test_client_payment_vietinbank_0001';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createKey } from '../keys.ts';
+import { createKey } from '../api-keys.ts';
 import { openStore } from '../store/open.ts';
 import { UsageError } from './usage.ts';
 

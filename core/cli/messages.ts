@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_POLICY } from '../delivery/policy.ts';
+import { DEFAULT_POLICY } from '../runtime/policy.ts';
 import { attemptView, operatorMessageView } from '../http/views.ts';
 import { openStore } from '../store/open.ts';
 import type { MessageFilter, MessageStatus, Store } from '../store/types.ts';

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import webhook from '../../plugins/webhook/index.ts';
-import { type AnyPlugin, Secret, definePlugin, secret as secretField } from '../plugin.ts';
+import { type AnyPlugin, Secret, definePlugin, secret as secretField } from '../sdk/index.ts';
 import { loadConfig, readConfigFile } from './load.ts';
 
 const smsPlugin = definePlugin({
@@ -14,7 +13,7 @@ const smsPlugin = definePlugin({
   delivery: { concurrency: 2 },
   operations: { send: { run: async () => ({ providerMessage: 'ok', segments: 1 }) } },
 });
-const plugins: AnyPlugin[] = [smsPlugin, webhook];
+const plugins: AnyPlugin[] = [smsPlugin];
 const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 const env = { SMS_PASSWORD: 'p4ssw0rd', HOOK_SECRET: secret, SHORT: 'abc' };
 const agencies = [{ code: '000.00.01.H22' }, { code: '000.00.02.H22' }];
@@ -45,7 +44,7 @@ describe('loading the gateway config', () => {
   it.each([
     ['no agencies', { agencies: [] }, /agencies: at least one agency/],
     ['a typo in a top-level key', { agencies, instance: [] }, /config: instance/],
-    ['an unknown plugin', { agencies, instances: [{ id: 'x', plugin: 'nope' }] }, /instance 'x': unknown plugin 'nope' \(known: sms-test, webhook\)/],
+    ['an unknown plugin', { agencies, instances: [{ id: 'x', plugin: 'nope' }] }, /instance 'x': unknown plugin 'nope' \(known: sms-test\)/],
     ['a missing environment variable', { agencies, instances: [{ ...smsInstance, config: { ...smsInstance.config, password: { env: 'UNSET_VAR' } } }] }, /instance 'sms-hue' config\.password: environment variable UNSET_VAR is not set/],
     ['a field the plugin refuses', { agencies, instances: [{ ...smsInstance, config: { ...smsInstance.config, url: 'not a url' } }] }, /instance 'sms-hue' \(plugin 'sms-test'\): config\.url/],
     ['an agency not in the list', { agencies, instances: [{ ...smsInstance, agencies: ['000.00.09.H22'] }] }, /instance 'sms-hue': agency '000\.00\.09\.H22' is not in the agencies list/],

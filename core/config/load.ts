@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import * as v from 'valibot';
-import { type DeliveryPolicy, resolvePolicy } from '../delivery/policy.ts';
-import type { AnyPlugin } from '../plugin.ts';
+import { type DeliveryPolicy, resolvePolicy } from '../runtime/policy.ts';
+import type { AnyPlugin } from '../sdk/contract.ts';
 import { ConfigError } from './config-error.ts';
 import { indexPlugins } from './plugins.ts';
+import { webhookPlugin } from '../webhooks/index.ts';
 import { gatewayConfigSchema } from './schema.ts';
 import { resolveSecrets } from './secrets.ts';
 
@@ -49,7 +50,13 @@ export async function readConfigFile(path: string, plugins: readonly AnyPlugin[]
   return loadConfig(raw, plugins, env);
 }
 
-export function loadConfig(raw: unknown, plugins: readonly AnyPlugin[], env: Environment = process.env): GatewayConfig {
+/** `webhookDelivery` replaces the built-in webhook delivery: for tests that script its outcomes. */
+export function loadConfig(
+  raw: unknown,
+  plugins: readonly AnyPlugin[],
+  env: Environment = process.env,
+  options: { webhookDelivery?: AnyPlugin } = {},
+): GatewayConfig {
   const byId = indexPlugins(plugins);
   const parsed = v.safeParse(gatewayConfigSchema, raw);
   if (!parsed.success) throw new ConfigError(describeFileIssues(parsed.issues, raw));
@@ -76,10 +83,9 @@ export function loadConfig(raw: unknown, plugins: readonly AnyPlugin[], env: Env
     };
   });
 
-  const webhook = byId.get('webhook');
+  const webhook = options.webhookDelivery ?? webhookPlugin;
   for (const subscription of file.webhooks) {
     const where = `webhook '${subscription.id}'`;
-    if (!webhook) throw new ConfigError(`${where}: the webhook plugin is not in the plugin list`);
     const secret = resolveSecrets(subscription.secret, `${where} secret`, env);
     const config = v.safeParse(webhook.configSchema, { url: subscription.url, secret });
     if (!config.success) throw new ConfigError(`${where}: ${describeIssues(config.issues)}`);

@@ -1,5 +1,5 @@
 import { capabilities, isCapabilityName } from '../capabilities/index.ts';
-import type { AnyPlugin } from '../plugin.ts';
+import type { AnyPlugin } from '../sdk/contract.ts';
 import { ConfigError } from './config-error.ts';
 
 /** Checks the explicit plugin list once at start; errors name the plugin and what is wrong with it. */
@@ -9,6 +9,9 @@ export function indexPlugins(plugins: readonly AnyPlugin[]): Map<string, AnyPlug
     const name = `plugin '${String(plugin?.id)}'`;
     if (typeof plugin?.id !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(plugin.id)) {
       throw new ConfigError(`${name}: id must be lower-case letters, digits and dashes`);
+    }
+    if (plugin.capability === 'webhook' || plugin.id === 'webhook') {
+      throw new ConfigError(`${name}: webhook delivery is built into the gateway (the config's "webhooks"); leave it out of the plugin list`);
     }
     if (byId.has(plugin.id)) throw new ConfigError(`${name}: listed twice`);
     if (!isCapabilityName(plugin.capability)) {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Secret } from '../secret.ts';
+import { Secret } from '../sdk/secret.ts';
 import { ConfigError } from './config-error.ts';
 
 type Environment = Record<string, string | undefined>;

@@ -1,4 +1,4 @@
-import type { DeliveryPolicy } from './policy.ts';
+import type { DeliveryPolicy } from '../runtime/policy.ts';
 
 /**
  * The wait before the next try after attempt number `attempt` failed: exponential with full jitter

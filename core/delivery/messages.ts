@@ -1,8 +1,8 @@
 import { findOperation } from '../capabilities/index.ts';
 import { newMessageId } from '../ids.ts';
-import type { GatewayEvent } from '../plugin.ts';
+import type { GatewayEvent } from '../sdk/contract.ts';
 import type { NewMessage } from '../store/types.ts';
-import type { InstanceRuntime, Instances } from './instances.ts';
+import type { InstanceRuntime, Instances } from '../runtime/instances.ts';
 
 /** A new message for `instance`, its ordering key and limits taken from the capability and the instance policy. */
 export function buildMessage(

@@ -3,10 +3,10 @@
  * worker's reactions (retry, dead letter, breaker, limits, shutdown) can be driven without a provider.
  */
 import * as v from 'valibot';
-import { Script } from '../../tests/support/script.ts';
-import { definePlugin, secret } from '../plugin.ts';
+import { Script } from '../testing/script.ts';
+import { definePlugin, secret } from '../sdk/index.ts';
 
-export { Gate, Script, block, crash, hang, permanent, retryable, succeed, type Call, type Outcome } from '../../tests/support/script.ts';
+export { Gate, Script, block, crash, hang, permanent, retryable, succeed, type Call, type Outcome } from '../testing/script.ts';
 
 /** An SMS plugin (id `scripted`) whose label is the message text. */
 export function scriptedSms(script = new Script()) {

@@ -4,14 +4,14 @@
  */
 import { pino } from 'pino';
 import { loadConfig } from '../config/load.ts';
-import type { DeliveryOverrides } from '../plugin.ts';
+import type { DeliveryOverrides } from '../sdk/contract.ts';
 import { openTempStore, type TempStore } from '../store/temp-store.test-helper.ts';
 import type { MessageRecord, NewMessage } from '../store/types.ts';
-import { Instances, type InstanceRuntime } from './instances.ts';
+import { Instances, type InstanceRuntime } from '../runtime/instances.ts';
 import { buildMessage } from './messages.ts';
 import { scriptedSms, scriptedWebhook, type Script } from './scripted-plugin.test-helper.ts';
 import { DeliveryWorker } from './worker.ts';
-import { type PluginServices, pluginServices } from '../plugin-services.ts';
+import { type PluginServices, pluginServices } from '../runtime/plugin-services.ts';
 
 export const T0 = Date.UTC(2026, 10, 21, 2, 30);
 export const AGENCY = '000.00.01.H22';
@@ -68,8 +68,9 @@ export async function createFixture(options: FixtureOptions = {}): Promise<Fixtu
         },
       ],
     },
-    [sms.plugin, webhook.plugin],
+    [sms.plugin],
     { LIENTHONG_TEST_WEBHOOK_SECRET: 'whsec_dGVzdC1vbmx5LXNlY3JldC0xMjM0NTY3OA==' },
+    { webhookDelivery: webhook.plugin },
   );
   const log = pino({ level: 'silent' });
   const instances = new Instances(config, log);

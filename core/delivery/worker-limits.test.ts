@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DeliveryOverrides } from '../plugin.ts';
+import type { DeliveryOverrides } from '../sdk/contract.ts';
 import { block, Gate, permanent, retryable } from './scripted-plugin.test-helper.ts';
 import { createFixture, type Fixture, SMS, T0 } from './worker-fixture.test-helper.ts';
 

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
-import { acceptedEntry, attemptEntry } from '../audit/summaries.ts';
-import { errorMessage } from '../errors.ts';
+import { acceptedEntry, attemptEntry } from '../audit/entries.ts';
+import { errorMessage } from '../sdk/errors.ts';
 import type { AttemptOutcome, CompleteAttempt, MessageRecord, Store } from '../store/types.ts';
-import { runOperation } from './attempt.ts';
+import { runOperation } from '../runtime/run-operation.ts';
 import { retryDelay } from './backoff.ts';
 import { type Clock, systemClock } from './clock.ts';
-import type { InstanceRuntime, Instances } from './instances.ts';
+import type { InstanceRuntime, Instances } from '../runtime/instances.ts';
 import { eventMessages } from './messages.ts';
-import type { PluginServices } from '../plugin-services.ts';
+import type { PluginServices } from '../runtime/plugin-services.ts';
 
 export interface WorkerOptions {
   store: Store;

@@ -8,14 +8,14 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { expect, vi } from 'vitest';
 import { loadConfig } from '../config/load.ts';
-import type { GatewayContext } from '../context.ts';
-import { Instances } from '../delivery/instances.ts';
-import { createKey } from '../keys.ts';
+import type { GatewayContext } from '../gateway-context.ts';
+import { Instances } from '../runtime/instances.ts';
+import { createKey } from '../api-keys.ts';
 import type { KeyRole, MessageRecord } from '../store/types.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { createApp } from './app.ts';
 import { testEcardPlugin, testPaymentPlugin, testSmsPlugin } from './test-plugins.test-helper.ts';
-import { TEST_AUDIT_KEY } from '../../tests/support/audit-key.ts';
+import { TEST_AUDIT_KEY } from '../testing/test-audit-key.ts';
 
 export const AGENCY_A = '000.00.01.H22';
 export const AGENCY_B = '000.00.02.H22';

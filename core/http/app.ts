@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
-import type { GatewayContext } from '../context.ts';
-import { errorMessage } from '../errors.ts';
+import type { GatewayContext } from '../gateway-context.ts';
+import { errorMessage } from '../sdk/errors.ts';
 import { apiKeyAuth } from './auth.ts';
 import { limitBody } from './body-limit.ts';
 import type { AppEnv } from './env.ts';

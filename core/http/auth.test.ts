@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createKey } from '../keys.ts';
+import { createKey } from '../api-keys.ts';
 import { AGENCY_A, AGENCY_B, type TestGateway, expectNothingStored, expectProblem, openTestGateway, smsBody } from './app-fixture.test-helper.ts';
 
 let gateway: TestGateway;

@@ -1,5 +1,5 @@
 import { createMiddleware } from 'hono/factory';
-import { authenticate } from '../keys.ts';
+import { authenticate } from '../api-keys.ts';
 import type { Store } from '../store/types.ts';
 import type { AppEnv } from './env.ts';
 import { ProblemError } from './problem.ts';

@@ -8,7 +8,7 @@ import {
   openTestGateway,
   paymentBody,
 } from './app-fixture.test-helper.ts';
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError } from '../sdk/errors.ts';
 import { DOCUMENT_BYTES, Gate, paymentCreated } from './test-plugins.test-helper.ts';
 
 let gateway: TestGateway;

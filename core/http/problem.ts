@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as v from 'valibot';
-import type { InputIssue } from '../errors.ts';
+import type { InputIssue } from '../sdk/errors.ts';
 
 export interface ProblemDetails {
   status: ContentfulStatusCode;

@@ -3,10 +3,10 @@
  * count every call, so a test can tell whether the provider was reached at all.
  */
 import * as v from 'valibot';
-import { Script } from '../../tests/support/script.ts';
-import { InputError, PermanentError, definePlugin } from '../plugin.ts';
+import { Script } from '../testing/script.ts';
+import { InputError, PermanentError, definePlugin } from '../sdk/index.ts';
 
-export { Gate, Script, type Call, type Outcome } from '../../tests/support/script.ts';
+export { Gate, Script, type Call, type Outcome } from '../testing/script.ts';
 
 /** The word that makes the SMS plugin's `prepare` refuse a text, as a provider's content rules would. */
 export const FORBIDDEN_WORD = 'FORBIDDEN';

@@ -7,7 +7,7 @@ import { DeliveryWorker } from '../delivery/worker.ts';
 import { createApp } from '../http/app.ts';
 import { type FixtureOptions, type RequestOptions, openTestGateway } from '../http/app-fixture.test-helper.ts';
 import { createMetrics } from './metrics.ts';
-import { pluginServices } from '../plugin-services.ts';
+import { pluginServices } from '../runtime/plugin-services.ts';
 
 export type MetricsGateway = Awaited<ReturnType<typeof openMetricsGateway>>;
 

@@ -2,7 +2,7 @@ import type { Handler, MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { Clock } from '../delivery/clock.ts';
-import type { Instances } from '../delivery/instances.ts';
+import type { Instances } from '../runtime/instances.ts';
 import type { AttemptEvent } from '../delivery/worker.ts';
 import type { Store } from '../store/types.ts';
 import { registerDeliveryMetrics } from './delivery-metrics.ts';

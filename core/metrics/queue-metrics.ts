@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
 import type { Clock } from '../delivery/clock.ts';
-import type { Instances } from '../delivery/instances.ts';
-import { errorMessage } from '../errors.ts';
+import type { Instances } from '../runtime/instances.ts';
+import { errorMessage } from '../sdk/errors.ts';
 import type { InstanceQueueStats, MessageStatus, Store } from '../store/types.ts';
 
 export interface QueueSources {

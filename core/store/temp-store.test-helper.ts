@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
-import { TEST_AUDIT_KEY } from '../../tests/support/audit-key.ts';
+import { TEST_AUDIT_KEY } from '../testing/test-audit-key.ts';
 
 export interface TempStore {
   store: SqliteStore;

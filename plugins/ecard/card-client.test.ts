@@ -1,8 +1,8 @@
 /** What the card-service client sends (paths, API key header, request id, bodies) and how it reads what it gets. */
 import { HttpResponse, delay } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { useMswServer } from '../../tests/support/msw.ts';
-import { Secret } from '../../core/plugin.ts';
+import { useMswServer } from '../../core/sdk/testing.ts';
+import { Secret } from '../../core/sdk/index.ts';
 import { cardProfile, enterpriseProfile, fetchDocument, filenameOf, listDocuments, verifyHolder, type CardCall } from './card-client.ts';
 import { lookup } from './lookup.ts';
 import type { EcardConfig } from './config.ts';

@@ -4,7 +4,7 @@
  * `{ code, message, data }` (names configurable) whose code RESULT_TABLE reads.
  */
 import type { AxiosInstance, AxiosResponse } from 'axios';
-import { NotFoundError, PermanentError, parseRetryAfter } from '../../core/plugin.ts';
+import { NotFoundError, PermanentError, parseRetryAfter } from '../../core/sdk/index.ts';
 import { valueAt } from './answer-fields.ts';
 import type { CardServiceConfig } from './config.ts';
 import { errorFor, findAnswer, httpRow, malformedAnswer, maskCardNumber, unknownCode, type Verdict } from './results.ts';

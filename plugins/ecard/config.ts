@@ -3,7 +3,7 @@
  * being what the simulator speaks), the national business registry through NGSP as the fallback, and the caches.
  */
 import * as v from 'valibot';
-import { httpUrlField, instanceConfig, pathField, secret, textField, wholeNumberField } from '../../core/plugin.ts';
+import { httpUrlField, instanceConfig, pathField, secret, textField, wholeNumberField } from '../../core/sdk/index.ts';
 
 /** A nested part of the config: a missing field is named with its section, e.g. `card.baseUrl is required`. */
 function section<const Entries extends v.ObjectEntries>(name: string, entries: Entries) {

@@ -1,5 +1,5 @@
 /** The calls of one operation, made from its context: the same request id and signal for every provider call. */
-import { NotFoundError, type OperationContext } from '../../core/plugin.ts';
+import { NotFoundError, type OperationContext } from '../../core/sdk/index.ts';
 import type { CardCall } from './card-client.ts';
 import type { EcardConfig } from './config.ts';
 import { instanceState, type InstanceState } from './instance-state.ts';

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { useMswServer } from '../../tests/support/msw.ts';
+import { useMswServer } from '../../core/sdk/testing.ts';
 import { document, documents } from './documents.ts';
 import { failure, testConfig, testContext } from './test-support/context.ts';
 import { cardAnswering, envelope } from './test-support/msw-ecard.ts';

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type * as v from 'valibot';
 import type { ecardDocumentInput, ecardDocumentOutput, ecardDocumentsInput } from '../../core/capabilities/ecard.ts';
-import { RetryableError } from '../../core/plugin.ts';
+import { RetryableError } from '../../core/sdk/index.ts';
 import { isoDateOf, textAt, valueAt } from './answer-fields.ts';
 import { dataOf, fetchDocument, listDocuments } from './card-client.ts';
 import type { CardServiceConfig } from './config.ts';

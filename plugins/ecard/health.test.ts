@@ -1,7 +1,7 @@
 /** The operator's health check with msw: what it asks of each service, and what it reports (never a secret). */
 import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { useMswServer } from '../../tests/support/msw.ts';
+import { useMswServer } from '../../core/sdk/testing.ts';
 import type { EcardConfig } from './config.ts';
 import { health } from './health.ts';
 import { credentials, testConfig, testContext } from './test-support/context.ts';

@@ -4,7 +4,7 @@
  * detail says which failed and why, in the plugin's own words (no key, secret or token in them).
  */
 import { randomUUID } from 'node:crypto';
-import { errorMessage, type HealthContext, type HealthReport } from '../../core/plugin.ts';
+import { errorMessage, type HealthContext, type HealthReport } from '../../core/sdk/index.ts';
 import { pingCardService } from './card-client.ts';
 import type { EcardConfig } from './config.ts';
 import { issueToken } from './registry-client.ts';

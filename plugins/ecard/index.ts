@@ -1,4 +1,4 @@
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../core/sdk/index.ts';
 import { ecardConfigSchema } from './config.ts';
 import { document, documents } from './documents.ts';
 import { health } from './health.ts';

@@ -1,7 +1,7 @@
 /** `lookup` with msw: which source answers, the cache, stale-while-error, and the checks around them. */
 import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { useMswServer } from '../../tests/support/msw.ts';
+import { useMswServer } from '../../core/sdk/testing.ts';
 import { lookup } from './lookup.ts';
 import { capturedLog, failure, testConfig, testContext } from './test-support/context.ts';
 import { cardAnswering, cardData, envelope, ngspAnswering, registryBody } from './test-support/msw-ecard.ts';

@@ -5,7 +5,7 @@
  */
 import type * as v from 'valibot';
 import type { ecardLookupInput } from '../../core/capabilities/ecard.ts';
-import { PermanentError } from '../../core/plugin.ts';
+import { PermanentError } from '../../core/sdk/index.ts';
 import { cardProfile, dataOf, enterpriseProfile } from './card-client.ts';
 import { callsOf, notFound, type Calls, type EcardContext } from './context.ts';
 import type { Profile } from './instance-state.ts';

@@ -3,7 +3,7 @@
  * (Basic auth of consumer key and secret), then `GET {baseUrl}/apiCSDLDKDN/1.0/chiTietDoanhNghiep?msdn=…` with it.
  */
 import type { AxiosInstance, AxiosResponse } from 'axios';
-import { PermanentError, parseRetryAfter } from '../../core/plugin.ts';
+import { PermanentError, parseRetryAfter } from '../../core/sdk/index.ts';
 import { textAt } from './answer-fields.ts';
 import type { RegistryConfig } from './config.ts';
 import { errorFor, findAnswer, httpRow, malformedAnswer, unknownCode } from './results.ts';

@@ -4,8 +4,8 @@
  */
 import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { useMswServer } from '../../tests/support/msw.ts';
-import { PermanentError, RetryableError } from '../../core/plugin.ts';
+import { useMswServer } from '../../core/sdk/testing.ts';
+import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
 import { cardProfile, type CardCall } from './card-client.ts';
 import { lookup } from './lookup.ts';
 import { issueToken, registryLookup } from './registry-client.ts';

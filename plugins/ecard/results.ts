@@ -4,7 +4,7 @@
  * (answers) or passed through as written (statuses). Errors name the service, code and meaning, never the API key,
  * a PIN, a token or a person's name.
  */
-import { PermanentError, RetryableError } from '../../core/plugin.ts';
+import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
 
 /**
  * - `ok`: the answer carries what was asked.

@@ -1,7 +1,7 @@
 /** NGSP's token: Basic auth, cached until expiry less the margin, one request for concurrent callers. Injected clock. */
 import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { useMswServer } from '../../tests/support/msw.ts';
+import { useMswServer } from '../../core/sdk/testing.ts';
 import { issueToken, registryLookup, type RegistryCall } from './registry-client.ts';
 import { TokenCache, type IssuedToken } from './token-cache.ts';
 import { credentials, failure, testConfig, testContext } from './test-support/context.ts';

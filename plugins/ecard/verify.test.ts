@@ -1,6 +1,6 @@
 /** `verify` with msw: what each answer becomes, and what the optional cache may and may not keep. */
 import { describe, expect, it } from 'vitest';
-import { useMswServer } from '../../tests/support/msw.ts';
+import { useMswServer } from '../../core/sdk/testing.ts';
 import { capturedLog, failure, testConfig, testContext } from './test-support/context.ts';
 import { cardAnswering, envelope } from './test-support/msw-ecard.ts';
 import { verify } from './verify.ts';

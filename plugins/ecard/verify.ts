@@ -6,7 +6,7 @@
  */
 import type * as v from 'valibot';
 import type { ecardVerifyInput } from '../../core/capabilities/ecard.ts';
-import { PermanentError } from '../../core/plugin.ts';
+import { PermanentError } from '../../core/sdk/index.ts';
 import { valueAt } from './answer-fields.ts';
 import { notKnown, verifyHolder, type CardAnswer, type CardCall } from './card-client.ts';
 import type { CardServiceConfig } from './config.ts';

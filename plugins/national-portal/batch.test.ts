@@ -1,8 +1,8 @@
 /** Progress batching: concurrent updateProgress calls share one CapNhatTienDoHoSoMC call, each gets its own outcome. */
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { PermanentError, RetryableError } from '../../core/plugin.ts';
-import { useMswServer } from '../../tests/support/msw.ts';
+import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
+import { useMswServer } from '../../core/sdk/testing.ts';
 import { updateProgress } from './operations.ts';
 import { AGENCY, context, entry, loginUrl, OK, portalAnswering } from './test-support/msw-portal.ts';
 

@@ -15,7 +15,7 @@
  * a busy or throttling portal is not asked again at once.
  */
 import * as v from 'valibot';
-import { PermanentError } from '../../core/plugin.ts';
+import { PermanentError } from '../../core/sdk/index.ts';
 import { callService, type CallTarget, type ServiceAnswer } from './client.ts';
 import type { PortalConfig } from './config.ts';
 import type { PortalItem } from './mapping.ts';

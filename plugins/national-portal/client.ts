@@ -3,7 +3,7 @@
  * `{ session, madonvi, service, … }`, the instance's session reused, and a login again (once) when the portal
  * refuses the session. Answers the portal's answer and its row of the result table; the caller decides.
  */
-import { RetryableError } from '../../core/plugin.ts';
+import { RetryableError } from '../../core/sdk/index.ts';
 import { endpointOf } from './config.ts';
 import { type PortalAnswer, type ResultRow, readAnswer, refusesSession, rowOf, transportFailure } from './results.ts';
 import { dropSession, hostOf, type SessionTarget, sessionFor } from './session.ts';

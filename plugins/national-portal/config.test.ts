@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { Secret } from '../../core/plugin.ts';
+import { Secret } from '../../core/sdk/index.ts';
 import { portalConfigSchema, unitCodeOf } from './config.ts';
 
 const minimal = {

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { httpUrlField, instanceConfig, pathField, secret, textField, wholeNumberField } from '../../core/plugin.ts';
+import { httpUrlField, instanceConfig, pathField, secret, textField, wholeNumberField } from '../../core/sdk/index.ts';
 
 const codes = (name: string) => v.pipe(v.array(textField(name, 20), `${name} must be a list of codes`), v.minLength(1, `${name} must not be empty`));
 

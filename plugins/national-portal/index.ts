@@ -1,4 +1,4 @@
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../core/sdk/index.ts';
 import { portalConfigSchema } from './config.ts';
 import { listProcedures, lookupDossier, syncDossier, updateProgress } from './operations.ts';
 import { portalSimulator } from './simulator/index.ts';

@@ -1,7 +1,7 @@
 /** What the plugin sends for each service (msw), and what it makes of the answers. */
 import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { useMswServer } from '../../tests/support/msw.ts';
+import { useMswServer } from '../../core/sdk/testing.ts';
 import { listProcedures, lookupDossier, syncDossier, updateProgress } from './operations.ts';
 import { AGENCY, context, dossier, entry, OK, password, portalAnswering } from './test-support/msw-portal.ts';
 

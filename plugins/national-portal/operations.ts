@@ -9,7 +9,7 @@ import type {
   syncDossierInput,
   updateProgressInput,
 } from '../../core/capabilities/portal.ts';
-import type { OperationContext } from '../../core/plugin.ts';
+import type { OperationContext } from '../../core/sdk/index.ts';
 import { sendProgress } from './batch.ts';
 import { callService, type CallTarget } from './client.ts';
 import { type PortalConfig, unitCodeOf } from './config.ts';

@@ -1,8 +1,8 @@
 /** Every row of the result table and of the transport table, through the operations, against msw. */
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { PermanentError, RetryableError } from '../../core/plugin.ts';
-import { useMswServer } from '../../tests/support/msw.ts';
+import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
+import { useMswServer } from '../../core/sdk/testing.ts';
 import { syncDossier, updateProgress } from './operations.ts';
 import { REFERENCE_UNKNOWN, RESULT_TABLE, rowOf, UNKNOWN_ANSWER } from './results.ts';
 import { testConfig } from './test-support/config.ts';

@@ -9,7 +9,7 @@
  * Errors keep the portal's message (bounded, phone-like numbers masked) and never carry the session or password.
  */
 import * as v from 'valibot';
-import { PermanentError, RetryableError } from '../../core/plugin.ts';
+import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
 import type { PortalConfig } from './config.ts';
 
 export type Verdict =

@@ -1,7 +1,7 @@
 /** The session: one login per instance, reused, renewed once when refused, never two logins at once. */
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { useMswServer } from '../../tests/support/msw.ts';
+import { useMswServer } from '../../core/sdk/testing.ts';
 import { lookupDossier, syncDossier } from './operations.ts';
 import { loginsOf } from './session.ts';
 import { AGENCY, context, dossier, loginUrl, OK, portalAnswering, serviceUrl } from './test-support/msw-portal.ts';

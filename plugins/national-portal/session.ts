@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
 import * as v from 'valibot';
-import { PermanentError, RetryableError } from '../../core/plugin.ts';
+import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
 import { endpointOf, type PortalConfig } from './config.ts';
 import { errorOf, LOGIN_REFUSED, readAnswer, rowOf, transportFailure } from './results.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TestServices } from '../../tests/support/plugin-services.ts';
+import type { TestServices } from '../../core/sdk/testing.ts';
 import { FIELD_ORDER } from './fields.ts';
 import type { PaymentData } from './payment-record.ts';
 import { agency, createInput } from './test-support/msw-paygov.ts';

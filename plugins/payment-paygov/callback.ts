@@ -5,7 +5,7 @@
  * `accepted` and the summary given here.
  */
 import * as v from 'valibot';
-import { errorMessage, type CallbackContext, type CallbackHandler, type CallbackOutcome } from '../../core/plugin.ts';
+import { errorMessage, type CallbackContext, type CallbackHandler, type CallbackOutcome } from '../../core/sdk/index.ts';
 import { callbackResponse, CALLBACK_ANSWERS, type CallbackAnswer } from './callback-answer.ts';
 import type { PaygovConfig } from './config.ts';
 import { FIELD_ORDER, type SignedFields } from './fields.ts';

@@ -6,7 +6,7 @@
  */
 import type { AxiosInstance } from 'axios';
 import * as v from 'valibot';
-import { PermanentError, RetryableError } from '../../core/plugin.ts';
+import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
 import type { PaygovConfig } from './config.ts';
 import { parseJson } from './parse.ts';
 import { shorten } from './results.ts';

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { Secret } from '../../core/plugin.ts';
+import { Secret } from '../../core/sdk/index.ts';
 import { paygovConfigSchema } from './config.ts';
 import { testConfig } from './test-support/config.ts';
 

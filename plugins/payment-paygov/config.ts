@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { httpUrlField, instanceConfig, pathField, secret, textField, wholeNumberField } from '../../core/plugin.ts';
+import { httpUrlField, instanceConfig, pathField, secret, textField, wholeNumberField } from '../../core/sdk/index.ts';
 import { FIELD_ORDER } from './fields.ts';
 
 /** A text field that may be empty (an empty value still enters MaXacThuc). */

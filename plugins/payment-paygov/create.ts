@@ -4,7 +4,7 @@
  * an event: the caller hears of it in the answer. A create repeated with the same Idempotency-Key reaches this
  * plugin with the first call's messageId, so the same paymentId: it is the same payment again (repeat.ts).
  */
-import { PermanentError, type OperationContext } from '../../core/plugin.ts';
+import { PermanentError, type OperationContext } from '../../core/sdk/index.ts';
 import type { PaygovConfig } from './config.ts';
 import { openPage, type CreateInput, type CreateOutput } from './init.ts';
 import { paymentOf, type PaymentData, type StoredPayment } from './payment-record.ts';

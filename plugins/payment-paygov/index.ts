@@ -1,4 +1,4 @@
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../core/sdk/index.ts';
 import { resultCallback } from './callback.ts';
 import { paygovConfigSchema } from './config.ts';
 import { run as create } from './create.ts';

@@ -5,7 +5,7 @@
  */
 import type * as v from 'valibot';
 import type { paymentCreateInput, paymentCreateOutput } from '../../core/capabilities/payment.ts';
-import { errorMessage, PermanentError, type OperationContext } from '../../core/plugin.ts';
+import { errorMessage, PermanentError, type OperationContext } from '../../core/sdk/index.ts';
 import { malformedAnswer, mismatchedAnswer, postMessage } from './client.ts';
 import type { PaygovConfig } from './config.ts';
 import { transactionInfo } from './description.ts';

@@ -1,6 +1,6 @@
 /** Lenient readers of what arrives from outside: JSON text that may not be JSON, and URLs that may not be URLs. */
 import * as v from 'valibot';
-import { httpUrlField } from '../../core/plugin.ts';
+import { httpUrlField } from '../../core/sdk/index.ts';
 
 export function parseJson(text: string): unknown {
   try {

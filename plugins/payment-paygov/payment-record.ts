@@ -4,7 +4,7 @@
  * that arrives twice (callback and query, or a repeated callback) changes the record and emits once.
  */
 import * as v from 'valibot';
-import type { GatewayEvent, PluginRecord, PluginRecords } from '../../core/plugin.ts';
+import type { GatewayEvent, PluginRecord, PluginRecords } from '../../core/sdk/index.ts';
 
 const PAYMENT_STATUSES = ['pending', 'paid', 'failed', 'expired'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];

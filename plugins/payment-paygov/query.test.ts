@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { NotFoundError, PermanentError, RetryableError } from '../../core/plugin.ts';
-import { useMswServer } from '../../tests/support/msw.ts';
-import type { TestServices } from '../../tests/support/plugin-services.ts';
+import { NotFoundError, PermanentError, RetryableError } from '../../core/sdk/index.ts';
+import { useMswServer } from '../../core/sdk/testing.ts';
+import type { TestServices } from '../../core/sdk/testing.ts';
 import type { PaymentData } from './payment-record.ts';
 import { run } from './query.ts';
 import { RESULT_TABLE } from './results.ts';

@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type * as v from 'valibot';
 import type { paymentQueryInput, paymentQueryOutput } from '../../core/capabilities/payment.ts';
-import { NotFoundError, PermanentError, type OperationContext, type PluginRecords } from '../../core/plugin.ts';
+import { NotFoundError, PermanentError, type OperationContext, type PluginRecords } from '../../core/sdk/index.ts';
 import { mismatchedAnswer, postMessage, type PlatformAnswer, type Transport } from './client.ts';
 import type { PaygovConfig } from './config.ts';
 import { queryMessage } from './messages.ts';

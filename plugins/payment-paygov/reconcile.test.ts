@@ -1,6 +1,6 @@
 import { HttpResponse } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { useMswServer } from '../../tests/support/msw.ts';
+import { useMswServer } from '../../core/sdk/testing.ts';
 import type { PaymentData } from './payment-record.ts';
 import { reconcilePending } from './reconcile.ts';
 import { agency, createInput, json, platformAnswering, queryUrl, taskContext } from './test-support/msw-paygov.ts';

@@ -4,7 +4,7 @@
  * One still pending `reconcileAfterMs` after its page expired, or that the platform says it never took, is marked
  * expired (a later result of paid still counts).
  */
-import { errorMessage, type PluginTask, type TaskContext } from '../../core/plugin.ts';
+import { errorMessage, type PluginTask, type TaskContext } from '../../core/sdk/index.ts';
 import type { PaygovConfig } from './config.ts';
 import { markExpired, paymentOf, type StoredPayment } from './payment-record.ts';
 import { refresh } from './query.ts';

@@ -4,9 +4,9 @@
  */
 import { HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PermanentError, RetryableError } from '../../core/plugin.ts';
-import { useMswServer } from '../../tests/support/msw.ts';
-import type { TestServices } from '../../tests/support/plugin-services.ts';
+import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
+import { useMswServer } from '../../core/sdk/testing.ts';
+import type { TestServices } from '../../core/sdk/testing.ts';
 import { run } from './create.ts';
 import { agency, context, createInput, failure, initUrl, json, platformAnswering, queryUrl, type SentMessage } from './test-support/msw-paygov.ts';
 import { audited, useTestServices } from './test-support/services.ts';

@@ -11,7 +11,7 @@
  *   transaction's page (the simulator does); if it refuses the MaThamChieu as used (04), the page is lost and the
  *   caller is told so. Paid or failed at the platform: the record moves, with its event, and the caller is told.
  */
-import { PermanentError, type OperationContext } from '../../core/plugin.ts';
+import { PermanentError, type OperationContext } from '../../core/sdk/index.ts';
 import type { PaygovConfig } from './config.ts';
 import { openPage, type CreateInput, type CreateOutput } from './init.ts';
 import type { StoredPayment } from './payment-record.ts';

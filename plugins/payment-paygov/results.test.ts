@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PermanentError, RetryableError } from '../../core/plugin.ts';
+import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
 import { acceptedOrThrow, failureCode, isPaidResult, isUnknownTransaction, RESULT_TABLE, transactionState } from './results.ts';
 
 const about = { kind: 'INIT', reference: 'PG01' } as const;

@@ -5,7 +5,7 @@
  * MaLoi rows are the codes the simulator answers, read the way a partner must react to them. A code not in the
  * table is retryable: an unknown answer must not turn into a refusal.
  */
-import { PermanentError, RetryableError } from '../../core/plugin.ts';
+import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
 
 export type ResultRow =
   | { field: 'MaLoi'; code: string; verdict: 'ok' | 'permanent' | 'retryable'; meaning: string }

@@ -1,8 +1,8 @@
 import { createVerify } from 'node:crypto';
 import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { PermanentError, RetryableError } from '../../core/plugin.ts';
-import { useMswServer } from '../../tests/support/msw.ts';
+import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
+import { useMswServer } from '../../core/sdk/testing.ts';
 import { createPayment, inquire, requestIdOf, type BankCall } from './client.ts';
 import { verifyMessage } from './signature.ts';
 import { account, bankSigned, http, testConfig } from './test-support/fixtures.ts';

@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
 import * as v from 'valibot';
-import { PermanentError } from '../../core/plugin.ts';
+import { PermanentError } from '../../core/sdk/index.ts';
 import type { VietinbankConfig } from './config.ts';
 import { badSignature, malformedAnswer } from './results.ts';
 import { signed, verifyMessage } from './signature.ts';

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import * as v from 'valibot';
-import { httpUrlField, instanceConfig, pathField, secret, textField, wholeNumberField } from '../../core/plugin.ts';
+import { httpUrlField, instanceConfig, pathField, secret, textField, wholeNumberField } from '../../core/sdk/index.ts';
 
 /** True when `make` accepts the PEM text; the check never quotes it. */
 function parses(make: (pem: string) => unknown): (pem: string) => boolean {

@@ -1,7 +1,7 @@
 import { delay, HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PermanentError, RetryableError } from '../../core/plugin.ts';
-import { useMswServer } from '../../tests/support/msw.ts';
+import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
+import { useMswServer } from '../../core/sdk/testing.ts';
 import { requestIdOf } from './client.ts';
 import { create } from './create.ts';
 import { RESULT_TABLE, mayHaveReachedBank } from './results.ts';

@@ -4,7 +4,7 @@
  */
 import type * as v from 'valibot';
 import type { paymentCreateInput, paymentCreateOutput } from '../../core/capabilities/payment.ts';
-import { PermanentError, RetryableError, errorMessage, type OperationContext } from '../../core/plugin.ts';
+import { PermanentError, RetryableError, errorMessage, type OperationContext } from '../../core/sdk/index.ts';
 import { createPayment, requestIdOf, type BankCall } from './client.ts';
 import type { VietinbankConfig } from './config.ts';
 import { applyBankView, bankView } from './lookup.ts';

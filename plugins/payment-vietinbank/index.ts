@@ -1,4 +1,4 @@
-import { definePlugin } from '../../core/plugin.ts';
+import { definePlugin } from '../../core/sdk/index.ts';
 import { vietinbankConfigSchema } from './config.ts';
 import { create } from './create.ts';
 import { handleNotice } from './notification.ts';

@@ -2,7 +2,7 @@
  * Asks the bank about one payment and applies what it says to the stored state: the one path by which `query`,
  * the reconciliation task and a create without an answer learn a payment's fate from the bank.
  */
-import { PermanentError, RetryableError, type PluginRecords } from '../../core/plugin.ts';
+import { PermanentError, RetryableError, type PluginRecords } from '../../core/sdk/index.ts';
 import { inquire, type BankCall, type InquiryAnswer } from './client.ts';
 import type { VietinbankConfig } from './config.ts';
 import { findPayment, markPaid, markUnpaid, type Payment, type PaymentStatus } from './payments.ts';

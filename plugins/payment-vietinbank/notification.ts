@@ -5,7 +5,7 @@
  * the code, not the status. A refused notice changes nothing and says why in the audit entry.
  */
 import * as v from 'valibot';
-import type { CallbackContext, CallbackOutcome } from '../../core/plugin.ts';
+import type { CallbackContext, CallbackOutcome } from '../../core/sdk/index.ts';
 import type { VietinbankConfig } from './config.ts';
 import { findPayment, markPaid } from './payments.ts';
 import { NOTICE_ANSWERS, type NoticeAnswer } from './results.ts';

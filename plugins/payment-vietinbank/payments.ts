@@ -6,7 +6,7 @@
  *   pending → expired   emits payment.failed { status: 'expired' } (not paid in time; one event type for "will not be paid")
  */
 import * as v from 'valibot';
-import type { GatewayEvent, PluginRecord, PluginRecords } from '../../core/plugin.ts';
+import type { GatewayEvent, PluginRecord, PluginRecords } from '../../core/sdk/index.ts';
 
 export type PaymentStatus = 'pending' | 'paid' | 'failed' | 'expired';
 

@@ -1,6 +1,6 @@
 import { HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { useMswServer } from '../../tests/support/msw.ts';
+import { useMswServer } from '../../core/sdk/testing.ts';
 import { query } from './query.ts';
 import { TRANSACTION_STATES } from './results.ts';
 import { AGENCY, openTestServices, operationContext, storePayment, testConfig, type TestServices } from './test-support/fixtures.ts';

@@ -1,7 +1,7 @@
 /** `query`: the stored state, refreshed from the bank while it is not final. */
 import type * as v from 'valibot';
 import type { paymentQueryInput, paymentQueryOutput } from '../../core/capabilities/payment.ts';
-import { NotFoundError, type OperationContext } from '../../core/plugin.ts';
+import { NotFoundError, type OperationContext } from '../../core/sdk/index.ts';
 import type { VietinbankConfig } from './config.ts';
 import { refreshPayment } from './lookup.ts';
 import { findPayment, type Payment } from './payments.ts';

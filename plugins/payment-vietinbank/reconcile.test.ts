@@ -1,6 +1,6 @@
 import { HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { useMswServer } from '../../tests/support/msw.ts';
+import { useMswServer } from '../../core/sdk/testing.ts';
 import { reconcilePending, reconcileTask } from './reconcile.ts';
 import { AGENCY, openTestServices, storePayment, taskContext, testConfig, type TestServices } from './test-support/fixtures.ts';
 import { INQUIRY_URL, bankAnswering, inquiryAnswer } from './test-support/msw-vietinbank.ts';

@@ -8,7 +8,7 @@
  * at the bank keeps its place in the store's order, so the same oldest ones would otherwise be asked every run and
  * the rest never. A run ends early when the bank stops answering, rather than spend a timeout on every payment.
  */
-import { PermanentError, errorMessage, type PluginTask, type TaskContext } from '../../core/plugin.ts';
+import { PermanentError, errorMessage, type PluginTask, type TaskContext } from '../../core/sdk/index.ts';
 import type { VietinbankConfig } from './config.ts';
 import { refreshPayment } from './lookup.ts';
 import { paymentOf, type Payment } from './payments.ts';

@@ -4,7 +4,7 @@
  * 00, 05 and 07 are not public: the rows below are this plugin's reading, and a code missing from the table is
  * retryable (an unknown answer must not lose a payment).
  */
-import { PermanentError, RetryableError } from '../../core/plugin.ts';
+import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
 
 export type Verdict = 'success' | 'duplicate' | 'not-found' | 'permanent' | 'retryable';
 

@@ -1,8 +1,8 @@
 import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { RetryableError } from '../../core/plugin.ts';
-import { useMswServer } from '../../tests/support/msw.ts';
-import { health } from './balance.ts';
+import { RetryableError } from '../../core/sdk/index.ts';
+import { useMswServer } from '../../core/sdk/testing.ts';
+import { health } from './health.ts';
 import { context, envelope, escapedPassword, failure, parseEnvelope, viettelAnswering, xml } from './test-support/msw-viettel.ts';
 
 const server = useMswServer();

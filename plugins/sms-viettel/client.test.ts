@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createHttpClient } from '../../core/outbound/http-client.ts';
-import { useMswServer } from '../../tests/support/msw.ts';
+import { testHttpClient } from '../../core/sdk/testing.ts';
+import { useMswServer } from '../../core/sdk/testing.ts';
 import { WSDL_PATH, clientFor } from './client.ts';
 
 // No handlers: any request (a WSDL fetched from the network, say) fails the test.
@@ -10,7 +10,7 @@ useMswServer();
 const target = (overrides: Partial<Parameters<typeof clientFor>[0]> = {}) => ({
   instance: 'sms-hue',
   endpoint: 'http://sms.viettel.test:8009/bulkapi',
-  http: createHttpClient({ timeoutMs: 1000, maxSockets: 1 }),
+  http: testHttpClient({ timeoutMs: 1000, maxSockets: 1 }),
   signal: new AbortController().signal,
   ...overrides,
 });

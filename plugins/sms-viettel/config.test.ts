@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { Secret } from '../../core/plugin.ts';
+import { Secret } from '../../core/sdk/index.ts';
 import { viettelConfigSchema } from './config.ts';
 import plugin from './index.ts';
 

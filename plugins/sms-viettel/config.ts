@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { httpUrlField, instanceConfig, secret, textField, wholeNumberField } from '../../core/plugin.ts';
+import { httpUrlField, instanceConfig, secret, textField, wholeNumberField } from '../../core/sdk/index.ts';
 
 /**
  * One Viettel brandname account. Concurrency and rate limits are the gateway's per-instance `delivery` settings,

@@ -1,5 +1,5 @@
-import { definePlugin } from '../../core/plugin.ts';
-import { health } from './balance.ts';
+import { definePlugin } from '../../core/sdk/index.ts';
+import { health } from './health.ts';
 import { viettelConfigSchema } from './config.ts';
 import { prepare, run } from './send.ts';
 import { viettelSimulator } from './simulator/index.ts';

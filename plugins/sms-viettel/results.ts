@@ -6,7 +6,7 @@
  * Errors carry the provider's message and use it (or its fixed prefix) as the error code. They never carry the
  * password, the content or the full phone number: the receiver appears masked.
  */
-import { PermanentError, RetryableError } from '../../core/plugin.ts';
+import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
 
 export type Verdict = 'permanent' | 'retryable' | 'duplicate';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../core/plugin.ts';
+import { InputError } from '../../core/sdk/index.ts';
 import { prepare } from './send.ts';
 import { testConfig } from './test-support/config.ts';
 

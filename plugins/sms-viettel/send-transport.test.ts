@@ -1,7 +1,7 @@
 import { delay, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { PermanentError, RetryableError } from '../../core/plugin.ts';
-import { useMswServer } from '../../tests/support/msw.ts';
+import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
+import { useMswServer } from '../../core/sdk/testing.ts';
 import { run } from './send.ts';
 import { context, envelope, escapedPassword, failure, input, mtAnswer, password, receiver, viettelAnswering, xml } from './test-support/msw-viettel.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PermanentError, RetryableError } from '../../core/plugin.ts';
-import { useMswServer } from '../../tests/support/msw.ts';
+import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
+import { useMswServer } from '../../core/sdk/testing.ts';
 import { RESULT_TABLE } from './results.ts';
 import { run } from './send.ts';
 import { context, escapedPassword, failure, input, mtAnswer, parseEnvelope, password, receiver, text, viettelAnswering, xml, type SentRequest } from './test-support/msw-viettel.ts';

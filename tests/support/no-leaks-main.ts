@@ -5,9 +5,9 @@
  * process, so the sandbox started below uses these very values.
  */
 import { writeFileSync } from 'node:fs';
-import { Secret } from '../../core/secret.ts';
+import { Secret } from '../../core/sdk/secret.ts';
 import { viettelSimulator } from '../../plugins/sms-viettel/simulator/index.ts';
-import { webhookReceiver } from '../../plugins/webhook/receiver.ts';
+import { webhookReceiver } from '../../core/webhooks/receiver.ts';
 
 const file = process.env.LIENTHONG_TEST_SECRETS_FILE;
 if (!file) throw new Error('LIENTHONG_TEST_SECRETS_FILE is not set');

@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { TEST_AUDIT_KEY_TEXT } from './audit-key.ts';
+import { TEST_AUDIT_KEY_TEXT } from '../../core/testing/test-audit-key.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -5,9 +5,9 @@
  * minutes for backoff or leases. Prints one JSON line `{"ready":…}` on stdout when it listens.
  */
 import { createLogger } from '../../core/logger.ts';
-import type { AnyPlugin } from '../../core/plugin.ts';
+import type { AnyPlugin } from '../../core/sdk/contract.ts';
 import { startSandbox } from '../../core/sandbox/sandbox.ts';
-import { plugins } from '../../plugins/index.ts';
+import { plugins } from '../../app/plugins.ts';
 import echoSms from './echo-sms/index.ts';
 
 const json = (name: string) => (process.env[name] ? JSON.parse(process.env[name]) : undefined);

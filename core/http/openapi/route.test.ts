@@ -1,8 +1,8 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load.ts';
-import type { GatewayContext } from '../../context.ts';
-import { Instances } from '../../delivery/instances.ts';
+import type { GatewayContext } from '../../gateway-context.ts';
+import { Instances } from '../../runtime/instances.ts';
 import type { Store } from '../../store/types.ts';
 import { createApp } from '../app.ts';
 

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
-import type { GatewayContext } from '../../context.ts';
+import type { GatewayContext } from '../../gateway-context.ts';
 import { maskPersonalData, maskText } from '../../audit/mask.ts';
-import { errorMessage } from '../../errors.ts';
-import type { CallbackOutcome } from '../../plugin.ts';
-import { pluginServices } from '../../plugin-services.ts';
+import { errorMessage } from '../../sdk/errors.ts';
+import type { CallbackOutcome } from '../../sdk/contract.ts';
+import { pluginServices } from '../../runtime/plugin-services.ts';
 import type { AppEnv } from '../env.ts';
 import { ProblemError } from '../problem.ts';
 

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
-import type { GatewayContext } from '../../context.ts';
-import { coversAgency } from '../../keys.ts';
+import type { GatewayContext } from '../../gateway-context.ts';
+import { coversAgency } from '../../api-keys.ts';
 import type { AppEnv } from '../env.ts';
 import { ProblemError } from '../problem.ts';
 import { messageView } from '../views.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TEST_AUDIT_KEY } from '../../../tests/support/audit-key.ts';
+import { TEST_AUDIT_KEY } from '../../testing/test-audit-key.ts';
 import { verifyChain } from '../../audit/verify.ts';
 import type { AuditEntry, AuditInput, NewMessage } from '../types.ts';
 import { SqliteStore } from './sqlite-store.ts';

@@ -3,7 +3,7 @@ import { openConnection } from './connection.ts';
 import { loadMigrations, migrate } from './migrate.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { T0, useStore } from './store-fixture.test-helper.ts';
-import { TEST_AUDIT_KEY } from '../../../tests/support/audit-key.ts';
+import { TEST_AUDIT_KEY } from '../../testing/test-audit-key.ts';
 
 const ctx = useStore();
 

@@ -6,7 +6,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { normaliseTaxCode } from '../../../core/capabilities/identifiers.ts';
-import type { FaultInjector } from '../../../core/plugin.ts';
+import type { FaultInjector } from '../../../core/sdk/index.ts';
 import { businessOf } from './businesses.ts';
 import { newOtp, type CardState, type SimulatorCredentials, type SimulatorState } from './state.ts';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Secret, type SimulatorDefinition } from '../../../core/plugin.ts';
+import { Secret, type SimulatorDefinition } from '../../../core/sdk/index.ts';
 import { CARD_PREFIX, NGSP_PREFIX, startEcardSimulator } from './server.ts';
 import type { SimulatorCredentials } from './state.ts';
 

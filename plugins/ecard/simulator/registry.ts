@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import type { FaultInjector } from '../../../core/plugin.ts';
+import type { FaultInjector } from '../../../core/sdk/index.ts';
 import { BUSINESSES } from './businesses.ts';
 import { sameSecret } from './card-service.ts';
 import type { SimulatorCredentials, SimulatorState } from './state.ts';

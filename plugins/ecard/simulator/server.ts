@@ -14,7 +14,7 @@ import {
   type FaultInjector,
   type RunningSimulator,
   type SimulatorOptions,
-} from '../../../core/plugin.ts';
+} from '../../../core/sdk/index.ts';
 import { cardServiceRoutes } from './card-service.ts';
 import { registryRoutes } from './registry.ts';
 import { SimulatorState, type SimulatorCredentials } from './state.ts';

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NotFoundError, RetryableError, Secret, type RunningSimulator } from '../../../core/plugin.ts';
+import { NotFoundError, RetryableError, Secret, type RunningSimulator } from '../../../core/sdk/index.ts';
 import { document, documents } from '../documents.ts';
 import { health } from '../health.ts';
 import { lookup } from '../lookup.ts';

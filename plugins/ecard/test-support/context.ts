@@ -2,10 +2,10 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import * as v from 'valibot';
-import { Secret, type OperationContext } from '../../../core/plugin.ts';
-import { testOperationContext } from '../../../tests/support/plugin-services.ts';
+import { Secret, type OperationContext } from '../../../core/sdk/index.ts';
+import { testOperationContext } from '../../../core/sdk/testing.ts';
 import { ecardConfigSchema, type EcardConfig } from '../config.ts';
-export { failure } from '../../../tests/support/failure.ts';
+export { failure } from '../../../core/sdk/testing.ts';
 
 /** Made per test run: nothing here is a real credential. */
 export const credentials = {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Secret, type SimulatorDefinition } from '../../../core/plugin.ts';
+import { Secret, type SimulatorDefinition } from '../../../core/sdk/index.ts';
 import type { PortalAccount } from './portal.ts';
 import { AUTH_PATH, INTEGRATION_PATH, startPortalSimulator } from './server.ts';
 

@@ -5,7 +5,7 @@
  * arrival order) and one entry per refusal.
  */
 import { randomBytes } from 'node:crypto';
-import type { FaultInjector } from '../../../core/plugin.ts';
+import type { FaultInjector } from '../../../core/sdk/index.ts';
 import { dossierProblem, isItem, type Item, progressProblem } from './validation.ts';
 
 export interface PortalAccount {

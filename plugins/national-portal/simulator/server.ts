@@ -12,7 +12,7 @@ import {
   listen,
   type RunningSimulator,
   type SimulatorOptions,
-} from '../../../core/plugin.ts';
+} from '../../../core/sdk/index.ts';
 import { createPortal, type PortalAccount } from './portal.ts';
 
 export const AUTH_PATH = '/api/auth/login';

@@ -1,7 +1,7 @@
 /** The simulator over real HTTP on 127.0.0.1, driven by the plugin's own operations. */
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PermanentError, RetryableError, Secret, type OperationContext, type RunningSimulator } from '../../../core/plugin.ts';
+import { PermanentError, RetryableError, Secret, type OperationContext, type RunningSimulator } from '../../../core/sdk/index.ts';
 import type { PortalConfig } from '../config.ts';
 import { listProcedures, lookupDossier, syncDossier, updateProgress } from '../operations.ts';
 import { loginsOf } from '../session.ts';

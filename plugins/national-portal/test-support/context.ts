@@ -1,6 +1,6 @@
 /** An operation context for the plugin's tests: a fresh instance id each time, so no test shares a session. */
-import type { OperationContext } from '../../../core/plugin.ts';
-import { testOperationContext } from '../../../tests/support/plugin-services.ts';
+import type { OperationContext } from '../../../core/sdk/index.ts';
+import { testOperationContext } from '../../../core/sdk/testing.ts';
 import type { PortalConfig } from '../config.ts';
 
 /** The agency of the tests' messages (the sandbox's first agency). */

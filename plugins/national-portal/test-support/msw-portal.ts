@@ -5,11 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { http, HttpResponse } from 'msw';
 import type { SetupServer } from 'msw/node';
-import { Secret, type OperationContext } from '../../../core/plugin.ts';
+import { Secret, type OperationContext } from '../../../core/sdk/index.ts';
 import type { PortalConfig } from '../config.ts';
 import { testConfig } from './config.ts';
 import { AGENCY, portalContext } from './context.ts';
-export { failure } from '../../../tests/support/failure.ts';
+export { failure } from '../../../core/sdk/testing.ts';
 
 export { AGENCY };
 

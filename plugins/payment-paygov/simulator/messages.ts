@@ -4,7 +4,7 @@
  * ../results.ts.
  */
 import { Hono, type Context } from 'hono';
-import type { FaultInjector, SimulatorOptions } from '../../../core/plugin.ts';
+import type { FaultInjector, SimulatorOptions } from '../../../core/sdk/index.ts';
 import { FIELD_ORDER, PROTOCOL_VERSION, type MessageKind, type SignedFields } from '../fields.ts';
 import { isHttpUrl } from '../parse.ts';
 import { hasValidMaXacThuc, maXacThuc } from '../signature.ts';

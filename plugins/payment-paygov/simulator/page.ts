@@ -6,7 +6,7 @@
  */
 import { Hono } from 'hono';
 import { html } from 'hono/html';
-import type { FaultInjector, SimulatorOptions } from '../../../core/plugin.ts';
+import type { FaultInjector, SimulatorOptions } from '../../../core/sdk/index.ts';
 import type { MessageKind } from '../fields.ts';
 import { settle, type SimulatedTransaction, type SimulatorAccount } from './transactions.ts';
 

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { controlRoutes, createFaultInjector, listen, type RunningSimulator, type SimulatorOptions } from '../../../core/plugin.ts';
+import { controlRoutes, createFaultInjector, listen, type RunningSimulator, type SimulatorOptions } from '../../../core/sdk/index.ts';
 import { platformRoutes, type PlatformSettings } from './messages.ts';
 import { paymentPage } from './page.ts';
 import type { SimulatedTransaction, SimulatorAccount } from './transactions.ts';

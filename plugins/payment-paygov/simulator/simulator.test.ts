@@ -9,14 +9,14 @@ import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createHttpClient } from '../../../core/outbound/http-client.ts';
-import { RetryableError, Secret, type CallbackOutcome, type OperationContext, type RunningSimulator } from '../../../core/plugin.ts';
+import { testHttpClient } from '../../../core/sdk/testing.ts';
+import { RetryableError, Secret, type CallbackOutcome, type OperationContext, type RunningSimulator } from '../../../core/sdk/index.ts';
 import { resultCallback } from '../callback.ts';
 import type { PaygovConfig } from '../config.ts';
 import { run as create } from '../create.ts';
 import { run as query } from '../query.ts';
 import { maXacThuc } from '../signature.ts';
-import { type TestServices, testOperationContext } from '../../../tests/support/plugin-services.ts';
+import { type TestServices, testOperationContext } from '../../../core/sdk/testing.ts';
 import { testConfig } from '../test-support/config.ts';
 import { useTestServices } from '../test-support/services.ts';
 import type { SentResult } from './page.ts';
@@ -44,7 +44,7 @@ beforeAll(async () => {
   const app = new Hono();
   app.post('/v1/callbacks/paygov-test', async (c) => {
     const { records, emit } = services;
-    const outcome = (await resultCallback.handle(c.req.raw, { instance: 'paygov-test', config, log, http: createHttpClient({ timeoutMs: 2000, maxSockets: 1 }), records, emit })) as CallbackOutcome;
+    const outcome = (await resultCallback.handle(c.req.raw, { instance: 'paygov-test', config, log, http: testHttpClient({ timeoutMs: 2000, maxSockets: 1 }), records, emit })) as CallbackOutcome;
     return outcome.response;
   });
   gateway = createAdaptorServer({ fetch: app.fetch }) as Server;
@@ -69,7 +69,7 @@ function context(overrides: Partial<OperationContext<PaygovConfig>> = {}): Opera
   const messageId = `msg_01JDQ4ZK8X7V2M3N4P5Q6R${String(messageCount).padStart(4, '0')}`;
   return testOperationContext(
     { instance: 'paygov-test', config, agency, messageId, services: { ...services, callbackUrl } },
-    { http: createHttpClient({ timeoutMs: 2_000, maxSockets: 2 }), ...overrides },
+    { http: testHttpClient({ timeoutMs: 2_000, maxSockets: 2 }), ...overrides },
   );
 }
 
@@ -165,7 +165,7 @@ describe('payment platform simulator', () => {
   it('answers the same INIT sent again by a partner that lost the answer with the page, once QUERY says pending', async () => {
     // The first INIT is taken, but its answer comes after the plugin gave up.
     await control({ latencyMs: 400 });
-    const ctx = context({ http: createHttpClient({ timeoutMs: 200, maxSockets: 2 }) });
+    const ctx = context({ http: testHttpClient({ timeoutMs: 200, maxSockets: 2 }) });
     await expect(create(input, ctx)).rejects.toBeInstanceOf(RetryableError);
     await control({ latencyMs: 0 });
     const taken = async () => (await received()).some((entry) => entry.kind === 'INIT' && entry.maLoi === '00');
@@ -174,7 +174,7 @@ describe('payment platform simulator', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     // The repeat: the same messageId, so the same MaThamChieu and the same INIT.
-    const { paymentId, paymentUrl } = await create(input, { ...ctx, http: createHttpClient({ timeoutMs: 2_000, maxSockets: 2 }) });
+    const { paymentId, paymentUrl } = await create(input, { ...ctx, http: testHttpClient({ timeoutMs: 2_000, maxSockets: 2 }) });
     expect(paymentUrl).toBe(`${simulator.url}/pay/${paymentId}`);
     const messages = (await received()).filter((entry): entry is ReceivedMessage => entry.kind !== 'RESULT');
     expect(messages.map((entry) => [entry.kind, entry.reference, entry.maLoi])).toEqual([
@@ -197,7 +197,7 @@ describe('payment platform simulator', () => {
 
   it('holds a request in timeout mode until the client gives up', async () => {
     await control({ failRate: 1, failMode: 'timeout' });
-    await expect(create(input, context({ http: createHttpClient({ timeoutMs: 200, maxSockets: 1 }) }))).rejects.toBeInstanceOf(RetryableError);
+    await expect(create(input, context({ http: testHttpClient({ timeoutMs: 200, maxSockets: 1 }) }))).rejects.toBeInstanceOf(RetryableError);
   });
 
   it('lists what it received, never the secret or the hash', async () => {

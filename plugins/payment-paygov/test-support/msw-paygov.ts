@@ -3,14 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { http, HttpResponse } from 'msw';
 import type { SetupServer } from 'msw/node';
 import { pino } from 'pino';
-import type { PluginServices } from '../../../core/plugin-services.ts';
-import { createHttpClient } from '../../../core/outbound/http-client.ts';
-import { Secret, type CallbackContext, type OperationContext, type TaskContext } from '../../../core/plugin.ts';
+import type { PluginServices } from '../../../core/sdk/index.ts';
+import { testHttpClient } from '../../../core/sdk/testing.ts';
+import { Secret, type CallbackContext, type OperationContext, type TaskContext } from '../../../core/sdk/index.ts';
 import type { PaygovConfig } from '../config.ts';
 import { testConfig } from './config.ts';
 import { INSTANCE } from './services.ts';
-import { type TestServices, testOperationContext } from '../../../tests/support/plugin-services.ts';
-export { failure } from '../../../tests/support/failure.ts';
+import { type TestServices, testOperationContext } from '../../../core/sdk/testing.ts';
+export { failure } from '../../../core/sdk/testing.ts';
 
 export const endpoint = 'https://thanhtoan.dvcqg.test';
 export const initUrl = `${endpoint}/api/payment/init`;
@@ -29,7 +29,7 @@ function common(services: PluginServices, configOverrides: Partial<PaygovConfig>
     instance: INSTANCE,
     config: config(configOverrides),
     log: pino({ level: 'silent' }),
-    http: createHttpClient({ timeoutMs: 5_000, maxSockets: 2 }),
+    http: testHttpClient({ timeoutMs: 5_000, maxSockets: 2 }),
     records: services.records,
     emit: services.emit,
   };

@@ -1,7 +1,7 @@
 /** Result notices as the platform sends them to the callback, signed independently of the plugin's signature.ts. */
 import { createHash } from 'node:crypto';
-import type { CallbackOutcome } from '../../../core/plugin.ts';
-import type { TestServices } from '../../../tests/support/plugin-services.ts';
+import type { CallbackOutcome } from '../../../core/sdk/index.ts';
+import type { TestServices } from '../../../core/sdk/testing.ts';
 import { resultCallback } from '../callback.ts';
 import { callbackContext, secretText } from './msw-paygov.ts';
 

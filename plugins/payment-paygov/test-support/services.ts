@@ -3,7 +3,7 @@
  * and what the store's audit log says about the payments' records.
  */
 import { afterEach } from 'vitest';
-import { openTestServices, type TestServices } from '../../../tests/support/plugin-services.ts';
+import { openTestServices, type TestServices } from '../../../core/sdk/testing.ts';
 
 export const INSTANCE = 'paygov-hue';
 

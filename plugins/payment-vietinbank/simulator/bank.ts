@@ -5,7 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import * as v from 'valibot';
-import { httpUrlField } from '../../../core/plugin.ts';
+import { httpUrlField } from '../../../core/sdk/index.ts';
 import { signed, verifyMessage, type SignatureHash } from '../signature.ts';
 import type { SignedMessage } from '../signature-fields.ts';
 import { fromTransTime, toTransTime } from '../vietnam-time.ts';

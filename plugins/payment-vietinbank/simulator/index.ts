@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { Secret, type SimulatorDefinition } from '../../../core/plugin.ts';
+import { Secret, type SimulatorDefinition } from '../../../core/sdk/index.ts';
 import type { BankAccount } from './bank.ts';
 import { startVietinbankSimulator } from './server.ts';
 

@@ -2,7 +2,7 @@
  * The bank's payment notices: posted to the payment's notify URL when the payer pays, or held back (as when the
  * bank's notifier is late) until a test sends them; the last one can be sent again, several copies at once.
  */
-import type { FaultInjector, SimulatorOptions } from '../../../core/plugin.ts';
+import type { FaultInjector, SimulatorOptions } from '../../../core/sdk/index.ts';
 import type { Bank, BankPayment } from './bank.ts';
 
 /** One notice sent, as `GET /__received` lists it. */

@@ -9,7 +9,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as v from 'valibot';
-import { controlRoutes, createFaultInjector, listen, type FaultInjector, type RunningSimulator, type SimulatorOptions } from '../../../core/plugin.ts';
+import { controlRoutes, createFaultInjector, listen, type FaultInjector, type RunningSimulator, type SimulatorOptions } from '../../../core/sdk/index.ts';
 import { createBank, type Bank, type BankAccount, type BankAnswer } from './bank.ts';
 import { createNotifier } from './notices.ts';
 import { paymentPage, problemPage, resultPage } from './pay-page.ts';

@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Secret, type RunningSimulator } from '../../../core/plugin.ts';
+import { Secret, type RunningSimulator } from '../../../core/sdk/index.ts';
 import { create } from '../create.ts';
 import { handleNotice } from '../notification.ts';
 import { query } from '../query.ts';

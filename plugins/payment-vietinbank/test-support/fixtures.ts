@@ -4,9 +4,9 @@
  */
 import { pino } from 'pino';
 import * as v from 'valibot';
-import { createHttpClient } from '../../../core/outbound/http-client.ts';
-import type { CallbackContext, OperationContext, TaskContext } from '../../../core/plugin.ts';
-import { openTestServices, type TestServices, testOperationContext } from '../../../tests/support/plugin-services.ts';
+import { testHttpClient } from '../../../core/sdk/testing.ts';
+import type { CallbackContext, OperationContext, TaskContext } from '../../../core/sdk/index.ts';
+import { openTestServices, type TestServices, testOperationContext } from '../../../core/sdk/testing.ts';
 import { vietinbankConfigSchema, type VietinbankConfig } from '../config.ts';
 import { signed } from '../signature.ts';
 import type { SignedMessage } from '../signature-fields.ts';
@@ -25,7 +25,7 @@ export function testConfig(overrides: Record<string, unknown> = {}, endpoint = E
 
 export const silentLog = pino({ level: 'silent' });
 
-export const http = () => createHttpClient({ timeoutMs: 5_000, maxSockets: 4 });
+export const http = () => testHttpClient({ timeoutMs: 5_000, maxSockets: 4 });
 
 export function operationContext(services: TestServices, overrides: Partial<OperationContext<VietinbankConfig>> = {}): OperationContext<VietinbankConfig> {
   return testOperationContext({ instance: 'test-instance', config: testConfig(), agency: AGENCY, messageId: 'msg_01PAYMENT', services }, overrides);

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../../core/plugin.ts';
+import type { RunningSimulator } from '../../../core/sdk/index.ts';
 import { startViettelSimulator } from '../simulator/server.ts';
 import type { SimulatorAccount } from '../simulator/service.ts';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Secret, type SimulatorDefinition } from '../../../core/plugin.ts';
+import { Secret, type SimulatorDefinition } from '../../../core/sdk/index.ts';
 import { SERVICE_PATH, startViettelSimulator } from './server.ts';
 import type { SimulatorAccount } from './service.ts';
 

@@ -14,7 +14,7 @@ import {
   type FaultDecision,
   type RunningSimulator,
   type SimulatorOptions,
-} from '../../../core/plugin.ts';
+} from '../../../core/sdk/index.ts';
 import { WSDL_PATH } from '../client.ts';
 import { ccApiService, type SimulatorAccount } from './service.ts';
 

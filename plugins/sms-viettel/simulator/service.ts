@@ -3,7 +3,7 @@
  * documented strings, remembers RequestIDs to answer DUPLICATE MESSAGE, and lists what it received.
  */
 import type { IncomingMessage } from 'node:http';
-import type { FaultDecision, FaultInjector, SimulatorOptions } from '../../../core/plugin.ts';
+import type { FaultDecision, FaultInjector, SimulatorOptions } from '../../../core/sdk/index.ts';
 
 /** The one account the simulator knows. */
 export interface SimulatorAccount {

@@ -2,16 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PermanentError, RetryableError, Secret, type OperationContext, type RunningSimulator } from '../../../core/plugin.ts';
-import { health } from '../balance.ts';
+import { PermanentError, RetryableError, Secret, type OperationContext, type RunningSimulator } from '../../../core/sdk/index.ts';
+import { health } from '../health.ts';
 import { WSDL_PATH } from '../client.ts';
 import type { ViettelConfig } from '../config.ts';
 import { run } from '../send.ts';
 import { startViettelSimulator } from './server.ts';
 import type { MtFields, ReceivedSms, SimulatorAccount } from './service.ts';
 import { testConfig } from '../test-support/config.ts';
-import { testOperationContext } from '../../../tests/support/plugin-services.ts';
-import { failure } from '../../../tests/support/failure.ts';
+import { testOperationContext } from '../../../core/sdk/testing.ts';
+import { failure } from '../../../core/sdk/testing.ts';
 
 const account: SimulatorAccount = {
   user: 'ubnd_test',

@@ -1,4 +1,4 @@
-import { Secret } from '../../../core/plugin.ts';
+import { Secret } from '../../../core/sdk/index.ts';
 import type { ViettelConfig } from '../config.ts';
 
 /** An instance config for tests, with the defaults the schema fills in; made-up credentials. */

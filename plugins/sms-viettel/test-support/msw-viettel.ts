@@ -6,11 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { http, HttpResponse } from 'msw';
 import type { SetupServer } from 'msw/node';
 import { expect } from 'vitest';
-import { Secret, type OperationContext } from '../../../core/plugin.ts';
+import { Secret, type OperationContext } from '../../../core/sdk/index.ts';
 import type { ViettelConfig } from '../config.ts';
 import { testConfig } from './config.ts';
-import { testOperationContext } from '../../../tests/support/plugin-services.ts';
-export { failure } from '../../../tests/support/failure.ts';
+import { testOperationContext } from '../../../core/sdk/testing.ts';
+export { failure } from '../../../core/sdk/testing.ts';
 
 export const endpoint = 'http://sms.viettel.test:8009/bulkapi';
 // XML-special characters: the envelope must escape them, and no error may show them.

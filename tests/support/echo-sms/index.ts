@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { PermanentError, definePlugin } from '../../../core/plugin.ts';
+import { PermanentError, definePlugin } from '../../../core/sdk/index.ts';
 import { startEchoSimulator } from './simulator.ts';
 
 const configSchema = v.object({ url: v.pipe(v.string(), v.url()) });

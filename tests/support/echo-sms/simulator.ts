@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
-import { controlRoutes, createFaultInjector, listen, type RunningSimulator, type SimulatorOptions } from '../../../core/plugin.ts';
+import { controlRoutes, createFaultInjector, listen, type RunningSimulator, type SimulatorOptions } from '../../../core/sdk/index.ts';
 
 export interface EchoReceipt {
   requestId: string;

@@ -1,0 +1,54 @@
+import type { AxiosInstance } from 'axios';
+import type { Logger } from 'pino';
+import type { GatewayConfig, InstanceSettings } from '../config/load.ts';
+import { createHttpClient } from './outbound/http-client.ts';
+import { CircuitBreaker } from './circuit-breaker.ts';
+import { RateLimiter } from './rate-limiter.ts';
+
+/** A plugin instance at run time: its settings plus the state the gateway keeps for it. */
+export interface InstanceRuntime extends InstanceSettings {
+  http: AxiosInstance;
+  breaker: CircuitBreaker;
+  limiter: RateLimiter;
+  log: Logger;
+}
+
+export class Instances {
+  readonly all: readonly InstanceRuntime[];
+  readonly #byId: ReadonlyMap<string, InstanceRuntime>;
+
+  constructor(config: GatewayConfig, log: Logger) {
+    this.all = config.instances.map((settings) => ({
+      ...settings,
+      http: createHttpClient({ timeoutMs: settings.policy.timeoutMs, maxSockets: settings.policy.concurrency }),
+      breaker: new CircuitBreaker(settings.policy.breakerThreshold, settings.policy.breakerCooldownMs),
+      limiter: new RateLimiter(settings.policy.ratePerSecond),
+      log: log.child({ instance: settings.id, plugin: settings.plugin.id }),
+    }));
+    this.#byId = new Map(this.all.map((instance) => [instance.id, instance]));
+  }
+
+  get(id: string): InstanceRuntime | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** The instance that serves `capability` for `agency`: one naming the agency wins over one serving '*'. */
+  route(capability: string, agency: string): InstanceRuntime | undefined {
+    const candidates = this.all.filter((instance) => instance.plugin.capability === capability && serves(instance, agency));
+    return candidates.find((instance) => instance.agencies !== '*') ?? candidates[0];
+  }
+
+  /** The webhook subscriptions that want an event of `type` for `agency`. */
+  subscribers(type: string, agency: string): InstanceRuntime[] {
+    return this.all.filter(
+      (instance) =>
+        instance.plugin.capability === 'webhook' &&
+        serves(instance, agency) &&
+        (instance.events ?? []).some((wanted) => wanted === '*' || wanted === type),
+    );
+  }
+}
+
+function serves(instance: InstanceSettings, agency: string): boolean {
+  return instance.agencies === '*' || instance.agencies.has(agency);
+}

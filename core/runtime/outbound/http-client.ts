@@ -1,0 +1,79 @@
+import axios, { type AxiosInstance } from 'axios';
+import { Agent, ProxyAgent } from 'undici';
+import { PermanentError, RetryableError, errorMessage } from '../../sdk/errors.ts';
+import { parseRetryAfter } from './retry-after.ts';
+import { RESPONSE_TOO_LARGE, undiciAdapter } from './undici-adapter.ts';
+
+export interface OutboundProxy {
+  protocol?: 'http' | 'https';
+  host: string;
+  port: number;
+}
+
+export interface HttpClientOptions {
+  /** Per call; a plugin may pass a shorter one per request. */
+  timeoutMs: number;
+  /** Sockets per origin for this instance: the provider sees at most this many connections from us. */
+  maxSockets: number;
+  /** Only from the instance config: the process environment's HTTP_PROXY is deliberately ignored. */
+  proxy?: OutboundProxy;
+}
+
+/** The one outbound HTTP client factory: every plugin instance gets its own, with its own connection pool. */
+export function createHttpClient(options: HttpClientOptions): AxiosInstance {
+  const { proxy } = options;
+  const dispatcher = proxy
+    ? new ProxyAgent({ uri: `${proxy.protocol ?? 'http'}://${proxy.host}:${proxy.port}`, connections: options.maxSockets })
+    : new Agent({ connections: options.maxSockets });
+  const client = axios.create({
+    adapter: undiciAdapter(dispatcher),
+    timeout: options.timeoutMs,
+    maxRedirects: 0,
+    proxy: false,
+    transitional: { clarifyTimeoutError: true },
+  });
+  client.interceptors.response.use(undefined, (error: unknown) => Promise.reject(classifyHttpError(error)));
+  return client;
+}
+
+const RETRYABLE_STATUS = new Set([408, 425, 429]);
+/** Mistakes in the call itself (a bad URL, a body the client cannot send): the next attempt makes the same one. */
+const MALFORMED_CALL = new Set(['ERR_INVALID_URL', 'ERR_BAD_OPTION_VALUE', 'ERR_BAD_OPTION', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE', 'UND_ERR_INVALID_ARG']);
+
+/**
+ * Maps what an HTTP call threw to the plugin contract's errors: no answer, a timeout, 5xx, 408, 425 and 429 are
+ * retryable (with the server's Retry-After); any other status is a refusal a retry cannot change. Messages name
+ * the host and status only: URLs may carry credentials and bodies may carry personal data. The axios error is
+ * not kept as `cause` for the same reason: it holds the request's body and headers.
+ */
+export function classifyHttpError(error: unknown): RetryableError | PermanentError {
+  if (error instanceof RetryableError || error instanceof PermanentError) return error;
+  if (!axios.isAxiosError(error)) return new RetryableError(errorMessage(error));
+  const host = hostOf(error.config?.baseURL, error.config?.url);
+  if (error.code === RESPONSE_TOO_LARGE) return new PermanentError(`the answer from ${host} is over ${error.config?.maxContentLength} bytes`, { code: RESPONSE_TOO_LARGE });
+  if (error.code && MALFORMED_CALL.has(error.code)) return new PermanentError(`the call to ${host} is malformed (${error.code})`, { code: error.code });
+  const response = error.response;
+  // An answer whose status the caller accepted that still failed (a body that would not parse): not a refusal.
+  const validate = error.config?.validateStatus;
+  const statusTaken = response !== undefined && (!validate || validate(response.status));
+  if (response && !statusTaken) {
+    const status = response.status;
+    const code = `HTTP_${status}`;
+    if (status >= 500 || RETRYABLE_STATUS.has(status)) {
+      const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+      return new RetryableError(`HTTP ${status} from ${host}`, { code, retryAfterMs });
+    }
+    return new PermanentError(`HTTP ${status} from ${host}`, { code });
+  }
+  if (error.code === 'ERR_CANCELED') return new RetryableError(`call to ${host} aborted`, { code: 'ABORTED' });
+  const code = error.code ?? 'NETWORK_ERROR';
+  return new RetryableError(`${code} calling ${host}`, { code });
+}
+
+function hostOf(baseURL: string | undefined, url: string | undefined): string {
+  try {
+    return new URL(url ?? '', baseURL).host || 'provider';
+  } catch {
+    return 'provider';
+  }
+}

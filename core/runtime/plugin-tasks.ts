@@ -1,0 +1,60 @@
+import type { Logger } from 'pino';
+import { maskPersonalData } from '../audit/mask.ts';
+import { errorMessage } from '../sdk/errors.ts';
+import { type ServiceDeps, pluginServices } from './plugin-services.ts';
+
+/**
+ * Runs every plugin task of every instance on its own period (e.g. querying payments still pending). A run never
+ * overlaps the previous run of the same task; a failed run is logged and the task runs again at its next turn.
+ * Returns how to stop: no new runs start, the runs in progress are aborted and awaited.
+ */
+export function startPluginTasks(deps: ServiceDeps, log: Logger): () => Promise<void> {
+  const shutdown = new AbortController();
+  const timers: NodeJS.Timeout[] = [];
+  const running = new Set<Promise<void>>();
+  for (const instance of deps.instances.all) {
+    for (const task of instance.plugin.tasks ?? []) {
+      const taskLog = instance.log.child({ task: task.name });
+      const services = pluginServices(deps, instance.id, `task:${task.name}`);
+      let busy = false;
+      const turn = () => {
+        if (busy || shutdown.signal.aborted) return;
+        busy = true;
+        // Through a promise, so that a run that throws before its first await is caught like any other.
+        const run = Promise.resolve()
+          .then(() => task.run({
+            instance: instance.id,
+            config: instance.config,
+            log: taskLog,
+            http: instance.http,
+            records: services.records,
+            emit: services.emit,
+            audit: (action, summary) =>
+              deps.store.appendAudit([{ at: deps.clock.now(), actor: `task:${task.name}`, action, instance: instance.id, summary: maskPersonalData(summary) as Record<string, unknown> }]),
+            signal: shutdown.signal,
+          }))
+          .catch((error: unknown) => taskLog.error({ err: errorMessage(error) }, `task ${task.name} failed; it runs again at its next turn`))
+          .finally(() => {
+            busy = false;
+            running.delete(run);
+          });
+        running.add(run);
+      };
+      const timer = setInterval(turn, taskPeriod(task.everyMs(instance.config)));
+      timer.unref();
+      timers.push(timer);
+    }
+  }
+  if (timers.length > 0) log.debug({ tasks: timers.length }, 'plugin tasks scheduled');
+  return async () => {
+    for (const timer of timers) clearInterval(timer);
+    shutdown.abort();
+    await Promise.allSettled([...running]);
+  };
+}
+
+/** At least a second (a slip would spin), at most what a timer can hold (Node resets longer ones to 1 ms). */
+export function taskPeriod(everyMs: number): number {
+  if (!Number.isFinite(everyMs)) return 60_000;
+  return Math.min(Math.max(Math.round(everyMs), 1_000), 2 ** 31 - 1);
+}

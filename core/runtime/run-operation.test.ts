@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { OperationContext } from '../sdk/contract.ts';
+import { runOperation } from './run-operation.ts';
+import type { InstanceRuntime } from './instances.ts';
+import { AGENCY, createFixture, type Fixture, SMS } from '../delivery/worker-fixture.test-helper.ts';
+
+let fixture: Fixture | undefined;
+afterEach(async () => {
+  await fixture?.dispose();
+  fixture = undefined;
+});
+
+/** The fixture's SMS instance with `send` replaced by `run`, and the given timeout. */
+async function instanceRunning(run: (ctx: OperationContext<unknown>) => Promise<unknown>, timeoutMs: number): Promise<InstanceRuntime> {
+  fixture = await createFixture();
+  const instance = fixture.instance(SMS);
+  return {
+    ...instance,
+    policy: { ...instance.policy, timeoutMs },
+    plugin: { ...instance.plugin, operations: { send: { run: (_input: unknown, ctx: OperationContext<unknown>) => run(ctx) } } },
+  } as InstanceRuntime;
+}
+
+function attempt(instance: InstanceRuntime, signal?: AbortSignal) {
+  const services = fixture!.services(instance);
+  return runOperation({ instance, operation: 'send', input: { agency: AGENCY }, messageId: 'msg_1', attempt: 1, agency: AGENCY, services, signal });
+}
+
+const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+
+describe('runOperation: the attempt signal', () => {
+  it('aborts the plugin at the timeout and reports TIMEOUT', async () => {
+    let seen: AbortSignal | undefined;
+    const instance = await instanceRunning(async (ctx) => {
+      seen = ctx.signal;
+      await new Promise(() => undefined);
+    }, 30);
+    expect(await attempt(instance)).toEqual({ ok: false, retryable: true, error: 'timed out after 30 ms', providerCode: 'TIMEOUT' });
+    expect(seen?.aborted).toBe(true);
+    expect((seen?.reason as DOMException).name).toBe('TimeoutError');
+  });
+
+  it('passes a shutdown on to the plugin and reports the attempt interrupted', async () => {
+    const shutdown = new AbortController();
+    const instance = await instanceRunning(async (ctx) => {
+      shutdown.abort();
+      expect(ctx.signal.aborted).toBe(true);
+      throw ctx.signal.reason;
+    }, 60_000);
+    expect(await attempt(instance, shutdown.signal)).toMatchObject({ ok: false, retryable: true, providerCode: 'SHUTDOWN', interrupted: true });
+  });
+
+  it('leaves no timer behind and stops listening for shutdown once the attempt is over', async () => {
+    const shutdown = new AbortController();
+    let seen: AbortSignal | undefined;
+    const instance = await instanceRunning(async (ctx) => {
+      seen = ctx.signal;
+      return { ok: 1 };
+    }, 60_000);
+    const before = timers();
+    expect(await attempt(instance, shutdown.signal)).toEqual({ ok: true, result: { ok: 1 } });
+    expect(timers()).toBe(before);
+    shutdown.abort();
+    expect(seen?.aborted).toBe(false);
+  });
+});

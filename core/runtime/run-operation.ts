@@ -1,0 +1,100 @@
+import { NotFoundError, PermanentError, RetryableError, errorMessage } from '../sdk/errors.ts';
+import type { OperationContext } from '../sdk/contract.ts';
+import type { PluginServices } from './plugin-services.ts';
+import type { InstanceRuntime } from './instances.ts';
+
+export type AttemptResult =
+  | { ok: true; result: unknown }
+  | {
+      ok: false;
+      retryable: boolean;
+      error: string;
+      providerCode?: string | undefined;
+      retryAfterMs?: number | undefined;
+      /** Cut short by the caller's signal (shutdown): no outcome was reached, so none should be recorded. */
+      interrupted?: boolean;
+      /** The provider (or the plugin's records) does not know what was asked about. */
+      notFound?: boolean;
+    };
+
+export interface AttemptRequest {
+  instance: InstanceRuntime;
+  operation: string;
+  input: unknown;
+  messageId: string;
+  sequence?: number;
+  attempt: number;
+  triedBefore?: boolean;
+  agency: string;
+  /** For a sync call: the API request's id, so the plugin's log lines can be found with it. */
+  requestId?: string;
+  /** The instance's records, events and callback URL, acting for whoever asked (worker or API key). */
+  services: PluginServices;
+  /** Aborts the attempt from outside (shutdown); the attempt's own timeout is added here. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs one operation of a plugin with the instance's timeout and classifies the outcome. Used both by the
+ * worker (async messages) and by the API edge (sync calls). Anything thrown that is not a `PermanentError`
+ * counts as retryable: an unknown failure must not lose a message.
+ */
+export async function runOperation(request: AttemptRequest): Promise<AttemptResult> {
+  const { instance } = request;
+  const handler = instance.plugin.operations[request.operation];
+  if (!handler) return { ok: false, retryable: false, error: `plugin '${instance.plugin.id}' has no operation '${request.operation}'` };
+  const timeoutMs = instance.policy.timeoutMs;
+  // One controller and one timer, cleared as soon as the attempt ends: AbortSignal.timeout and AbortSignal.any
+  // would leave a timer and weak references behind for every attempt until its timeout had run out.
+  const controller = new AbortController();
+  const signal = controller.signal;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError'));
+  }, timeoutMs);
+  const outside = request.signal;
+  const interrupt = () => controller.abort(outside?.reason);
+  if (outside?.aborted) interrupt();
+  else outside?.addEventListener('abort', interrupt, { once: true });
+  const ctx: OperationContext<unknown> = {
+    instance: instance.id,
+    config: instance.config,
+    log: instance.log.child({ messageId: request.messageId, attempt: request.attempt, ...(request.requestId ? { requestId: request.requestId } : {}) }),
+    messageId: request.messageId,
+    sequence: request.sequence,
+    attempt: request.attempt,
+    triedBefore: request.triedBefore ?? false,
+    agency: request.agency,
+    signal,
+    http: instance.http,
+    records: request.services.records,
+    emit: request.services.emit,
+    callbackUrl: request.services.callbackUrl,
+  };
+  try {
+    // A plugin that ignores its signal must still not hold the attempt past its timeout.
+    const result = await Promise.race([handler.run(request.input, ctx), rejectOnAbort(signal)]);
+    return { ok: true, result };
+  } catch (error) {
+    if (timedOut) return { ok: false, retryable: true, error: `timed out after ${timeoutMs} ms`, providerCode: 'TIMEOUT' };
+    if (request.signal?.aborted) return { ok: false, retryable: true, error: 'interrupted by shutdown', providerCode: 'SHUTDOWN', interrupted: true };
+    if (error instanceof PermanentError) {
+      return { ok: false, retryable: false, error: error.message, providerCode: error.code, ...(error instanceof NotFoundError ? { notFound: true } : {}) };
+    }
+    if (error instanceof RetryableError) {
+      return { ok: false, retryable: true, error: error.message, providerCode: error.code, retryAfterMs: error.retryAfterMs };
+    }
+    return { ok: false, retryable: true, error: errorMessage(error) };
+  } finally {
+    clearTimeout(timer);
+    outside?.removeEventListener('abort', interrupt);
+  }
+}
+
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}

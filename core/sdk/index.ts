@@ -1,0 +1,11 @@
+/**
+ * The adapter SDK: everything a plugin imports from core, in one place. A plugin imports this module and the
+ * capability schemas it implements (`core/capabilities/…`), nothing else of core; its tests add `./testing.ts`.
+ */
+export * from './contract.ts';
+export { RetryableError, PermanentError, NotFoundError, InputError, errorMessage, type InputIssue } from './errors.ts';
+export { Secret, secret } from './secret.ts';
+export { httpUrlField, instanceConfig, pathField, textField, wholeNumberField } from './config-fields.ts';
+export { parseRetryAfter } from '../runtime/outbound/retry-after.ts';
+export { createFaultInjector, controlRoutes, listen, type FaultInjector, type FaultDecision } from './simulator/kit.ts';
+export type { PluginServices } from '../runtime/plugin-services.ts';
