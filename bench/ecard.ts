@@ -169,7 +169,7 @@ export async function benchEcard(dir: string, step: (s: string) => void, setting
     // Caches off: a cached look-up would never reach the simulator, and the figure would say nothing about the pass-through.
     const config = { ...simulatorConfig(simulator, credentials), cache: { lookupTtlMs: 0, staleIfErrorMs: 0, documentsTtlMs: 0 } };
     const sandboxChild = await startSandboxChild({
-      LIENTHONG_TEST_PLUGINS: 'webhook,ecard',
+      LIENTHONG_TEST_PLUGINS: 'ecard',
       ...externalSimulatorsEnv({ ecard: { url: simulator, config } }),
       LIENTHONG_DB: join(dir, 'ecard-bench.db'),
     });

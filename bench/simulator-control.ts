@@ -1,7 +1,7 @@
-/** The test hooks every simulator serves beside its protocol (core/simulator-kit.ts). */
+/** The test hooks every simulator serves beside its protocol (core/sdk/simulator/). */
 import { wholeFromEnv } from './env.ts';
 
-/** `GET /__received` lists the newest 10,000 entries only (core/simulator-kit.ts): a run of more could not be checked. */
+/** `GET /__received` lists the newest 10,000 entries only (core/sdk/simulator/): a run of more could not be checked. */
 export const RECEIVED_LIST_LIMIT = 10_000;
 
 /** A number of requests per run from the environment, no more than `GET /__received` can list for the check after it. */

@@ -35,7 +35,7 @@ const receivedShape = v.array(
 );
 
 /**
- * End-to-end delivery through the webhook plugin: the receiver in a child process, the store and the worker
+ * End-to-end delivery through core webhook delivery: the receiver in a child process, the store and the worker
  * here. For each concurrency: a fresh SQLite file, `messages` events accepted first, then the worker timed
  * until all of them succeeded, and the receiver asked which ids it verified.
  */

@@ -1,5 +1,5 @@
 /**
- * The webhook plugin's receiver as a child process for the delivery benchmark: it checks every Standard
+ * The webhook receiver (core/webhooks) as a child process for the delivery benchmark: it checks every Standard
  * Webhooks signature with the secret in BENCH_WEBHOOK_SECRET (the bench makes one per run) and lists what it
  * received at `GET /__received`. Prints `{"ready":{"url":…}}` on stdout when it listens on 127.0.0.1.
  */

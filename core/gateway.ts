@@ -24,6 +24,8 @@ export interface GatewayOptions {
   clock?: Clock;
   sandbox?: GatewayContext['sandbox'];
   worker?: Pick<WorkerOptions, 'pollIntervalMs' | 'batchSize' | 'leaseMarginMs'>;
+  /** Check every plugin result against its capability's output schema (the sandbox does). */
+  checkOutputs?: boolean;
 }
 
 export interface RunningGateway {
@@ -36,7 +38,7 @@ export interface RunningGateway {
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { config, store, log } = options;
-  const instances = new Instances(config, log);
+  const instances = new Instances(config, log, { checkOutputs: options.checkOutputs });
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics({ store, instances, clock, log });
   let listeningUrl = '';

@@ -73,7 +73,7 @@ export async function createFixture(options: FixtureOptions = {}): Promise<Fixtu
     { webhookDelivery: webhook.plugin },
   );
   const log = pino({ level: 'silent' });
-  const instances = new Instances(config, log);
+  const instances = new Instances(config, log, { checkOutputs: true });
   const db = await openTempStore();
   let time = T0;
   let random = options.random ?? 0.5;

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { acceptedEntry, attemptEntry } from '../audit/entries.ts';
 import { errorMessage } from '../sdk/errors.ts';
 import type { AttemptOutcome, CompleteAttempt, MessageRecord, Store } from '../store/types.ts';
+import { gate } from '../runtime/gate.ts';
 import { runOperation } from '../runtime/run-operation.ts';
 import { retryDelay } from './backoff.ts';
 import { type Clock, systemClock } from './clock.ts';
@@ -169,8 +170,7 @@ export class DeliveryWorker {
     const limit = Math.min(
       this.#batchSize,
       instance.policy.concurrency - inFlight.size,
-      instance.breaker.allowance(now),
-      instance.limiter.available(now),
+      gate.allowance(instance, now),
     );
     // Full, open circuit or out of tokens: nothing to ask the store, but worth asking again at the next pass.
     if (limit <= 0) {
@@ -184,7 +184,7 @@ export class DeliveryWorker {
       leaseOwner: this.leaseOwner,
       leaseUntil: now + instance.policy.timeoutMs + this.#leaseMarginMs,
     });
-    instance.limiter.take(claimed.length, now);
+    gate.reserve(instance, claimed.length, now);
     // A full claim may have left more behind.
     if (claimed.length === limit) this.#maybeDue.add(instance.id);
     return claimed.map((message) => {
@@ -226,7 +226,7 @@ export class DeliveryWorker {
       return;
     }
 
-    instance.breaker.started(startedAt);
+    gate.begin(instance, startedAt);
     log.debug(`attempt ${message.attempts} of ${message.maxAttempts}`);
     const outcome = await runOperation({
       instance,
@@ -242,22 +242,18 @@ export class DeliveryWorker {
     });
     const now = this.#clock.now();
     const attempt = { number: message.attempts, startedAt };
+    gate.settle(instance, outcome, now);
 
     if (!outcome.ok && outcome.interrupted) {
       // Shutdown cut the attempt short: keep the lease so that `stop` releases the message and gives the attempt
       // back. Recording a retry here would spend the attempt (and on the last one, kill the message).
-      instance.breaker.settled();
       log.info(`attempt ${message.attempts} of ${message.maxAttempts} interrupted by shutdown; released`);
       return;
     }
     if (outcome.ok) {
-      instance.breaker.succeeded();
       await this.#record(instance, message, { ...base, outcome: 'succeeded', now, result: outcome.result ?? null, attempt });
       return;
     }
-    if (outcome.retryable) instance.breaker.failed(now);
-    else instance.breaker.settled();
-
     const nextAttemptAt = now + retryDelay(message.attempts, instance.policy, outcome.retryAfterMs, this.#random);
     const exhausted = message.attempts >= message.maxAttempts;
     const tooOld = nextAttemptAt >= message.expiresAt;

@@ -65,7 +65,7 @@ export async function openTestGateway(options: FixtureOptions = {}) {
   const context: GatewayContext = {
     store,
     config,
-    instances: new Instances(config, pino({ level: 'silent' })),
+    instances: new Instances(config, pino({ level: 'silent' }), { checkOutputs: true }),
     log: pino({ level: 'silent' }),
     clock,
     notify,

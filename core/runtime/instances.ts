@@ -11,19 +11,27 @@ export interface InstanceRuntime extends InstanceSettings {
   breaker: CircuitBreaker;
   limiter: RateLimiter;
   log: Logger;
+  /** Whether each result is checked against the capability's output schema (the sandbox and tests: a plugin's contract). */
+  checkOutputs: boolean;
+}
+
+export interface InstancesOptions {
+  /** Check every result against its capability's output schema. Default false: in production a plugin is trusted. */
+  checkOutputs?: boolean;
 }
 
 export class Instances {
   readonly all: readonly InstanceRuntime[];
   readonly #byId: ReadonlyMap<string, InstanceRuntime>;
 
-  constructor(config: GatewayConfig, log: Logger) {
+  constructor(config: GatewayConfig, log: Logger, options: InstancesOptions = {}) {
     this.all = config.instances.map((settings) => ({
       ...settings,
       http: createHttpClient({ timeoutMs: settings.policy.timeoutMs, maxSockets: settings.policy.concurrency }),
       breaker: new CircuitBreaker(settings.policy.breakerThreshold, settings.policy.breakerCooldownMs),
       limiter: new RateLimiter(settings.policy.ratePerSecond),
       log: log.child({ instance: settings.id, plugin: settings.plugin.id }),
+      checkOutputs: options.checkOutputs ?? false,
     }));
     this.#byId = new Map(this.all.map((instance) => [instance.id, instance]));
   }

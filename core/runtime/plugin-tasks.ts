@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { maskPersonalData } from '../audit/mask.ts';
 import { errorMessage } from '../sdk/errors.ts';
+import { taskContext } from './plugin-context.ts';
 import { type ServiceDeps, pluginServices } from './plugin-services.ts';
 
 /**
@@ -15,24 +16,17 @@ export function startPluginTasks(deps: ServiceDeps, log: Logger): () => Promise<
   for (const instance of deps.instances.all) {
     for (const task of instance.plugin.tasks ?? []) {
       const taskLog = instance.log.child({ task: task.name });
-      const services = pluginServices(deps, instance.id, `task:${task.name}`);
+      const actor = `task:${task.name}`;
+      const services = pluginServices(deps, instance.id, actor);
+      const audit = (action: string, summary: Record<string, unknown>) =>
+        deps.store.appendAudit([{ at: deps.clock.now(), actor, action, instance: instance.id, summary: maskPersonalData(summary) as Record<string, unknown> }]);
       let busy = false;
       const turn = () => {
         if (busy || shutdown.signal.aborted) return;
         busy = true;
         // Through a promise, so that a run that throws before its first await is caught like any other.
         const run = Promise.resolve()
-          .then(() => task.run({
-            instance: instance.id,
-            config: instance.config,
-            log: taskLog,
-            http: instance.http,
-            records: services.records,
-            emit: services.emit,
-            audit: (action, summary) =>
-              deps.store.appendAudit([{ at: deps.clock.now(), actor: `task:${task.name}`, action, instance: instance.id, summary: maskPersonalData(summary) as Record<string, unknown> }]),
-            signal: shutdown.signal,
-          }))
+          .then(() => task.run(taskContext(instance, services, { log: taskLog, signal: shutdown.signal, audit })))
           .catch((error: unknown) => taskLog.error({ err: errorMessage(error) }, `task ${task.name} failed; it runs again at its next turn`))
           .finally(() => {
             busy = false;

@@ -16,6 +16,8 @@ async function instanceRunning(run: (ctx: OperationContext<unknown>) => Promise<
   const instance = fixture.instance(SMS);
   return {
     ...instance,
+    // These plugins answer anything: what is checked here is the signal, not the result.
+    checkOutputs: false,
     policy: { ...instance.policy, timeoutMs },
     plugin: { ...instance.plugin, operations: { send: { run: (_input: unknown, ctx: OperationContext<unknown>) => run(ctx) } } },
   } as InstanceRuntime;
@@ -62,5 +64,22 @@ describe('runOperation: the attempt signal', () => {
     expect(timers()).toBe(before);
     shutdown.abort();
     expect(seen?.aborted).toBe(false);
+  });
+});
+
+describe('runOperation: the result against the capability', () => {
+  it("refuses a result its capability's output schema does not allow, naming the field, when outputs are checked", async () => {
+    const instance = await instanceRunning(async () => ({ providerMessage: 'OK', segments: 'two' }), 1000);
+    const outcome = await attempt({ ...instance, checkOutputs: true });
+    expect(outcome).toMatchObject({ ok: false, retryable: false, providerCode: 'PLUGIN_OUTPUT' });
+    expect(outcome.ok === false && outcome.error).toMatch(/^plugin 'scripted' answered sms\/send with a result its capability does not allow \(segments: .*\); fix the plugin$/);
+  });
+
+  it('passes a result that fits, and anything when outputs are not checked (production trusts its plugins)', async () => {
+    let answer: unknown = { providerMessage: 'OK', segments: 1 };
+    const instance = await instanceRunning(async () => answer, 1000);
+    expect(await attempt({ ...instance, checkOutputs: true })).toEqual({ ok: true, result: answer });
+    answer = { odd: true };
+    expect(await attempt(instance)).toEqual({ ok: true, result: { odd: true } });
   });
 });

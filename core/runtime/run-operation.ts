@@ -1,7 +1,9 @@
+import * as v from 'valibot';
+import { findOperation } from '../capabilities/index.ts';
 import { NotFoundError, PermanentError, RetryableError, errorMessage } from '../sdk/errors.ts';
-import type { OperationContext } from '../sdk/contract.ts';
 import type { PluginServices } from './plugin-services.ts';
 import type { InstanceRuntime } from './instances.ts';
+import { operationContext } from './plugin-context.ts';
 
 export type AttemptResult =
   | { ok: true; result: unknown }
@@ -57,24 +59,16 @@ export async function runOperation(request: AttemptRequest): Promise<AttemptResu
   const interrupt = () => controller.abort(outside?.reason);
   if (outside?.aborted) interrupt();
   else outside?.addEventListener('abort', interrupt, { once: true });
-  const ctx: OperationContext<unknown> = {
-    instance: instance.id,
-    config: instance.config,
-    log: instance.log.child({ messageId: request.messageId, attempt: request.attempt, ...(request.requestId ? { requestId: request.requestId } : {}) }),
-    messageId: request.messageId,
-    sequence: request.sequence,
-    attempt: request.attempt,
-    triedBefore: request.triedBefore ?? false,
-    agency: request.agency,
+  const ctx = operationContext(instance, request.services, {
+    ...request,
     signal,
-    http: instance.http,
-    records: request.services.records,
-    emit: request.services.emit,
-    callbackUrl: request.services.callbackUrl,
-  };
+    log: instance.log.child({ messageId: request.messageId, attempt: request.attempt, ...(request.requestId ? { requestId: request.requestId } : {}) }),
+  });
   try {
     // A plugin that ignores its signal must still not hold the attempt past its timeout.
     const result = await Promise.race([handler.run(request.input, ctx), rejectOnAbort(signal)]);
+    const breach = instance.checkOutputs ? outputBreach(instance, request.operation, result) : undefined;
+    if (breach) return { ok: false, retryable: false, error: breach, providerCode: 'PLUGIN_OUTPUT' };
     return { ok: true, result };
   } catch (error) {
     if (timedOut) return { ok: false, retryable: true, error: `timed out after ${timeoutMs} ms`, providerCode: 'TIMEOUT' };
@@ -97,4 +91,14 @@ function rejectOnAbort(signal: AbortSignal): Promise<never> {
     if (signal.aborted) reject(signal.reason);
     else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
   });
+}
+
+/** What is wrong with a plugin's result by its capability's output schema, in one line; undefined when nothing is. */
+export function outputBreach(instance: InstanceRuntime, operation: string, result: unknown): string | undefined {
+  const spec = findOperation(instance.plugin.capability, operation);
+  if (!spec || spec.binary) return undefined;
+  const checked = v.safeParse(spec.output, result);
+  if (checked.success) return undefined;
+  const issues = checked.issues.map((issue) => `${v.getDotPath(issue) ?? '(result)'}: ${issue.message}`).join('; ');
+  return `plugin '${instance.plugin.id}' answered ${instance.plugin.capability}/${operation} with a result its capability does not allow (${issues}); fix the plugin`;
 }

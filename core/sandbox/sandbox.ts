@@ -76,7 +76,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     let gateway: RunningGateway;
     try {
       keys = await sandboxKeys(store, env);
-      gateway = await startGateway({ config, store, log: options.log, port: options.port, host: '127.0.0.1', sandbox: { simulators }, worker: options.worker });
+      gateway = await startGateway({ config, store, log: options.log, port: options.port, host: '127.0.0.1', sandbox: { simulators }, worker: options.worker, checkOutputs: true });
     } catch (error) {
       await store.close();
       throw error;

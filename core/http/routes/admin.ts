@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import * as v from 'valibot';
 import { isoDateTime } from '../../capabilities/define.ts';
 import type { GatewayContext } from '../../gateway-context.ts';
+import { healthContext } from '../../runtime/plugin-context.ts';
 import type { InstanceRuntime } from '../../runtime/instances.ts';
 import { errorMessage } from '../../sdk/errors.ts';
 import { coversAgency } from '../../api-keys.ts';
@@ -163,7 +164,7 @@ async function health(instance: InstanceRuntime) {
   if (!instance.plugin.health) return null;
   const signal = AbortSignal.timeout(3000);
   try {
-    return await instance.plugin.health({ instance: instance.id, config: instance.config, log: instance.log, http: instance.http, signal });
+    return await instance.plugin.health(healthContext(instance, signal));
   } catch (error) {
     return { ok: false, detail: { error: errorMessage(error) } };
   }

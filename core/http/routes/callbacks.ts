@@ -3,6 +3,7 @@ import type { GatewayContext } from '../../gateway-context.ts';
 import { maskPersonalData, maskText } from '../../audit/mask.ts';
 import { errorMessage } from '../../sdk/errors.ts';
 import type { CallbackOutcome } from '../../sdk/contract.ts';
+import { callbackContext } from '../../runtime/plugin-context.ts';
 import { pluginServices } from '../../runtime/plugin-services.ts';
 import type { AppEnv } from '../env.ts';
 import { ProblemError } from '../problem.ts';
@@ -17,7 +18,7 @@ export function callbackRoutes(gateway: GatewayContext) {
       throw new ProblemError({ status: 404, title: 'Not found', kind: 'not-found', detail: 'no instance takes callbacks here' });
     }
     const actor = `provider:${instance.id}`;
-    const { records, emit } = pluginServices(gateway, instance.id, actor);
+    const services = pluginServices(gateway, instance.id, actor);
     // Every notice is on record, accepted or refused (a forged one included), or one the plugin failed on.
     const audit = (summary: Record<string, unknown>) =>
       gateway.store.appendAudit([
@@ -25,14 +26,8 @@ export function callbackRoutes(gateway: GatewayContext) {
       ]);
     let outcome: CallbackOutcome;
     try {
-      const answer = await callbacks.handle(c.req.raw, {
-        instance: instance.id,
-        config: instance.config,
-        log: instance.log.child({ requestId: c.get('requestId'), callback: true }),
-        http: instance.http,
-        records,
-        emit,
-      });
+      const log = instance.log.child({ requestId: c.get('requestId'), callback: true });
+      const answer = await callbacks.handle(c.req.raw, callbackContext(instance, services, log));
       outcome = 'response' in answer ? answer : { response: answer, accepted: answer.ok };
     } catch (error) {
       // The plugin's failure is the answer (a 500); an audit write failing too must not hide it.

@@ -9,6 +9,7 @@ import { loadConfig } from '../../config/load.ts';
 import { Instances } from '../../runtime/instances.ts';
 import { createHttpClient } from '../../runtime/outbound/http-client.ts';
 import type { GatewayEvent, OperationContext, PluginRecords } from '../contract.ts';
+import { operationContext } from '../../runtime/plugin-context.ts';
 import { type PluginServices, pluginServices } from '../../runtime/plugin-services.ts';
 import { openTempStore } from '../../store/temp-store.test-helper.ts';
 import type { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
@@ -84,18 +85,8 @@ export interface TestOperation<Config> {
  * caches and tokens start empty), a signal nobody aborts, and the given services. `overrides` win over all of it.
  */
 export function testOperationContext<Config>(operation: TestOperation<Config>, overrides: Partial<OperationContext<Config>> = {}): OperationContext<Config> {
-  const { services = noServices(), sequence, ...fixed } = operation;
-  return {
-    ...fixed,
-    sequence,
-    log: pino({ level: 'silent' }),
-    attempt: 1,
-    triedBefore: false,
-    signal: new AbortController().signal,
-    http: createHttpClient({ timeoutMs: 5_000, maxSockets: 4 }),
-    records: services.records,
-    emit: services.emit,
-    callbackUrl: services.callbackUrl,
-    ...overrides,
-  };
+  const { services = noServices(), instance, config, ...facts } = operation;
+  const log = pino({ level: 'silent' });
+  const source = { id: instance, config, log, http: createHttpClient({ timeoutMs: 5_000, maxSockets: 4 }) };
+  return { ...operationContext(source, services, { ...facts, attempt: 1, signal: new AbortController().signal, log }), ...overrides };
 }

@@ -1,0 +1,37 @@
+import type { InstanceRuntime } from './instances.ts';
+import type { AttemptResult } from './run-operation.ts';
+
+/**
+ * The one gate every attempt of an instance passes, queued (the worker) or sync (the API edge): its circuit breaker
+ * and its rate limit. Concurrency is the worker's business: a sync call holds no queue slot.
+ */
+export const gate = {
+  /** How many attempts may start now: none while the circuit is open (one while it probes), and no more than the rate allows. */
+  allowance(instance: InstanceRuntime, now: number): number {
+    return Math.min(instance.breaker.allowance(now), instance.limiter.available(now));
+  },
+
+  /** Why one attempt may not start now, or undefined when it may. */
+  refusal(instance: InstanceRuntime, now: number): 'circuit-open' | 'rate-limited' | undefined {
+    if (instance.breaker.allowance(now) < 1) return 'circuit-open';
+    if (instance.limiter.available(now) < 1) return 'rate-limited';
+    return undefined;
+  },
+
+  /** Spends the rate limit's tokens for `count` attempts about to start. */
+  reserve(instance: InstanceRuntime, count: number, now: number): void {
+    instance.limiter.take(count, now);
+  },
+
+  /** An attempt starts: a half-open circuit lets no other through until this one settles. */
+  begin(instance: InstanceRuntime, now: number): void {
+    instance.breaker.started(now);
+  },
+
+  /** An attempt ended: success closes the circuit, a retryable failure counts towards opening it, anything else neither. */
+  settle(instance: InstanceRuntime, outcome: AttemptResult, now: number): void {
+    if (outcome.ok) instance.breaker.succeeded();
+    else if (outcome.retryable && !outcome.interrupted) instance.breaker.failed(now);
+    else instance.breaker.settled();
+  },
+};
