@@ -39,7 +39,11 @@ export function entryContent(entry: Omit<AuditEntry, 'hash' | 'prevHash'>): stri
 /** Made once per key: handing createHmac raw bytes imports the key anew on every entry. */
 const keyObjects = new WeakMap<Buffer, KeyObject>();
 
-/** hash = HMAC-SHA256(auditKey, prevHash + canonical JSON of the entry). */
+/**
+ * hash = HMAC-SHA256(auditKey, prevHash + canonical JSON of the entry), exactly as README.md states it under
+ * "How an entry is hashed": its test vector (readme-vector.test.ts) and an implementation in another language
+ * written from that text (tests/audit-verifier/verify.py) hold this code to it.
+ */
 export function entryHash(key: Buffer, prevHash: string, entry: Omit<AuditEntry, 'hash' | 'prevHash'>): string {
   let keyObject = keyObjects.get(key);
   if (!keyObject) {

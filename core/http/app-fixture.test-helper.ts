@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { expect, vi } from 'vitest';
 import { loadConfig } from '../config/load.ts';
 import type { GatewayContext } from '../gateway-context.ts';
@@ -32,6 +32,8 @@ export const DEFAULT_INSTANCES = [
 export interface FixtureOptions {
   instances?: unknown[];
   limits?: { bodyBytes: number };
+  /** Where the gateway and its instances log; default nowhere. */
+  log?: Logger;
 }
 
 export interface RequestOptions {
@@ -62,11 +64,12 @@ export async function openTestGateway(options: FixtureOptions = {}) {
   );
   const clock = { t: START, now: () => clock.t };
   const notify = vi.fn();
+  const log = options.log ?? pino({ level: 'silent' });
   const context: GatewayContext = {
     store,
     config,
-    instances: new Instances(config, pino({ level: 'silent' }), { checkOutputs: true }),
-    log: pino({ level: 'silent' }),
+    instances: new Instances(config, log, { checkOutputs: true }),
+    log,
     clock,
     notify,
     publicUrl: () => 'http://127.0.0.1:8080',

@@ -9,7 +9,7 @@ import { ProblemError, problemResponse } from './problem.ts';
 import { responseHeaders } from './response-headers.ts';
 import { keyRateLimit } from './rate-limit.ts';
 import { adminRoutes } from './routes/admin.ts';
-import { callbackRoutes } from './routes/callbacks.ts';
+import { auditOversizedCallback, callbackRoutes } from './routes/callbacks.ts';
 import { healthRoutes } from './routes/health.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { operationRoutes } from './routes/operations.ts';
@@ -21,9 +21,10 @@ export function createApp(gateway: GatewayContext): Hono<AppEnv> {
   if (gateway.metrics) app.use(gateway.metrics.httpMiddleware);
   app.use(responseHeaders());
   app.use(
-    limitBody(gateway.config.bodyLimitBytes, (c) =>
-      problemResponse(c, { status: 413, title: 'Payload too large', kind: 'payload-too-large', detail: `the body is over ${gateway.config.bodyLimitBytes} bytes` }),
-    ),
+    limitBody(gateway.config.bodyLimitBytes, async (c) => {
+      await auditOversizedCallback(gateway, c);
+      return problemResponse(c, { status: 413, title: 'Payload too large', kind: 'payload-too-large', detail: `the body is over ${gateway.config.bodyLimitBytes} bytes` });
+    }),
   );
 
   app.route('/', healthRoutes(gateway));

@@ -6,7 +6,7 @@ import { bodyLimit } from 'hono/body-limit';
  * and the body is left alone, which keeps @hono/node-server on its fast path; Hono's own middleware, which
  * reads the stream to count, is kept for chunked bodies. Node's parser never reads past a Content-Length.
  */
-export function limitBody(maxSize: number, onError: (c: Context) => Response): MiddlewareHandler {
+export function limitBody(maxSize: number, onError: (c: Context) => Response | Promise<Response>): MiddlewareHandler {
   const streamed = bodyLimit({ maxSize, onError });
   return async function limitBody(c, next) {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();

@@ -5,12 +5,15 @@ import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TEST_AUDIT_KEY } from '../../testing/test-audit-key.ts';
+import { acceptedEntry } from '../../audit/entries.ts';
 import { PayloadCipher } from '../payload-cipher.ts';
 import type { NewMessage } from '../types.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
 const PHONE = '84981234567';
+const LOCAL_PHONE = '0981234567';
 const CCCD = '046095001234';
+const NAME = 'Nguyễn Văn An';
 
 let dir: string;
 let file: string;
@@ -32,11 +35,28 @@ function message(createdAt = 1_000): NewMessage {
     agency: '000.00.01.H22',
     instance: 'sms-hue',
     plugin: 'sms-viettel',
-    payload: { agency: '000.00.01.H22', to: PHONE, text: `Ong/ba CCCD ${CCCD} vui long bo sung giay to` },
+    payload: { agency: '000.00.01.H22', to: PHONE, name: NAME, text: `Ông ${NAME} (CCCD ${CCCD}, ${LOCAL_PHONE}) vui lòng bổ sung giấy tờ` },
     maxAttempts: 3,
     createdAt,
     expiresAt: 10_000_000,
   };
+}
+
+/** What must never be on disk in clear when a data key is set: as UTF-8, the way SQLite stores text. */
+const PERSONAL = [PHONE, LOCAL_PHONE, CCCD, NAME];
+
+/** A message and a plugin record (a payment's payer), as the gateway writes them: each holds all three. */
+async function writePersonalData(store: SqliteStore): Promise<void> {
+  const m = message();
+  await store.accept(m, { audit: acceptedEntry(m, 'key:key_rest') });
+  await store.createRecord({ instance: 'bank-hue', key: 'PAY-1', status: 'pending', data: { payerName: NAME, payerPhone: LOCAL_PHONE, idNumber: CCCD }, now: 1_000, actor: 'key:key_rest' });
+  await store.transitionRecord({ instance: 'bank-hue', key: 'PAY-1', from: ['pending'], to: 'paid', data: { note: `paid by ${NAME}` }, now: 2_000, actor: 'provider:bank-hue' });
+}
+
+/** The database file and its WAL as they are now, the store still open (closing would fold the WAL in and remove it). */
+async function diskWhileOpen(): Promise<{ database: Buffer; wal: Buffer }> {
+  const [database, wal] = await Promise.all([readFile(file), readFile(`${file}-wal`)]);
+  return { database, wal };
 }
 
 async function rawPayloads(): Promise<string[]> {
@@ -51,19 +71,46 @@ async function rawPayloads(): Promise<string[]> {
 }
 
 describe('payloads at rest', () => {
-  it('are encrypted with LIENTHONG_DATA_KEY, read back whole, and absent in clear from the file', async () => {
+  it('are encrypted with LIENTHONG_DATA_KEY, and read back whole', async () => {
     const store = await SqliteStore.open(file, { auditKey: TEST_AUDIT_KEY, dataKey });
-    const m = message();
-    await store.accept(m);
-    expect((await store.getMessage(m.id))?.payload).toEqual(m.payload);
-    const [stored] = await rawPayloads();
-    expect(stored).toMatch(/^aes256gcm:/);
-    await store.close();
-    // Nothing personal on disk: neither in the table nor in the WAL.
-    for (const name of [file, `${file}-wal`]) {
-      const bytes = await readFile(name).catch(() => Buffer.alloc(0));
-      expect(bytes.includes(PHONE)).toBe(false);
-      expect(bytes.includes(CCCD)).toBe(false);
+    try {
+      const m = message();
+      await store.accept(m);
+      expect((await store.getMessage(m.id))?.payload).toEqual(m.payload);
+      const [stored] = await rawPayloads();
+      expect(stored).toMatch(/^aes256gcm:/);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('leave no phone number, identity number or name on disk, in the database or its WAL, while the store is open', async () => {
+    const store = await SqliteStore.open(file, { auditKey: TEST_AUDIT_KEY, dataKey });
+    try {
+      await writePersonalData(store);
+      const onDisk = await diskWhileOpen();
+      // The WAL is where a running gateway's writes are: it must be there and hold them, or the check sees nothing.
+      expect(onDisk.wal.length).toBeGreaterThan(0);
+      expect(onDisk.wal.includes('msg_rest_')).toBe(true);
+      for (const [name, bytes] of Object.entries(onDisk)) {
+        for (const value of PERSONAL) expect(bytes.includes(value), `${name} holds ${value}`).toBe(false);
+      }
+    } finally {
+      await store.close();
+    }
+    // Closed, the WAL is folded into the database file: nothing in clear there either.
+    const database = await readFile(file);
+    for (const value of PERSONAL) expect(database.includes(value), `the closed database holds ${value}`).toBe(false);
+  });
+
+  it('would be found on disk without a data key: the check reads what the store writes', async () => {
+    const store = await SqliteStore.open(file, { auditKey: TEST_AUDIT_KEY });
+    try {
+      await writePersonalData(store);
+      const { wal } = await diskWhileOpen();
+      for (const value of PERSONAL) expect(wal.includes(value), `the WAL holds ${value}`).toBe(true);
+    } finally {
+      await store.close();
     }
   });
 
