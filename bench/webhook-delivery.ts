@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as v from 'valibot';
 import { loadConfig } from '../core/config/load.ts';
 import { Instances } from '../core/runtime/instances.ts';
-import { buildMessage } from '../core/delivery/messages.ts';
+import { buildMessage } from '../core/delivery/new-message.ts';
 import { DeliveryWorker } from '../core/delivery/worker.ts';
 import { pluginServices } from '../core/runtime/plugin-services.ts';
 import { createLogger } from '../core/logger.ts';

@@ -11,7 +11,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../core/config/load.ts';
 import { Instances } from '../core/runtime/instances.ts';
-import { buildMessage } from '../core/delivery/messages.ts';
+import { buildMessage } from '../core/delivery/new-message.ts';
 import { SqliteStore } from '../core/store/sqlite/sqlite-store.ts';
 import type { MessageRecord } from '../core/store/types.ts';
 import echoSms from './support/echo-sms/index.ts';

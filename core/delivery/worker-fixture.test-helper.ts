@@ -8,7 +8,7 @@ import type { DeliveryOverrides } from '../sdk/contract.ts';
 import { openTempStore, type TempStore } from '../store/temp-store.test-helper.ts';
 import type { MessageRecord, NewMessage } from '../store/types.ts';
 import { Instances, type InstanceRuntime } from '../runtime/instances.ts';
-import { buildMessage } from './messages.ts';
+import { buildMessage } from './new-message.ts';
 import { scriptedSms, scriptedWebhook, type Script } from './scripted-plugin.test-helper.ts';
 import { DeliveryWorker } from './worker.ts';
 import { type PluginServices, pluginServices } from '../runtime/plugin-services.ts';

@@ -9,7 +9,7 @@ import { runOperation } from '../runtime/run-operation.ts';
 import { retryDelay } from './backoff.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { InstanceRuntime, Instances } from '../runtime/instances.ts';
-import { eventMessages } from './messages.ts';
+import { eventMessages } from '../webhooks/event-messages.ts';
 import type { PluginServices } from '../runtime/plugin-services.ts';
 
 export interface WorkerOptions {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildMessage } from '../delivery/messages.ts';
+import { buildMessage } from '../delivery/new-message.ts';
 import { AGENCY_A, AGENCY_B, smsBody } from '../http/app-fixture.test-helper.ts';
 import { type MetricsGateway, find, openMetricsGateway, valueOf } from './metrics-fixture.test-helper.ts';
 

@@ -45,18 +45,9 @@ export class Instances {
     const candidates = this.all.filter((instance) => instance.plugin.capability === capability && serves(instance, agency));
     return candidates.find((instance) => instance.agencies !== '*') ?? candidates[0];
   }
-
-  /** The webhook subscriptions that want an event of `type` for `agency`. */
-  subscribers(type: string, agency: string): InstanceRuntime[] {
-    return this.all.filter(
-      (instance) =>
-        instance.plugin.capability === 'webhook' &&
-        serves(instance, agency) &&
-        (instance.events ?? []).some((wanted) => wanted === '*' || wanted === type),
-    );
-  }
 }
 
-function serves(instance: InstanceSettings, agency: string): boolean {
+/** Whether `instance` serves `agency`: it names it, or serves every agency. */
+export function serves(instance: InstanceSettings, agency: string): boolean {
   return instance.agencies === '*' || instance.agencies.has(agency);
 }

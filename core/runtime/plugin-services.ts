@@ -1,7 +1,7 @@
 import { acceptedEntry } from '../audit/entries.ts';
 import type { Clock } from '../delivery/clock.ts';
 import type { Instances } from './instances.ts';
-import { eventMessages } from '../delivery/messages.ts';
+import { eventMessages } from '../webhooks/event-messages.ts';
 import type { GatewayEvent, PluginRecord, PluginRecords } from '../sdk/contract.ts';
 import type { StoredRecord, Store } from '../store/types.ts';
 

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { findOperation } from '../../capabilities/index.ts';
 import { acceptedEntry } from '../../audit/entries.ts';
 import { coversAgency } from '../../api-keys.ts';
-import { buildMessage } from '../../delivery/messages.ts';
+import { buildMessage } from '../../delivery/new-message.ts';
 import type { GatewayContext } from '../../gateway-context.ts';
 import { newMessageId } from '../../ids.ts';
 import type { AppEnv } from '../env.ts';

@@ -1,8 +1,7 @@
 import { findOperation } from '../capabilities/index.ts';
 import { newMessageId } from '../ids.ts';
-import type { GatewayEvent } from '../sdk/contract.ts';
 import type { NewMessage } from '../store/types.ts';
-import type { InstanceRuntime, Instances } from '../runtime/instances.ts';
+import type { InstanceRuntime } from '../runtime/instances.ts';
 
 /** A new message for `instance`, its ordering key and limits taken from the capability and the instance policy. */
 export function buildMessage(
@@ -28,14 +27,6 @@ export function buildMessage(
     createdAt: now,
     expiresAt: now + instance.policy.maxAgeMs,
   };
-}
-
-/** One webhook message per subscription that wants the event. */
-export function eventMessages(instances: Instances, event: GatewayEvent, now: number): NewMessage[] {
-  const payload = { type: event.type, timestamp: new Date(now).toISOString(), data: event.data };
-  return instances
-    .subscribers(event.type, event.agency)
-    .map((subscription) => ({ ...buildMessage(subscription, 'deliver', { agency: event.agency, event: payload }, now), orderingKey: event.orderingKey }));
 }
 
 /** What an operator searches by: the caller's reference, a dossier code, a payment id. */
