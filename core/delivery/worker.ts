@@ -235,7 +235,7 @@ export class DeliveryWorker {
       messageId: message.id,
       sequence: message.sequence,
       attempt: message.attempts,
-      triedBefore: message.tries > 1 || message.attempts > 1 || message.replays > 0,
+      triedBefore: message.totalAttempts > 1 || message.attempts > 1 || message.replays > 0,
       agency: message.agency,
       services: this.#services(instance),
       signal: this.#shutdown.signal,

@@ -6,7 +6,7 @@ export interface DeliveryPolicy {
   maxAttempts: number;
   /** First retry waits up to this long (full jitter), doubling each time. Default 2 s. */
   baseDelayMs: number;
-  /** No wait between tries is longer. Default 10 min. */
+  /** No wait between attempts is longer. Default 10 min. */
   maxDelayMs: number;
   /** A message older than this is not tried again. Default 24 h. */
   maxAgeMs: number;

@@ -43,16 +43,17 @@ export interface MessageRecord {
   orderingKey: string | null;
   orderingRank: number;
   status: MessageStatus;
-  /** Every try counts, the first included. Reset to 0 by a replay. */
+  /** Attempts of the current round, the first included: what `maxAttempts` limits. A replay starts a new round at 0. */
   attempts: number;
-  /** Every attempt ever started, never reset nor given back. */
-  tries: number;
+  /** Every attempt ever started, in every round, never reset nor given back. */
+  totalAttempts: number;
   maxAttempts: number;
   nextAttemptAt: number | null;
   leaseOwner: string | null;
   leaseUntil: number | null;
   lastError: string | null;
   result: unknown;
+  /** How many times an operator replayed the message: the number of its current round (the first is round 0). */
   replays: number;
   cancelledAt: number | null;
   /** When retention removed the payload of this succeeded message (the payload then reads as null). */
@@ -81,7 +82,7 @@ export type AttemptOutcome = 'succeeded' | 'retry' | 'dead';
 
 export interface AttemptRecord {
   messageId: string;
-  /** How many times the message had been replayed when this attempt ran. */
+  /** The round the attempt belongs to: how many times the message had been replayed when it ran. */
   round: number;
   number: number;
   startedAt: number;

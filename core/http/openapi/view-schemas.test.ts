@@ -23,7 +23,7 @@ const message = (overrides: Partial<MessageRecord> = {}): MessageRecord => ({
   orderingRank: 0,
   status: 'queued',
   attempts: 0,
-  tries: 0,
+  totalAttempts: 0,
   maxAttempts: 8,
   nextAttemptAt: at,
   leaseOwner: null,

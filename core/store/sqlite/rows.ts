@@ -15,7 +15,7 @@ export interface MessageRow {
   ordering_rank: number;
   status: MessageStatus;
   attempts: number;
-  tries: number;
+  total_attempts: number;
   max_attempts: number;
   next_attempt_at: number | null;
   lease_owner: string | null;
@@ -46,7 +46,7 @@ export function toMessage(row: MessageRow, codec: PayloadCodec): MessageRecord {
     orderingRank: row.ordering_rank,
     status: row.status,
     attempts: row.attempts,
-    tries: row.tries,
+    totalAttempts: row.total_attempts,
     maxAttempts: row.max_attempts,
     nextAttemptAt: row.next_attempt_at,
     leaseOwner: row.lease_owner,

@@ -35,7 +35,7 @@ import { checkMigrated, migrate } from './migrate.ts';
 import { createRecord, getRecord, listRecords, transitionRecord } from './plugin-records.ts';
 import { type ApiKeyRow, type AttemptRow, type MessageRow, toApiKey, toAttempt, toMessage } from './rows.ts';
 
-const CLAIM = `UPDATE messages SET status = 'processing', attempts = attempts + 1, tries = tries + 1, lease_owner = ?, lease_until = ?, updated_at = ?`;
+const CLAIM = `UPDATE messages SET status = 'processing', attempts = attempts + 1, total_attempts = total_attempts + 1, lease_owner = ?, lease_until = ?, updated_at = ?`;
 
 /**
  * A message may run when no other message of its ordering key is being attempted, and none ahead of it (a lower
