@@ -1,11 +1,11 @@
 /** The `send` operation: `prepare` shapes and checks the text at the API edge, `run` sends it with wsCpMt. */
 import type * as v from 'valibot';
 import type { smsSendInput, smsSendOutput } from '../../core/capabilities/sms.ts';
-import { InputError, PermanentError, type OperationContext, type PrepareContext } from '../../core/sdk/index.ts';
+import { InputError, PermanentError, maskPhone, type OperationContext, type PrepareContext } from '../../core/sdk/index.ts';
 import { sendMt } from './client.ts';
 import type { ViettelConfig } from './config.ts';
 import { countSegments, hasUnsendableCharacters, nonGsmCharacters, toGsmText } from './content.ts';
-import { acceptedOrThrow, maskPhone } from './results.ts';
+import { acceptedOrThrow } from './answer-codes.ts';
 
 type SendInput = v.InferOutput<typeof smsSendInput>;
 type SendOutput = v.InferOutput<typeof smsSendOutput>;
