@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../sdk/errors.ts';
 import { findOperation } from './index.ts';
-import { normaliseSmsSend, smsSendInput } from './sms.ts';
+import { normaliseSmsSend, smsSendInput, smsSendOutput } from './sms.ts';
 
 const base = { agency: '000.00.01.H22', to: '84981234567', reference: 'HS-0001' };
 const send = (text: string, unicode = false) => normaliseSmsSend({ ...base, text, unicode });
@@ -59,5 +59,13 @@ describe('sms/send: the capability normalises at the API edge, for every provide
 
   it('leaves segment limits to each provider instance: a long text passes', () => {
     expect(send('a'.repeat(1600)).text).toHaveLength(1600);
+  });
+});
+
+describe('sms/send output', () => {
+  it("takes the provider's own message id when it has one, and goes without it", () => {
+    expect(v.is(smsSendOutput, { providerMessage: 'accepted', segments: 1, providerMessageId: 'MT-123' })).toBe(true);
+    expect(v.is(smsSendOutput, { providerMessage: 'Insert MT_QUEUE: OK', providerCode: '1', segments: 1 })).toBe(true);
+    expect(v.is(smsSendOutput, { providerMessage: 'accepted', segments: 1, providerMessageId: 42 })).toBe(false);
   });
 });

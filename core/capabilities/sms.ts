@@ -23,6 +23,8 @@ export const smsSendOutput = v.object({
   segments: v.number(),
   /** True when the provider reported the message as a duplicate of an earlier attempt that got through. */
   duplicate: v.optional(v.boolean()),
+  /** The provider's own id for the message, when its answer has one (for its delivery reports and support). */
+  providerMessageId: v.optional(v.string()),
 });
 
 type SmsSendInput = v.InferOutput<typeof smsSendInput>;

@@ -24,7 +24,10 @@ export function prepare(input: SendInput, { config }: PrepareContext<ViettelConf
   return input;
 }
 
-/** Sends one SMS. RequestID is the message's store sequence plus the instance's offset: numeric, the same on every retry. */
+/**
+ * Sends one SMS. RequestID is the message's store sequence plus the instance's offset: numeric, the same on every
+ * retry. wsCpMt answers only `{ message, result }`, no id of its own: `providerMessageId` stays unset.
+ */
 export async function run(input: SendInput, ctx: OperationContext<ViettelConfig>): Promise<SendOutput> {
   const { config } = ctx;
   if (ctx.sequence === undefined) throw new PermanentError('an SMS must be queued: it has no sequence number for RequestID', { code: 'NO_REQUEST_ID' });
