@@ -49,6 +49,15 @@ export function keepDigitEnds(value: string, head: number, tail: number): string
   });
 }
 
+/** `84981234567` → `8498****567`: enough for an operator to match a complaint, not to identify. */
+export const maskPhone = (phone: string): string => keepEnds(phone, 4, 3);
+
+/** `046095001234` → `046******234`. */
+export const maskIdentity = (identity: string): string => keepEnds(identity, 3, 3);
+
+/** Account and card numbers: `TTH-EC-000101` → `*********0101`, enough to match a complaint, not to use it. */
+export const maskAccount = (account: string): string => keepEnds(account, 0, 4);
+
 /** "Nguyễn Văn An" → "N***** V** A*": enough for an operator to recognise, not to identify. */
 export function maskName(name: string): string {
   return name.replace(/\p{L}[\p{L}\p{M}]*/gu, (word) => word[0] + '*'.repeat(word.length - 1));
@@ -207,9 +216,9 @@ export function maskNamedField(key: string, value: string | number): string | nu
   if (kind === undefined) return value;
   if (kind === 'secret') return REDACTED;
   const text = String(value);
-  if (kind === 'phone') return keepEnds(text, 4, 3);
-  if (kind === 'id') return keepEnds(text, 3, 3);
-  if (kind === 'account') return keepEnds(text, 0, 4);
+  if (kind === 'phone') return maskPhone(text);
+  if (kind === 'id') return maskIdentity(text);
+  if (kind === 'account') return maskAccount(text);
   return typeof value === 'number' ? value : maskName(text);
 }
 

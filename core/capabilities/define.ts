@@ -10,6 +10,13 @@ export interface OperationSpec<
   summary: string;
   input: Input;
   output: Output;
+  /**
+   * The capability's own rules at the API edge, after the schema and before the provider instance's `prepare`, for
+   * every provider alike (an SMS text without diacritics when `unicode` is false, say). Returns the input as it is
+   * stored and delivered; throws InputError (answered 400 with the path of each problem) for input no provider of
+   * the capability can send. Never quotes the input in its messages.
+   */
+  normalise?(input: v.InferOutput<Input>): v.InferOutput<Input>;
   /** Messages with one ordering key are delivered strictly in order (e.g. a dossier's progress). */
   orderingKey?(input: v.InferOutput<Input>): string | undefined;
   /**

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { citizenId, normaliseTaxCode, normaliseVietnameseMobile } from './identifiers.ts';
+import { citizenId, MOBILE_PREFIXES_BY_CARRIER, normaliseTaxCode, normaliseVietnameseMobile } from './identifiers.ts';
 
 describe('Vietnamese mobile numbers', () => {
   it.each([
@@ -14,6 +14,12 @@ describe('Vietnamese mobile numbers', () => {
     ['0591234567', '84591234567'],
   ])('%s → %s', (raw, normalised) => {
     expect(normaliseVietnameseMobile(raw)).toBe(normalised);
+  });
+
+  it('takes a number of every carrier, and knows each prefix for one carrier only', () => {
+    const prefixes = Object.values(MOBILE_PREFIXES_BY_CARRIER).flat();
+    expect(new Set(prefixes).size).toBe(prefixes.length);
+    for (const prefix of prefixes) expect(normaliseVietnameseMobile(`0${prefix}1234567`), prefix).toBe(`84${prefix}1234567`);
   });
 
   it.each([

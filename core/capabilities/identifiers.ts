@@ -1,18 +1,18 @@
 import * as v from 'valibot';
 
-/** National numbers (without the leading 0) start with one of these, by carrier. Format check only: numbers port. */
-const MOBILE_PREFIXES = new Set([
-  // Viettel
-  '86', '96', '97', '98', '32', '33', '34', '35', '36', '37', '38', '39',
-  // Vinaphone
-  '88', '91', '94', '81', '82', '83', '84', '85',
-  // Mobifone
-  '89', '90', '93', '70', '76', '77', '78', '79',
-  // Vietnamobile
-  '92', '56', '58',
-  // Gmobile
-  '99', '59',
-]);
+/**
+ * National numbers (without the leading 0) start with one of these, by carrier. Format check only: numbers port
+ * from one carrier to another, so a carrier's prefixes say where a number began, not where it is.
+ */
+export const MOBILE_PREFIXES_BY_CARRIER = {
+  viettel: ['86', '96', '97', '98', '32', '33', '34', '35', '36', '37', '38', '39'],
+  vinaphone: ['88', '91', '94', '81', '82', '83', '84', '85'],
+  mobifone: ['89', '90', '93', '70', '76', '77', '78', '79'],
+  vietnamobile: ['92', '56', '58'],
+  gmobile: ['99', '59'],
+} as const satisfies Record<string, readonly string[]>;
+
+const MOBILE_PREFIXES = new Set<string>(Object.values(MOBILE_PREFIXES_BY_CARRIER).flat());
 
 /**
  * A Vietnamese mobile number as callers write it (`0981234567`, `+84 98 123 4567`, `84981234567`, with spaces,

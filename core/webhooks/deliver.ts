@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import type * as v from 'valibot';
 import type { webhookDeliverInput, webhookDeliverOutput } from '../capabilities/webhook.ts';
-import { PermanentError, type OperationContext } from '../sdk/index.ts';
+import { PermanentError, hostOf, type OperationContext } from '../sdk/index.ts';
 import type { WebhookConfig } from './config.ts';
 
 type DeliverInput = v.InferOutput<typeof webhookDeliverInput>;
@@ -38,16 +38,8 @@ export async function run(input: DeliverInput, ctx: OperationContext<WebhookConf
     ...(ctx.config.timeoutMs === undefined ? {} : { timeout: ctx.config.timeoutMs }),
   });
   if (response.status === 410) {
-    throw new PermanentError(`webhook endpoint at ${hostOf(ctx.config.url)} is gone (HTTP 410)`, { code: 'HTTP_410' });
+    throw new PermanentError(`webhook endpoint at ${hostOf(ctx.config.url, { unknown: 'subscriber' })} is gone (HTTP 410)`, { code: 'HTTP_410' });
   }
   ctx.log.debug({ status: response.status, attempt: ctx.attempt }, 'webhook delivered');
   return { status: response.status };
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return 'subscriber';
-  }
 }

@@ -1,13 +1,14 @@
 /**
  * The card service's REST+JSON client. The service has no public specification: each call is a path template from
  * the config, the API key goes in a configurable header, and every JSON answer is an envelope
- * `{ code, message, data }` (names configurable) whose code RESULT_TABLE reads.
+ * `{ code, message, data }` (names configurable) whose code ANSWER_CODES reads.
  */
 import type { AxiosInstance, AxiosResponse } from 'axios';
-import { NotFoundError, PermanentError, parseRetryAfter } from '../../core/sdk/index.ts';
+import * as v from 'valibot';
+import { NotFoundError, PermanentError, maskAccount, parseRetryAfter, requestJson } from '../../core/sdk/index.ts';
+import { errorFor, findAnswer, httpRow, malformedAnswer, unknownCode, type Verdict } from './answer-codes.ts';
 import { valueAt } from './answer-fields.ts';
 import type { CardServiceConfig } from './config.ts';
-import { errorFor, findAnswer, httpRow, malformedAnswer, maskCardNumber, unknownCode, type Verdict } from './results.ts';
 
 export interface CardCall {
   config: CardServiceConfig;
@@ -42,8 +43,8 @@ export function cardUrl(config: CardServiceConfig, path: PathName, params: Recor
   return `${config.baseUrl.replace(/\/+$/, '')}${filled}`;
 }
 
-function headers(call: CardCall, accept: string): Record<string, string> {
-  return { [call.config.apiKeyHeader]: call.config.apiKey.reveal(), 'x-request-id': call.requestId, accept };
+function headers(call: CardCall): Record<string, string> {
+  return { [call.config.apiKeyHeader]: call.config.apiKey.reveal(), 'x-request-id': call.requestId };
 }
 
 /** Reads the envelope: a known code decides; without one, the HTTP status does. */
@@ -76,51 +77,52 @@ export function dataOf(answer: CardAnswer, about: string): unknown {
   throw malformedAnswer(about, `code ${answer.code} (${findAnswer('card', answer.code)?.meaning ?? 'unknown'}) where it makes no sense`);
 }
 
-async function getJson(call: CardCall, url: string, about: string): Promise<CardAnswer> {
-  const response = await call.http.get<unknown>(url, {
-    headers: headers(call, 'application/json'),
+/** One call whose answer is the service's envelope, whatever the status: its code is read by `cardAnswerOf`. */
+async function callCard(call: CardCall, url: string, about: string, body?: unknown): Promise<CardAnswer> {
+  const response = await requestJson(call.http, {
+    url,
+    body,
+    headers: headers(call),
+    // Paths and field names are the instance's config: the envelope is read at those paths, not by a fixed schema.
+    answer: v.unknown(),
+    // The service says "not found" or "wrong PIN" with an error status too: every body is its envelope.
+    errorAnswer: (failure) => failure.body,
     signal: call.signal,
-    timeout: call.config.timeoutMs,
-    validateStatus: () => true,
+    timeoutMs: call.config.timeoutMs,
   });
-  return cardAnswerOf(response, call.config, about);
+  return cardAnswerOf({ status: response.status, data: response.answer, headers: response.headers }, call.config, about);
 }
 
 export async function cardProfile(call: CardCall, cardNumber: string): Promise<CardAnswer> {
-  return getJson(call, cardUrl(call.config, 'card', { cardNumber }), `card service, card ${maskCardNumber(cardNumber)}`);
+  return callCard(call, cardUrl(call.config, 'card', { cardNumber }), `card service, card ${maskAccount(cardNumber)}`);
 }
 
 export async function enterpriseProfile(call: CardCall, taxCode: string): Promise<CardAnswer> {
-  return getJson(call, cardUrl(call.config, 'enterprise', { taxCode }), `card service, tax code ${taxCode}`);
+  return callCard(call, cardUrl(call.config, 'enterprise', { taxCode }), `card service, tax code ${taxCode}`);
 }
 
 export async function listDocuments(call: CardCall, cardNumber: string): Promise<CardAnswer> {
-  return getJson(call, cardUrl(call.config, 'documents', { cardNumber }), `card service, documents of card ${maskCardNumber(cardNumber)}`);
+  return callCard(call, cardUrl(call.config, 'documents', { cardNumber }), `card service, documents of card ${maskAccount(cardNumber)}`);
 }
 
 /** The operator's health check: the service answers its health path with the success code. */
 export async function pingCardService(call: CardCall): Promise<void> {
   const about = 'card service, health check';
-  dataOf(await getJson(call, cardUrl(call.config, 'health', {}), about), about);
+  dataOf(await callCard(call, cardUrl(call.config, 'health', {}), about), about);
 }
 
 /** Verifies a card holder: `method` says whether `value` is the PIN or a one-time code. */
 export async function verifyHolder(call: CardCall, cardNumber: string, method: 'pin' | 'otp', value: string): Promise<CardAnswer> {
-  const response = await call.http.post<unknown>(
-    cardUrl(call.config, 'verify', { cardNumber }),
-    { method, value },
-    { headers: { ...headers(call, 'application/json'), 'content-type': 'application/json' }, signal: call.signal, timeout: call.config.timeoutMs, validateStatus: () => true },
-  );
-  return cardAnswerOf(response, call.config, `card service, verification of card ${maskCardNumber(cardNumber)}`);
+  return callCard(call, cardUrl(call.config, 'verify', { cardNumber }), `card service, verification of card ${maskAccount(cardNumber)}`, { method, value });
 }
 
 /** One document's bytes as the service sends them; the caller checks them against the list's SHA-256. */
 export async function fetchDocument(call: CardCall, cardNumber: string, documentId: string): Promise<DocumentBytes> {
-  const about = `card service, document ${documentId} of card ${maskCardNumber(cardNumber)}`;
+  const about = `card service, document ${documentId} of card ${maskAccount(cardNumber)}`;
   let response: AxiosResponse<ArrayBuffer | Uint8Array>;
   try {
     response = await call.http.get<ArrayBuffer | Uint8Array>(cardUrl(call.config, 'document', { cardNumber, documentId }), {
-      headers: headers(call, '*/*'),
+      headers: { ...headers(call), accept: '*/*' },
       signal: call.signal,
       timeout: call.config.timeoutMs,
       responseType: 'arraybuffer',

@@ -5,13 +5,13 @@
 import { createHash } from 'node:crypto';
 import type * as v from 'valibot';
 import type { ecardDocumentInput, ecardDocumentOutput, ecardDocumentsInput } from '../../core/capabilities/ecard.ts';
-import { RetryableError } from '../../core/sdk/index.ts';
+import { RetryableError, maskAccount } from '../../core/sdk/index.ts';
+import { malformedAnswer } from './answer-codes.ts';
 import { isoDateOf, textAt, valueAt } from './answer-fields.ts';
 import { dataOf, fetchDocument, listDocuments } from './card-client.ts';
 import type { CardServiceConfig } from './config.ts';
 import { callsOf, notFound, type Calls, type EcardContext } from './context.ts';
 import type { DocumentList } from './instance-state.ts';
-import { malformedAnswer, maskCardNumber } from './results.ts';
 
 type DocumentsInput = v.InferOutput<typeof ecardDocumentsInput>;
 type DocumentInput = v.InferOutput<typeof ecardDocumentInput>;
@@ -27,7 +27,7 @@ export async function documents(input: DocumentsInput, ctx: EcardContext): Promi
 export async function document(input: DocumentInput, ctx: EcardContext): Promise<DocumentFile> {
   const calls = callsOf(ctx);
   const { cardNumber, documentId } = input;
-  const about = `card service, document ${documentId} of card ${maskCardNumber(cardNumber)}`;
+  const about = `card service, document ${documentId} of card ${maskAccount(cardNumber)}`;
   let listed = await listedEntry(calls, input, true);
   // A document issued since the list was cached is not in it yet.
   if (!listed.entry && listed.cached) listed = await listedEntry(calls, input, false);
@@ -55,7 +55,7 @@ async function listedEntry(calls: Calls, input: DocumentInput, useCache: boolean
 async function documentList(calls: Calls, cardNumber: string, useCache: boolean): Promise<{ list: DocumentList; cached: boolean }> {
   const cached = useCache ? calls.state.documents.fresh(cardNumber) : undefined;
   if (cached) return { list: cached, cached: true };
-  const about = `card service, documents of card ${maskCardNumber(cardNumber)}`;
+  const about = `card service, documents of card ${maskAccount(cardNumber)}`;
   const data = dataOf(await listDocuments(calls.card, cardNumber), about);
   const list = { cardNumber, documents: entriesOf(data, calls.card.config, about) };
   calls.state.documents.set(cardNumber, list);

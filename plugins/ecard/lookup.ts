@@ -5,13 +5,12 @@
  */
 import type * as v from 'valibot';
 import type { ecardLookupInput } from '../../core/capabilities/ecard.ts';
-import { PermanentError } from '../../core/sdk/index.ts';
+import { PermanentError, maskAccount } from '../../core/sdk/index.ts';
 import { cardProfile, dataOf, enterpriseProfile } from './card-client.ts';
 import { callsOf, notFound, type Calls, type EcardContext } from './context.ts';
 import type { Profile } from './instance-state.ts';
 import { profileFromCard, profileFromRegistry } from './profiles.ts';
 import { registryLookup } from './registry-client.ts';
-import { maskCardNumber } from './results.ts';
 import type { TtlCache } from './ttl-cache.ts';
 
 type LookupInput = v.InferOutput<typeof ecardLookupInput>;
@@ -46,7 +45,7 @@ export async function lookup(input: LookupInput, ctx: EcardContext): Promise<Pro
 async function fetchProfile(input: LookupInput, calls: Calls, ctx: EcardContext): Promise<Profile> {
   const { cardNumber, taxCode } = input;
   if (cardNumber !== undefined) {
-    const about = `card service, card ${maskCardNumber(cardNumber)}`;
+    const about = `card service, card ${maskAccount(cardNumber)}`;
     return profileFromCard(dataOf(await cardProfile(calls.card, cardNumber), about), ctx.config.card, ctx.log, about);
   }
   if (taxCode === undefined) throw new PermanentError('give cardNumber or taxCode', { code: 'BAD_INPUT' });
@@ -66,7 +65,7 @@ async function fetchProfile(input: LookupInput, calls: Calls, ctx: EcardContext)
 /** Both given: they must name one business. */
 function checkedAgainst(input: LookupInput, profile: Profile): Profile {
   if (input.cardNumber !== undefined && input.taxCode !== undefined && profile.taxCode !== input.taxCode) {
-    throw new PermanentError(`card ${maskCardNumber(input.cardNumber)} belongs to another tax code than the one given`, { code: 'TAX_CODE_MISMATCH' });
+    throw new PermanentError(`card ${maskAccount(input.cardNumber)} belongs to another tax code than the one given`, { code: 'TAX_CODE_MISMATCH' });
   }
   return profile;
 }

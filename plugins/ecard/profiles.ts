@@ -1,10 +1,10 @@
 /** The unified enterprise profile from either source's answer, with the paths the config names. */
 import type { Logger } from 'pino';
 import { normaliseTaxCode } from '../../core/capabilities/identifiers.ts';
+import { malformedAnswer, profileStatus } from './answer-codes.ts';
 import { isoDateOf, textAt } from './answer-fields.ts';
 import type { CardServiceConfig, RegistryConfig } from './config.ts';
 import type { Profile } from './instance-state.ts';
-import { malformedAnswer, profileStatus } from './results.ts';
 
 /** A date that cannot be read is left out (and said so in the log) rather than failing the whole look-up. */
 function dateAt(data: unknown, path: string, log: Logger, what: string): string | undefined {

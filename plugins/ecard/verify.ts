@@ -6,13 +6,13 @@
  */
 import type * as v from 'valibot';
 import type { ecardVerifyInput } from '../../core/capabilities/ecard.ts';
-import { PermanentError } from '../../core/sdk/index.ts';
+import { PermanentError, maskAccount } from '../../core/sdk/index.ts';
+import { malformedAnswer } from './answer-codes.ts';
 import { valueAt } from './answer-fields.ts';
 import { notKnown, verifyHolder, type CardAnswer, type CardCall } from './card-client.ts';
 import type { CardServiceConfig } from './config.ts';
 import { callsOf, type EcardContext } from './context.ts';
 import { pinDigest, type Verification } from './instance-state.ts';
-import { malformedAnswer, maskCardNumber } from './results.ts';
 
 type VerifyInput = v.InferOutput<typeof ecardVerifyInput>;
 
@@ -39,7 +39,7 @@ export async function verify(input: VerifyInput, ctx: EcardContext): Promise<Ver
 
 async function askProvider(input: VerifyInput, card: CardCall): Promise<Verification> {
   const method = input.pin !== undefined ? 'pin' : 'otp';
-  const about = `card service, verification of card ${maskCardNumber(input.cardNumber)}`;
+  const about = `card service, verification of card ${maskAccount(input.cardNumber)}`;
   const answer = await verifyHolder(card, input.cardNumber, method, input.pin ?? input.otp ?? '');
   const { fields } = card.config;
   switch (answer.verdict) {

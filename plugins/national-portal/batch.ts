@@ -19,7 +19,7 @@ import { PermanentError } from '../../core/sdk/index.ts';
 import { callService, type CallTarget, type ServiceAnswer } from './client.ts';
 import type { PortalConfig } from './config.ts';
 import type { PortalItem } from './mapping.ts';
-import { BATCH_UNATTRIBUTED, LOGIN_REFUSED, type ResultRow, rowOf } from './results.ts';
+import { BATCH_UNATTRIBUTED, LOGIN_REFUSED, type ResultRow, rowOf } from './answer-codes.ts';
 
 export interface ProgressRequest {
   target: CallTarget;

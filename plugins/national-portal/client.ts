@@ -3,10 +3,10 @@
  * `{ session, madonvi, service, … }`, the instance's session reused, and a login again (once) when the portal
  * refuses the session. Answers the portal's answer and its row of the result table; the caller decides.
  */
-import { RetryableError } from '../../core/sdk/index.ts';
+import { RetryableError, requestJson } from '../../core/sdk/index.ts';
+import { answerOf, answerShape, type PortalAnswer, type ResultRow, refusesSession, rowOf, transportFailure } from './answer-codes.ts';
 import { endpointOf } from './config.ts';
-import { type PortalAnswer, type ResultRow, readAnswer, refusesSession, rowOf, transportFailure } from './results.ts';
-import { dropSession, hostOf, type SessionTarget, sessionFor } from './session.ts';
+import { dropSession, type SessionTarget, sessionFor } from './session.ts';
 
 export type ServiceName = 'DongBoHoSoMC' | 'CapNhatTienDoHoSoMC' | 'TraCuuHoSo' | 'LayThuTuc' | 'LayDanhSachTTHC';
 
@@ -23,22 +23,21 @@ type Outcome = ServiceAnswer | 'session';
 
 async function callOnce(target: CallTarget, session: string, body: Record<string, unknown>): Promise<Outcome> {
   const { config } = target;
-  const host = hostOf(config.adapterUrl);
-  let data: unknown;
+  let answer: PortalAnswer;
   try {
-    const response = await target.http.post(endpointOf(config, config.integrationPath), { session, ...body }, {
-      headers: { 'content-type': 'application/json' },
-      responseType: 'text',
+    const response = await requestJson(target.http, {
+      url: endpointOf(config, config.integrationPath),
+      body: { session, ...body },
+      answer: answerShape,
       signal: target.signal,
-      ...(config.timeoutMs ? { timeout: config.timeoutMs } : {}),
+      timeoutMs: config.timeoutMs,
     });
-    data = response.data;
+    answer = answerOf(response.answer);
   } catch (error) {
     const failure = transportFailure(error);
     if (refusesSession(failure)) return 'session';
     throw failure;
   }
-  const answer = readAnswer(data, host);
   const row = rowOf(answer, config);
   return row.verdict === 'session' ? 'session' : { answer, row };
 }

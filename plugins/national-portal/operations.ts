@@ -14,7 +14,7 @@ import { sendProgress } from './batch.ts';
 import { callService, type CallTarget } from './client.ts';
 import { type PortalConfig, unitCodeOf } from './config.ts';
 import { dossierItem, progressItem } from './mapping.ts';
-import { errorOf, REFERENCE_UNKNOWN } from './results.ts';
+import { errorOf, REFERENCE_UNKNOWN } from './answer-codes.ts';
 
 type Ctx = OperationContext<PortalConfig>;
 /** The answer of both async operations: the portal's error_code and message, and whether an add became an update. */

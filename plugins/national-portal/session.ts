@@ -7,9 +7,9 @@
 import { createHash } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
 import * as v from 'valibot';
-import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
+import { PermanentError, RetryableError, hostOf, requestJson } from '../../core/sdk/index.ts';
+import { answerOf, answerShape, errorOf, LOGIN_REFUSED, type PortalAnswer, rowOf, transportFailure } from './answer-codes.ts';
 import { endpointOf, type PortalConfig } from './config.ts';
-import { errorOf, LOGIN_REFUSED, readAnswer, rowOf, transportFailure } from './results.ts';
 
 export interface SessionTarget {
   instance: string;
@@ -44,37 +44,31 @@ function slotOf(target: SessionTarget): SessionSlot {
 
 const loginShape = v.looseObject({ session: v.pipe(v.string(), v.trim(), v.nonEmpty()) });
 
-export function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return 'the portal';
-  }
-}
-
 /**
  * Logs in. A login refused for good (by the portal's answer or an HTTP 4xx) is LOGIN_REFUSED whatever the
  * portal said: the account or its settings are wrong, and no other call could fare better.
  */
 async function logIn(target: SessionTarget, slot: SessionSlot): Promise<string> {
   const { config, http } = target;
-  const host = hostOf(config.adapterUrl);
+  const host = hostOf(config.adapterUrl, { unknown: 'the portal' });
   slot.logins += 1;
-  let data: unknown;
+  let answer: PortalAnswer;
   try {
-    // No caller's signal: the login is shared, one caller giving up must not fail it for the others.
-    const response = await http.post(
-      endpointOf(config, config.authPath),
-      { username: config.username, password: config.password.reveal() },
-      { headers: { dstcode: config.dstcode, 'content-type': 'application/json' }, responseType: 'text', ...(config.timeoutMs ? { timeout: config.timeoutMs } : {}) },
-    );
-    data = response.data;
+    const response = await requestJson(http, {
+      url: endpointOf(config, config.authPath),
+      body: { username: config.username, password: config.password.reveal() },
+      headers: { dstcode: config.dstcode },
+      answer: answerShape,
+      // No caller's signal: the login is shared, one caller giving up must not fail it for the others.
+      signal: undefined,
+      timeoutMs: config.timeoutMs,
+    });
+    answer = answerOf(response.answer);
   } catch (error) {
     const failure = transportFailure(error);
     if (failure instanceof PermanentError) throw new PermanentError(`login to ${host} refused: ${failure.message}`, { code: LOGIN_REFUSED.code });
     throw failure;
   }
-  const answer = readAnswer(data, host);
   const row = rowOf(answer, config);
   if (row.verdict !== 'ok') {
     // Only a busy or unknown answer may go another way next time; every other refusal is of the account.

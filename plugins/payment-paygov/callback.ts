@@ -10,7 +10,7 @@ import { callbackResponse, CALLBACK_ANSWERS, type CallbackAnswer } from './callb
 import type { PaygovConfig } from './config.ts';
 import { FIELD_ORDER, type SignedFields } from './fields.ts';
 import { isRequestedAmount, markFailed, markPaid, paymentOf } from './payment-record.ts';
-import { isPaidResult } from './results.ts';
+import { isPaidResult } from './answer-codes.ts';
 import { parseJson } from './parse.ts';
 import { hasValidMaXacThuc } from './signature.ts';
 import { isoFromVietnamTimestamp } from './time.ts';

@@ -2,14 +2,14 @@
  * Posts one signed message to the platform and reads its answer. Two answer forms are known from integrations:
  * the message's own fields (`{ "MaLoi": "00", … }`), and the portal's adapter envelope
  * (`{ "error_code": "0", "message": "<the answer as JSON text>" }`); both are read here, so the rest of the
- * plugin sees one flat answer. HTTP failures arrive classified by the instance's client (core/outbound).
+ * plugin sees one flat answer. HTTP statuses and failures with no answer are classified by the SDK's requestJson;
+ * an answer in neither form is retryable MALFORMED_ANSWER.
  */
 import type { AxiosInstance } from 'axios';
 import * as v from 'valibot';
-import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
+import { PermanentError, RetryableError, hostOf, maskedExcerpt, requestJson } from '../../core/sdk/index.ts';
 import type { PaygovConfig } from './config.ts';
 import { parseJson } from './parse.ts';
-import { shorten } from './results.ts';
 
 /** What a call goes through: the operation's and the task's contexts both have it. */
 export interface Transport {
@@ -25,44 +25,37 @@ const text = v.pipe(
 
 const flatAnswer = v.looseObject({ MaLoi: text, MoTaLoi: v.optional(v.nullable(v.string())) });
 const envelope = v.object({ error_code: text, message: v.optional(v.nullable(v.union([v.string(), v.record(v.string(), v.unknown())]))) });
+/** Either form; the flat one first, as a message's own fields say more than an envelope's. */
+const platformAnswer = v.union([flatAnswer, envelope]);
 
 export type PlatformAnswer = Record<string, unknown> & { MaLoi: string; MoTaLoi?: string | null | undefined };
 
 /** Posts `message` to `path` under the instance's endpoint. */
 export async function postMessage(config: PaygovConfig, path: string, via: Transport, message: Record<string, string>): Promise<PlatformAnswer> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   const accessToken = config.accessToken?.reveal();
-  if (accessToken) headers.authorization = `Bearer ${accessToken}`;
-  const response = await via.http.post<unknown>(new URL(path, config.endpoint).toString(), message, {
-    headers,
+  const { answer } = await requestJson(via.http, {
+    url: new URL(path, config.endpoint).toString(),
+    body: message,
+    headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {},
+    answer: platformAnswer,
     signal: via.signal,
-    // The raw text: a non-JSON answer is then told apart from an empty one.
-    responseType: 'text',
-    transformResponse: [(data: unknown) => data],
-    ...(config.timeoutMs === undefined ? {} : { timeout: config.timeoutMs }),
+    timeoutMs: config.timeoutMs,
   });
-  return readAnswer(response.data, config.endpoint);
+  return unwrapped(answer, config.endpoint);
 }
 
-function readAnswer(body: unknown, endpoint: string): PlatformAnswer {
-  const parsed = typeof body === 'string' ? parseJson(body) : body;
-  const flat = v.safeParse(flatAnswer, parsed);
-  if (flat.success) return flat.output;
-  const wrapped = v.safeParse(envelope, parsed);
-  if (!wrapped.success) throw malformedAnswer(endpoint);
-  const { error_code: code, message } = wrapped.output;
+/** The message's own fields, from inside the adapter envelope when the answer came in one. */
+function unwrapped(answer: v.InferOutput<typeof platformAnswer>, endpoint: string): PlatformAnswer {
+  if ('MaLoi' in answer) return answer;
+  const { error_code: code, message } = answer;
   if (code !== '0' && code !== '00') {
-    const said = typeof message === 'string' && message ? `: ${shorten(message)}` : '';
+    const said = typeof message === 'string' && message ? `: ${maskedExcerpt(message)}` : '';
     // The envelope's codes are not the platform's own; nothing says a retry cannot help.
-    throw new RetryableError(`the payment platform at ${hostOf(endpoint)} answered error_code ${shorten(code)}${said}`, { code: `ERROR_CODE_${shorten(code)}` });
+    throw new RetryableError(`the payment platform at ${hostOf(endpoint)} answered error_code ${maskedExcerpt(code)}${said}`, { code: `ERROR_CODE_${maskedExcerpt(code)}` });
   }
   const inner = v.safeParse(flatAnswer, typeof message === 'string' ? parseJson(message) : message);
   if (!inner.success) throw malformedAnswer(endpoint);
   return inner.output;
-}
-
-function hostOf(endpoint: string): string {
-  return new URL(endpoint).host;
 }
 
 export function malformedAnswer(endpoint: string): RetryableError {

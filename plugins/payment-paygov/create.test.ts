@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PermanentError, RetryableError, Secret } from '../../core/sdk/index.ts';
 import { useMswServer } from '../../core/sdk/testing.ts';
 import { paymentIdOf, run } from './create.ts';
-import { RESULT_TABLE } from './results.ts';
+import { ANSWER_CODES } from './answer-codes.ts';
 import { context, createInput, failure, initUrl, json, platformAnswering, secretText } from './test-support/msw-paygov.ts';
 import { audited, useTestServices } from './test-support/services.ts';
 
@@ -91,7 +91,7 @@ describe('payment-paygov create', () => {
     expect(paymentIdOf('x-y_z')).toBe('PGxyz');
   });
 
-  const refusals = RESULT_TABLE.filter((row) => row.field === 'MaLoi' && row.verdict !== 'ok');
+  const refusals = ANSWER_CODES.rows.filter((row) => row.field === 'MaLoi' && row.verdict !== 'ok');
   it.each(refusals.map((row) => [row.code, row.field === 'MaLoi' ? row.verdict : '']))('MaLoi %s is %s, and the payment is failed', async (code, verdict) => {
     platformAnswering(server, initUrl, () => json({ MaLoi: code, MoTaLoi: 'lỗi' }));
     const services = await openServices();

@@ -12,7 +12,7 @@ import { transactionInfo } from './description.ts';
 import { initMessage } from './messages.ts';
 import { isHttpUrl } from './parse.ts';
 import { keepPage, markInitFailed, type StoredPayment } from './payment-record.ts';
-import { acceptedOrThrow, failureCode } from './results.ts';
+import { acceptedOrThrow, failureCode } from './answer-codes.ts';
 
 export type CreateInput = v.InferOutput<typeof paymentCreateInput>;
 export type CreateOutput = v.InferOutput<typeof paymentCreateOutput>;

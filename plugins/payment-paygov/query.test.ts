@@ -6,7 +6,7 @@ import { useMswServer } from '../../core/sdk/testing.ts';
 import type { TestServices } from '../../core/sdk/testing.ts';
 import type { PaymentData } from './payment-record.ts';
 import { run } from './query.ts';
-import { RESULT_TABLE } from './results.ts';
+import { ANSWER_CODES } from './answer-codes.ts';
 import { agency, context, createInput, failure, json, platformAnswering, queryUrl, secretText } from './test-support/msw-paygov.ts';
 import { deliverResult, PAYMENT_ID, resultNotice } from './test-support/result-notice.ts';
 import { audited, useTestServices } from './test-support/services.ts';
@@ -91,7 +91,7 @@ describe('payment-paygov query', () => {
     ]);
   });
 
-  for (const row of RESULT_TABLE) {
+  for (const row of ANSWER_CODES.rows) {
     if (row.field !== 'TrangThaiGD') continue;
     it(`TrangThaiGD ${row.code} (as a number too) answers ${row.state}`, async () => {
       platformAnswering(server, queryUrl, () => state(row.code, { TrangThaiGD: Number(row.code), SoTien: 50000 }));
@@ -155,7 +155,7 @@ describe('payment-paygov query', () => {
     await expectUnchanged(services);
   });
 
-  const refusals = RESULT_TABLE.filter((row) => row.field === 'MaLoi' && row.verdict !== 'ok');
+  const refusals = ANSWER_CODES.rows.filter((row) => row.field === 'MaLoi' && row.verdict !== 'ok');
   it.each(refusals.map((row) => [row.code, row.field === 'MaLoi' ? row.verdict : '']))('MaLoi %s is %s and changes nothing', async (code, verdict) => {
     platformAnswering(server, queryUrl, () => json({ MaLoi: code }));
     const { ctx, services } = await withPayment();

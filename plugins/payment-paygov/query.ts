@@ -5,12 +5,12 @@
 import type { Logger } from 'pino';
 import type * as v from 'valibot';
 import type { paymentQueryInput, paymentQueryOutput } from '../../core/capabilities/payment.ts';
-import { NotFoundError, PermanentError, type OperationContext, type PluginRecords } from '../../core/sdk/index.ts';
+import { NotFoundError, PermanentError, maskedExcerpt, type OperationContext, type PluginRecords } from '../../core/sdk/index.ts';
 import { mismatchedAnswer, postMessage, type PlatformAnswer, type Transport } from './client.ts';
 import type { PaygovConfig } from './config.ts';
 import { queryMessage } from './messages.ts';
 import { isRequestedAmount, markFailed, markPaid, paymentOf, type StoredPayment } from './payment-record.ts';
-import { acceptedOrThrow, shorten, transactionState } from './results.ts';
+import { acceptedOrThrow, transactionState } from './answer-codes.ts';
 import { isoFromVietnamTimestamp, vietnamTimestamp } from './time.ts';
 
 type QueryInput = v.InferOutput<typeof paymentQueryInput>;
@@ -54,7 +54,7 @@ export async function askPlatform(payment: StoredPayment, ctx: RefreshContext): 
   if (answer.MaThamChieu !== undefined && String(answer.MaThamChieu) !== reference) throw mismatchedAnswer(config.endpoint, reference);
   const trangThaiGD = String(answer.TrangThaiGD ?? '').trim();
   const { state, known } = transactionState(trangThaiGD);
-  if (!known) ctx.log.warn({ paymentId: reference, trangThaiGD: shorten(trangThaiGD) }, 'unknown transaction state: the payment stays pending');
+  if (!known) ctx.log.warn({ paymentId: reference, trangThaiGD: maskedExcerpt(trangThaiGD) }, 'unknown transaction state: the payment stays pending');
   return { state, trangThaiGD, answer };
 }
 

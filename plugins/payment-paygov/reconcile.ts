@@ -8,7 +8,7 @@ import { errorMessage, type PluginTask, type TaskContext } from '../../core/sdk/
 import type { PaygovConfig } from './config.ts';
 import { markExpired, paymentOf, type StoredPayment } from './payment-record.ts';
 import { refresh } from './query.ts';
-import { failureCode, isUnknownTransaction } from './results.ts';
+import { failureCode, isUnknownTransaction } from './answer-codes.ts';
 
 const BATCH = 50;
 

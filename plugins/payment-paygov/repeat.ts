@@ -16,7 +16,7 @@ import type { PaygovConfig } from './config.ts';
 import { openPage, type CreateInput, type CreateOutput } from './init.ts';
 import type { StoredPayment } from './payment-record.ts';
 import { askPlatform, settle } from './query.ts';
-import { isUnknownTransaction } from './results.ts';
+import { isUnknownTransaction } from './answer-codes.ts';
 
 export async function repeatedCreate(payment: StoredPayment, input: CreateInput, ctx: OperationContext<PaygovConfig>): Promise<CreateOutput> {
   const { paymentUrl } = payment.data;

@@ -5,9 +5,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
 import * as v from 'valibot';
-import { PermanentError } from '../../core/sdk/index.ts';
+import { PermanentError, requestJson } from '../../core/sdk/index.ts';
+import { badSignature } from './answer-codes.ts';
 import type { VietinbankConfig } from './config.ts';
-import { badSignature, malformedAnswer } from './results.ts';
 import { signed, verifyMessage } from './signature.ts';
 import type { SignedMessage } from './signature-fields.ts';
 import { toTransTime } from './vietnam-time.ts';
@@ -76,42 +76,30 @@ function fixedFields(config: VietinbankConfig) {
   return { providerId: config.providerId, merchantId: config.merchantId, channel: config.channel, version: config.version, language: config.language };
 }
 
-async function post(call: BankCall, path: string, request: SignedMessage, body: Record<string, unknown>): Promise<unknown> {
+/** Posts a signed request and reads the answer of `schema`: an answer that does not match is retryable MALFORMED_ANSWER. */
+async function post<T>(call: BankCall, path: string, request: SignedMessage, body: Record<string, unknown>, schema: v.GenericSchema<unknown, T>): Promise<T> {
   const { config } = call;
-  const payload = JSON.stringify(signed(request, body, config.privateKey.reveal(), config.signatureHash));
-  const answer = await call.http.post<string>(`${config.endpoint.replace(/\/$/, '')}${path}`, payload, {
+  const { answer } = await requestJson(call.http, {
+    url: `${config.endpoint.replace(/\/$/, '')}${path}`,
+    body: signed(request, body, config.privateKey.reveal(), config.signatureHash),
+    headers: { 'x-ibm-client-id': config.clientId, 'x-ibm-client-secret': config.clientSecret.reveal() },
+    answer: schema,
     signal: call.signal,
-    timeout: config.timeoutMs,
-    responseType: 'text',
-    // The raw text: what was signed must be read as sent, not re-shaped by axios.
-    transformResponse: (data: unknown) => data,
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json',
-      'x-ibm-client-id': config.clientId,
-      'x-ibm-client-secret': config.clientSecret.reveal(),
-    },
+    timeoutMs: config.timeoutMs,
   });
-  try {
-    return JSON.parse(String(answer.data));
-  } catch {
-    return undefined;
-  }
+  return answer;
 }
 
-function checked<T extends Record<string, unknown>>(
+/** The bank's answer, acted on only when the bank signed it and it answers this request of this merchant. */
+function checked<T extends Record<string, unknown> & { requestId: string; providerId: string; merchantId: string }>(
   call: BankCall,
-  schema: v.GenericSchema<unknown, T>,
   answerType: SignedMessage,
-  raw: unknown,
+  answer: T,
   requestId: string,
   what: string,
 ): T {
-  const parsed = v.safeParse(schema, raw);
-  if (!parsed.success) throw malformedAnswer(what);
   const { config } = call;
-  if (!verifyMessage(answerType, parsed.output, config.bankPublicKey.reveal(), config.signatureHash)) throw badSignature(what);
-  const answer = parsed.output;
+  if (!verifyMessage(answerType, answer, config.bankPublicKey.reveal(), config.signatureHash)) throw badSignature(what);
   if (answer.requestId !== requestId || answer.providerId !== config.providerId || answer.merchantId !== config.merchantId) {
     throw new PermanentError(`VietinBank's ${what} is signed but answers another request or merchant`, { code: 'ANSWER_MISMATCH' });
   }
@@ -135,14 +123,14 @@ export async function createPayment(call: BankCall, fields: CreateFields, now = 
     notifyUrl: fields.notifyUrl,
     returnUrl: fields.returnUrl ?? '',
   };
-  const raw = await post(call, call.config.createPath, 'createRequest', body);
-  return checked(call, createAnswerSchema, 'createAnswer', raw, fields.requestId, 'answer to a payment request');
+  const answer = await post(call, call.config.createPath, 'createRequest', body, createAnswerSchema);
+  return checked(call, 'createAnswer', answer, fields.requestId, 'answer to a payment request');
 }
 
 /** Looks up a payment by the requestId that registered it. */
 export async function inquire(call: BankCall, queryTransactionId: string, now = new Date()): Promise<InquiryAnswer> {
   const requestId = newRequestId();
   const body = { requestId, ...fixedFields(call.config), transTime: toTransTime(now), queryTransactionId, queryType: '1' };
-  const raw = await post(call, call.config.inquiryPath, 'inquiryRequest', body);
-  return checked(call, inquiryAnswerSchema, 'inquiryAnswer', raw, requestId, 'answer to an inquiry');
+  const answer = await post(call, call.config.inquiryPath, 'inquiryRequest', body, inquiryAnswerSchema);
+  return checked(call, 'inquiryAnswer', answer, requestId, 'answer to an inquiry');
 }

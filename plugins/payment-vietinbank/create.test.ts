@@ -4,7 +4,7 @@ import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
 import { useMswServer } from '../../core/sdk/testing.ts';
 import { requestIdOf } from './client.ts';
 import { create } from './create.ts';
-import { RESULT_TABLE, mayHaveReachedBank } from './results.ts';
+import { ANSWER_CODES, mayHaveReachedBank } from './answer-codes.ts';
 import { AGENCY, openTestServices, operationContext, testConfig, type TestServices } from './test-support/fixtures.ts';
 import { CREATE_URL, INQUIRY_URL, bankAnswering, createAnswer, inquiryAnswer } from './test-support/msw-vietinbank.ts';
 
@@ -186,10 +186,10 @@ const expectations: Record<string, { verdict: 'success' | 'duplicate' | 'permane
 
 describe('payment-vietinbank results table, every row through create', () => {
   it('has exactly the rows tested here', () => {
-    expect(RESULT_TABLE.map((row) => row.code).sort()).toEqual(Object.keys(expectations).sort());
+    expect(ANSWER_CODES.rows.map((row) => row.code).sort()).toEqual(Object.keys(expectations).sort());
   });
 
-  it.each(RESULT_TABLE.map((row) => [row.code, row] as const))('code %s', async (code, row) => {
+  it.each(ANSWER_CODES.rows.map((row) => [row.code, row] as const))('code %s', async (code, row) => {
     const creates = bankAnswering(server, CREATE_URL, (request) => createAnswer(request, code, { status: { code, message: `bank says ${code}` } }));
     const inquiries = bankAnswering(server, INQUIRY_URL, (request) => inquiryAnswer(request, '00', { transStatus: '01', amount: '150000' }));
     const expected = expectations[code]?.verdict;

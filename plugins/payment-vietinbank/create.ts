@@ -9,7 +9,7 @@ import { createPayment, requestIdOf, type BankCall } from './client.ts';
 import type { VietinbankConfig } from './config.ts';
 import { applyBankView, bankView } from './lookup.ts';
 import { markUnpaid, paymentOf, type Payment } from './payments.ts';
-import { findResultRow, malformedAnswer, mayHaveReachedBank, refusal } from './results.ts';
+import { ANSWER_CODES, malformedAnswer, mayHaveReachedBank, refusal } from './answer-codes.ts';
 import { toTransTime } from './vietnam-time.ts';
 
 type CreateInput = v.InferOutput<typeof paymentCreateInput>;
@@ -56,7 +56,7 @@ export async function create(input: CreateInput, ctx: OperationContext<Vietinban
     return registered(call, ctx, payment, error);
   }
   const { code, message } = answer.status;
-  const verdict = findResultRow(code)?.verdict;
+  const verdict = ANSWER_CODES.find(code)?.verdict;
   if (verdict === 'success') {
     if (!answer.paymentUrl) throw malformedAnswer('answer to a payment request (no paymentUrl)');
     ctx.log.info({ paymentId }, 'VietinBank registered the payment');

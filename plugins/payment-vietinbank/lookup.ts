@@ -6,7 +6,7 @@ import { PermanentError, RetryableError, type PluginRecords } from '../../core/s
 import { inquire, type BankCall, type InquiryAnswer } from './client.ts';
 import type { VietinbankConfig } from './config.ts';
 import { findPayment, markPaid, markUnpaid, type Payment, type PaymentStatus } from './payments.ts';
-import { TRANSACTION_STATES, findResultRow, refusal } from './results.ts';
+import { ANSWER_CODES, TRANSACTION_STATES, refusal } from './answer-codes.ts';
 import { fromTransTime, toVietnamIso } from './vietnam-time.ts';
 
 export type BankView = { found: false } | { found: true; state: PaymentStatus; answer: InquiryAnswer };
@@ -15,10 +15,10 @@ export type BankView = { found: false } | { found: true; state: PaymentStatus; a
 export async function bankView(call: BankCall, payment: Payment, now = new Date()): Promise<BankView> {
   const answer = await inquire(call, payment.data.requestId, now);
   const { code, message } = answer.status;
-  const row = findResultRow(code);
+  const row = ANSWER_CODES.find(code);
   if (row?.verdict === 'not-found') return { found: false };
   if (row?.verdict !== 'success') throw refusal(code, message, `an inquiry about payment ${payment.paymentId}`);
-  const state = TRANSACTION_STATES[answer.transStatus ?? ''];
+  const state = TRANSACTION_STATES.find(answer.transStatus ?? '')?.state;
   if (!state) throw new RetryableError(`VietinBank reported payment ${payment.paymentId} in an unknown state ${answer.transStatus ?? '(none)'}`, { code: 'UNKNOWN_STATE' });
   if (answer.queryTransactionId !== payment.data.requestId) {
     throw new PermanentError(`VietinBank answered an inquiry about payment ${payment.paymentId} with another transaction`, { code: 'ANSWER_MISMATCH' });

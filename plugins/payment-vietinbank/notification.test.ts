@@ -1,7 +1,7 @@
 import { createVerify } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handleNotice } from './notification.ts';
-import { NOTICE_ANSWERS } from './results.ts';
+import { NOTICE_ANSWERS } from './answer-codes.ts';
 import { signed, verifyMessage } from './signature.ts';
 import { rsaKeyPair } from './simulator/index.ts';
 import { AGENCY, account, bankSigned, callbackContext, openTestServices, storePayment, type TestServices } from './test-support/fixtures.ts';

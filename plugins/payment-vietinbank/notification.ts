@@ -8,7 +8,7 @@ import * as v from 'valibot';
 import type { CallbackContext, CallbackOutcome } from '../../core/sdk/index.ts';
 import type { VietinbankConfig } from './config.ts';
 import { findPayment, markPaid } from './payments.ts';
-import { NOTICE_ANSWERS, type NoticeAnswer } from './results.ts';
+import { NOTICE_ANSWERS, type NoticeAnswer } from './answer-codes.ts';
 import { signed, verifyMessage } from './signature.ts';
 import { fromTransTime, toVietnamIso } from './vietnam-time.ts';
 

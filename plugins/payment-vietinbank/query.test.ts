@@ -2,7 +2,7 @@ import { HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useMswServer } from '../../core/sdk/testing.ts';
 import { query } from './query.ts';
-import { TRANSACTION_STATES } from './results.ts';
+import { TRANSACTION_STATES } from './answer-codes.ts';
 import { AGENCY, openTestServices, operationContext, storePayment, testConfig, type TestServices } from './test-support/fixtures.ts';
 import { INQUIRY_URL, bankAnswering, inquiryAnswer } from './test-support/msw-vietinbank.ts';
 
@@ -47,7 +47,7 @@ describe('payment-vietinbank query', () => {
     expect((await services.emitted()).map((event) => event.type)).toEqual(['payment.succeeded']);
   });
 
-  it.each(Object.entries(TRANSACTION_STATES))('transStatus %s at the bank answers %s', async (transStatus, status) => {
+  it.each(TRANSACTION_STATES.rows.map((row) => [row.code, row.state]))('transStatus %s at the bank answers %s', async (transStatus, status) => {
     await storePayment(services, paymentId);
     bankAnswering(server, INQUIRY_URL, (request) => inquiryAnswer(request, '00', { transStatus, amount: '150000', bankTransId: 'VTB1' }));
     expect(await query({ agency: AGENCY, paymentId }, operationContext(services))).toMatchObject({ status });

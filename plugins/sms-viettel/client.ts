@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import type { AxiosInstance } from 'axios';
 import { createClientAsync, type Client, type IOptions } from 'soap';
 import * as v from 'valibot';
-import { failureOf, malformedAnswer, type MtAnswer } from './results.ts';
+import { hostOf } from '../../core/sdk/index.ts';
+import { failureOf, malformedAnswer, type MtAnswer } from './answer-codes.ts';
 
 export const WSDL_PATH = fileURLToPath(new URL('./wsdl/CcApi.wsdl', import.meta.url));
 
@@ -83,8 +84,11 @@ export function clientFor(target: CallTarget): Promise<Client> {
   return created;
 }
 
+/** The endpoint's host, for messages: never its path or query. */
+const viettelHost = (target: CallTarget) => hostOf(target.endpoint, { unknown: 'Viettel' });
+
 async function call(target: CallTarget, operation: 'wsCpMt' | 'checkBalance', args: MtRequest | BalanceRequest): Promise<unknown> {
-  const host = hostOf(target.endpoint);
+  const host = viettelHost(target);
   const client = await clientFor(target);
   const method: unknown = Reflect.get(client, `${operation}Async`);
   if (typeof method !== 'function') throw new Error(`the shipped WSDL has no operation ${operation}`);
@@ -101,21 +105,13 @@ async function call(target: CallTarget, operation: 'wsCpMt' | 'checkBalance', ar
 /** Sends one SMS (wsCpMt) and returns Viettel's `{ message, result }`. */
 export async function sendMt(target: CallTarget, request: MtRequest): Promise<MtAnswer> {
   const answer = v.safeParse(mtAnswerSchema, await call(target, 'wsCpMt', request));
-  if (!answer.success) throw malformedAnswer(hostOf(target.endpoint));
+  if (!answer.success) throw malformedAnswer(viettelHost(target));
   return answer.output.return;
 }
 
 /** The account's balance (checkBalance), with the balance as text. */
 export async function checkBalance(target: CallTarget, request: BalanceRequest): Promise<BalanceAnswer> {
   const answer = v.safeParse(balanceAnswerSchema, await call(target, 'checkBalance', request));
-  if (!answer.success) throw malformedAnswer(hostOf(target.endpoint));
+  if (!answer.success) throw malformedAnswer(viettelHost(target));
   return answer.output.return;
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return 'Viettel';
-  }
 }

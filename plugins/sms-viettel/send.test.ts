@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
 import { useMswServer } from '../../core/sdk/testing.ts';
-import { RESULT_TABLE } from './results.ts';
+import { ANSWER_CODES } from './answer-codes.ts';
 import { run } from './send.ts';
 import { context, escapedPassword, failure, input, mtAnswer, parseEnvelope, password, receiver, text, viettelAnswering, xml, type SentRequest } from './test-support/msw-viettel.ts';
 
@@ -99,7 +99,7 @@ const documented: Array<[message: string, verdict: 'permanent' | 'retryable', co
 
 describe('sms-viettel send: result = 0, each documented answer', () => {
   it('the table has a row for every documented answer and nothing else (DUPLICATE is tested below)', () => {
-    const rows = RESULT_TABLE.map((row) => row.message).filter((message) => !message.includes('DUPLICATE'));
+    const rows = ANSWER_CODES.rows.map((row) => row.code).filter((message) => !message.includes('DUPLICATE'));
     expect(new Set(rows)).toEqual(new Set(documented.map(([, , code]) => code)));
   });
 

@@ -22,12 +22,15 @@ export async function validInput(c: Context<AppEnv>, spec: OperationSpec): Promi
   return parsed.output as Input;
 }
 
-/** The plugin's own check and normalisation at the edge; its InputError is a 400 like the schema's. */
-export function prepare(instance: InstanceRuntime, operation: string, input: Input): Input {
+/**
+ * The capability's own rules for every provider (an SMS's text), then the instance's `prepare`: both may normalise
+ * the input, and both refuse with InputError, a 400 like the schema's.
+ */
+export function prepare(instance: InstanceRuntime, operation: string, raw: Input, spec: OperationSpec): Input {
   const handler = instance.plugin.operations[operation];
-  if (!handler?.prepare) return input;
   try {
-    return handler.prepare(input, { instance: instance.id, config: instance.config }) as Input;
+    const input = (spec.normalise?.(raw) ?? raw) as Input;
+    return handler?.prepare ? (handler.prepare(input, { instance: instance.id, config: instance.config }) as Input) : input;
   } catch (error) {
     if (error instanceof InputError) throw invalidInput(error.issues);
     throw error;

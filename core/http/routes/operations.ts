@@ -33,7 +33,7 @@ export function operationRoutes(gateway: GatewayContext) {
     if (!instance) {
       throw new ProblemError({ status: 404, title: 'No provider', kind: 'no-instance', detail: `no provider instance serves ${capability} for this agency` });
     }
-    const prepared = prepare(instance, operation, input);
+    const prepared = prepare(instance, operation, input, spec);
     const idempotencyKey = idempotencyKeyOf(c.req.header('idempotency-key'));
     if (idempotencyKey instanceof Error) throw invalidInput([{ path: 'Idempotency-Key', message: idempotencyKey.message }]);
     const claim = idempotencyKey === undefined ? undefined : { scope: key.id, key: idempotencyKey, requestHash: requestHash(capability, operation, prepared) };

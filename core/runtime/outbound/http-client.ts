@@ -1,7 +1,8 @@
 import axios, { type AxiosInstance } from 'axios';
 import { Agent, ProxyAgent } from 'undici';
 import { PermanentError, RetryableError, errorMessage } from '../../sdk/errors.ts';
-import { parseRetryAfter } from './retry-after.ts';
+import { hostOf } from '../../sdk/provider/host.ts';
+import { httpStatusError } from '../../sdk/provider/http-status.ts';
 import { RESPONSE_TOO_LARGE, undiciAdapter } from './undici-adapter.ts';
 
 export interface OutboundProxy {
@@ -36,7 +37,6 @@ export function createHttpClient(options: HttpClientOptions): AxiosInstance {
   return client;
 }
 
-const RETRYABLE_STATUS = new Set([408, 425, 429]);
 /** Mistakes in the call itself (a bad URL, a body the client cannot send): the next attempt makes the same one. */
 const MALFORMED_CALL = new Set(['ERR_INVALID_URL', 'ERR_BAD_OPTION_VALUE', 'ERR_BAD_OPTION', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE', 'UND_ERR_INVALID_ARG']);
 
@@ -49,31 +49,15 @@ const MALFORMED_CALL = new Set(['ERR_INVALID_URL', 'ERR_BAD_OPTION_VALUE', 'ERR_
 export function classifyHttpError(error: unknown): RetryableError | PermanentError {
   if (error instanceof RetryableError || error instanceof PermanentError) return error;
   if (!axios.isAxiosError(error)) return new RetryableError(errorMessage(error));
-  const host = hostOf(error.config?.baseURL, error.config?.url);
+  const host = hostOf(error.config?.url, { base: error.config?.baseURL });
   if (error.code === RESPONSE_TOO_LARGE) return new PermanentError(`the answer from ${host} is over ${error.config?.maxContentLength} bytes`, { code: RESPONSE_TOO_LARGE });
   if (error.code && MALFORMED_CALL.has(error.code)) return new PermanentError(`the call to ${host} is malformed (${error.code})`, { code: error.code });
   const response = error.response;
   // An answer whose status the caller accepted that still failed (a body that would not parse): not a refusal.
   const validate = error.config?.validateStatus;
   const statusTaken = response !== undefined && (!validate || validate(response.status));
-  if (response && !statusTaken) {
-    const status = response.status;
-    const code = `HTTP_${status}`;
-    if (status >= 500 || RETRYABLE_STATUS.has(status)) {
-      const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
-      return new RetryableError(`HTTP ${status} from ${host}`, { code, retryAfterMs });
-    }
-    return new PermanentError(`HTTP ${status} from ${host}`, { code });
-  }
+  if (response && !statusTaken) return httpStatusError(response.status, host, response.headers['retry-after']);
   if (error.code === 'ERR_CANCELED') return new RetryableError(`call to ${host} aborted`, { code: 'ABORTED' });
   const code = error.code ?? 'NETWORK_ERROR';
   return new RetryableError(`${code} calling ${host}`, { code });
-}
-
-function hostOf(baseURL: string | undefined, url: string | undefined): string {
-  try {
-    return new URL(url ?? '', baseURL).host || 'provider';
-  } catch {
-    return 'provider';
-  }
 }

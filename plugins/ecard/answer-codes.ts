@@ -1,10 +1,10 @@
 /**
  * The one place that says what the card service's and the registry's answers mean. Every provider code, OAuth2
- * error, HTTP status and status text the plugin acts on is a row of RESULT_TABLE; what is not in it is retryable
- * (answers) or passed through as written (statuses). Errors name the service, code and meaning, never the API key,
+ * error and HTTP status the plugin acts on is a row of ANSWER_CODES, every status text a row of PROFILE_STATUSES;
+ * what is not in them is retryable (answers) or passed through as written (statuses). Errors name the service, code and meaning, never the API key,
  * a PIN, a token or a person's name.
  */
-import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
+import { PermanentError, RetryableError, codeTable, maskedExcerpt, type CodeRow } from '../../core/sdk/index.ts';
 
 /**
  * - `ok`: the answer carries what was asked.
@@ -28,11 +28,11 @@ export type ProfileStatus = 'active' | 'suspended' | 'revoked' | 'expired' | 'di
 export type AnswerService = 'card' | 'token' | 'registry' | 'http';
 export type StatusService = 'card-status' | 'registry-status';
 
-export type ResultRow =
-  | { service: AnswerService; code: string; verdict: Verdict; meaning: string }
-  | { service: StatusService; code: string; status: ProfileStatus; meaning: string };
+export type AnswerRow = CodeRow<Verdict> & { service: AnswerService };
+export type StatusRow = { service: StatusService; code: string; status: ProfileStatus; meaning: string };
+export type ResultRow = AnswerRow | StatusRow;
 
-export const RESULT_TABLE: readonly ResultRow[] = [
+export const ANSWER_CODES = codeTable<AnswerRow>([
   { service: 'card', code: '00', verdict: 'ok', meaning: 'success' },
   { service: 'card', code: '01', verdict: 'not-found', meaning: 'the card service knows no such card' },
   { service: 'card', code: '02', verdict: 'not-found', meaning: 'the card service knows no business with this tax code' },
@@ -67,34 +67,33 @@ export const RESULT_TABLE: readonly ResultRow[] = [
   { service: 'http', code: '413', verdict: 'permanent', meaning: 'the provider found the request too large' },
   { service: 'http', code: '429', verdict: 'retryable', meaning: 'the provider is throttling this client' },
   { service: 'http', code: '5xx', verdict: 'retryable', meaning: 'the provider failed or is unavailable' },
-
-  { service: 'card-status', code: 'ACTIVE', status: 'active', meaning: 'the card is valid' },
-  { service: 'card-status', code: 'SUSPENDED', status: 'suspended', meaning: 'the card is suspended' },
-  { service: 'card-status', code: 'REVOKED', status: 'revoked', meaning: 'the card was revoked' },
-  { service: 'card-status', code: 'EXPIRED', status: 'expired', meaning: 'the card is past its expiry date' },
-  { service: 'registry-status', code: 'Đang hoạt động', status: 'active', meaning: 'operating' },
-  { service: 'registry-status', code: 'Tạm ngừng kinh doanh', status: 'suspended', meaning: 'business suspended for a time' },
-  { service: 'registry-status', code: 'Đang làm thủ tục giải thể', status: 'dissolving', meaning: 'being dissolved' },
-  { service: 'registry-status', code: 'Đã giải thể', status: 'dissolved', meaning: 'dissolved' },
-  { service: 'registry-status', code: 'Bị thu hồi giấy chứng nhận đăng ký doanh nghiệp', status: 'revoked', meaning: 'registration revoked' },
-];
-
-export type AnswerRow = Extract<ResultRow, { verdict: Verdict }>;
-export type StatusRow = Extract<ResultRow, { status: ProfileStatus }>;
+]);
 
 /** Status texts compare in NFC, case-insensitive, with runs of spaces as one. */
 const normaliseText = (text: string) => text.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('vi');
 
+export const PROFILE_STATUSES = codeTable<StatusRow>(
+  [
+    { service: 'card-status', code: 'ACTIVE', status: 'active', meaning: 'the card is valid' },
+    { service: 'card-status', code: 'SUSPENDED', status: 'suspended', meaning: 'the card is suspended' },
+    { service: 'card-status', code: 'REVOKED', status: 'revoked', meaning: 'the card was revoked' },
+    { service: 'card-status', code: 'EXPIRED', status: 'expired', meaning: 'the card is past its expiry date' },
+    { service: 'registry-status', code: 'Đang hoạt động', status: 'active', meaning: 'operating' },
+    { service: 'registry-status', code: 'Tạm ngừng kinh doanh', status: 'suspended', meaning: 'business suspended for a time' },
+    { service: 'registry-status', code: 'Đang làm thủ tục giải thể', status: 'dissolving', meaning: 'being dissolved' },
+    { service: 'registry-status', code: 'Đã giải thể', status: 'dissolved', meaning: 'dissolved' },
+    { service: 'registry-status', code: 'Bị thu hồi giấy chứng nhận đăng ký doanh nghiệp', status: 'revoked', meaning: 'registration revoked' },
+  ],
+  { normalise: normaliseText },
+);
+
 export function findAnswer(service: AnswerService, code: string): AnswerRow | undefined {
-  for (const row of RESULT_TABLE) if ('verdict' in row && row.service === service && row.code === code) return row;
-  return undefined;
+  return ANSWER_CODES.find(code, (row) => row.service === service);
 }
 
 /** The normalised status, or the provider's text as written when the table does not know it. */
 export function profileStatus(service: StatusService, raw: string): string {
-  const wanted = normaliseText(raw);
-  for (const row of RESULT_TABLE) if ('status' in row && row.service === service && normaliseText(row.code) === wanted) return row.status;
-  return raw.trim();
+  return PROFILE_STATUSES.find(raw, (row) => row.service === service)?.status ?? raw.trim();
 }
 
 /** The row for an HTTP status with no code we know in its body. */
@@ -117,15 +116,5 @@ export function malformedAnswer(about: string, what: string): RetryableError {
 
 /** A code the table does not know must not lose a request: retryable, the code kept for the operator. */
 export function unknownCode(about: string, service: AnswerService, code: string): RetryableError {
-  return new RetryableError(`${about}: ${service} answered code ${shorten(code)}, which is not a known answer`, { code: 'UNKNOWN_RESULT' });
-}
-
-/** `TTH-EC-000101` → `*********0101`: enough to match a complaint, not to use the card. */
-export function maskCardNumber(cardNumber: string): string {
-  return cardNumber.length <= 4 ? '*'.repeat(cardNumber.length) : '*'.repeat(cardNumber.length - 4) + cardNumber.slice(-4);
-}
-
-function shorten(text: string): string {
-  const trimmed = text.trim().replace(/[^\p{L}\p{N}_.\- ]/gu, '?');
-  return trimmed.length > 40 ? `${trimmed.slice(0, 40)}…` : trimmed;
+  return new RetryableError(`${about}: ${service} answered code ${maskedExcerpt(code, 40)}, which is not a known answer`, { code: 'UNKNOWN_RESULT' });
 }

@@ -1,6 +1,6 @@
 /**
- * SMS content: Vietnamese diacritics removed for non-Unicode messages, and the segment count the agency pays for.
- * GSM 7-bit: 160 septets in one SMS, 153 per part when concatenated; characters of the GSM extension table
+ * SMS text, whichever provider sends it: Vietnamese diacritics removed for non-Unicode messages, which characters a
+ * plain (GSM 7-bit) SMS can carry, and the segment count the agency pays for. GSM 7-bit: 160 septets in one SMS, 153 per part when concatenated; characters of the GSM extension table
  * (€ { } [ ] ~ ^ | \ and form feed) take two septets. Unicode (UCS-2): 70 code units in one SMS, 67 per part; a
  * character outside the BMP takes two. A character is never split across parts.
  */
@@ -33,6 +33,11 @@ export function stripDiacritics(text: string): string {
 /** The text as a non-Unicode SMS carries it: diacritics removed, typographic punctuation made plain. */
 export function toGsmText(text: string): string {
   return Array.from(stripDiacritics(text), (char) => GSM_SUBSTITUTES[char] ?? char).join('');
+}
+
+/** The text exactly as it is sent: without diacritics for a non-Unicode SMS, composed (NFC) for a Unicode one. */
+export function smsText(input: { text: string; unicode: boolean }): string {
+  return input.unicode ? input.text.normalize('NFC') : toGsmText(input.text);
 }
 
 /** Characters (as U+XXXX) that a GSM 7-bit message cannot carry; empty when the text is fine. */

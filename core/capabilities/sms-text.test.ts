@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countSegments, hasUnsendableCharacters, nonGsmCharacters, stripDiacritics, toGsmText } from './content.ts';
+import { countSegments, hasUnsendableCharacters, nonGsmCharacters, smsText, stripDiacritics, toGsmText } from './sms-text.ts';
 
 describe('stripDiacritics', () => {
   it('removes Vietnamese diacritics, đ and Đ included', () => {
@@ -97,5 +97,20 @@ describe('countSegments (Unicode: 70 single, 67 per part)', () => {
     expect(countSegments(`${vietnamese(68)}🎉`, true)).toBe(1);
     expect(countSegments(`${vietnamese(69)}🎉`, true)).toBe(2);
     expect(countSegments(`${vietnamese(66)}🎉${vietnamese(66)}`, true)).toBe(3);
+  });
+});
+
+describe('smsText', () => {
+  it('is the text without diacritics for a non-Unicode SMS, and composed (NFC) for a Unicode one', () => {
+    const text = 'Hồ sơ của ông Đặng Văn Ấn đã được tiếp nhận';
+    expect(smsText({ text, unicode: false })).toBe('Ho so cua ong Dang Van An da duoc tiep nhan');
+    expect(smsText({ text: text.normalize('NFD'), unicode: true })).toBe(text.normalize('NFC'));
+  });
+
+  it('gives the same text again when applied twice, so a provider may apply it to text the edge already shaped', () => {
+    for (const unicode of [false, true]) {
+      const once = smsText({ text: '“Hồ sơ” – đã nhận… 🎉', unicode });
+      expect(smsText({ text: once, unicode })).toBe(once);
+    }
   });
 });

@@ -5,16 +5,17 @@
  * MaLoi rows are the codes the simulator answers, read the way a partner must react to them. A code not in the
  * table is retryable: an unknown answer must not turn into a refusal.
  */
-import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
+import { PermanentError, RetryableError, codeTable, maskedExcerpt, type CodeRow } from '../../core/sdk/index.ts';
 
-export type ResultRow =
-  | { field: 'MaLoi'; code: string; verdict: 'ok' | 'permanent' | 'retryable'; meaning: string }
+/** A row reads one field of the platform's answers: MaLoi (a verdict) or TrangThaiGD (a transaction's state). */
+export type AnswerRow =
+  | (CodeRow<'ok' | 'permanent' | 'retryable'> & { field: 'MaLoi' })
   | { field: 'TrangThaiGD'; code: string; state: 'paid' | 'pending' | 'failed'; meaning: string };
 
 /** MaLoi of a QUERY about a MaThamChieu the platform never took. */
 const UNKNOWN_TRANSACTION = '05';
 
-export const RESULT_TABLE: readonly ResultRow[] = [
+export const ANSWER_CODES = codeTable<AnswerRow>([
   { field: 'MaLoi', code: '00', verdict: 'ok', meaning: 'the platform took the message' },
   // The instance config (partner code, secret) or our message is wrong: a retry sends the same again.
   { field: 'MaLoi', code: '01', verdict: 'permanent', meaning: 'MaXacThuc does not match: check the shared secret' },
@@ -29,11 +30,11 @@ export const RESULT_TABLE: readonly ResultRow[] = [
   { field: 'TrangThaiGD', code: '1', state: 'paid', meaning: 'paid' },
   { field: 'TrangThaiGD', code: '3', state: 'pending', meaning: 'waiting for the payer' },
   { field: 'TrangThaiGD', code: '4', state: 'failed', meaning: 'failed or cancelled' },
-];
+]);
 
 /** The row for a code of `field` (surrounding spaces ignored), typed by the field. */
-function rowOf<F extends ResultRow['field']>(field: F, code: string): Extract<ResultRow, { field: F }> | undefined {
-  return RESULT_TABLE.find((row): row is Extract<ResultRow, { field: F }> => row.field === field && row.code === code.trim());
+function rowOf<F extends AnswerRow['field']>(field: F, code: string): Extract<AnswerRow, { field: F }> | undefined {
+  return ANSWER_CODES.find(code, (row): row is Extract<AnswerRow, { field: F }> => row.field === field);
 }
 
 /** What a message was, for errors: the kind and our reference, nothing personal. */
@@ -46,8 +47,8 @@ export interface MessageAbout {
 export function acceptedOrThrow(maLoi: string, description: string | undefined, about: MessageAbout): void {
   const row = rowOf('MaLoi', maLoi);
   if (row?.verdict === 'ok') return;
-  const said = description ? `: ${shorten(description)}` : '';
-  const refused = `the payment platform answered MaLoi ${shorten(maLoi) || '(none)'} to ${about.kind} ${about.reference}${said}`;
+  const said = description ? `: ${maskedExcerpt(description)}` : '';
+  const refused = `the payment platform answered MaLoi ${maskedExcerpt(maLoi) || '(none)'} to ${about.kind} ${about.reference}${said}`;
   if (!row) throw new RetryableError(`${refused} (not a known answer)`, { code: 'UNKNOWN_RESULT' });
   const ErrorClass = row.verdict === 'permanent' ? PermanentError : RetryableError;
   throw new ErrorClass(`${refused} (${row.meaning})`, { code: `MALOI_${row.code}` });
@@ -67,12 +68,6 @@ export function isUnknownTransaction(error: unknown): boolean {
 export function transactionState(trangThaiGD: string): { state: 'paid' | 'pending' | 'failed'; known: boolean } {
   const row = rowOf('TrangThaiGD', trangThaiGD);
   return row ? { state: row.state, known: true } : { state: 'pending', known: false };
-}
-
-/** Provider text in an error: bounded in length, digit runs that could be accounts or phones masked. */
-export function shorten(text: string): string {
-  const masked = text.trim().replace(/\d{9,}/g, (digits) => `${digits.slice(0, 3)}***${digits.slice(-2)}`);
-  return masked.length > 200 ? `${masked.slice(0, 200)}…` : masked;
 }
 
 /** A result callback's MaLoi: `00` (the table's accepted code) is a paid payment; every other code, a failed one. */

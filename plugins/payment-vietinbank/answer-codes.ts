@@ -4,19 +4,12 @@
  * 00, 05 and 07 are not public: the rows below are this plugin's reading, and a code missing from the table is
  * retryable (an unknown answer must not lose a payment).
  */
-import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
+import { PermanentError, RetryableError, codeTable, maskedExcerpt, type CodeRow } from '../../core/sdk/index.ts';
 
 export type Verdict = 'success' | 'duplicate' | 'not-found' | 'permanent' | 'retryable';
 
-export interface ResultRow {
-  /** `status.code` in the bank's answer. */
-  code: string;
-  verdict: Verdict;
-  /** For the operator reading the error. */
-  meaning: string;
-}
-
-export const RESULT_TABLE: readonly ResultRow[] = [
+/** `status.code` in the bank's answer. */
+export const ANSWER_CODES = codeTable<CodeRow<Verdict>>([
   { code: '00', verdict: 'success', meaning: 'success' },
   { code: '01', verdict: 'permanent', meaning: "the bank could not verify the agency's signature (key pair or field order)" },
   { code: '02', verdict: 'permanent', meaning: 'a required field is missing or malformed' },
@@ -28,20 +21,15 @@ export const RESULT_TABLE: readonly ResultRow[] = [
   { code: '08', verdict: 'retryable', meaning: "transTime is outside the bank's window (clock skew)" },
   { code: '09', verdict: 'retryable', meaning: 'the bank is busy' },
   { code: '99', verdict: 'retryable', meaning: 'the bank reported a system error' },
-];
-
-export function findResultRow(code: string): ResultRow | undefined {
-  return RESULT_TABLE.find((row) => row.code === code);
-}
+]);
 
 /** A payment's state as the inquiry reports it in `transStatus`. */
-export const TRANSACTION_STATES: Readonly<Record<string, 'pending' | 'paid' | 'failed' | 'expired'>> = {
-  '00': 'paid',
-  '01': 'pending',
-  // Declined or cancelled by the payer.
-  '02': 'failed',
-  '03': 'expired',
-};
+export const TRANSACTION_STATES = codeTable<{ code: string; state: 'pending' | 'paid' | 'failed' | 'expired'; meaning: string }>([
+  { code: '00', state: 'paid', meaning: 'paid' },
+  { code: '01', state: 'pending', meaning: 'waiting for the payer' },
+  { code: '02', state: 'failed', meaning: 'declined or cancelled by the payer' },
+  { code: '03', state: 'expired', meaning: 'expired at the bank' },
+]);
 
 /** What the gateway answers a notice (`errorCode`, `errorDesc`), signed; the bank repeats a notice not answered 00. */
 export const NOTICE_ANSWERS = {
@@ -56,8 +44,8 @@ export type NoticeAnswer = (typeof NOTICE_ANSWERS)[keyof typeof NOTICE_ANSWERS];
 
 /** The error for an answer whose code is neither success nor duplicate, as the gateway acts on it. */
 export function refusal(code: string, message: string | undefined, about: string): RetryableError | PermanentError {
-  const row = findResultRow(code);
-  const said = message ? `: ${shorten(message)}` : '';
+  const row = ANSWER_CODES.find(code);
+  const said = message ? `: ${maskedExcerpt(message)}` : '';
   if (!row) return new RetryableError(`VietinBank answered ${code} to ${about}${said} (not a known code)`, { code: 'UNKNOWN_RESULT' });
   const ErrorClass = row.verdict === 'retryable' ? RetryableError : PermanentError;
   return new ErrorClass(`VietinBank answered ${code} to ${about}${said} (${row.meaning})`, { code });
@@ -75,10 +63,4 @@ export function badSignature(what: string): PermanentError {
 
 export function malformedAnswer(what: string): RetryableError {
   return new RetryableError(`VietinBank's ${what} is not the expected signed JSON`, { code: 'MALFORMED_ANSWER' });
-}
-
-/** Bank text in an error: one line, bounded, digit runs that could be account numbers masked. */
-function shorten(text: string): string {
-  const masked = text.replace(/\s+/g, ' ').trim().replace(/\d{9,}/g, (digits) => `${digits.slice(0, 3)}****${digits.slice(-2)}`);
-  return masked.length > 200 ? `${masked.slice(0, 200)}…` : masked;
 }

@@ -1,5 +1,5 @@
 /**
- * Every row of RESULT_TABLE, driven through the client the way the provider would send it (msw), asserting what the
+ * Every row of ANSWER_CODES and PROFILE_STATUSES, driven through the client the way the provider would send it (msw), asserting what the
  * plugin makes of it; then what is not in the table.
  */
 import { HttpResponse } from 'msw';
@@ -9,7 +9,7 @@ import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
 import { cardProfile, type CardCall } from './card-client.ts';
 import { lookup } from './lookup.ts';
 import { issueToken, registryLookup } from './registry-client.ts';
-import { RESULT_TABLE, findAnswer, profileStatus, type AnswerRow, type AnswerService, type ResultRow, type StatusRow, type StatusService } from './results.ts';
+import { ANSWER_CODES, PROFILE_STATUSES, findAnswer, profileStatus, type AnswerService, type ResultRow, type StatusService } from './answer-codes.ts';
 import { TokenCache } from './token-cache.ts';
 import { cardAnswering, cardData, envelope, ngspAnswering, registryBody } from './test-support/msw-ecard.ts';
 import { failure, testConfig, testContext } from './test-support/context.ts';
@@ -30,8 +30,8 @@ function registryCall() {
   return { config: registry, http: ctx.http, signal: ctx.signal, requestId: ctx.messageId, tokens: new TokenCache(60_000) };
 }
 
-const rowsOf = (service: AnswerService) => RESULT_TABLE.filter((row): row is AnswerRow => 'verdict' in row && row.service === service);
-const statusRowsOf = (service: StatusService) => RESULT_TABLE.filter((row): row is StatusRow => 'status' in row && row.service === service);
+const rowsOf = (service: AnswerService) => ANSWER_CODES.rows.filter((row) => row.service === service);
+const statusRowsOf = (service: StatusService) => PROFILE_STATUSES.rows.filter((row) => row.service === service);
 const name = (row: ResultRow) => `${row.service} ${row.code}: ${'verdict' in row ? row.verdict : row.status}`;
 
 describe('card service codes', () => {

@@ -1,15 +1,16 @@
 /**
  * The one place that says what the portal's answers and failures mean for delivery.
  *
- * An answer is `{ error_code, message, … }`; `error_code` 0 (or "0", "00") is success. Other answers are looked
- * up in RESULT_TABLE, first matching row wins; what no row matches is retryable (an unknown answer must not lose
- * a message). Where the same answer means something else by what was asked, the caller picks a named row
- * instead (LOGIN_REFUSED for the login, REFERENCE_UNKNOWN for an add, BATCH_UNATTRIBUTED for a batch).
+ * An answer is `{ error_code, message, … }`; `error_code` 0 (or "0", "00") is success. The portal answers in
+ * words, so ANSWER_CODES is read by its message: each row has the pattern the message must match and, for some,
+ * the error_code values it applies to; the first matching row wins; what no row matches is retryable (an unknown
+ * answer must not lose a message). Where the same answer means something else by what was asked, the caller picks
+ * a named row instead (LOGIN_REFUSED for the login, REFERENCE_UNKNOWN for an add, BATCH_UNATTRIBUTED for a batch).
  * Transport failures (no answer, timeouts, HTTP statuses) are classified by TRANSPORT_TABLE.
- * Errors keep the portal's message (bounded, phone-like numbers masked) and never carry the session or password.
+ * Errors keep the portal's message (bounded, personal data masked) and never carry the session or password.
  */
 import * as v from 'valibot';
-import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
+import { PermanentError, RetryableError, codeTable, maskedExcerpt, type CodeRow } from '../../core/sdk/index.ts';
 import type { PortalConfig } from './config.ts';
 
 export type Verdict =
@@ -24,42 +25,42 @@ export type Verdict =
   | 'retryable'
   | 'permanent';
 
-export interface ResultRow {
-  /** The error code the gateway records for the attempt (the portal's own error_code is added to the message). */
-  code: string;
+/**
+ * `code` is the error code the gateway records for the attempt (the portal's own error_code is added to the
+ * message); `pattern`, what the portal's message must match.
+ */
+export interface ResultRow extends CodeRow<Verdict> {
   /** error_code values this row applies to; a config key reads them from the instance config; absent: every code. */
   errorCodes?: readonly string[] | 'existsCodes' | 'sessionRejectedCodes';
-  /** The portal's message must match this; absent: every message. */
-  message?: RegExp;
-  verdict: Verdict;
-  /** For the operator reading the dead letter. */
-  meaning: string;
 }
+
+/** Whatever the portal said: for rows that go by error_code alone. */
+const ANY_MESSAGE = /(?:)/;
 
 /** Also the row of every refusal of the login itself: then the account or its settings are wrong. */
 export const LOGIN_REFUSED: ResultRow = {
   code: 'LOGIN_REFUSED',
-  message: /sai (tên đăng nhập|mật khẩu|thông tin đăng nhập)|tài khoản (bị khóa|không tồn tại)/i,
+  pattern: /sai (tên đăng nhập|mật khẩu|thông tin đăng nhập)|tài khoản (bị khóa|không tồn tại)/i,
   verdict: 'permanent',
   meaning: 'the portal refused the account: check username, password and dstcode',
 };
 
-export const RESULT_TABLE: readonly ResultRow[] = [
-  { code: 'OK', errorCodes: ['0', '00'], verdict: 'ok', meaning: 'accepted' },
+export const ANSWER_CODES = codeTable<ResultRow>([
+  { code: 'OK', errorCodes: ['0', '00'], pattern: ANY_MESSAGE, verdict: 'ok', meaning: 'accepted' },
   LOGIN_REFUSED,
-  { code: 'ALREADY_EXISTS', errorCodes: 'existsCodes', message: /đã tồn tại/i, verdict: 'exists', meaning: 'the portal already has this dossier' },
-  { code: 'SESSION_REJECTED', errorCodes: 'sessionRejectedCodes', verdict: 'session', meaning: 'the portal refused the session' },
-  { code: 'SESSION_REJECTED', message: /phiên (làm việc|đăng nhập)|session|token/i, verdict: 'session', meaning: 'the portal refused the session' },
-  { code: 'DOSSIER_UNKNOWN', message: /không tồn tại|không tìm thấy|chưa được đồng bộ/i, verdict: 'unknownDossier', meaning: 'the portal does not know this dossier yet' },
-  { code: 'THROTTLED', message: /quá nhiều (yêu cầu|request)|too many requests/i, verdict: 'retryable', meaning: 'the portal asks to slow down' },
-  { code: 'PORTAL_BUSY', message: /lỗi hệ thống|hệ thống (đang )?bận|quá tải|exception/i, verdict: 'retryable', meaning: 'the portal reported an internal error' },
+  { code: 'ALREADY_EXISTS', errorCodes: 'existsCodes', pattern: /đã tồn tại/i, verdict: 'exists', meaning: 'the portal already has this dossier' },
+  { code: 'SESSION_REJECTED', errorCodes: 'sessionRejectedCodes', pattern: ANY_MESSAGE, verdict: 'session', meaning: 'the portal refused the session' },
+  { code: 'SESSION_REJECTED', pattern: /phiên (làm việc|đăng nhập)|session|token/i, verdict: 'session', meaning: 'the portal refused the session' },
+  { code: 'DOSSIER_UNKNOWN', pattern: /không tồn tại|không tìm thấy|chưa được đồng bộ/i, verdict: 'unknownDossier', meaning: 'the portal does not know this dossier yet' },
+  { code: 'THROTTLED', pattern: /quá nhiều (yêu cầu|request)|too many requests/i, verdict: 'retryable', meaning: 'the portal asks to slow down' },
+  { code: 'PORTAL_BUSY', pattern: /lỗi hệ thống|hệ thống (đang )?bận|quá tải|exception/i, verdict: 'retryable', meaning: 'the portal reported an internal error' },
   {
     code: 'VALIDATION',
-    message: /không được để trống|bắt buộc|không hợp lệ|sai định dạng|không đúng định dạng|vượt quá/i,
+    pattern: /không được để trống|bắt buộc|không hợp lệ|sai định dạng|không đúng định dạng|vượt quá/i,
     verdict: 'permanent',
     meaning: 'the portal refused the data',
   },
-];
+]);
 
 /**
  * A DOSSIER_UNKNOWN answer to an add: what the portal does not know is something the dossier refers to (its
@@ -88,53 +89,39 @@ export interface PortalAnswer {
   body: Record<string, unknown>;
 }
 
-const answerShape = v.looseObject({
+/** What every answer has: an error_code (a number, or digits as text) and maybe a message. */
+export const answerShape = v.looseObject({
   error_code: v.union([v.pipe(v.number(), v.integer(), v.transform(String)), v.pipe(v.string(), v.trim(), v.regex(/^-?\d{1,6}$/))]),
   message: v.optional(v.nullable(v.string()), ''),
 });
 
-/** Reads a portal answer; one without an error_code is malformed (retryable: the next try may get a proper one). */
-export function readAnswer(body: unknown, host: string): PortalAnswer {
-  const parsed = v.safeParse(answerShape, typeof body === 'string' ? parseJson(body) : body);
-  if (!parsed.success) throw malformedAnswer(host);
-  return { errorCode: parsed.output.error_code, message: parsed.output.message ?? '', body: parsed.output };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-export function malformedAnswer(host: string): RetryableError {
-  return new RetryableError(`the answer from ${host} is not the portal's JSON answer`, { code: 'MALFORMED_ANSWER' });
+/** The portal's answer, as read by `answerShape`. */
+export function answerOf(body: v.InferOutput<typeof answerShape>): PortalAnswer {
+  return { errorCode: body.error_code, message: body.message ?? '', body };
 }
 
 /** The row for an answer (error_code and message), the instance's configured codes applied. */
 export function rowOf(answer: Pick<PortalAnswer, 'errorCode' | 'message'>, config: Pick<PortalConfig, 'existsCodes' | 'sessionRejectedCodes'>): ResultRow {
   const code = answer.errorCode.trim();
-  return (
-    RESULT_TABLE.find((row) => {
-      const codes = typeof row.errorCodes === 'string' ? config[row.errorCodes] : row.errorCodes;
-      if (codes && !codes.some((candidate) => candidate === code || Number(candidate) === Number(code))) return false;
-      return !row.message || row.message.test(answer.message);
-    }) ?? UNKNOWN_ANSWER
-  );
+  const appliesTo = (row: ResultRow) => {
+    const codes = typeof row.errorCodes === 'string' ? config[row.errorCodes] : row.errorCodes;
+    return !codes || codes.some((candidate) => candidate === code || Number(candidate) === Number(code));
+  };
+  return ANSWER_CODES.find(answer.message, appliesTo) ?? UNKNOWN_ANSWER;
 }
 
 /** The gateway's error for a row that is not `ok`, naming what was asked and keeping the portal's message. */
 export function errorOf(row: ResultRow, answer: Pick<PortalAnswer, 'errorCode' | 'message'>, about: string): RetryableError | PermanentError {
-  const said = shorten(answer.message) || '(no message)';
+  const said = maskedExcerpt(answer.message) || '(no message)';
   const text = `the portal answered error_code ${answer.errorCode} to ${about}: ${said} (${row.meaning})`;
   // 'exists' reaches here only for what is not an add: nothing to turn it into.
   return row.verdict === 'permanent' || row.verdict === 'exists' ? new PermanentError(text, { code: row.code }) : new RetryableError(text, { code: row.code });
 }
 
 /**
- * What a call that got no portal answer threw. The instance's HTTP client has already classified it: no answer,
- * timeouts, aborts, 5xx, 408, 425 and 429 are retryable, other 4xx permanent. On a service call (not the login)
+ * What a call that got no portal answer threw, already classified by the SDK's requestJson and the instance's
+ * client: no answer, timeouts, aborts, 5xx, 408, 425 and 429 are retryable, other 4xx permanent; an answer that is
+ * not JSON with an error_code is retryable MALFORMED_ANSWER. On a service call (not the login)
  * HTTP 401 and 403 mean the session was refused (`refusesSession`). Whatever else is thrown is retryable.
  */
 export const TRANSPORT_TABLE = [
@@ -153,10 +140,4 @@ export function transportFailure(error: unknown): RetryableError | PermanentErro
 /** HTTP 401 or 403 to a service call: the portal refused the session, not the data. */
 export function refusesSession(failure: RetryableError | PermanentError): boolean {
   return failure instanceof PermanentError && (failure.code === 'HTTP_401' || failure.code === 'HTTP_403');
-}
-
-/** Portal text in an error: phone-like and id-like digit runs masked, bounded in length. */
-export function shorten(text: string): string {
-  const masked = text.trim().replace(/(?<!\d)\d{9,12}(?!\d)/g, (digits) => `${digits.slice(0, 3)}${'*'.repeat(digits.length - 6)}${digits.slice(-3)}`);
-  return masked.length > 300 ? `${masked.slice(0, 300)}…` : masked;
 }
