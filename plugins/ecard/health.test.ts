@@ -39,7 +39,7 @@ describe('health', () => {
 
   it('reports the registry as not configured, the card service alone deciding', async () => {
     cardAnswering(server, () => new HttpResponse(null, { status: 503 }));
-    expect(await check(testConfig({ registry: null }))).toEqual({ ok: false, detail: { card: expect.stringContaining('HTTP 503'), registry: 'not configured' } });
+    expect(await check(testConfig({ registry: undefined }))).toEqual({ ok: false, detail: { card: expect.stringContaining('HTTP 503'), registry: 'not configured' } });
   });
 
   it('gives up when the gateway stops waiting (its signal)', async () => {

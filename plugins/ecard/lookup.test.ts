@@ -39,7 +39,7 @@ describe('sources', () => {
 
   it('answers not found without a registry configured, and for an unknown card number without asking the registry', async () => {
     cardAnswering(server, () => envelope('02', undefined, 404));
-    const noRegistry = await failure(lookup({ agency, taxCode: '0100109106' }, testContext(testConfig({ registry: null }))));
+    const noRegistry = await failure(lookup({ agency, taxCode: '0100109106' }, testContext(testConfig({ registry: undefined }))));
     expect(noRegistry).toMatchObject({ name: 'NotFoundError', code: 'NOT_FOUND', message: expect.stringContaining('no registry configured') });
     cardAnswering(server, () => envelope('01', undefined, 404));
     const { tokens } = ngspAnswering(server, () => HttpResponse.json(registryBody()));

@@ -3,11 +3,11 @@
  * and operation, callback and task contexts backed by the real SQLite records of tests/support/plugin-services.ts.
  */
 import { pino } from 'pino';
-import * as v from 'valibot';
 import { testHttpClient } from '../../../core/sdk/testing.ts';
 import type { CallbackContext, OperationContext, TaskContext } from '../../../core/sdk/index.ts';
-import { openTestServices, type TestServices, testOperationContext } from '../../../core/sdk/testing.ts';
-import { vietinbankConfigSchema, type VietinbankConfig } from '../config.ts';
+import { type ConfigOverrides, openTestServices, testConfig as schemaConfig, type TestServices, testOperationContext } from '../../../core/sdk/testing.ts';
+import type { VietinbankConfig } from '../config.ts';
+import plugin from '../index.ts';
 import { signed } from '../signature.ts';
 import type { SignedMessage } from '../signature-fields.ts';
 import { instanceConfigFor, newSandboxAccount, type SandboxAccount } from '../simulator/index.ts';
@@ -19,8 +19,9 @@ export const AGENCY = '000.00.01.H22';
 let shared: SandboxAccount | undefined;
 export const account = (): SandboxAccount => (shared ??= newSandboxAccount());
 
-export function testConfig(overrides: Record<string, unknown> = {}, endpoint = ENDPOINT): VietinbankConfig {
-  return v.parse(vietinbankConfigSchema, { ...instanceConfigFor(account(), endpoint), ...overrides });
+/** An instance config for tests: the schema's defaults, the test account's keys at `endpoint`, then `overrides`. */
+export function testConfig(overrides: ConfigOverrides<VietinbankConfig> = {}, endpoint = ENDPOINT): VietinbankConfig {
+  return schemaConfig(plugin, instanceConfigFor(account(), endpoint), overrides);
 }
 
 export const silentLog = pino({ level: 'silent' });
