@@ -13,9 +13,14 @@ export {
   TEST_PUBLIC_URL,
   noServices,
   openTestServices,
+  testCallbackContext,
+  testHealthContext,
   testOperationContext,
+  testTaskContext,
+  type TestInstance,
   type TestOperation,
   type TestServices,
+  type TestTask,
 } from './testing/plugin-context.ts';
 
 /** The outbound client an instance gets, with its own pool: keep-alive, no redirects, errors classified. */

@@ -1,17 +1,16 @@
 /** The operator's health check with msw: what it asks of each service, and what it reports (never a secret). */
 import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { useMswServer } from '../../core/sdk/testing.ts';
+import { testHealthContext, useMswServer } from '../../core/sdk/testing.ts';
 import type { EcardConfig } from './config.ts';
 import { health } from './health.ts';
-import { credentials, testConfig, testContext } from './test-support/context.ts';
+import { credentials, testConfig } from './test-support/context.ts';
 import { cardAnswering, envelope, ngspAnswering } from './test-support/msw-ecard.ts';
 
 const server = useMswServer();
 
 function check(config: EcardConfig, signal = new AbortController().signal) {
-  const { instance, log, http } = testContext(config);
-  return health({ instance, config, log, http, signal });
+  return health(testHealthContext({ instance: 'ecard-hue', config }, { signal }));
 }
 
 describe('health', () => {

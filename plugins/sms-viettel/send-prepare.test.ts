@@ -3,10 +3,9 @@ import { InputError } from '../../core/sdk/index.ts';
 import { prepare } from './send.ts';
 import { testConfig } from './test-support/config.ts';
 
-const config = testConfig();
 const base = { agency: '000.00.01.H22', to: '84981234567', reference: 'H22.99-261121-0001' };
 const prepared = (text: string, unicode = false, maxSegments = 5) =>
-  prepare({ ...base, text, unicode }, { instance: 'sms-hue', config: { ...config, maxSegments } });
+  prepare({ ...base, text, unicode }, { instance: 'sms-hue', config: testConfig({ maxSegments }) });
 
 function refusal(run: () => unknown): InputError {
   try {

@@ -9,7 +9,7 @@ import { expect } from 'vitest';
 import { Secret, type OperationContext } from '../../../core/sdk/index.ts';
 import type { ViettelConfig } from '../config.ts';
 import { testConfig } from './config.ts';
-import { testOperationContext } from '../../../core/sdk/testing.ts';
+import { type ConfigOverrides, testOperationContext } from '../../../core/sdk/testing.ts';
 export { failure } from '../../../core/sdk/testing.ts';
 
 export const endpoint = 'http://sms.viettel.test:8009/bulkapi';
@@ -25,8 +25,13 @@ export interface SentRequest {
   body: string;
 }
 
-export function context(overrides: Partial<OperationContext<ViettelConfig>> = {}, config: Partial<ViettelConfig> = {}) {
-  const operation = { instance: 'sms-hue', config: testConfig({ endpoint, password: new Secret(password), ...config }), agency: input.agency, messageId: 'msg_01SMS', sequence: 4711 };
+/** The config of an account at the fake endpoint, with the password above. */
+export function config(overrides: ConfigOverrides<ViettelConfig> = {}): ViettelConfig {
+  return testConfig({ endpoint, password: new Secret(password), ...overrides });
+}
+
+export function context(overrides: Partial<OperationContext<ViettelConfig>> = {}, configOverrides: ConfigOverrides<ViettelConfig> = {}) {
+  const operation = { instance: 'sms-hue', config: config(configOverrides), agency: input.agency, messageId: 'msg_01SMS', sequence: 4711 };
   // As the worker sets it: a later attempt may follow one that reached the provider.
   return testOperationContext(operation, { triedBefore: (overrides.attempt ?? 1) > 1, ...overrides });
 }
