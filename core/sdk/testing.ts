@@ -9,6 +9,14 @@ export { testConfig, type ConfigOverrides, type ConfiguredPlugin } from './testi
 export { failure } from './testing/failure.ts';
 export { useMswServer } from './testing/msw.ts';
 export {
+  readSentRequest,
+  recordJsonRequests,
+  recordRequests,
+  type RecordedRequests,
+  type SentJsonRequest,
+  type SentRequest,
+} from './testing/sent-requests.ts';
+export {
   TEST_AGENCIES,
   TEST_PUBLIC_URL,
   noServices,

@@ -20,7 +20,7 @@ describe('health', () => {
     expect(await check(testConfig())).toEqual({ ok: true, detail: { card: 'ok', registry: 'ok' } });
     expect(sent.map((request) => `${request.method} ${request.url.pathname}`)).toEqual(['GET /api/v1/health']);
     expect(sent[0]?.headers.get('x-api-key')).toBe(credentials.cardApiKey);
-    expect(tokens[0]?.body).toBe('grant_type=client_credentials');
+    expect(tokens[0]?.text).toBe('grant_type=client_credentials');
     expect(lookups).toEqual([]);
   });
 

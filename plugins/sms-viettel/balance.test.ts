@@ -16,7 +16,7 @@ describe('sms-viettel health: checkBalance', () => {
     const sent = viettelAnswering(server, () => xml(balanceAnswer('<balance>12345678901234567.89</balance><errCode>0</errCode>')));
     await expect(health(healthContext())).resolves.toEqual({ ok: true, detail: { balance: '12345678901234567.89', errCode: 0 } });
     expect(sent[0]?.headers.get('soapaction')).toBe('""');
-    expect(parseEnvelope(sent[0]?.body ?? '', 'checkBalance').children).toBe(
+    expect(parseEnvelope(sent[0]?.text ?? '', 'checkBalance').children).toBe(
       `<User>ubnd_tthue</User><Password>${escapedPassword}</Password><CPCode>UBNDTTHUE</CPCode>`,
     );
   });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
-import { useMswServer } from '../../core/sdk/testing.ts';
+import { type SentRequest, useMswServer } from '../../core/sdk/testing.ts';
 import { RESULT_TABLE } from './results.ts';
 import { run } from './send.ts';
-import { context, escapedPassword, failure, input, mtAnswer, parseEnvelope, password, receiver, text, viettelAnswering, xml, type SentRequest } from './test-support/msw-viettel.ts';
+import { context, escapedPassword, failure, input, mtAnswer, parseEnvelope, password, receiver, text, viettelAnswering, xml } from './test-support/msw-viettel.ts';
 
 const server = useMswServer();
 
@@ -16,7 +16,7 @@ describe('sms-viettel send: what is sent', () => {
     const [request] = sent as [SentRequest];
     expect(request.headers.get('content-type')).toBe('text/xml; charset=utf-8');
     expect(request.headers.get('soapaction')).toBe('""');
-    expect(parseEnvelope(request.body, 'wsCpMt').children).toBe(
+    expect(parseEnvelope(request.text, 'wsCpMt').children).toBe(
       '<User>ubnd_tthue</User>' +
         `<Password>${escapedPassword}</Password>` +
         '<CPCode>UBNDTTHUE</CPCode>' +
@@ -33,7 +33,7 @@ describe('sms-viettel send: what is sent', () => {
   it('sends a Unicode SMS with its diacritics and the configured content type', async () => {
     const sent = viettelAnswering(server, () => xml(mtAnswer(1, 'Insert MT_QUEUE: OK')));
     await run({ ...input, unicode: true }, context({}, { contentTypeUnicode: '8' }));
-    const { children } = parseEnvelope(sent[0]?.body ?? '', 'wsCpMt');
+    const { children } = parseEnvelope(sent[0]?.text ?? '', 'wsCpMt');
     expect(children).toContain(`<Content>${text}</Content><ContentType>8</ContentType>`);
   });
 
@@ -41,13 +41,13 @@ describe('sms-viettel send: what is sent', () => {
     const sent = viettelAnswering(server, () => xml(mtAnswer(1, 'Insert MT_QUEUE: OK')));
     await run(input, context({ sequence: 90071992547 }));
     await run(input, context({ sequence: 90071992547, attempt: 2 }));
-    expect(sent.map((request) => /<RequestID>(\d+)<\/RequestID>/.exec(request.body)?.[1])).toEqual(['90071992547', '90071992547']);
+    expect(sent.map((request) => /<RequestID>(\d+)<\/RequestID>/.exec(request.text)?.[1])).toEqual(['90071992547', '90071992547']);
   });
 
   it("adds the instance's requestIdOffset, so two databases sharing a CP code never reuse a RequestID", async () => {
     const sent = viettelAnswering(server, () => xml(mtAnswer(1, 'Insert MT_QUEUE: OK')));
     await run(input, context({ sequence: 42 }, { requestIdOffset: 1_000_000_000_000 }));
-    expect(/<RequestID>(\d+)<\/RequestID>/.exec(sent[0]?.body ?? '')?.[1]).toBe('1000000000042');
+    expect(/<RequestID>(\d+)<\/RequestID>/.exec(sent[0]?.text ?? '')?.[1]).toBe('1000000000042');
   });
 
   it('refuses to send without a sequence number (a sync call), before any request', async () => {

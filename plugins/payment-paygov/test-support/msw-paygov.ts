@@ -3,7 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { http, HttpResponse } from 'msw';
 import type { SetupServer } from 'msw/node';
 import { Secret, type CallbackContext, type OperationContext, type PluginServices, type TaskContext } from '../../../core/sdk/index.ts';
-import { type ConfigOverrides, type TestServices, testCallbackContext, testOperationContext, testTaskContext } from '../../../core/sdk/testing.ts';
+import {
+  type ConfigOverrides,
+  recordRequests,
+  type SentRequest,
+  type TestServices,
+  testCallbackContext,
+  testOperationContext,
+  testTaskContext,
+} from '../../../core/sdk/testing.ts';
 import type { PaygovConfig } from '../config.ts';
 import { reconcilePending } from '../reconcile.ts';
 import { testConfig } from './config.ts';
@@ -33,23 +41,13 @@ export function taskContext(services: TestServices, configOverrides: ConfigOverr
   return testTaskContext({ instance: INSTANCE, config: config(configOverrides), services, task: reconcilePending.name });
 }
 
-export interface SentMessage {
-  headers: Headers;
-  /** The body exactly as sent. */
-  text: string;
-}
-
 /** Answers every POST to `url` with `answer` and keeps what was sent. */
-export function platformAnswering(server: SetupServer, url: string, answer: (sent: SentMessage) => Response | Promise<Response>): SentMessage[] {
-  const sent: SentMessage[] = [];
+export function platformAnswering(server: SetupServer, url: string, answer: (sent: SentRequest) => Response | Promise<Response>): SentRequest[] {
+  const messages = recordRequests();
   server.use(
-    http.post(url, async ({ request }) => {
-      const message = { headers: request.headers, text: await request.text() };
-      sent.push(message);
-      return answer(message);
-    }),
+    http.post(url, async ({ request }) => answer(await messages.record(request))),
   );
-  return sent;
+  return messages.sent;
 }
 
 export const json = (body: unknown, status = 200, headers: Record<string, string> = {}) => HttpResponse.json(body as Record<string, unknown>, { status, headers });
