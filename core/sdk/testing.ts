@@ -5,6 +5,7 @@
 import type { AxiosInstance } from 'axios';
 import { createHttpClient } from '../runtime/outbound/http-client.ts';
 
+export { expectCapabilityOutput } from './testing/capability-output.ts';
 export { testConfig, type ConfigOverrides, type ConfiguredPlugin } from './testing/config.ts';
 export { failure } from './testing/failure.ts';
 export { useMswServer } from './testing/msw.ts';
