@@ -1,7 +1,8 @@
 /** What the plugin sends for each service (msw), and what it makes of the answers. */
 import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { useMswServer } from '../../core/sdk/testing.ts';
+import { expectCapabilityOutput, useMswServer } from '../../core/sdk/testing.ts';
+import plugin from './index.ts';
 import { listProcedures, lookupDossier, syncDossier, updateProgress } from './operations.ts';
 import { AGENCY, context, dossier, entry, OK, password, portalAnswering } from './test-support/msw-portal.ts';
 
@@ -47,7 +48,9 @@ describe('login', () => {
 describe('DongBoHoSoMC (syncDossier)', () => {
   it('sends the dossier as an add, with portal field names and dates in Vietnam time', async () => {
     const sent = portalAnswering(server, () => OK);
-    await expect(syncDossier({ agency: AGENCY, dossier }, context())).resolves.toEqual({ code: '0', message: 'Thành công' });
+    const synced = await syncDossier({ agency: AGENCY, dossier }, context());
+    expect(synced).toEqual({ code: '0', message: 'Thành công' });
+    expectCapabilityOutput(plugin, 'syncDossier', synced);
     expect(sent.calls.map((call) => call.json)).toEqual([
       { session: 's1', madonvi: AGENCY, service: 'DongBoHoSoMC', isUpdating: 'False', data: [expectedDossierItem] },
     ]);
@@ -98,7 +101,9 @@ describe('CapNhatTienDoHoSoMC (updateProgress)', () => {
         { handler: 'Lãnh đạo', handledAt: '2026-11-22T09:00:00+07:00', content: 'Ký duyệt', status: 9 },
       ],
     };
-    await expect(updateProgress(input, context({ progressBatchSize: 1 }))).resolves.toEqual({ code: '0', message: 'Thành công' });
+    const updated = await updateProgress(input, context({ progressBatchSize: 1 }));
+    expect(updated).toEqual({ code: '0', message: 'Thành công' });
+    expectCapabilityOutput(plugin, 'updateProgress', updated);
     expect(sent.calls.map((call) => call.json)).toEqual([
       {
         session: 's1',
@@ -126,12 +131,14 @@ describe('CapNhatTienDoHoSoMC (updateProgress)', () => {
 describe('TraCuuHoSo (lookupDossier)', () => {
   it('sends mahoso and answers the dossier with its status', async () => {
     const sent = portalAnswering(server, () => ({ ...OK, result: { MaHoSo: 'HS-1', TrangThaiHoSo: '4', ChuHoSo: 'Đặng Văn Ấn' } }));
-    await expect(lookupDossier({ agency: AGENCY, dossierCode: 'HS-1' }, context())).resolves.toEqual({
+    const found = await lookupDossier({ agency: AGENCY, dossierCode: 'HS-1' }, context());
+    expect(found).toEqual({
       found: true,
       dossierCode: 'HS-1',
       status: 4,
       detail: { MaHoSo: 'HS-1', TrangThaiHoSo: '4', ChuHoSo: 'Đặng Văn Ấn' },
     });
+    expectCapabilityOutput(plugin, 'lookupDossier', found);
     expect(sent.calls[0]?.json).toEqual({ session: 's1', madonvi: AGENCY, service: 'TraCuuHoSo', mahoso: 'HS-1' });
   });
 
@@ -152,12 +159,14 @@ describe('LayDanhSachTTHC and LayThuTuc (listProcedures)', () => {
         { TenTTHC: 'no code: left out' },
       ],
     }));
-    await expect(listProcedures({ agency: AGENCY }, context())).resolves.toEqual({
+    const catalogue = await listProcedures({ agency: AGENCY }, context());
+    expect(catalogue).toEqual({
       procedures: [
         { code: '1.001612', name: 'Đăng ký hộ kinh doanh', fieldName: 'Hộ kinh doanh' },
         { code: '2000635', name: 'Trích lục hộ tịch' },
       ],
     });
+    expectCapabilityOutput(plugin, 'listProcedures', catalogue);
     expect(sent.calls[0]?.json).toEqual({ session: 's1', madonvi: AGENCY, service: 'LayDanhSachTTHC' });
   });
 

@@ -1,9 +1,10 @@
 import { delay, HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
-import { useMswServer } from '../../core/sdk/testing.ts';
+import { expectCapabilityOutput, useMswServer } from '../../core/sdk/testing.ts';
 import { requestIdOf } from './client.ts';
 import { create } from './create.ts';
+import plugin from './index.ts';
 import { RESULT_TABLE, mayHaveReachedBank } from './results.ts';
 import { AGENCY, openTestServices, operationContext, testConfig, type TestServices } from './test-support/fixtures.ts';
 import { CREATE_URL, INQUIRY_URL, bankAnswering, createAnswer, inquiryAnswer } from './test-support/msw-vietinbank.ts';
@@ -24,6 +25,7 @@ describe('payment-vietinbank create', () => {
     const output = await create({ ...input, returnUrl: 'https://motcua.test/xong' }, operationContext(services));
 
     expect(output).toEqual({ paymentId, paymentUrl: `https://pay.vietinbank.test/pay/${paymentId}`, qr: '000201QR', expiresAt: expect.any(String) });
+    expectCapabilityOutput(plugin, 'create', output);
     expect(Date.parse(output.expiresAt) - Date.now()).toBeGreaterThan(29 * 60_000);
     expect(sent[0]?.json).toMatchObject({ requestId: paymentId, billNo: paymentId, notifyUrl: services.callbackUrl, returnUrl: 'https://motcua.test/xong' });
     const record = await services.records.get(paymentId);

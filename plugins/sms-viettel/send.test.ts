@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
-import { type SentRequest, useMswServer } from '../../core/sdk/testing.ts';
+import { expectCapabilityOutput, type SentRequest, useMswServer } from '../../core/sdk/testing.ts';
+import plugin from './index.ts';
 import { RESULT_TABLE } from './results.ts';
 import { run } from './send.ts';
 import { context, escapedPassword, failure, input, mtAnswer, parseEnvelope, password, receiver, text, viettelAnswering, xml } from './test-support/msw-viettel.ts';
@@ -60,12 +61,14 @@ describe('sms-viettel send: what is sent', () => {
 describe('sms-viettel send: result = 1', () => {
   it('is delivered, with the provider answer and the segments paid for', async () => {
     viettelAnswering(server, () => xml(mtAnswer(1, 'Insert MT_QUEUE: OK')));
-    await expect(run(input, context())).resolves.toEqual({
+    const delivered = await run(input, context());
+    expect(delivered).toEqual({
       providerMessage: 'Insert MT_QUEUE: OK',
       providerCode: '1',
       segments: 1,
       duplicate: false,
     });
+    expectCapabilityOutput(plugin, 'send', delivered);
     await expect(run({ ...input, text: 'a'.repeat(161) }, context())).resolves.toMatchObject({ segments: 2 });
     await expect(run({ ...input, unicode: true, text: 'ệ'.repeat(71) }, context())).resolves.toMatchObject({ segments: 2 });
   });
