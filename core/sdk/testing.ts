@@ -9,6 +9,9 @@ export { expectCapabilityOutput } from './testing/capability-output.ts';
 export { testConfig, type ConfigOverrides, type ConfiguredPlugin } from './testing/config.ts';
 export { failure } from './testing/failure.ts';
 export { useMswServer } from './testing/msw.ts';
+export { sandboxClient, type CallOptions, type MessageView, type SandboxAddress, type SandboxClient } from './testing/sandbox-client.ts';
+export { announceSandbox, spawnSandbox, type SandboxProcess } from './testing/sandbox-process.ts';
+export { startTestSandbox, type ChildSandboxOptions, type InProcessSandboxOptions, type TestSandbox, type TestSandboxSettings } from './testing/test-sandbox.ts';
 export {
   readSentRequest,
   recordJsonRequests,
