@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { http, HttpResponse } from 'msw';
 import type { SetupServer } from 'msw/node';
 import { Secret, type OperationContext } from '../../../core/sdk/index.ts';
-import { recordJsonRequests } from '../../../core/sdk/testing.ts';
+import { type ConfigOverrides, recordJsonRequests } from '../../../core/sdk/testing.ts';
 import type { PortalConfig } from '../config.ts';
 import { testConfig } from './config.ts';
 import { AGENCY, portalContext } from './context.ts';
@@ -20,7 +20,7 @@ export const serviceUrl = `${adapterUrl}/api/integration`;
 export const password = `pw-${randomBytes(8).toString('hex')}`;
 
 /** A context against the fake adapter, of a fresh instance id. */
-export function context(config: Partial<PortalConfig> = {}, overrides: Partial<OperationContext<PortalConfig>> = {}): OperationContext<PortalConfig> {
+export function context(config: ConfigOverrides<PortalConfig> = {}, overrides: Partial<OperationContext<PortalConfig>> = {}): OperationContext<PortalConfig> {
   return portalContext(testConfig({ adapterUrl, password: new Secret(password), ...config }), overrides);
 }
 
