@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sandboxClient } from '../core/sdk/testing.ts';
 import type { ReceivedSms } from '../plugins/sms-viettel/simulator/service.ts';
 import { type ChildSandbox, startChildSandbox } from './support/child-sandbox.ts';
 
@@ -66,11 +67,7 @@ async function received(): Promise<ReceivedSms[]> {
 }
 
 function sendSms(body: Record<string, unknown>): Promise<Response> {
-  return fetch(`${gateway.url}/v1/sms/send`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ agency: AGENCY, ...body }),
-  });
+  return sandboxClient(gateway).call('sms', 'send', { agency: AGENCY, ...body });
 }
 
 async function asOperator<T>(path: string): Promise<T> {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { maskPersonalData } from '../audit/mask.ts';
+import type { TaskContext } from '../sdk/contract.ts';
 import { errorMessage } from '../sdk/errors.ts';
 import { taskContext } from './plugin-context.ts';
 import { type ServiceDeps, pluginServices } from './plugin-services.ts';
@@ -18,8 +19,7 @@ export function startPluginTasks(deps: ServiceDeps, log: Logger): () => Promise<
       const taskLog = instance.log.child({ task: task.name });
       const actor = `task:${task.name}`;
       const services = pluginServices(deps, instance.id, actor);
-      const audit = (action: string, summary: Record<string, unknown>) =>
-        deps.store.appendAudit([{ at: deps.clock.now(), actor, action, instance: instance.id, summary: maskPersonalData(summary) as Record<string, unknown> }]);
+      const audit = taskAudit(deps, instance.id, actor);
       let busy = false;
       const turn = () => {
         if (busy || shutdown.signal.aborted) return;
@@ -45,6 +45,11 @@ export function startPluginTasks(deps: ServiceDeps, log: Logger): () => Promise<
     shutdown.abort();
     await Promise.allSettled([...running]);
   };
+}
+
+/** A task's `audit`: one entry as `actor` for `instance`, personal data in the summary masked. */
+export function taskAudit(deps: Pick<ServiceDeps, 'store' | 'clock'>, instance: string, actor: string): TaskContext<unknown>['audit'] {
+  return (action, summary) => deps.store.appendAudit([{ at: deps.clock.now(), actor, action, instance, summary: maskPersonalData(summary) as Record<string, unknown> }]);
 }
 
 /** At least a second (a slip would spin), at most what a timer can hold (Node resets longer ones to 1 ms). */

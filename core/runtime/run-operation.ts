@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { findOperation } from '../capabilities/index.ts';
+import type { AnyPlugin } from '../sdk/contract.ts';
 import { NotFoundError, PermanentError, RetryableError, errorMessage } from '../sdk/errors.ts';
 import type { PluginServices } from './plugin-services.ts';
 import type { InstanceRuntime } from './instances.ts';
@@ -94,7 +95,7 @@ function rejectOnAbort(signal: AbortSignal): Promise<never> {
 }
 
 /** What is wrong with a plugin's result by its capability's output schema, in one line; undefined when nothing is. */
-export function outputBreach(instance: InstanceRuntime, operation: string, result: unknown): string | undefined {
+export function outputBreach(instance: { plugin: Pick<AnyPlugin, 'id' | 'capability'> }, operation: string, result: unknown): string | undefined {
   const spec = findOperation(instance.plugin.capability, operation);
   if (!spec || spec.binary) return undefined;
   const checked = v.safeParse(spec.output, result);

@@ -5,16 +5,34 @@
 import type { AxiosInstance } from 'axios';
 import { createHttpClient } from '../runtime/outbound/http-client.ts';
 
+export { expectCapabilityOutput } from './testing/capability-output.ts';
+export { testConfig, type ConfigOverrides, type ConfiguredPlugin } from './testing/config.ts';
 export { failure } from './testing/failure.ts';
 export { useMswServer } from './testing/msw.ts';
+export { sandboxClient, type CallOptions, type MessageView, type SandboxAddress, type SandboxClient } from './testing/sandbox-client.ts';
+export { announceSandbox, spawnSandbox, type SandboxProcess } from './testing/sandbox-process.ts';
+export { startTestSandbox, type ChildSandboxOptions, type InProcessSandboxOptions, type TestSandbox, type TestSandboxSettings } from './testing/test-sandbox.ts';
+export {
+  readSentRequest,
+  recordJsonRequests,
+  recordRequests,
+  type RecordedRequests,
+  type SentJsonRequest,
+  type SentRequest,
+} from './testing/sent-requests.ts';
 export {
   TEST_AGENCIES,
   TEST_PUBLIC_URL,
   noServices,
   openTestServices,
+  testCallbackContext,
+  testHealthContext,
   testOperationContext,
+  testTaskContext,
+  type TestInstance,
   type TestOperation,
   type TestServices,
+  type TestTask,
 } from './testing/plugin-context.ts';
 
 /** The outbound client an instance gets, with its own pool: keep-alive, no redirects, errors classified. */

@@ -38,7 +38,7 @@ describe('requests', () => {
     await verifyHolder(call(), 'TTH-EC-000101', 'otp', '123456');
     expect(sent[0]?.url.pathname).toBe('/api/v1/cards/TTH-EC-000101/verify');
     expect(sent[0]?.headers.get('content-type')).toContain('application/json');
-    expect(JSON.parse(sent[0]?.body ?? '')).toEqual({ method: 'otp', value: '123456' });
+    expect(sent[0]?.json).toEqual({ method: 'otp', value: '123456' });
   });
 
   it('follows configured paths, header name and field names', async () => {

@@ -2,8 +2,9 @@
 import { createHash } from 'node:crypto';
 import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { useMswServer } from '../../core/sdk/testing.ts';
+import { expectCapabilityOutput, useMswServer } from '../../core/sdk/testing.ts';
 import { document, documents } from './documents.ts';
+import plugin from './index.ts';
 import { failure, testConfig, testContext } from './test-support/context.ts';
 import { cardAnswering, envelope } from './test-support/msw-ecard.ts';
 
@@ -25,10 +26,12 @@ function provider(listed: string, served: Uint8Array) {
 describe('documents', () => {
   it('lists id, type, title, issue date, SHA-256 (lower case) and link', async () => {
     provider(sha256(bytes), bytes);
-    expect(await documents({ agency, cardNumber }, testContext(testConfig()))).toEqual({
+    const listed = await documents({ agency, cardNumber }, testContext(testConfig()));
+    expect(listed).toEqual({
       cardNumber,
       documents: [{ id: 'DKDN-1', type: 'business-registration', title: 'Giấy chứng nhận ĐKDN', issueDate: '2009-04-21', sha256: sha256(bytes), link: 'https://ecard.test/d/1' }],
     });
+    expectCapabilityOutput(plugin, 'documents', listed);
   });
 
   it('refuses a list entry without a proper SHA-256 as malformed', async () => {

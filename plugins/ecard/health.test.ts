@@ -1,17 +1,16 @@
 /** The operator's health check with msw: what it asks of each service, and what it reports (never a secret). */
 import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { useMswServer } from '../../core/sdk/testing.ts';
+import { testHealthContext, useMswServer } from '../../core/sdk/testing.ts';
 import type { EcardConfig } from './config.ts';
 import { health } from './health.ts';
-import { credentials, testConfig, testContext } from './test-support/context.ts';
+import { credentials, testConfig } from './test-support/context.ts';
 import { cardAnswering, envelope, ngspAnswering } from './test-support/msw-ecard.ts';
 
 const server = useMswServer();
 
 function check(config: EcardConfig, signal = new AbortController().signal) {
-  const { instance, log, http } = testContext(config);
-  return health({ instance, config, log, http, signal });
+  return health(testHealthContext({ instance: 'ecard-hue', config }, { signal }));
 }
 
 describe('health', () => {
@@ -21,7 +20,7 @@ describe('health', () => {
     expect(await check(testConfig())).toEqual({ ok: true, detail: { card: 'ok', registry: 'ok' } });
     expect(sent.map((request) => `${request.method} ${request.url.pathname}`)).toEqual(['GET /api/v1/health']);
     expect(sent[0]?.headers.get('x-api-key')).toBe(credentials.cardApiKey);
-    expect(tokens[0]?.body).toBe('grant_type=client_credentials');
+    expect(tokens[0]?.text).toBe('grant_type=client_credentials');
     expect(lookups).toEqual([]);
   });
 
@@ -39,7 +38,7 @@ describe('health', () => {
 
   it('reports the registry as not configured, the card service alone deciding', async () => {
     cardAnswering(server, () => new HttpResponse(null, { status: 503 }));
-    expect(await check(testConfig({ registry: null }))).toEqual({ ok: false, detail: { card: expect.stringContaining('HTTP 503'), registry: 'not configured' } });
+    expect(await check(testConfig({ registry: undefined }))).toEqual({ ok: false, detail: { card: expect.stringContaining('HTTP 503'), registry: 'not configured' } });
   });
 
   it('gives up when the gateway stops waiting (its signal)', async () => {

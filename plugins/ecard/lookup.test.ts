@@ -1,7 +1,8 @@
 /** `lookup` with msw: which source answers, the cache, stale-while-error, and the checks around them. */
 import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { useMswServer } from '../../core/sdk/testing.ts';
+import { expectCapabilityOutput, useMswServer } from '../../core/sdk/testing.ts';
+import plugin from './index.ts';
 import { lookup } from './lookup.ts';
 import { capturedLog, failure, testConfig, testContext } from './test-support/context.ts';
 import { cardAnswering, cardData, envelope, ngspAnswering, registryBody } from './test-support/msw-ecard.ts';
@@ -13,14 +14,17 @@ describe('sources', () => {
   it('answers from the card service without asking the registry', async () => {
     cardAnswering(server, () => envelope('00', cardData()));
     const { tokens, lookups } = ngspAnswering(server, () => HttpResponse.json(registryBody()));
-    expect(await lookup({ agency, taxCode: '0100233488' }, testContext(testConfig()))).toMatchObject({ source: 'ecard', cardNumber: 'TTH-EC-000101' });
+    const profile = await lookup({ agency, taxCode: '0100233488' }, testContext(testConfig()));
+    expect(profile).toMatchObject({ source: 'ecard', cardNumber: 'TTH-EC-000101' });
+    expectCapabilityOutput(plugin, 'lookup', profile);
     expect([tokens.length, lookups.length]).toEqual([0, 0]);
   });
 
   it('asks the registry when the card service does not know the tax code, and says so in `source`', async () => {
     cardAnswering(server, () => envelope('02', undefined, 404));
     ngspAnswering(server, () => HttpResponse.json(registryBody()));
-    expect(await lookup({ agency, taxCode: '0100109106' }, testContext(testConfig()))).toEqual({
+    const profile = await lookup({ agency, taxCode: '0100109106' }, testContext(testConfig()));
+    expect(profile).toEqual({
       source: 'registry',
       taxCode: '0100109106',
       name: 'Công ty Cổ phần Vận tải Biển Đông Hà',
@@ -28,6 +32,7 @@ describe('sources', () => {
       legalRepresentative: 'Đặng Thu Hà',
       status: 'active',
     });
+    expectCapabilityOutput(plugin, 'lookup', profile);
   });
 
   it('does not fall back when the card service is down (that is not "unknown")', async () => {
@@ -39,7 +44,7 @@ describe('sources', () => {
 
   it('answers not found without a registry configured, and for an unknown card number without asking the registry', async () => {
     cardAnswering(server, () => envelope('02', undefined, 404));
-    const noRegistry = await failure(lookup({ agency, taxCode: '0100109106' }, testContext(testConfig({ registry: null }))));
+    const noRegistry = await failure(lookup({ agency, taxCode: '0100109106' }, testContext(testConfig({ registry: undefined }))));
     expect(noRegistry).toMatchObject({ name: 'NotFoundError', code: 'NOT_FOUND', message: expect.stringContaining('no registry configured') });
     cardAnswering(server, () => envelope('01', undefined, 404));
     const { tokens } = ngspAnswering(server, () => HttpResponse.json(registryBody()));

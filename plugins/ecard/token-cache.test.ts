@@ -75,7 +75,7 @@ describe('the registry client with the token cache', () => {
     const [token] = tokens;
     expect(token?.headers.get('authorization')).toBe(`Basic ${Buffer.from(`${credentials.registryKey}:${credentials.registrySecret}`).toString('base64')}`);
     expect(token?.headers.get('content-type')).toBe('application/x-www-form-urlencoded');
-    expect(token?.body).toBe('grant_type=client_credentials');
+    expect(token?.text).toBe('grant_type=client_credentials');
     const [lookup] = lookups;
     expect(lookup?.url.searchParams.get('msdn')).toBe('0314409058-002');
     expect(lookup?.headers.get('authorization')).toBe('Bearer token-1');

@@ -1,6 +1,7 @@
 /** `verify` with msw: what each answer becomes, and what the optional cache may and may not keep. */
 import { describe, expect, it } from 'vitest';
-import { useMswServer } from '../../core/sdk/testing.ts';
+import { expectCapabilityOutput, useMswServer } from '../../core/sdk/testing.ts';
+import plugin from './index.ts';
 import { capturedLog, failure, testConfig, testContext } from './test-support/context.ts';
 import { cardAnswering, envelope } from './test-support/msw-ecard.ts';
 import { verify } from './verify.ts';
@@ -13,7 +14,9 @@ describe('answers', () => {
   it('maps verified, wrong (with the attempts left), locked and unknown card', async () => {
     const ctx = testContext(testConfig());
     cardAnswering(server, () => envelope('00', { verified: true }));
-    expect(await verify({ agency, cardNumber, pin: '1234' }, ctx)).toEqual({ verified: true, locked: false });
+    const verified = await verify({ agency, cardNumber, pin: '1234' }, ctx);
+    expect(verified).toEqual({ verified: true, locked: false });
+    expectCapabilityOutput(plugin, 'verify', verified);
     cardAnswering(server, () => envelope('00', { verified: false }));
     expect(await verify({ agency, cardNumber, pin: '1234' }, ctx)).toEqual({ verified: false, locked: false });
     cardAnswering(server, () => envelope('10', { remainingAttempts: 2 }));

@@ -40,7 +40,7 @@ describe('the result table', () => {
     const sent = portalAnswering(server, (_, n) => (n === 0 ? { error_code: code, message } : OK));
     await expect(add()).resolves.toMatchObject({ code: '0' });
     expect(sent.logins).toHaveLength(2);
-    expect(sent.calls.map((call) => call.body.session)).toEqual(['s1', 's2']);
+    expect(sent.calls.map((call) => call.json.session)).toEqual(['s1', 's2']);
   });
 
   it('SESSION_REJECTED twice in a row is retryable, after one login again only', async () => {

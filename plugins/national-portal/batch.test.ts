@@ -30,7 +30,7 @@ describe('progress batching', () => {
     const answers = await Promise.all([send(ctx, 'A', [1, 2, 3]), send(ctx, 'B', [1]), send(ctx, 'C', [1, 2])]);
     expect(answers).toEqual([0, 1, 2].map(() => ({ code: '0', message: 'Thành công' })));
     expect(sent.calls).toHaveLength(1);
-    expect(itemsOf(sent.calls[0]?.body ?? {}).map((item) => `${item.MaHoSo}:${item.NoiDungXuLy}`)).toEqual([
+    expect(itemsOf(sent.calls[0]?.json ?? {}).map((item) => `${item.MaHoSo}:${item.NoiDungXuLy}`)).toEqual([
       'A:Bước 1',
       'A:Bước 2',
       'A:Bước 3',
@@ -78,7 +78,7 @@ describe('progress batching', () => {
     const [good, bad] = await Promise.allSettled([send(ctx, 'GOOD', [1, 2]), send(ctx, 'BAD', [1])]);
     expect(good.status).toBe('fulfilled');
     expect(bad.status === 'rejected' && bad.reason).toBeInstanceOf(PermanentError);
-    expect(sent.calls.map((call) => itemsOf(call.body).map((item) => item.MaHoSo).join(','))).toEqual(['GOOD,GOOD,BAD', 'GOOD,GOOD', 'BAD']);
+    expect(sent.calls.map((call) => itemsOf(call.json).map((item) => item.MaHoSo).join(','))).toEqual(['GOOD,GOOD,BAD', 'GOOD,GOOD', 'BAD']);
   });
 
   it('an HTTP 4xx to a batch is resent one message per call', async () => {
@@ -87,7 +87,7 @@ describe('progress batching', () => {
     const [good, bad] = await Promise.allSettled([send(ctx, 'GOOD', [1]), send(ctx, 'BAD', [1])]);
     expect(good.status).toBe('fulfilled');
     expect(bad.status === 'rejected' && bad.reason).toMatchObject({ code: 'HTTP_400' });
-    expect(sent.calls.map((call) => itemsOf(call.body).map((item) => item.MaHoSo).join(','))).toEqual(['GOOD,BAD', 'GOOD', 'BAD']);
+    expect(sent.calls.map((call) => itemsOf(call.json).map((item) => item.MaHoSo).join(','))).toEqual(['GOOD,BAD', 'GOOD', 'BAD']);
   });
 
   it('settles each caller of a resent batch on its own: one failed resend does not fail the others', async () => {
@@ -172,21 +172,21 @@ describe('progress batching', () => {
     const sent = portalAnswering(server, perItem(() => undefined));
     const ctx = context({ progressBatchSize: 4, progressBatchWindowMs: 20 });
     await Promise.all([send(ctx, 'A', [1, 2]), send(ctx, 'B', [1, 2]), send(ctx, 'C', [1, 2, 3]), send(ctx, 'D', [1, 2, 3, 4, 5, 6])]);
-    expect(sent.calls.map((call) => itemsOf(call.body).map((item) => item.MaHoSo).join(''))).toEqual(['AABB', 'CCC', 'DDDDDD']);
+    expect(sent.calls.map((call) => itemsOf(call.json).map((item) => item.MaHoSo).join(''))).toEqual(['AABB', 'CCC', 'DDDDDD']);
   });
 
   it('with progressBatchSize 1, sends each message on its own', async () => {
     const sent = portalAnswering(server, () => OK);
     const ctx = context({ progressBatchSize: 1 });
     await Promise.all([send(ctx, 'A', [1, 2]), send(ctx, 'B', [1])]);
-    expect(sent.calls.map((call) => itemsOf(call.body).map((item) => item.MaHoSo).join(''))).toEqual(['AA', 'B']);
+    expect(sent.calls.map((call) => itemsOf(call.json).map((item) => item.MaHoSo).join(''))).toEqual(['AA', 'B']);
   });
 
   it('keeps agencies (madonvi) in separate calls', async () => {
     const sent = portalAnswering(server, () => OK);
     const ctx = context();
     await Promise.all([send(ctx, 'A', [1]), send(ctx, 'B', [1], '000.00.02.H22'), send(ctx, 'C', [1])]);
-    expect(sent.calls.map((call) => `${String(call.body.madonvi)}:${itemsOf(call.body).map((item) => item.MaHoSo).join('')}`).sort()).toEqual([
+    expect(sent.calls.map((call) => `${String(call.json.madonvi)}:${itemsOf(call.json).map((item) => item.MaHoSo).join('')}`).sort()).toEqual([
       '000.00.01.H22:AC',
       '000.00.02.H22:B',
     ]);

@@ -1,7 +1,8 @@
 /** What the plugin sends for each service (msw), and what it makes of the answers. */
 import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { useMswServer } from '../../core/sdk/testing.ts';
+import { expectCapabilityOutput, useMswServer } from '../../core/sdk/testing.ts';
+import plugin from './index.ts';
 import { listProcedures, lookupDossier, syncDossier, updateProgress } from './operations.ts';
 import { AGENCY, context, dossier, entry, OK, password, portalAnswering } from './test-support/msw-portal.ts';
 
@@ -37,18 +38,20 @@ describe('login', () => {
     const sent = portalAnswering(server, () => OK);
     await syncDossier({ agency: AGENCY, dossier }, context());
     expect(sent.logins).toHaveLength(1);
-    expect(sent.logins[0]?.body).toEqual({ username: 'ubnd_tthue', password });
+    expect(sent.logins[0]?.json).toEqual({ username: 'ubnd_tthue', password });
     expect(sent.logins[0]?.headers.get('dstcode')).toBe('000.00.01.H22');
     expect(sent.logins[0]?.headers.get('content-type')).toContain('application/json');
-    expect(sent.calls[0]?.body).toMatchObject({ session: 's1', madonvi: AGENCY });
+    expect(sent.calls[0]?.json).toMatchObject({ session: 's1', madonvi: AGENCY });
   });
 });
 
 describe('DongBoHoSoMC (syncDossier)', () => {
   it('sends the dossier as an add, with portal field names and dates in Vietnam time', async () => {
     const sent = portalAnswering(server, () => OK);
-    await expect(syncDossier({ agency: AGENCY, dossier }, context())).resolves.toEqual({ code: '0', message: 'Thành công' });
-    expect(sent.calls.map((call) => call.body)).toEqual([
+    const synced = await syncDossier({ agency: AGENCY, dossier }, context());
+    expect(synced).toEqual({ code: '0', message: 'Thành công' });
+    expectCapabilityOutput(plugin, 'syncDossier', synced);
+    expect(sent.calls.map((call) => call.json)).toEqual([
       { session: 's1', madonvi: AGENCY, service: 'DongBoHoSoMC', isUpdating: 'False', data: [expectedDossierItem] },
     ]);
   });
@@ -64,7 +67,7 @@ describe('DongBoHoSoMC (syncDossier)', () => {
       online: false,
     };
     await syncDossier({ agency: AGENCY, dossier: bare }, context());
-    expect(sent.calls[0]?.body.data).toEqual([
+    expect(sent.calls[0]?.json.data).toEqual([
       { MaHoSo: 'HS-2', MaTTHC: '1.004227', ChuHoSo: 'Công ty TNHH Một Thành Viên', LoaiDoiTuong: 2, NgayTiepNhan: '20260301080000', TrangThaiHoSo: 1, HinhThuc: 0 },
     ]);
   });
@@ -76,14 +79,14 @@ describe('DongBoHoSoMC (syncDossier)', () => {
   ])('turns an "already exists" answer (error_code %s) into an update and says updated: true', async (code, message) => {
     const sent = portalAnswering(server, (_, n) => (n === 0 ? { error_code: code, message } : OK));
     await expect(syncDossier({ agency: AGENCY, dossier }, context())).resolves.toEqual({ code: '0', message: 'Thành công', updated: true });
-    expect(sent.calls.map((call) => call.body.isUpdating)).toEqual(['False', 'True']);
-    expect(sent.calls[1]?.body).toEqual({ session: 's1', madonvi: AGENCY, service: 'DongBoHoSoMC', isUpdating: 'True', data: [expectedDossierItem] });
+    expect(sent.calls.map((call) => call.json.isUpdating)).toEqual(['False', 'True']);
+    expect(sent.calls[1]?.json).toEqual({ session: 's1', madonvi: AGENCY, service: 'DongBoHoSoMC', isUpdating: 'True', data: [expectedDossierItem] });
   });
 
   it('sends the unit code configured for the agency as madonvi', async () => {
     const sent = portalAnswering(server, () => OK);
     await syncDossier({ agency: AGENCY, dossier }, context({ unitCodes: { [AGENCY]: 'H22.01' } }));
-    expect(sent.calls[0]?.body.madonvi).toBe('H22.01');
+    expect(sent.calls[0]?.json.madonvi).toBe('H22.01');
   });
 });
 
@@ -98,8 +101,10 @@ describe('CapNhatTienDoHoSoMC (updateProgress)', () => {
         { handler: 'Lãnh đạo', handledAt: '2026-11-22T09:00:00+07:00', content: 'Ký duyệt', status: 9 },
       ],
     };
-    await expect(updateProgress(input, context({ progressBatchSize: 1 }))).resolves.toEqual({ code: '0', message: 'Thành công' });
-    expect(sent.calls.map((call) => call.body)).toEqual([
+    const updated = await updateProgress(input, context({ progressBatchSize: 1 }));
+    expect(updated).toEqual({ code: '0', message: 'Thành công' });
+    expectCapabilityOutput(plugin, 'updateProgress', updated);
+    expect(sent.calls.map((call) => call.json)).toEqual([
       {
         session: 's1',
         madonvi: AGENCY,
@@ -126,13 +131,15 @@ describe('CapNhatTienDoHoSoMC (updateProgress)', () => {
 describe('TraCuuHoSo (lookupDossier)', () => {
   it('sends mahoso and answers the dossier with its status', async () => {
     const sent = portalAnswering(server, () => ({ ...OK, result: { MaHoSo: 'HS-1', TrangThaiHoSo: '4', ChuHoSo: 'Đặng Văn Ấn' } }));
-    await expect(lookupDossier({ agency: AGENCY, dossierCode: 'HS-1' }, context())).resolves.toEqual({
+    const found = await lookupDossier({ agency: AGENCY, dossierCode: 'HS-1' }, context());
+    expect(found).toEqual({
       found: true,
       dossierCode: 'HS-1',
       status: 4,
       detail: { MaHoSo: 'HS-1', TrangThaiHoSo: '4', ChuHoSo: 'Đặng Văn Ấn' },
     });
-    expect(sent.calls[0]?.body).toEqual({ session: 's1', madonvi: AGENCY, service: 'TraCuuHoSo', mahoso: 'HS-1' });
+    expectCapabilityOutput(plugin, 'lookupDossier', found);
+    expect(sent.calls[0]?.json).toEqual({ session: 's1', madonvi: AGENCY, service: 'TraCuuHoSo', mahoso: 'HS-1' });
   });
 
   it('answers found: false for a dossier the portal does not know, and for an empty answer', async () => {
@@ -152,13 +159,15 @@ describe('LayDanhSachTTHC and LayThuTuc (listProcedures)', () => {
         { TenTTHC: 'no code: left out' },
       ],
     }));
-    await expect(listProcedures({ agency: AGENCY }, context())).resolves.toEqual({
+    const catalogue = await listProcedures({ agency: AGENCY }, context());
+    expect(catalogue).toEqual({
       procedures: [
         { code: '1.001612', name: 'Đăng ký hộ kinh doanh', fieldName: 'Hộ kinh doanh' },
         { code: '2000635', name: 'Trích lục hộ tịch' },
       ],
     });
-    expect(sent.calls[0]?.body).toEqual({ session: 's1', madonvi: AGENCY, service: 'LayDanhSachTTHC' });
+    expectCapabilityOutput(plugin, 'listProcedures', catalogue);
+    expect(sent.calls[0]?.json).toEqual({ session: 's1', madonvi: AGENCY, service: 'LayDanhSachTTHC' });
   });
 
   it('asks for one procedure by maTTHC, and answers none when the portal does not know it', async () => {
@@ -168,7 +177,7 @@ describe('LayDanhSachTTHC and LayThuTuc (listProcedures)', () => {
     const ctx = context();
     await expect(listProcedures({ agency: AGENCY, procedureCode: '1.001612' }, ctx)).resolves.toEqual({ procedures: [{ code: '1.001612', name: 'Đăng ký hộ kinh doanh' }] });
     await expect(listProcedures({ agency: AGENCY, procedureCode: '9.999' }, ctx)).resolves.toEqual({ procedures: [] });
-    expect(sent.calls.map((call) => call.body)).toEqual([
+    expect(sent.calls.map((call) => call.json)).toEqual([
       { session: 's1', madonvi: AGENCY, service: 'LayThuTuc', maTTHC: '1.001612' },
       { session: 's1', madonvi: AGENCY, service: 'LayThuTuc', maTTHC: '9.999' },
     ]);

@@ -14,7 +14,7 @@ describe('the portal session', () => {
     const ctx = context();
     for (let n = 0; n < 3; n++) await syncDossier({ agency: AGENCY, dossier }, ctx);
     expect(sent.logins).toHaveLength(1);
-    expect(sent.calls.map((call) => call.body.session)).toEqual(['s1', 's1', 's1']);
+    expect(sent.calls.map((call) => call.json.session)).toEqual(['s1', 's1', 's1']);
     expect(loginsOf(ctx.instance)).toBe(1);
   });
 

@@ -3,9 +3,10 @@ import { delay, HttpResponse } from 'msw';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PermanentError, RetryableError, Secret } from '../../core/sdk/index.ts';
-import { useMswServer } from '../../core/sdk/testing.ts';
+import { expectCapabilityOutput, useMswServer } from '../../core/sdk/testing.ts';
 import { paymentIdOf, run } from './create.ts';
 import { ANSWER_CODES } from './answer-codes.ts';
+import plugin from './index.ts';
 import { context, createInput, failure, initUrl, json, platformAnswering, secretText } from './test-support/msw-paygov.ts';
 import { audited, useTestServices } from './test-support/services.ts';
 
@@ -31,6 +32,7 @@ describe('payment-paygov create', () => {
     const output = await run({ ...createInput, returnUrl: 'https://motcua.example/ho-so/1' }, ctx);
 
     expect(output).toEqual({ paymentId: PAYMENT_ID, paymentUrl: pageUrl, expiresAt: '2026-11-21T02:45:00.000Z' });
+    expectCapabilityOutput(plugin, 'create', output);
     expect(sent).toHaveLength(1);
     const signedText = `INIT|1.0.6|UBND_TTHUE|${PAYMENT_ID}|50000|PAY|1|1|vi|VND||Le phi ho so 000.00.02.H22-261121-0001|20261121093000|10.0.0.7|${secretText}`;
     expect(sent[0]?.text).toBe(

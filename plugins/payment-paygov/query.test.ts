@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NotFoundError, PermanentError, RetryableError } from '../../core/sdk/index.ts';
-import { useMswServer } from '../../core/sdk/testing.ts';
+import { expectCapabilityOutput, useMswServer } from '../../core/sdk/testing.ts';
 import type { TestServices } from '../../core/sdk/testing.ts';
 import type { PaymentData } from './payment-record.ts';
+import plugin from './index.ts';
 import { run } from './query.ts';
 import { ANSWER_CODES } from './answer-codes.ts';
 import { agency, context, createInput, failure, json, platformAnswering, queryUrl, secretText } from './test-support/msw-paygov.ts';
@@ -69,7 +70,9 @@ describe('payment-paygov query', () => {
     platformAnswering(server, queryUrl, () => state('1'));
     const { ctx, services } = await withPayment();
     const expected = { paymentId: PAYMENT_ID, status: 'paid', amount: 50_000, providerReference: 'GD20261121001', paidAt: '2026-11-21T09:31:45+07:00' };
-    expect(await run({ agency, paymentId: PAYMENT_ID }, ctx)).toEqual(expected);
+    const paid = await run({ agency, paymentId: PAYMENT_ID }, ctx);
+    expect(paid).toEqual(expected);
+    expectCapabilityOutput(plugin, 'query', paid);
     // Final now: answered from the record, without a call (msw would fail an unexpected one after the reset).
     server.resetHandlers();
     expect(await run({ agency, paymentId: PAYMENT_ID }, ctx)).toEqual(expected);

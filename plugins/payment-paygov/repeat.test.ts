@@ -6,9 +6,9 @@ import { HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
 import { useMswServer } from '../../core/sdk/testing.ts';
-import type { TestServices } from '../../core/sdk/testing.ts';
+import type { SentRequest, TestServices } from '../../core/sdk/testing.ts';
 import { run } from './create.ts';
-import { agency, context, createInput, failure, initUrl, json, platformAnswering, queryUrl, type SentMessage } from './test-support/msw-paygov.ts';
+import { agency, context, createInput, failure, initUrl, json, platformAnswering, queryUrl } from './test-support/msw-paygov.ts';
 import { audited, useTestServices } from './test-support/services.ts';
 
 const server = useMswServer();
@@ -23,7 +23,7 @@ const state = (trangThaiGD: string) => json({ MaLoi: '00', MaThamChieu: PAYMENT_
 const unknownTransaction = () => json({ MaLoi: '05', MoTaLoi: 'Không tìm thấy giao dịch' });
 
 /** Answers the calls to `url` in turn with `answers` (the last one again when they run out); keeps what was sent. */
-function answeringInTurn(url: string, ...answers: Array<() => Response>): SentMessage[] {
+function answeringInTurn(url: string, ...answers: Array<() => Response>): SentRequest[] {
   return platformAnswering(server, url, () => {
     const next = answers.length > 1 ? answers.shift() : answers[0];
     if (!next) throw new Error('no answer given');
@@ -31,7 +31,7 @@ function answeringInTurn(url: string, ...answers: Array<() => Response>): SentMe
   });
 }
 
-const kinds = (sent: SentMessage[]) => sent.map(({ text }) => (JSON.parse(text) as { LoaiBanTin: string; MaThamChieu: string }));
+const kinds = (sent: SentRequest[]) => sent.map(({ text }) => (JSON.parse(text) as { LoaiBanTin: string; MaThamChieu: string }));
 
 /** The first create, at 09:30 Hanoi time; then the clock shows 09:31, when the one-stop software repeats it. */
 async function firstCreate(services: TestServices) {

@@ -32,7 +32,7 @@ describe('payment-vietinbank client: what is sent', () => {
     expect(request?.headers.get('content-type')).toBe('application/json');
     expect(request?.headers.get('x-ibm-client-id')).toBe(account().clientId);
     expect(request?.headers.get('x-ibm-client-secret')).toBe(account().clientSecret);
-    const { signature, ...body } = request?.body ?? {};
+    const { signature, ...body } = request?.json ?? {};
     expect(body).toEqual({
       requestId: 'K3M9Q2T7VX4B',
       providerId: 'LIENTHONG',
@@ -57,14 +57,14 @@ describe('payment-vietinbank client: what is sent', () => {
     const text =
       'K3M9Q2T7VX4B150000VND20261121093005127.0.0.1ALLPUBLIC_FEEK3M9Q2T7VX4BLệ phí cấp giấy phép xây dựng20261121100005' +
       'http://127.0.0.1:8080/v1/callbacks/vtb-huehttps://motcua.hue.gov.vn/thanh-toan/xongLIENTHONGSANDBOX_H22WEB1.0vi';
-    expect(verifyMessage('createRequest', request?.body ?? {}, account().agencyPublicKey, 'sha256')).toBe(true);
+    expect(verifyMessage('createRequest', request?.json ?? {}, account().agencyPublicKey, 'sha256')).toBe(true);
     expect(createVerify('sha256').update(text, 'utf8').verify(account().agencyPublicKey, String(signature), 'base64')).toBe(true);
   });
 
   it('POSTs the inquiry signed over queryTransactionId + queryType + providerId + merchantId + channel + version + language', async () => {
     const sent = bankAnswering(server, INQUIRY_URL, (request) => inquiryAnswer(request, '04'));
     await inquire(call(), 'K3M9Q2T7VX4B', now);
-    const { signature, requestId, ...body } = sent[0]?.body ?? {};
+    const { signature, requestId, ...body } = sent[0]?.json ?? {};
     expect(body).toEqual({
       providerId: 'LIENTHONG', merchantId: 'SANDBOX_H22', channel: 'WEB', version: '1.0', language: 'vi',
       transTime: '20261121093005', queryTransactionId: 'K3M9Q2T7VX4B', queryType: '1',
@@ -78,7 +78,7 @@ describe('payment-vietinbank client: what is sent', () => {
     const sent = bankAnswering(server, INQUIRY_URL, (request) => HttpResponse.json({ ...request, status: { code: '04' } }));
     // The echo carries the agency's signature, not the bank's: refused, but what was sent is what counts here.
     await expect(inquire(call({ signatureHash: 'sha1', channel: 'API', language: 'en' }), 'K3M9Q2T7VX4B', now)).rejects.toMatchObject({ code: 'BAD_SIGNATURE' });
-    expect(createVerify('sha1').update('K3M9Q2T7VX4B1LIENTHONGSANDBOX_H22API1.0en').verify(account().agencyPublicKey, String(sent[0]?.body.signature), 'base64')).toBe(true);
+    expect(createVerify('sha1').update('K3M9Q2T7VX4B1LIENTHONGSANDBOX_H22API1.0en').verify(account().agencyPublicKey, String(sent[0]?.json.signature), 'base64')).toBe(true);
   });
 
   it('derives a 12-character requestId from the message id, the same on every try', () => {
@@ -128,6 +128,6 @@ describe('payment-vietinbank client: what is accepted back', () => {
     const sent = bankAnswering(server, CREATE_URL, (request) => createAnswer(request));
     const before = toTransTime(new Date());
     await createPayment(call(), fields);
-    expect(String(sent[0]?.body.transTime) >= before).toBe(true);
+    expect(String(sent[0]?.json.transTime) >= before).toBe(true);
   });
 });

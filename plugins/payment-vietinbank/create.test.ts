@@ -1,10 +1,11 @@
 import { delay, HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
-import { useMswServer } from '../../core/sdk/testing.ts';
+import { expectCapabilityOutput, useMswServer } from '../../core/sdk/testing.ts';
 import { requestIdOf } from './client.ts';
 import { create } from './create.ts';
 import { ANSWER_CODES, mayHaveReachedBank } from './answer-codes.ts';
+import plugin from './index.ts';
 import { AGENCY, openTestServices, operationContext, testConfig, type TestServices } from './test-support/fixtures.ts';
 import { CREATE_URL, INQUIRY_URL, bankAnswering, createAnswer, inquiryAnswer } from './test-support/msw-vietinbank.ts';
 
@@ -24,8 +25,9 @@ describe('payment-vietinbank create', () => {
     const output = await create({ ...input, returnUrl: 'https://motcua.test/xong' }, operationContext(services));
 
     expect(output).toEqual({ paymentId, paymentUrl: `https://pay.vietinbank.test/pay/${paymentId}`, qr: '000201QR', expiresAt: expect.any(String) });
+    expectCapabilityOutput(plugin, 'create', output);
     expect(Date.parse(output.expiresAt) - Date.now()).toBeGreaterThan(29 * 60_000);
-    expect(sent[0]?.body).toMatchObject({ requestId: paymentId, billNo: paymentId, notifyUrl: services.callbackUrl, returnUrl: 'https://motcua.test/xong' });
+    expect(sent[0]?.json).toMatchObject({ requestId: paymentId, billNo: paymentId, notifyUrl: services.callbackUrl, returnUrl: 'https://motcua.test/xong' });
     const record = await services.records.get(paymentId);
     expect(record).toMatchObject({ status: 'pending', data: { requestId: paymentId, amount: 150000, agency: AGENCY, dossierCode: input.dossierCode, expiresAt: output.expiresAt } });
     expect(await services.emitted()).toEqual([]);
@@ -34,7 +36,7 @@ describe('payment-vietinbank create', () => {
   it("sends the instance's notifyUrl instead when the bank registers a fixed one", async () => {
     const sent = bankAnswering(server, CREATE_URL, (request) => createAnswer(request));
     await create(input, operationContext(services, { config: testConfig({ notifyUrl: 'https://lienthong.hue.gov.vn/v1/callbacks/vtb' }) }));
-    expect(sent[0]?.body).toMatchObject({ notifyUrl: 'https://lienthong.hue.gov.vn/v1/callbacks/vtb', returnUrl: '' });
+    expect(sent[0]?.json).toMatchObject({ notifyUrl: 'https://lienthong.hue.gov.vn/v1/callbacks/vtb', returnUrl: '' });
   });
 
   it.each(['05', '07'])('a duplicate code %s leads to an inquiry of the same requestId, never to a second create', async (code) => {
@@ -43,7 +45,7 @@ describe('payment-vietinbank create', () => {
     const output = await create(input, operationContext(services));
     expect(output).toMatchObject({ paymentId, paymentUrl: `https://pay.vietinbank.test/pay/${paymentId}`, qr: '000201QR' });
     expect(creates).toHaveLength(1);
-    expect(inquiries.map((sent) => sent.body.queryTransactionId)).toEqual([paymentId]);
+    expect(inquiries.map((sent) => sent.json.queryTransactionId)).toEqual([paymentId]);
     expect((await services.records.get(paymentId))?.status).toBe('pending');
   });
 
@@ -119,11 +121,11 @@ describe('payment-vietinbank create', () => {
 
     const repeated = await create(input, operationContext(services));
     expect(repeated).toMatchObject({ paymentId, paymentUrl: `https://pay.vietinbank.test/pay/${paymentId}` });
-    expect(creates.map((sent) => [sent.body.requestId, sent.body.billNo])).toEqual([
+    expect(creates.map((sent) => [sent.json.requestId, sent.json.billNo])).toEqual([
       [paymentId, paymentId],
       [paymentId, paymentId],
     ]);
-    expect(inquiries.map((sent) => sent.body.queryTransactionId)).toEqual([paymentId, paymentId]);
+    expect(inquiries.map((sent) => sent.json.queryTransactionId)).toEqual([paymentId, paymentId]);
     expect([...registered]).toEqual([paymentId]);
     expect((await services.records.list({ status: 'pending' })).map((record) => record.key)).toEqual([paymentId]);
     expect(await services.emitted()).toEqual([]);
@@ -136,7 +138,7 @@ describe('payment-vietinbank create', () => {
     expect(await services.records.get(paymentId)).toMatchObject({ status: 'failed', data: { retryableRefusal: true } });
     busy = false;
     expect(await create(input, operationContext(services))).toMatchObject({ paymentId, paymentUrl: `https://pay.vietinbank.test/pay/${paymentId}` });
-    expect(creates.map((sent) => sent.body.requestId)).toEqual([paymentId, paymentId]);
+    expect(creates.map((sent) => sent.json.requestId)).toEqual([paymentId, paymentId]);
     const record = await services.records.get(paymentId);
     expect(record?.status).toBe('pending');
     expect(record?.data).not.toHaveProperty('retryableRefusal');

@@ -1,6 +1,7 @@
 import { HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { useMswServer } from '../../core/sdk/testing.ts';
+import { expectCapabilityOutput, useMswServer } from '../../core/sdk/testing.ts';
+import plugin from './index.ts';
 import { query } from './query.ts';
 import { TRANSACTION_STATES } from './answer-codes.ts';
 import { AGENCY, openTestServices, operationContext, storePayment, testConfig, type TestServices } from './test-support/fixtures.ts';
@@ -43,6 +44,7 @@ describe('payment-vietinbank query', () => {
     const second = await query({ agency: AGENCY, paymentId }, operationContext(services));
     expect(first).toEqual({ paymentId, status: 'paid', amount: 150000, paidAt: '2026-11-21T09:30:05+07:00', providerReference: 'VTB20261121' });
     expect(second).toEqual(first);
+    expectCapabilityOutput(plugin, 'query', first);
     expect(inquiries).toHaveLength(1);
     expect((await services.emitted()).map((event) => event.type)).toEqual(['payment.succeeded']);
   });

@@ -43,7 +43,7 @@ describe('payment-vietinbank reconciliation task', () => {
 
     await reconcilePending(taskContext(services, config));
 
-    expect(inquiries.map((sent) => sent.body.queryTransactionId).sort()).toEqual(
+    expect(inquiries.map((sent) => sent.json.queryTransactionId).sort()).toEqual(
       ['DECLINED0001', 'EXPIREDBANK1', 'NEVERARRIVED', 'OVERDUE00001', 'PAIDATBANK01', 'STILLOPEN001'],
     );
     const statuses = Object.fromEntries(
@@ -89,7 +89,7 @@ describe('payment-vietinbank reconciliation task', () => {
     const askedIn = async () => {
       const before = inquiries.length;
       await reconcilePending(batchOfTwo);
-      return inquiries.slice(before).map((sent) => sent.body.queryTransactionId);
+      return inquiries.slice(before).map((sent) => sent.json.queryTransactionId);
     };
     // Still open at the bank, none of them changes: without the rotation the third would never be asked.
     expect(await askedIn()).toEqual(['PAYMENT00001', 'PAYMENT00002']);
@@ -105,11 +105,11 @@ describe('payment-vietinbank reconciliation task', () => {
       return inquiryAnswer(request, '00', { transStatus: paid ? '00' : '01', amount: paid ? '150000' : '99000', bankTransId: 'VTB1' });
     });
     await reconcilePending(taskContext(services, config));
-    expect(inquiries.map((sent) => sent.body.queryTransactionId)).toEqual(['MISMATCH0001', 'MISMATCH0002', 'MISMATCH0003']);
+    expect(inquiries.map((sent) => sent.json.queryTransactionId)).toEqual(['MISMATCH0001', 'MISMATCH0002', 'MISMATCH0003']);
     expect((await services.records.get('PAIDATBANK01'))?.status).toBe('pending');
 
     await reconcilePending(taskContext(services, config));
-    expect(inquiries[3]?.body.queryTransactionId).toBe('PAIDATBANK01');
+    expect(inquiries[3]?.json.queryTransactionId).toBe('PAIDATBANK01');
     expect((await services.records.get('PAIDATBANK01'))?.status).toBe('paid');
     expect((await services.records.get('MISMATCH0001'))?.status).toBe('pending');
   });

@@ -4,11 +4,10 @@ import { InputError } from '../../core/sdk/index.ts';
 import { prepare } from './send.ts';
 import { testConfig } from './test-support/config.ts';
 
-const config = testConfig();
 const base = { agency: '000.00.01.H22', to: '84981234567', reference: 'H22.99-261121-0001' };
 /** What the API edge does with a send: the capability's own step, then this instance's `prepare`. */
 const prepared = (text: string, unicode = false, maxSegments = 5) =>
-  prepare(normaliseSmsSend({ ...base, text, unicode }), { instance: 'sms-hue', config: { ...config, maxSegments } });
+  prepare(normaliseSmsSend({ ...base, text, unicode }), { instance: 'sms-hue', config: testConfig({ maxSegments }) });
 
 function refusal(run: () => unknown): InputError {
   try {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { PermanentError, RetryableError } from '../../core/sdk/index.ts';
-import { useMswServer } from '../../core/sdk/testing.ts';
+import { expectCapabilityOutput, type SentRequest, useMswServer } from '../../core/sdk/testing.ts';
 import { ANSWER_CODES } from './answer-codes.ts';
+import plugin from './index.ts';
 import { run } from './send.ts';
-import { context, escapedPassword, failure, input, mtAnswer, parseEnvelope, password, receiver, text, viettelAnswering, xml, type SentRequest } from './test-support/msw-viettel.ts';
+import { context, escapedPassword, failure, input, mtAnswer, parseEnvelope, password, receiver, text, viettelAnswering, xml } from './test-support/msw-viettel.ts';
 
 const server = useMswServer();
 
@@ -16,7 +17,7 @@ describe('sms-viettel send: what is sent', () => {
     const [request] = sent as [SentRequest];
     expect(request.headers.get('content-type')).toBe('text/xml; charset=utf-8');
     expect(request.headers.get('soapaction')).toBe('""');
-    expect(parseEnvelope(request.body, 'wsCpMt').children).toBe(
+    expect(parseEnvelope(request.text, 'wsCpMt').children).toBe(
       '<User>ubnd_tthue</User>' +
         `<Password>${escapedPassword}</Password>` +
         '<CPCode>UBNDTTHUE</CPCode>' +
@@ -33,7 +34,7 @@ describe('sms-viettel send: what is sent', () => {
   it('sends a Unicode SMS with its diacritics and the configured content type', async () => {
     const sent = viettelAnswering(server, () => xml(mtAnswer(1, 'Insert MT_QUEUE: OK')));
     await run({ ...input, unicode: true }, context({}, { contentTypeUnicode: '8' }));
-    const { children } = parseEnvelope(sent[0]?.body ?? '', 'wsCpMt');
+    const { children } = parseEnvelope(sent[0]?.text ?? '', 'wsCpMt');
     expect(children).toContain(`<Content>${text}</Content><ContentType>8</ContentType>`);
   });
 
@@ -41,13 +42,13 @@ describe('sms-viettel send: what is sent', () => {
     const sent = viettelAnswering(server, () => xml(mtAnswer(1, 'Insert MT_QUEUE: OK')));
     await run(input, context({ sequence: 90071992547 }));
     await run(input, context({ sequence: 90071992547, attempt: 2 }));
-    expect(sent.map((request) => /<RequestID>(\d+)<\/RequestID>/.exec(request.body)?.[1])).toEqual(['90071992547', '90071992547']);
+    expect(sent.map((request) => /<RequestID>(\d+)<\/RequestID>/.exec(request.text)?.[1])).toEqual(['90071992547', '90071992547']);
   });
 
   it("adds the instance's requestIdOffset, so two databases sharing a CP code never reuse a RequestID", async () => {
     const sent = viettelAnswering(server, () => xml(mtAnswer(1, 'Insert MT_QUEUE: OK')));
     await run(input, context({ sequence: 42 }, { requestIdOffset: 1_000_000_000_000 }));
-    expect(/<RequestID>(\d+)<\/RequestID>/.exec(sent[0]?.body ?? '')?.[1]).toBe('1000000000042');
+    expect(/<RequestID>(\d+)<\/RequestID>/.exec(sent[0]?.text ?? '')?.[1]).toBe('1000000000042');
   });
 
   it('refuses to send without a sequence number (a sync call), before any request', async () => {
@@ -60,12 +61,14 @@ describe('sms-viettel send: what is sent', () => {
 describe('sms-viettel send: result = 1', () => {
   it('is delivered, with the provider answer and the segments paid for', async () => {
     viettelAnswering(server, () => xml(mtAnswer(1, 'Insert MT_QUEUE: OK')));
-    await expect(run(input, context())).resolves.toEqual({
+    const delivered = await run(input, context());
+    expect(delivered).toEqual({
       providerMessage: 'Insert MT_QUEUE: OK',
       providerCode: '1',
       segments: 1,
       duplicate: false,
     });
+    expectCapabilityOutput(plugin, 'send', delivered);
     await expect(run({ ...input, text: 'a'.repeat(161) }, context())).resolves.toMatchObject({ segments: 2 });
     await expect(run({ ...input, unicode: true, text: 'ệ'.repeat(71) }, context())).resolves.toMatchObject({ segments: 2 });
   });

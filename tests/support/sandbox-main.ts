@@ -2,11 +2,12 @@
  * The sandbox as whole-gateway tests and benchmarks run it in a child process: every real plugin plus the
  * echo SMS stand-in (or only those LIENTHONG_TEST_PLUGINS names), with delivery settings from
  * LIENTHONG_TEST_DELIVERY and worker settings from LIENTHONG_TEST_WORKER (JSON) so rehearsals need not wait
- * minutes for backoff or leases. Prints one JSON line `{"ready":…}` on stdout when it listens.
+ * minutes for backoff or leases. Prints one JSON line `{"ready":…}` on stdout when it listens (announceSandbox).
  */
 import { createLogger } from '../../core/logger.ts';
 import type { AnyPlugin } from '../../core/sdk/contract.ts';
 import { startSandbox } from '../../core/sandbox/sandbox.ts';
+import { announceSandbox } from '../../core/sdk/testing/sandbox-process.ts';
 import { plugins } from '../../app/plugins.ts';
 import echoSms from './echo-sms/index.ts';
 
@@ -47,11 +48,4 @@ const sandbox = await startSandbox({
   port: Number(process.env.PORT ?? 0),
   log: createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr),
 });
-const keys = Object.fromEntries(sandbox.keys.map((key) => [key.role, key.token]));
-process.stdout.write(`${JSON.stringify({ ready: { url: sandbox.gateway.url, simulators: sandbox.simulators, keys } })}\n`);
-
-const stop = () => {
-  sandbox.stop(Number(process.env.LIENTHONG_TEST_GRACE_MS ?? 5000)).then(() => process.exit(0), () => process.exit(1));
-};
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
+announceSandbox(sandbox);

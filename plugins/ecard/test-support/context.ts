@@ -1,10 +1,10 @@
 /** Test support: an instance config with the schema's defaults and an operation context around it. */
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
-import * as v from 'valibot';
 import { Secret, type OperationContext } from '../../../core/sdk/index.ts';
-import { testOperationContext } from '../../../core/sdk/testing.ts';
-import { ecardConfigSchema, type EcardConfig } from '../config.ts';
+import { type ConfigOverrides, testConfig as schemaConfig, testOperationContext } from '../../../core/sdk/testing.ts';
+import type { EcardConfig } from '../config.ts';
+import plugin from '../index.ts';
 export { failure } from '../../../core/sdk/testing.ts';
 
 /** Made per test run: nothing here is a real credential. */
@@ -18,20 +18,16 @@ export const CARD_BASE = 'http://ecard.test/api';
 export const NGSP_BASE = 'http://ngsp.test';
 export const TOKEN_URL = 'http://ngsp.test/token';
 
-/** A parsed config (defaults filled in) pointing at `cardBase` and `ngspBase`; `extra` is merged before parsing. */
-export function testConfig(extra: Record<string, unknown> = {}, cardBase = CARD_BASE, ngspBase = NGSP_BASE, tokenUrl = TOKEN_URL): EcardConfig {
-  const raw = {
-    card: { baseUrl: cardBase, apiKey: new Secret(credentials.cardApiKey), ...(extra.card as object | undefined) },
-    registry: extra.registry === null ? undefined : {
-      tokenUrl,
-      baseUrl: ngspBase,
-      consumerKey: credentials.registryKey,
-      consumerSecret: new Secret(credentials.registrySecret),
-      ...(extra.registry as object | undefined),
-    },
-    cache: extra.cache,
+/**
+ * An instance config for tests, with a registry: the schema's defaults, the services at `cardBase`, `ngspBase` and
+ * `tokenUrl` with the made-up credentials, then `overrides` (`registry: undefined` leaves the registry out).
+ */
+export function testConfig(overrides: ConfigOverrides<EcardConfig> = {}, cardBase = CARD_BASE, ngspBase = NGSP_BASE, tokenUrl = TOKEN_URL): EcardConfig {
+  const services = {
+    card: { baseUrl: cardBase, apiKey: new Secret(credentials.cardApiKey) },
+    registry: { tokenUrl, baseUrl: ngspBase, consumerKey: credentials.registryKey, consumerSecret: new Secret(credentials.registrySecret) },
   };
-  return v.parse(ecardConfigSchema, raw);
+  return schemaConfig(plugin, services, overrides);
 }
 
 /** Log lines the plugin wrote, as text, so tests can check what was (not) logged. */

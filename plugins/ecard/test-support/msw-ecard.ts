@@ -4,18 +4,8 @@
  */
 import { http, HttpResponse } from 'msw';
 import type { SetupServer } from 'msw/node';
+import { recordRequests, type SentRequest } from '../../../core/sdk/testing.ts';
 import { CARD_BASE, NGSP_BASE, TOKEN_URL } from './context.ts';
-
-export interface SentRequest {
-  method: string;
-  url: URL;
-  headers: Headers;
-  body: string;
-}
-
-async function keep(sent: SentRequest[], request: Request): Promise<void> {
-  sent.push({ method: request.method, url: new URL(request.url), headers: request.headers, body: await request.clone().text() });
-}
 
 export const envelope = (code: string, data?: unknown, status = 200, headers: Record<string, string> = {}) =>
   HttpResponse.json(data === undefined ? { code, message: `code ${code}` } : { code, message: `code ${code}`, data }, { status, headers });
@@ -42,14 +32,14 @@ export const registryBody = (overrides: Record<string, unknown> = {}) => ({
 
 /** Every card-service request under CARD_BASE answered by `answer`. */
 export function cardAnswering(server: SetupServer, answer: (request: Request) => Response | Promise<Response>): SentRequest[] {
-  const sent: SentRequest[] = [];
+  const cards = recordRequests();
   server.use(
     http.all(`${CARD_BASE}/*`, async ({ request }) => {
-      await keep(sent, request);
+      await cards.record(request);
       return answer(request);
     }),
   );
-  return sent;
+  return cards.sent;
 }
 
 /** NGSP: the token endpoint (fresh token each time, or `tokenAnswer`) and the look-up answered by `answer`. */
@@ -58,17 +48,18 @@ export function ngspAnswering(
   answer: (request: Request) => Response | Promise<Response>,
   tokenAnswer?: (request: Request, issued: number) => Response,
 ): { tokens: SentRequest[]; lookups: SentRequest[] } {
-  const tokens: SentRequest[] = [];
-  const lookups: SentRequest[] = [];
+  const tokens = recordRequests();
+  const lookups = recordRequests();
   server.use(
     http.post(TOKEN_URL, async ({ request }) => {
-      await keep(tokens, request);
-      return tokenAnswer ? tokenAnswer(request, tokens.length) : HttpResponse.json({ access_token: `token-${tokens.length}`, token_type: 'Bearer', expires_in: 3600 });
+      await tokens.record(request);
+      const issued = tokens.sent.length;
+      return tokenAnswer ? tokenAnswer(request, issued) : HttpResponse.json({ access_token: `token-${issued}`, token_type: 'Bearer', expires_in: 3600 });
     }),
     http.get(`${NGSP_BASE}/apiCSDLDKDN/1.0/chiTietDoanhNghiep`, async ({ request }) => {
-      await keep(lookups, request);
+      await lookups.record(request);
       return answer(request);
     }),
   );
-  return { tokens, lookups };
+  return { tokens: tokens.sent, lookups: lookups.sent };
 }

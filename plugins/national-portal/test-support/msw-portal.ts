@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { http, HttpResponse } from 'msw';
 import type { SetupServer } from 'msw/node';
 import { Secret, type OperationContext } from '../../../core/sdk/index.ts';
+import { type ConfigOverrides, recordJsonRequests } from '../../../core/sdk/testing.ts';
 import type { PortalConfig } from '../config.ts';
 import { testConfig } from './config.ts';
 import { AGENCY, portalContext } from './context.ts';
@@ -18,13 +19,8 @@ export const loginUrl = `${adapterUrl}/api/auth/login`;
 export const serviceUrl = `${adapterUrl}/api/integration`;
 export const password = `pw-${randomBytes(8).toString('hex')}`;
 
-export interface Sent {
-  headers: Headers;
-  body: Record<string, unknown>;
-}
-
 /** A context against the fake adapter, of a fresh instance id. */
-export function context(config: Partial<PortalConfig> = {}, overrides: Partial<OperationContext<PortalConfig>> = {}): OperationContext<PortalConfig> {
+export function context(config: ConfigOverrides<PortalConfig> = {}, overrides: Partial<OperationContext<PortalConfig>> = {}): OperationContext<PortalConfig> {
   return portalContext(testConfig({ adapterUrl, password: new Secret(password), ...config }), overrides);
 }
 
@@ -35,21 +31,20 @@ export type Answer = Response | Record<string, unknown>;
  * from 0); keeps everything sent.
  */
 export function portalAnswering(server: SetupServer, answer: (body: Record<string, unknown>, n: number) => Answer | Promise<Answer>) {
-  const logins: Sent[] = [];
-  const calls: Sent[] = [];
+  const logins = recordJsonRequests();
+  const calls = recordJsonRequests();
   server.use(
     http.post(loginUrl, async ({ request }) => {
-      logins.push({ headers: request.headers, body: (await request.json()) as Record<string, unknown> });
-      return HttpResponse.json({ error_code: 0, message: 'Thành công', session: `s${logins.length}` });
+      await logins.record(request);
+      return HttpResponse.json({ error_code: 0, message: 'Thành công', session: `s${logins.sent.length}` });
     }),
     http.post(serviceUrl, async ({ request }) => {
-      const body = (await request.json()) as Record<string, unknown>;
-      calls.push({ headers: request.headers, body });
-      const answered = await answer(body, calls.length - 1);
+      const { json } = await calls.record(request);
+      const answered = await answer(json, calls.sent.length - 1);
       return answered instanceof Response ? answered : HttpResponse.json(answered);
     }),
   );
-  return { logins, calls };
+  return { logins: logins.sent, calls: calls.sent };
 }
 
 export const OK = { error_code: 0, message: 'Thành công' };

@@ -1,29 +1,17 @@
 import { Secret } from '../../../core/sdk/index.ts';
+import { type ConfigOverrides, testConfig as schemaConfig } from '../../../core/sdk/testing.ts';
 import type { PaygovConfig } from '../config.ts';
+import plugin from '../index.ts';
 
-/** An instance config for tests, with the defaults the schema fills in; a made-up partner and secret. */
-export function testConfig(overrides: Partial<PaygovConfig> = {}): PaygovConfig {
-  return {
-    endpoint: 'https://thanhtoan.dvcqg.test',
-    initPath: '/api/payment/init',
-    queryPath: '/api/payment/query',
-    partnerCode: 'UBND_TTHUE',
-    secret: new Secret('not-a-real-secret-0001'),
-    paymentType: 'PAY',
-    channelCode: '1',
-    deviceCode: '1',
-    language: 'vi',
-    currency: 'VND',
-    bankCode: '',
-    ip: '10.0.0.7',
-    plainDescription: true,
-    callbackUrlField: 'UrlCallback',
-    returnUrlField: 'UrlReturn',
-    paymentUrlField: 'UrlThanhToan',
-    queryTime: 'transaction',
-    paymentTtlMinutes: 15,
-    reconcileAfterMs: 120_000,
-    reconcileEveryMs: 60_000,
-    ...overrides,
-  };
+/** The fields the schema has no default for, a made-up partner and secret, and the address the tests' INITs carry. */
+const PARTNER = {
+  endpoint: 'https://thanhtoan.dvcqg.test',
+  partnerCode: 'UBND_TTHUE',
+  secret: new Secret('not-a-real-secret-0001'),
+  ip: '10.0.0.7',
+};
+
+/** An instance config for tests: the schema's defaults, the made-up partner, then `overrides`. */
+export function testConfig(overrides: ConfigOverrides<PaygovConfig> = {}): PaygovConfig {
+  return schemaConfig(plugin, PARTNER, overrides);
 }

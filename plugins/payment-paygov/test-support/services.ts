@@ -1,5 +1,5 @@
 /**
- * The gateway's services for this plugin's tests, on a real temporary SQLite store (tests/support/plugin-services.ts),
+ * The gateway's services for this plugin's tests, on the test kit's real temporary SQLite store,
  * and what the store's audit log says about the payments' records.
  */
 import { afterEach } from 'vitest';

@@ -1,13 +1,22 @@
 /**
  * Test support: an account with key pairs made at run time, an instance config for it, the bank's signed answers,
- * and operation, callback and task contexts backed by the real SQLite records of tests/support/plugin-services.ts.
+ * and operation, callback and task contexts built by the test kit, backed by its real SQLite records.
  */
 import { pino } from 'pino';
-import * as v from 'valibot';
-import { testHttpClient } from '../../../core/sdk/testing.ts';
 import type { CallbackContext, OperationContext, TaskContext } from '../../../core/sdk/index.ts';
-import { openTestServices, type TestServices, testOperationContext } from '../../../core/sdk/testing.ts';
-import { vietinbankConfigSchema, type VietinbankConfig } from '../config.ts';
+import {
+  type ConfigOverrides,
+  openTestServices,
+  testCallbackContext,
+  testConfig as schemaConfig,
+  testHttpClient,
+  testOperationContext,
+  type TestServices,
+  testTaskContext,
+} from '../../../core/sdk/testing.ts';
+import type { VietinbankConfig } from '../config.ts';
+import plugin from '../index.ts';
+import { reconcileTask } from '../reconcile.ts';
 import { signed } from '../signature.ts';
 import type { SignedMessage } from '../signature-fields.ts';
 import { instanceConfigFor, newSandboxAccount, type SandboxAccount } from '../simulator/index.ts';
@@ -19,8 +28,9 @@ export const AGENCY = '000.00.01.H22';
 let shared: SandboxAccount | undefined;
 export const account = (): SandboxAccount => (shared ??= newSandboxAccount());
 
-export function testConfig(overrides: Record<string, unknown> = {}, endpoint = ENDPOINT): VietinbankConfig {
-  return v.parse(vietinbankConfigSchema, { ...instanceConfigFor(account(), endpoint), ...overrides });
+/** An instance config for tests: the schema's defaults, the test account's keys at `endpoint`, then `overrides`. */
+export function testConfig(overrides: ConfigOverrides<VietinbankConfig> = {}, endpoint = ENDPOINT): VietinbankConfig {
+  return schemaConfig(plugin, instanceConfigFor(account(), endpoint), overrides);
 }
 
 export const silentLog = pino({ level: 'silent' });
@@ -28,15 +38,15 @@ export const silentLog = pino({ level: 'silent' });
 export const http = () => testHttpClient({ timeoutMs: 5_000, maxSockets: 4 });
 
 export function operationContext(services: TestServices, overrides: Partial<OperationContext<VietinbankConfig>> = {}): OperationContext<VietinbankConfig> {
-  return testOperationContext({ instance: 'test-instance', config: testConfig(), agency: AGENCY, messageId: 'msg_01PAYMENT', services }, overrides);
+  return testOperationContext({ instance: services.instance, config: testConfig(), agency: AGENCY, messageId: 'msg_01PAYMENT', services }, overrides);
 }
 
 export function callbackContext(services: TestServices, config = testConfig()): CallbackContext<VietinbankConfig> {
-  return { instance: 'test-instance', config, log: silentLog, http: http(), records: services.records, emit: services.emit };
+  return testCallbackContext({ instance: services.instance, config, services });
 }
 
 export function taskContext(services: TestServices, config = testConfig()): TaskContext<VietinbankConfig> {
-  return { instance: 'test-instance', config, log: silentLog, http: http(), records: services.records, emit: services.emit, audit: services.audit, signal: new AbortController().signal };
+  return testTaskContext({ instance: services.instance, config, services, task: reconcileTask.name });
 }
 
 /** A body signed by the bank, as its answers and notices are. */

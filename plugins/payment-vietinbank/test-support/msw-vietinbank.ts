@@ -1,29 +1,22 @@
 /** msw handlers for the bank's API: keep what the plugin sent, answer what the test says. */
 import { http as mswHttp, HttpResponse } from 'msw';
 import type { SetupServer } from 'msw/node';
+import { recordJsonRequests, type SentJsonRequest } from '../../../core/sdk/testing.ts';
 import { account, bankSigned, ENDPOINT } from './fixtures.ts';
 
 export const CREATE_URL = `${ENDPOINT}/collection/v1/payments`;
 export const INQUIRY_URL = `${ENDPOINT}/collection/v1/inquiry`;
 
-export interface SentRequest {
-  url: string;
-  headers: Headers;
-  /** The bytes as sent. */
-  text: string;
-  body: Record<string, unknown>;
-}
-
 type Answer = (request: Record<string, unknown>) => Response | Promise<Response>;
 
-/** Answers POSTs to `url` and keeps what was sent, in order. */
-export function bankAnswering(server: SetupServer, url: string, answer: Answer, sent: SentRequest[] = []): SentRequest[] {
+/** Answers POSTs to `url` and keeps what was sent, in order, in `sent` (one list may gather several URLs). */
+export function bankAnswering(server: SetupServer, url: string, answer: Answer, sent: SentJsonRequest[] = []): SentJsonRequest[] {
+  const requests = recordJsonRequests();
   server.use(
     mswHttp.post(url, async ({ request }) => {
-      const text = await request.text();
-      const body = JSON.parse(text) as Record<string, unknown>;
-      sent.push({ url, headers: request.headers, text, body });
-      return answer(body);
+      const kept = await requests.record(request);
+      sent.push(kept);
+      return answer(kept.json);
     }),
   );
   return sent;

@@ -9,7 +9,7 @@ import { expect } from 'vitest';
 import { Secret, type OperationContext } from '../../../core/sdk/index.ts';
 import type { ViettelConfig } from '../config.ts';
 import { testConfig } from './config.ts';
-import { testOperationContext } from '../../../core/sdk/testing.ts';
+import { type ConfigOverrides, recordRequests, type SentRequest, testOperationContext } from '../../../core/sdk/testing.ts';
 export { failure } from '../../../core/sdk/testing.ts';
 
 export const endpoint = 'http://sms.viettel.test:8009/bulkapi';
@@ -20,13 +20,13 @@ export const receiver = '84981234567';
 export const text = 'Hồ sơ của ông Đặng Văn Ấn đã được tiếp nhận';
 export const input = { agency: '000.00.01.H22', to: receiver, text, unicode: false, reference: 'H22.99-261121-0001' };
 
-export interface SentRequest {
-  headers: Headers;
-  body: string;
+/** The config of an account at the fake endpoint, with the password above. */
+export function config(overrides: ConfigOverrides<ViettelConfig> = {}): ViettelConfig {
+  return testConfig({ endpoint, password: new Secret(password), ...overrides });
 }
 
-export function context(overrides: Partial<OperationContext<ViettelConfig>> = {}, config: Partial<ViettelConfig> = {}) {
-  const operation = { instance: 'sms-hue', config: testConfig({ endpoint, password: new Secret(password), ...config }), agency: input.agency, messageId: 'msg_01SMS', sequence: 4711 };
+export function context(overrides: Partial<OperationContext<ViettelConfig>> = {}, configOverrides: ConfigOverrides<ViettelConfig> = {}) {
+  const operation = { instance: 'sms-hue', config: config(configOverrides), agency: input.agency, messageId: 'msg_01SMS', sequence: 4711 };
   // As the worker sets it: a later attempt may follow one that reached the provider.
   return testOperationContext(operation, { triedBefore: (overrides.attempt ?? 1) > 1, ...overrides });
 }
@@ -42,14 +42,14 @@ export const xml = (body: string, status = 200, headers: Record<string, string> 
 
 /** Answers every POST to the endpoint with `answer` and keeps what was sent. */
 export function viettelAnswering(server: SetupServer, answer: () => Response | Promise<Response>): SentRequest[] {
-  const sent: SentRequest[] = [];
+  const envelopes = recordRequests();
   server.use(
     http.post(endpoint, async ({ request }) => {
-      sent.push({ headers: request.headers, body: await request.text() });
+      await envelopes.record(request);
       return answer();
     }),
   );
-  return sent;
+  return envelopes.sent;
 }
 
 
