@@ -85,7 +85,7 @@ export const updateProgressInput = v.object({
   entries: v.pipe(v.array(progressEntry), v.minLength(1), v.maxLength(100)),
 });
 
-const portalAnswer = v.object({
+export const portalAnswer = v.object({
   /** The portal's error_code and message, kept as it answered. */
   code: v.string(),
   message: v.optional(v.string()),
