@@ -7,6 +7,7 @@ import { createHttpClient } from '../runtime/outbound/http-client.ts';
 
 export { failure } from './testing/failure.ts';
 export { useMswServer } from './testing/msw.ts';
+export { simulatorClient, type SimulatorClient } from './testing/simulator-client.ts';
 export {
   TEST_AGENCIES,
   TEST_PUBLIC_URL,
