@@ -23,5 +23,5 @@ export { controlRoutes, simulatorSettings, type SimulatorSettings } from './simu
 export { createReceivedLedger, RECEIVED_LIMIT, type Deliveries, type ReceivedLedger } from './simulator/received.ts';
 export { listen } from './simulator/listen.ts';
 export { closedSignal, writeResponse } from './simulator/node-response.ts';
-export { sandboxAccount, sandboxKeyPair, sandboxName, sandboxSecret, type SandboxSecretOptions } from './simulator/sandbox-account.ts';
+export { sandboxAccount, sandboxName, sandboxSecret, type SandboxSecretOptions } from './simulator/sandbox-account.ts';
 export type { PluginServices } from '../runtime/plugin-services.ts';

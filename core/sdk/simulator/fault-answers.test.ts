@@ -72,7 +72,7 @@ describe('faultPlayer', () => {
   });
 
   it('answers nothing for a transient fault when no answer is given', async () => {
-    const play = faultPlayer(failingAlways('transient'), {});
+    const play = faultPlayer<Request>(failingAlways('transient'), {});
     expect(await play(new Request('http://simulator/'), new AbortController().signal)).toEqual({ decision: 'transient', answer: undefined });
   });
 });

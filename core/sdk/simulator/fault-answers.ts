@@ -4,13 +4,16 @@
  * holds the request until the client gives up and then answers, `permanent` answers the provider's refusal. A mode
  * left out reaches the simulator's own handler, which finds the decision there (`c.get('fault')`, or `decision`).
  */
-import type { MiddlewareHandler } from 'hono';
+import type { HonoRequest, MiddlewareHandler } from 'hono';
 import type { FaultDecision, FaultInjector } from './faults.ts';
 
-/** One answer: a web Response, made for the request that drew the fault (a web Request, unless said otherwise). */
-export type FaultAnswer<Incoming = Request> = (request: Incoming) => Response | Promise<Response>;
+/**
+ * One answer: a web Response, made for the request that drew the fault. In hono that request is `c.req`, whose
+ * `json()` may be read again after a handler before it read the body.
+ */
+export type FaultAnswer<Incoming = HonoRequest> = (request: Incoming) => Response | Promise<Response>;
 
-export interface FaultAnswers<Incoming = Request> {
+export interface FaultAnswers<Incoming = HonoRequest> {
   /** Answered in turn, one per transient fault. */
   transient?: readonly [FaultAnswer<Incoming>, ...FaultAnswer<Incoming>[]];
   permanent?: FaultAnswer<Incoming>;
@@ -25,18 +28,18 @@ export interface PlayedFault {
 }
 
 /** The proxy in front of an overloaded service: 503, try again in a second. */
-export const serviceUnavailable: FaultAnswer = () =>
+export const serviceUnavailable = (): Response =>
   new Response('Service Unavailable', { status: 503, headers: { 'content-type': 'text/plain; charset=UTF-8', 'retry-after': '1' } });
 
 /** The usual answer after a held request: nobody is left to read it. */
-export const gatewayTimeout: FaultAnswer = () => new Response(null, { status: 504 });
+export const gatewayTimeout = (): Response => new Response(null, { status: 504 });
 
 /**
  * The fault player for one set of answers, framework-free (a raw node:http server passes its IncomingMessage):
  * each call decides one request's fate, after the configured latency, and answers it or leaves it to the caller.
  * `signal` ends a held request when the client goes away.
  */
-export function faultPlayer<Incoming = Request>(
+export function faultPlayer<Incoming>(
   faults: FaultInjector,
   answers: FaultAnswers<Incoming>,
 ): (request: Incoming, signal: AbortSignal) => Promise<PlayedFault> {
@@ -66,7 +69,7 @@ export interface FaultEnv {
 export function faultMiddleware(faults: FaultInjector, answers: FaultAnswers): MiddlewareHandler<FaultEnv> {
   const play = faultPlayer(faults, answers);
   return async function injectedFault(c, next) {
-    const { decision, answer } = await play(c.req.raw, c.req.raw.signal);
+    const { decision, answer } = await play(c.req, c.req.raw.signal);
     if (answer) return answer;
     c.set('fault', decision);
     await next();

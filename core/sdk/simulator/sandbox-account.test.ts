@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { Secret } from '../secret.ts';
-import { sandboxAccount, sandboxKeyPair, sandboxName, sandboxSecret } from './sandbox-account.ts';
+import { sandboxAccount, sandboxName, sandboxSecret } from './sandbox-account.ts';
 
 describe('sandbox accounts', () => {
   it('are made on first use, then the same for the process', () => {
@@ -26,11 +26,5 @@ describe('sandbox accounts', () => {
   it("make secrets in a provider's own form", () => {
     expect(sandboxSecret({ bytes: 32, encoding: 'base64', prefix: 'whsec_' }).reveal()).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(sandboxName('sandbox', '-')).toMatch(/^sandbox-[0-9a-f]{6}$/);
-  });
-
-  it('make RSA key pairs as PEM', () => {
-    const { privateKey, publicKey } = sandboxKeyPair();
-    expect(privateKey.reveal()).toContain('-----BEGIN PRIVATE KEY-----');
-    expect(publicKey.reveal()).toContain('-----BEGIN PUBLIC KEY-----');
   });
 });

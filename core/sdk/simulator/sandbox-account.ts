@@ -2,7 +2,7 @@
  * Sandbox credentials: made at run time (none is ever committed), once per process, so the sandbox's instance and
  * its simulator agree. Secrets stay `Secret`s in the sandbox config; a simulator reveals them only to check them.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Secret } from '../secret.ts';
 
 /** The account `make` builds, made on first use and the same for the rest of the process. */
@@ -28,14 +28,4 @@ export interface SandboxSecretOptions {
 /** A random password, key or shared secret. */
 export function sandboxSecret({ bytes = 24, encoding = 'base64url', prefix = '' }: SandboxSecretOptions = {}): Secret {
   return new Secret(`${prefix}${randomBytes(bytes).toString(encoding)}`);
-}
-
-/** An RSA-2048 key pair as PEM text; both as Secrets, as instance configs take keys. */
-export function sandboxKeyPair(): { privateKey: Secret; publicKey: Secret } {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  });
-  return { privateKey: new Secret(privateKey), publicKey: new Secret(publicKey) };
 }
