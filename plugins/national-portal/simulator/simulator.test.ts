@@ -132,9 +132,9 @@ describe('national portal simulator', () => {
   });
 
   it('refuses bad control settings and empties the listing on DELETE /__received', async () => {
-    const control = (settings: Record<string, unknown>) => fetch(`${simulator.url}/__control`, { method: 'POST', body: JSON.stringify(settings) });
-    expect((await control({ expireSessions: 'yes' })).status).toBe(400);
-    expect((await control({ failRate: 2 })).status).toBe(400);
+    const postControl = (settings: Record<string, unknown>) => fetch(`${simulator.url}/__control`, { method: 'POST', body: JSON.stringify(settings) });
+    expect((await postControl({ expireSessions: 'yes' })).status).toBe(400);
+    expect((await postControl({ failRate: 2 })).status).toBe(400);
     await syncDossier({ agency: AGENCY, dossier }, context());
     expect(await received()).toHaveLength(1);
     expect((await fetch(`${simulator.url}/__received`, { method: 'DELETE' })).status).toBe(204);
