@@ -5,10 +5,12 @@
 import { Hono } from 'hono';
 import * as v from 'valibot';
 import type { FaultInjector } from './faults.ts';
-import type { ReceivedLedger } from './received.ts';
 
-/** What the controls need of a ledger, whatever it holds. */
-type ReceivedListing = Pick<ReceivedLedger<object, unknown>, 'clear'> & { list(): unknown[] };
+/** What the controls need of a simulator's ReceivedLedger, whatever it holds. */
+interface ReceivedListing {
+  list(): unknown[];
+  clear(): void;
+}
 
 const faultEntries = {
   failRate: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
@@ -32,16 +34,6 @@ export function simulatorSettings<Entries extends v.ObjectEntries>(settings: Sim
   return settings;
 }
 
-/** @deprecated The injector's own list, until every simulator has a ledger. */
-function legacyListing(faults: FaultInjector): ReceivedListing {
-  return {
-    list: () => faults.received,
-    clear: () => {
-      faults.received.length = 0;
-    },
-  };
-}
-
 /** Applies the simulator's own fields of a valid request body. */
 function ownApplier<Entries extends v.ObjectEntries>(own: SimulatorSettings<Entries>): (body: unknown) => Record<string, unknown> | undefined {
   const schema = v.object(own.entries);
@@ -53,9 +45,10 @@ function problem(errors: Array<{ path: string; message: string }>): Response {
   return new Response(JSON.stringify(body), { status: 400, headers: { 'content-type': 'application/problem+json' } });
 }
 
+/** The routes for `app.route('/', …)`: `faults` and the simulator's own settings set, `received` listed and cleared. */
 export function controlRoutes<Entries extends v.ObjectEntries = Record<never, never>>(
   faults: FaultInjector,
-  received: ReceivedListing = legacyListing(faults),
+  received: ReceivedListing,
   own?: SimulatorSettings<Entries>,
 ): Hono {
   const applyOwn = own ? ownApplier(own) : () => undefined;

@@ -21,10 +21,6 @@ export interface FaultInjector {
   hang(signal?: AbortSignal): Promise<void>;
   /** Lets go of every request held or delayed, so the simulator stops promptly. */
   close(): void;
-  /** @deprecated Until every simulator lists what it received in a ReceivedLedger. */
-  record(entry: unknown): void;
-  /** @deprecated As `record`. */
-  readonly received: unknown[];
 }
 
 export interface FaultInjectorOptions {
@@ -37,7 +33,6 @@ export interface FaultInjectorOptions {
 export function createFaultInjector({ log, random = Math.random }: FaultInjectorOptions = {}): FaultInjector {
   const settings: FaultSettings = { failRate: 0, failMode: 'transient', latencyMs: 0 };
   const waiting = new Set<() => void>();
-  const received: unknown[] = [];
 
   /** Waits until `ms` pass (forever when undefined), the signal aborts, or the simulator closes. */
   const wait = (ms: number | undefined, signal?: AbortSignal) =>
@@ -66,11 +61,6 @@ export function createFaultInjector({ log, random = Math.random }: FaultInjector
     },
     close() {
       for (const release of [...waiting]) release();
-    },
-    received,
-    record(entry) {
-      received.push(entry);
-      if (received.length > 10_000) received.splice(0, received.length - 10_000);
     },
   };
 }
