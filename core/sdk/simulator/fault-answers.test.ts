@@ -44,6 +44,22 @@ describe('faultMiddleware', () => {
     expect(await (await app.request('/service/call', { method: 'POST' })).json()).toEqual({ handledWith: 'ok' });
   });
 
+  it('makes an answer from the request, even from a body a middleware before has read', async () => {
+    const app = new Hono<FaultEnv>();
+    app.post(
+      '/payments',
+      async (c, next) => {
+        if (typeof (await c.req.json()) !== 'object') return c.text('not JSON', 400);
+        await next();
+      },
+      faultMiddleware(failingAlways('permanent'), { permanent: async (request) => Response.json({ refused: ((await request.json()) as { requestId: string }).requestId }, { status: 403 }) }),
+      (c) => c.body(null, 204),
+    );
+    const answer = await app.request('/payments', { method: 'POST', body: JSON.stringify({ requestId: 'RQ000000001' }) });
+    expect(answer.status).toBe(403);
+    expect(await answer.json()).toEqual({ refused: 'RQ000000001' });
+  });
+
   it('holds a timeout until the client gives up, then answers', async () => {
     const { app } = guardedApp('timeout');
     const client = new AbortController();

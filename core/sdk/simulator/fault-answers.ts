@@ -9,7 +9,7 @@ import type { FaultDecision, FaultInjector } from './faults.ts';
 
 /**
  * One answer: a web Response, made for the request that drew the fault. In hono that request is `c.req`, whose
- * `json()` may be read again after a handler before it read the body.
+ * `json()` still answers when a middleware before has read the body.
  */
 export type FaultAnswer<Incoming = HonoRequest> = (request: Incoming) => Response | Promise<Response>;
 
