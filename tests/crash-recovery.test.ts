@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../core/sdk/contract.ts';
+import { simulatorClient, type SimulatorClient } from '../core/sdk/testing.ts';
 import { type ChildSandbox, startChildSandbox } from './support/child-sandbox.ts';
 import { type EchoReceipt, startEchoSimulator } from './support/echo-sms/simulator.ts';
 
@@ -18,11 +19,13 @@ const AGENCY = '000.00.01.H22';
 
 let dir: string;
 let echo: RunningSimulator;
+let echoControls: SimulatorClient;
 let gateways: ChildSandbox[] = [];
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lienthong-crash-'));
   echo = await startEchoSimulator({ host: '127.0.0.1', port: 0, log: pino({ level: 'silent' }) });
+  echoControls = simulatorClient(echo.url);
 });
 
 afterEach(async () => {
@@ -45,11 +48,6 @@ async function startGateway(): Promise<ChildSandbox> {
   });
   gateways.push(gateway);
   return gateway;
-}
-
-async function control(settings: Record<string, unknown>): Promise<void> {
-  const answer = await fetch(`${echo.url}/__control`, { method: 'POST', body: JSON.stringify(settings) });
-  expect(answer.status).toBe(200);
 }
 
 function sendSms(gateway: ChildSandbox, n: number): Promise<Response> {
@@ -111,13 +109,13 @@ async function settled(gateway: ChildSandbox, ids: string[], timeoutMs = 45_000)
 }
 
 async function receipts(): Promise<Map<string, EchoReceipt>> {
-  const list = (await (await fetch(`${echo.url}/__received`)).json()) as EchoReceipt[];
+  const list = await echoControls.received<EchoReceipt>();
   return new Map(list.map((receipt) => [receipt.requestId, receipt]));
 }
 
 describe('a gateway killed with SIGKILL mid-load', () => {
   it('loses no accepted message: after a restart each is delivered or dead', async () => {
-    await control({ failRate: 0.3, failMode: 'transient', latencyMs: 20 });
+    await echoControls.control({ failRate: 0.3, failMode: 'transient', latencyMs: 20 });
     const first = await startGateway();
     const accepted = await load(first, 16, (count) => {
       if (count === 300) first.child.kill('SIGKILL');
@@ -154,13 +152,13 @@ describe('a gateway killed with SIGKILL mid-load', () => {
   });
 
   it('stops gracefully on SIGTERM: attempts in flight finish or go back to the queue', async () => {
-    await control({ latencyMs: 300 });
+    await echoControls.control({ latencyMs: 300 });
     const first = await startGateway();
     const accepted = await load(first, 8, (count) => count >= 80);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
 
-    await control({ latencyMs: 0 });
+    await echoControls.control({ latencyMs: 0 });
     const second = await startGateway();
     const views = await settled(second, accepted);
     expect(views.every((view) => view.status === 'succeeded')).toBe(true);

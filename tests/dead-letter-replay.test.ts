@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { simulatorClient, type SimulatorClient } from '../core/sdk/testing.ts';
 import { type ChildSandbox, startChildSandbox } from './support/child-sandbox.ts';
 
 const CLIENT_KEY = 'lt_test_client_dead_letters_0001';
@@ -35,12 +36,10 @@ afterEach(async () => {
 const asOperator = (path: string, init: RequestInit = {}) =>
   fetch(`${gateway.url}${path}`, { ...init, headers: { authorization: `Bearer ${OPERATOR_KEY}`, 'content-type': 'application/json' } });
 
-async function simulator(plugin: string, path: string, init?: RequestInit): Promise<unknown> {
+function simulator(plugin: string): SimulatorClient {
   const url = gateway.simulators[plugin];
   if (!url) throw new Error(`no simulator for ${plugin}`);
-  const answer = await fetch(`${url}${path}`, init);
-  expect(answer.ok).toBe(true);
-  return answer.json();
+  return simulatorClient(url);
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
@@ -62,7 +61,7 @@ interface WebhookEntry {
 
 describe('dead letters', () => {
   it('are announced by a signed webhook and delivered after an operator replays them', async () => {
-    await simulator('echo-sms', '/__control', { method: 'POST', body: JSON.stringify({ failRate: 1, failMode: 'permanent' }) });
+    await simulator('echo-sms').control({ failRate: 1, failMode: 'permanent' });
     const ids: string[] = [];
     for (const n of [1, 2, 3]) {
       const answer = await fetch(`${gateway.url}/v1/sms/send`, {
@@ -84,7 +83,7 @@ describe('dead letters', () => {
 
     // The webhook receiver verified each signature before it recorded the event.
     const events = await until('three message.dead webhooks', async () => {
-      const received = (await simulator('webhook', '/__received')) as WebhookEntry[];
+      const received = await simulator('webhook').received<WebhookEntry>();
       const deadEvents = received.filter((entry) => entry.type === 'message.dead');
       return deadEvents.length === 3 ? deadEvents : undefined;
     });
@@ -98,7 +97,7 @@ describe('dead letters', () => {
     expect(stillDead.messages).toHaveLength(3);
 
     // The provider is back: replay one by id, the rest by filter.
-    await simulator('echo-sms', '/__control', { method: 'POST', body: JSON.stringify({ failRate: 0 }) });
+    await simulator('echo-sms').control({ failRate: 0 });
     const [first] = ids;
     const one = await asOperator(`/admin/v1/messages/${first}/replay`, { method: 'POST' });
     expect(one.status).toBe(200);
@@ -114,7 +113,7 @@ describe('dead letters', () => {
       // The refused attempt of the first round and the successful one after the replay are both on record.
       expect(view.attemptHistory.map((attempt) => [attempt.round, attempt.outcome])).toEqual([[0, 'dead'], [1, 'succeeded']]);
     }
-    const receipts = (await simulator('echo-sms', '/__received')) as Array<{ requestId: string }>;
+    const receipts = await simulator('echo-sms').received<{ requestId: string }>();
     expect(receipts.map((receipt) => receipt.requestId).sort()).toEqual([...ids].sort());
   });
 });

@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { simulatorClient } from '../core/sdk/testing.ts';
 import { type ChildSandbox, startChildSandbox } from './support/child-sandbox.ts';
 
 const CLIENT_KEY = 'lt_test_client_ecard_0001';
@@ -55,9 +56,7 @@ async function json<T>(answer: Response, status = 200): Promise<T> {
   return JSON.parse(text) as T;
 }
 
-async function received(): Promise<Array<Record<string, unknown>>> {
-  return (await (await fetch(`${simulator}/__received`)).json()) as Array<Record<string, unknown>>;
-}
+const received = () => simulatorClient(simulator).received();
 
 interface DocumentEntry {
   id: string;

@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulatorClient, type SimulatorClient } from '../core/sdk/testing.ts';
 import type { DossierHistory } from '../plugins/national-portal/simulator/portal.ts';
 import { type ChildSandbox, startChildSandbox } from './support/child-sandbox.ts';
 
@@ -25,6 +26,7 @@ const SUBMITTERS = 24;
 let dir: string;
 let gateway: ChildSandbox;
 let simulator: string;
+let simulatorControls: SimulatorClient;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lienthong-portal-'));
@@ -39,6 +41,7 @@ beforeAll(async () => {
   const url = gateway.simulators[INSTANCE];
   if (!url) throw new Error(`the sandbox runs no national-portal simulator: ${JSON.stringify(gateway.simulators)}`);
   simulator = url;
+  simulatorControls = simulatorClient(url);
 });
 
 afterAll(async () => {
@@ -46,14 +49,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function control(settings: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const answer = await fetch(`${simulator}/__control`, { method: 'POST', body: JSON.stringify(settings) });
-  expect(answer.status).toBe(200);
-  return (await answer.json()) as Record<string, unknown>;
-}
-
 async function histories(): Promise<DossierHistory[]> {
-  const entries = (await (await fetch(`${simulator}/__received`)).json()) as Array<Partial<DossierHistory>>;
+  const entries = await simulatorControls.received<Partial<DossierHistory>>();
   return entries.filter((entry): entry is DossierHistory => Array.isArray(entry.progress));
 }
 
@@ -169,14 +166,14 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, tim
 
 describe('national-portal through the whole gateway', () => {
   it('delivers 200 dossiers with 5 progress entries each, complete and in order, through faults and a session expiry', async () => {
-    await control({ failRate: 0.3, failMode: 'transient', latencyMs: 0 });
+    await simulatorControls.control({ failRate: 0.3, failMode: 'transient', latencyMs: 0 });
     const submitted = submitAll();
     const total = DOSSIERS * (STEPS + 1);
 
     // Midway through the progress entries, the portal forgets every session.
     const progressCount = (found: DossierHistory[]) => found.reduce((sum, history) => sum + history.progress.length, 0);
     await until(histories, (found) => progressCount(found) >= (DOSSIERS * STEPS) / 3, 45_000);
-    const expired = await control({ expireSessions: true });
+    const expired = await simulatorControls.control({ expireSessions: true });
     expect(expired.expiredSessions).toBeGreaterThanOrEqual(1);
     // Work was left after the expiry, so the rest could only arrive with a new session.
     expect(progressCount(await histories())).toBeLessThan(DOSSIERS * STEPS);
@@ -199,7 +196,7 @@ describe('national-portal through the whole gateway', () => {
     expect(calls.CapNhatTienDoHoSoMC).toBeLessThan(DOSSIERS * STEPS);
   });
   it("delivers progress sent before its dossier's add, after the add, in the order it happened", async () => {
-    await control({ failRate: 0, latencyMs: 0 });
+    await simulatorControls.control({ failRate: 0, latencyMs: 0 });
     const n = DOSSIERS + 1;
     const [add, ...steps] = messagesOf(n);
     if (!add) throw new Error('no add');

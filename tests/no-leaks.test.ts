@@ -14,6 +14,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulatorClient, type SimulatorClient } from '../core/sdk/testing.ts';
 import { ROOT, killChildren, runCli } from './support/run-cli.ts';
 
 const AGENCY = '000.00.01.H22';
@@ -79,10 +80,10 @@ const client = (path: string, init: RequestInit = {}) =>
 const operator = (path: string, init: RequestInit = {}) =>
   fetch(`${sandbox.url}${path}`, { ...init, headers: { authorization: `Bearer ${OPERATOR_KEY}`, 'content-type': 'application/json', ...init.headers } });
 
-async function control(settings: Record<string, unknown>): Promise<void> {
+function smsSimulator(): SimulatorClient {
   const url = sandbox.simulators['sms-viettel'];
   if (!url) throw new Error(`no sms-viettel simulator: ${JSON.stringify(sandbox.simulators)}`);
-  expect((await fetch(`${url}/__control`, { method: 'POST', body: JSON.stringify(settings) })).status).toBe(200);
+  return simulatorClient(url);
 }
 
 async function sendBatch(from: number, count: number): Promise<string[]> {
@@ -139,10 +140,10 @@ beforeAll(async () => {
   secrets = JSON.parse(await readFile(secretsFile, 'utf8')) as typeof secrets;
 
   // Transient faults until the attempts run out, then a permanent refusal: both error paths log.
-  await control({ failRate: 1, failMode: 'transient' });
+  await smsSimulator().control({ failRate: 1, failMode: 'transient' });
   const transient = await sendBatch(0, 3);
   await until(transient, 'dead');
-  await control({ failRate: 1, failMode: 'permanent' });
+  await smsSimulator().control({ failRate: 1, failMode: 'permanent' });
   const permanent = await sendBatch(3, 3);
   await until(permanent, 'dead');
   deadIds = [...transient, ...permanent];
@@ -157,7 +158,7 @@ beforeAll(async () => {
   expect((await operator('/admin/v1/messages', { headers: { authorization: `Bearer ${CLIENT_KEY}` } })).status).toBe(403);
 
   // The provider is back: the operator replays the dead letters (one by id, the rest by filter), and new SMS go through.
-  await control({ failRate: 0 });
+  await smsSimulator().control({ failRate: 0 });
   // Both carry a phone number into a log line: a caller's request id, and an operator's search text in a filter.
   const replayOne = await operator(`/admin/v1/messages/${deadIds[0]}/replay`, { method: 'POST', headers: { 'x-request-id': `sdt-${PHONES[0]}` } });
   expect(replayOne.status).toBe(200);

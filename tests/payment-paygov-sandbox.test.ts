@@ -13,6 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulatorClient, type SimulatorClient } from '../core/sdk/testing.ts';
 import type { ReceivedWebhook } from '../core/webhooks/receiver.ts';
 import { type ChildSandbox, startChildSandbox } from './support/child-sandbox.ts';
 
@@ -32,7 +33,8 @@ interface AuditView {
 let dir: string;
 let gateway: ChildSandbox;
 let platform: string;
-let receiver: string;
+let platformControls: SimulatorClient;
+let receiver: SimulatorClient;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lienthong-paygov-'));
@@ -46,7 +48,8 @@ beforeAll(async () => {
   const urls = gateway.simulators;
   if (!urls[INSTANCE] || !urls.webhook) throw new Error(`the sandbox runs no payment-paygov or webhook simulator: ${JSON.stringify(urls)}`);
   platform = urls[INSTANCE];
-  receiver = urls.webhook;
+  platformControls = simulatorClient(platform);
+  receiver = simulatorClient(urls.webhook);
 });
 
 afterAll(async () => {
@@ -71,7 +74,7 @@ const createPayment = (dossierCode: string) =>
 const paymentStatus = async (paymentId: string) => (await call<{ status: string }>('query', { paymentId })).status;
 
 async function succeededWebhooks(paymentId: string): Promise<ReceivedWebhook[]> {
-  const entries = (await (await fetch(`${receiver}/__received`)).json()) as Array<Partial<ReceivedWebhook>>;
+  const entries = await receiver.received<Partial<ReceivedWebhook>>();
   return entries.filter((entry): entry is ReceivedWebhook => entry.type === 'payment.succeeded' && entry.data?.paymentId === paymentId);
 }
 
@@ -111,14 +114,9 @@ async function auditEntries(): Promise<AuditView[]> {
 /** `paidAt` as both payment plugins write it: ISO 8601 in Vietnam time with its offset. */
 const VIETNAM_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+07:00$/;
 
-async function control(settings: Record<string, unknown>): Promise<void> {
-  const answer = await fetch(`${platform}/__control`, { method: 'POST', body: JSON.stringify(settings) });
-  expect(answer.status).toBe(200);
-}
-
 /** The INIT and QUERY messages the platform simulator received (not the results it sent). */
 async function platformMessages(): Promise<Array<{ kind: string; reference: string; maLoi: string }>> {
-  const entries = (await (await fetch(`${platform}/__received`)).json()) as Array<{ kind: string; reference: string; maLoi: string }>;
+  const entries = await platformControls.received<{ kind: string; reference: string; maLoi: string }>();
   return entries.filter((entry) => entry.kind === 'INIT' || entry.kind === 'QUERY');
 }
 
@@ -191,7 +189,7 @@ describe('payment-paygov through the whole gateway', () => {
   });
 
   it('a create whose answer was lost (504), repeated with the same Idempotency-Key, opens the first payment again, not a second', async () => {
-    await fetch(`${platform}/__received`, { method: 'DELETE' });
+    await platformControls.clearReceived();
     const createWithKey = async () => {
       const answer = await fetch(`${gateway.url}/v1/payment/create`, {
         method: 'POST',
@@ -201,13 +199,13 @@ describe('payment-paygov through the whole gateway', () => {
       return { status: answer.status, body: (await answer.json()) as { paymentId: string; paymentUrl: string } };
     };
     // The platform takes the INIT, but answers after the gateway's 5 s: the one-stop software sees a 504.
-    await control({ latencyMs: 6_000 });
+    await platformControls.control({ latencyMs: 6_000 });
     let first: Awaited<ReturnType<typeof createWithKey>>;
     try {
       first = await createWithKey();
       await eventually('the platform taking the INIT', async () => ((await platformMessages()).some((entry) => entry.kind === 'INIT') ? true : undefined));
     } finally {
-      await control({ latencyMs: 0 });
+      await platformControls.control({ latencyMs: 0 });
     }
     expect(first.status).toBe(504);
 

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../core/sdk/contract.ts';
+import { simulatorClient, type SimulatorClient } from '../core/sdk/testing.ts';
 import { newSandboxAccount } from '../plugins/payment-vietinbank/simulator/index.ts';
 import type { SentNotice } from '../plugins/payment-vietinbank/simulator/notices.ts';
 import { startVietinbankSimulator } from '../plugins/payment-vietinbank/simulator/server.ts';
@@ -26,6 +27,7 @@ const INSTANCE = 'payment-vietinbank';
 
 let dir: string;
 let bank: RunningSimulator;
+let bankControls: SimulatorClient;
 let gateway: ChildSandbox | undefined;
 let childEnv: Record<string, string>;
 
@@ -43,6 +45,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lienthong-vietinbank-'));
   const account = newSandboxAccount();
   bank = await startVietinbankSimulator({ host: '127.0.0.1', port: 0, log: pino({ level: 'silent' }), account });
+  bankControls = simulatorClient(bank.url);
   const config = {
     endpoint: bank.url,
     clientId: account.clientId,
@@ -93,10 +96,10 @@ async function call<T>(path: string, key: string, body?: unknown): Promise<{ sta
   return { status: answer.status, body: (await answer.json()) as T };
 }
 
-async function bankControl<T>(path: string, body: unknown): Promise<T> {
-  const answer = await fetch(`${bank.url}${path}`, { method: 'POST', body: JSON.stringify(body) });
+async function resendNotices(body: { paymentId: string; copies: number }): Promise<SentNotice[]> {
+  const answer = await fetch(`${bank.url}/__notices/resend`, { method: 'POST', body: JSON.stringify(body) });
   expect(answer.status).toBe(200);
-  return (await answer.json()) as T;
+  return (await answer.json()) as SentNotice[];
 }
 
 /** Polls `read` until `done` holds; fails with the last value (and the child's log) after `timeoutMs`. */
@@ -145,10 +148,10 @@ describe('payment-vietinbank through the whole gateway', () => {
     expect(pending.body).toMatchObject({ paymentId, status: 'pending', amount: 150000 });
 
     // The payer pays on the bank's page; the bank's notifier is late, then sends its notice twice at once.
-    await bankControl('/__notices', { delivery: 'held' });
+    await bankControls.control({ notices: 'held' });
     const page = await fetch(paymentUrl, { method: 'POST', body: new URLSearchParams({ action: 'pay' }) });
     expect(page.status).toBe(200);
-    const concurrent = await bankControl<SentNotice[]>('/__notices/resend', { paymentId, copies: 2 });
+    const concurrent = await resendNotices({ paymentId, copies: 2 });
     expect(concurrent).toEqual([
       expect.objectContaining({ httpStatus: 200, errorCode: '00', answerVerified: true }),
       expect.objectContaining({ httpStatus: 200, errorCode: '00', answerVerified: true }),
@@ -157,7 +160,7 @@ describe('payment-vietinbank through the whole gateway', () => {
     // The one-stop software's receiver (in the child) gets one payment.succeeded, validly signed (it refuses others).
     const receiver = running().simulators.webhook;
     if (!receiver) throw new Error(`no webhook receiver in the sandbox: ${JSON.stringify(running().simulators)}`);
-    const readReceived = async () => (await (await fetch(`${receiver}/__received`)).json()) as Array<ReceivedWebhook | { rejected: string }>;
+    const readReceived = () => simulatorClient(receiver).received<ReceivedWebhook | { rejected: string }>();
     const received = await eventually(readReceived, (entries) => entries.some((entry) => 'type' in entry && entry.type === 'payment.succeeded'));
     expect(received.filter((entry) => 'rejected' in entry)).toEqual([]);
     const succeeded = received.filter((entry): entry is ReceivedWebhook => 'type' in entry && entry.type === 'payment.succeeded');
@@ -171,7 +174,7 @@ describe('payment-vietinbank through the whole gateway', () => {
     // The gateway restarts on the same database; the bank, still holding the payment, sends its notice again.
     await stopGateway();
     gateway = await startChildSandbox(childEnv);
-    const [afterRestart] = await bankControl<SentNotice[]>('/__notices/resend', { paymentId, copies: 1 });
+    const [afterRestart] = await resendNotices({ paymentId, copies: 1 });
     expect(afterRestart).toMatchObject({ httpStatus: 200, errorCode: '00', answerVerified: true });
 
     const paid = await call<{ status: string; providerReference?: string }>('/v1/payment/query', CLIENT_KEY, { agency, paymentId });
@@ -195,7 +198,7 @@ describe('payment-vietinbank through the whole gateway', () => {
 
   it('a create repeated with the same Idempotency-Key after a 502 reaches the bank with the same requestId and answers the first payment', async () => {
     const agency = await paymentAgency();
-    await fetch(`${bank.url}/__received`, { method: 'DELETE' });
+    await bankControls.clearReceived();
     const createWithKey = () =>
       fetch(`${running().url}/v1/payment/create`, {
         method: 'POST',
@@ -203,12 +206,12 @@ describe('payment-vietinbank through the whole gateway', () => {
         body: JSON.stringify({ agency, dossierCode: `${agency}-261121-0043`, amount: 90000, description: 'Lệ phí hồ sơ' }),
       });
     // The bank takes the create, and neither its answer nor the look-up's ever comes: the one-stop software sees a 502.
-    await bankControl('/__control', { failRate: 1, failMode: 'timeout' });
+    await bankControls.control({ failRate: 1, failMode: 'timeout' });
     let first: Response;
     try {
       first = await createWithKey();
     } finally {
-      await bankControl('/__control', { failRate: 0 });
+      await bankControls.control({ failRate: 0 });
     }
     expect(first.status).toBe(502);
 
@@ -216,7 +219,7 @@ describe('payment-vietinbank through the whole gateway', () => {
     const created = (await repeated.json()) as { paymentId: string; paymentUrl: string };
     expect(repeated.status).toBe(200);
     expect(created.paymentUrl).toBe(`${bank.url}/pay/${created.paymentId}`);
-    const received = (await (await fetch(`${bank.url}/__received`)).json()) as Array<{ kind: string; requestId?: string; code: string }>;
+    const received = await bankControls.received<{ kind: string; requestId?: string; code: string }>();
     expect(received.filter((entry) => entry.kind === 'create').map((entry) => [entry.requestId, entry.code])).toEqual([
       [created.paymentId, '00 (answer withheld)'],
       [created.paymentId, '07'],

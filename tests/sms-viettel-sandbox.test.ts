@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sandboxClient } from '../core/sdk/testing.ts';
+import { sandboxClient, simulatorClient, type SimulatorClient } from '../core/sdk/testing.ts';
 import type { ReceivedSms } from '../plugins/sms-viettel/simulator/service.ts';
 import { type ChildSandbox, startChildSandbox } from './support/child-sandbox.ts';
 
@@ -30,7 +30,7 @@ interface MessageView {
 
 let dir: string;
 let gateway: ChildSandbox;
-let simulator: string;
+let simulator: SimulatorClient;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lienthong-viettel-'));
@@ -45,7 +45,7 @@ beforeAll(async () => {
   });
   const url = gateway.simulators['sms-viettel'];
   if (!url) throw new Error(`the sandbox runs no sms-viettel simulator: ${JSON.stringify(gateway.simulators)}`);
-  simulator = url;
+  simulator = simulatorClient(url);
 });
 
 afterAll(async () => {
@@ -54,17 +54,10 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await control({ failRate: 0, latencyMs: 0 });
+  await simulator.control({ failRate: 0, latencyMs: 0 });
 });
 
-async function control(settings: Record<string, unknown>): Promise<void> {
-  const answer = await fetch(`${simulator}/__control`, { method: 'POST', body: JSON.stringify(settings) });
-  expect(answer.status).toBe(200);
-}
-
-async function received(): Promise<ReceivedSms[]> {
-  return (await (await fetch(`${simulator}/__received`)).json()) as ReceivedSms[];
-}
+const received = () => simulator.received<ReceivedSms>();
 
 function sendSms(body: Record<string, unknown>): Promise<Response> {
   return sandboxClient(gateway).call('sms', 'send', { agency: AGENCY, ...body });
@@ -101,7 +94,7 @@ async function smsMessageIds(): Promise<string[]> {
 
 describe('sms-viettel through the whole gateway', () => {
   it('delivers every SMS through 30% transient SOAP faults, none received twice except after a timeout', async () => {
-    await control({ failRate: 0.3, failMode: 'transient' });
+    await simulator.control({ failRate: 0.3, failMode: 'transient' });
     const phoneForms = ['0981234567', '+84 98 123 4567', '098.123.4567', '84981234567'];
     const answers = await Promise.all(
       Array.from({ length: MESSAGES }, (_, n) =>

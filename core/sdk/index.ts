@@ -13,5 +13,21 @@ export { maskedExcerpt } from './provider/masked-excerpt.ts';
 export { requestJson, type ErrorAnswer, type JsonAnswer, type JsonRequest } from './provider/request-json.ts';
 export { parseRetryAfter } from './provider/retry-after.ts';
 export { maskAccount, maskPhone } from '../audit/mask.ts';
-export { createFaultInjector, controlRoutes, listen, type FaultInjector, type FaultDecision } from './simulator/kit.ts';
+// The simulator kit (DESIGN.md, "Running it"): fault injection, the controls, the ledger of what was received.
+export { createFaultInjector, type FaultDecision, type FaultInjector, type FaultInjectorOptions, type FaultMode, type FaultSettings } from './simulator/faults.ts';
+export {
+  faultMiddleware,
+  faultPlayer,
+  gatewayTimeout,
+  serviceUnavailable,
+  type FaultAnswer,
+  type FaultAnswers,
+  type FaultEnv,
+  type PlayedFault,
+} from './simulator/fault-answers.ts';
+export { controlRoutes, simulatorSettings, type SimulatorSettings } from './simulator/control.ts';
+export { createReceivedLedger, RECEIVED_LIMIT, type Deliveries, type ReceivedLedger } from './simulator/received.ts';
+export { listen } from './simulator/listen.ts';
+export { closedSignal, writeResponse } from './simulator/node-response.ts';
+export { sandboxAccount, sandboxName, sandboxSecret, type SandboxSecretOptions } from './simulator/sandbox-account.ts';
 export type { PluginServices } from '../runtime/plugin-services.ts';

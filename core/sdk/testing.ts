@@ -20,6 +20,7 @@ export {
   type SentJsonRequest,
   type SentRequest,
 } from './testing/sent-requests.ts';
+export { simulatorClient, type SimulatorClient } from './testing/simulator-client.ts';
 export {
   TEST_AGENCIES,
   TEST_PUBLIC_URL,

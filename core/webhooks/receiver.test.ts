@@ -8,6 +8,7 @@ import { webhookPlugin as plugin } from './index.ts';
 import { startWebhookReceiver } from './receiver.ts';
 import { testOperationContext } from '../sdk/testing/plugin-context.ts';
 import { failure } from '../sdk/testing/failure.ts';
+import { simulatorClient, type SimulatorClient } from '../sdk/testing/simulator-client.ts';
 
 const secret = `whsec_${randomBytes(32).toString('base64')}`;
 const event = {
@@ -21,31 +22,19 @@ const { run } = plugin.operations.deliver;
 /** Log lines of the receiver, so a test can wait for the moment a request is held. */
 const logLines: string[] = [];
 let receiver: RunningSimulator;
+let controls: SimulatorClient;
 
 beforeEach(async () => {
   logLines.length = 0;
   const log = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
   receiver = await startWebhookReceiver({ host: '127.0.0.1', port: 0, secret, log });
+  controls = simulatorClient(receiver.url);
 });
 afterEach(() => receiver.close());
 
 function context(overrides: Partial<OperationContext<WebhookConfig>> = {}, config: Partial<WebhookConfig> = {}) {
   const webhookConfig = { url: `${receiver.url}/webhook`, secret: new Secret(secret), ...config };
   return testOperationContext({ instance: 'webhook:onestop', config: webhookConfig, agency: input.agency, messageId: 'msg_01TEST', sequence: 1 }, overrides);
-}
-
-async function received(): Promise<unknown[]> {
-  const response = await fetch(`${receiver.url}/__received`);
-  return (await response.json()) as unknown[];
-}
-
-async function control(settings: Record<string, unknown>): Promise<void> {
-  const response = await fetch(`${receiver.url}/__control`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(settings),
-  });
-  expect(response.status).toBe(200);
 }
 
 
@@ -61,7 +50,7 @@ describe('webhook receiver', () => {
 
   it('records a signed delivery once', async () => {
     await expect(run(input, context())).resolves.toEqual({ status: 204 });
-    expect(await received()).toEqual([
+    expect(await controls.received()).toEqual([
       { id: 'msg_01TEST', ...event, deliveries: 1, receivedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) },
     ]);
   });
@@ -70,7 +59,7 @@ describe('webhook receiver', () => {
     await run(input, context());
     await run(input, context({ attempt: 2 }));
     await run(input, context({ messageId: 'msg_02OTHER' }));
-    expect(await received()).toMatchObject([
+    expect(await controls.received()).toMatchObject([
       { id: 'msg_01TEST', deliveries: 2 },
       { id: 'msg_02OTHER', deliveries: 1 },
     ]);
@@ -80,7 +69,7 @@ describe('webhook receiver', () => {
     await run(input, context());
     expect((await fetch(`${receiver.url}/__received`, { method: 'DELETE' })).status).toBe(204);
     await run(input, context());
-    expect(await received()).toMatchObject([{ id: 'msg_01TEST', deliveries: 1 }]);
+    expect(await controls.received()).toMatchObject([{ id: 'msg_01TEST', deliveries: 1 }]);
   });
 
   it('refuses a wrong signature with 401, which the plugin treats as permanent', async () => {
@@ -88,7 +77,7 @@ describe('webhook receiver', () => {
     const error = await failure(run(input, context({}, { secret: new Secret(otherSecret) })));
     expect(error).toBeInstanceOf(PermanentError);
     expect(error).toMatchObject({ code: 'HTTP_401' });
-    expect(await received()).toEqual([
+    expect(await controls.received()).toEqual([
       { id: 'msg_01TEST', rejected: 'No matching signature found', receivedAt: expect.any(String) },
     ]);
   });
@@ -112,32 +101,32 @@ describe('webhook receiver', () => {
       body,
     });
     expect(response.status).toBe(400);
-    expect(await received()).toMatchObject([{ id: 'msg_03BAD', rejected: expect.stringContaining('not a') }]);
+    expect(await controls.received()).toMatchObject([{ id: 'msg_03BAD', rejected: expect.stringContaining('not a') }]);
   });
 });
 
 describe('webhook receiver fault injection', () => {
   it('a transient fault is retryable, and delivery works again once it is lifted', async () => {
-    await control({ failRate: 1, failMode: 'transient' });
+    await controls.control({ failRate: 1, failMode: 'transient' });
     const error = await failure(run(input, context()));
     expect(error).toBeInstanceOf(RetryableError);
     expect(error).toMatchObject({ code: 'HTTP_503' });
-    expect(await received()).toEqual([]);
+    expect(await controls.received()).toEqual([]);
 
-    await control({ failRate: 0 });
+    await controls.control({ failRate: 0 });
     await expect(run(input, context({ attempt: 2 }))).resolves.toEqual({ status: 204 });
-    expect(await received()).toMatchObject([{ id: 'msg_01TEST', deliveries: 1 }]);
+    expect(await controls.received()).toMatchObject([{ id: 'msg_01TEST', deliveries: 1 }]);
   });
 
   it('a permanent fault is permanent', async () => {
-    await control({ failRate: 1, failMode: 'permanent' });
+    await controls.control({ failRate: 1, failMode: 'permanent' });
     const error = await failure(run(input, context()));
     expect(error).toBeInstanceOf(PermanentError);
     expect(error).toMatchObject({ code: 'HTTP_400' });
   });
 
   it('a timeout fault makes the client give up with a retryable error', async () => {
-    await control({ failRate: 1, failMode: 'timeout' });
+    await controls.control({ failRate: 1, failMode: 'timeout' });
     const error = await failure(run(input, context({}, { timeoutMs: 200 })));
     expect(error).toBeInstanceOf(RetryableError);
     expect(error).toMatchObject({ code: 'ETIMEDOUT' });
@@ -145,7 +134,7 @@ describe('webhook receiver fault injection', () => {
   }, 5_000);
 
   it('close() releases a request it is holding and ends its connection', async () => {
-    await control({ failRate: 1, failMode: 'timeout' });
+    await controls.control({ failRate: 1, failMode: 'timeout' });
     const delivery = failure(run(input, context({}, { timeoutMs: 30_000 })));
     await until(() => logLines.some((line) => line.includes('simulated timeout')));
     await receiver.close();

@@ -6,9 +6,9 @@ import { timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { normaliseTaxCode } from '../../../core/capabilities/identifiers.ts';
-import type { FaultInjector } from '../../../core/sdk/index.ts';
+import type { ReceivedLedger } from '../../../core/sdk/index.ts';
 import { businessOf } from './businesses.ts';
-import { newOtp, type CardState, type SimulatorCredentials, type SimulatorState } from './state.ts';
+import { newOtp, type CardState, type ReceivedCall, type SimulatorCredentials, type SimulatorState } from './state.ts';
 
 const envelope = (c: Context, status: ContentfulStatusCode, code: string, message: string, data?: unknown) =>
   c.json(data === undefined ? { code, message } : { code, message, data }, status);
@@ -34,12 +34,12 @@ function profileOf(state: CardState) {
   };
 }
 
-export function cardServiceRoutes(state: SimulatorState, credentials: SimulatorCredentials, faults: FaultInjector, lockAfter: number): Hono {
+export function cardServiceRoutes(state: SimulatorState, credentials: SimulatorCredentials, received: Pick<ReceivedLedger<never, ReceivedCall>, 'record'>, lockAfter: number): Hono {
   const app = new Hono();
 
   app.use('*', async function checkApiKey(c, next) {
     if (!sameSecret(c.req.header('x-api-key'), credentials.cardApiKey)) {
-      faults.record({ service: 'card', path: c.req.path, refused: 'api key' });
+      received.record({ service: 'card', path: c.req.path, refused: 'api key' });
       return envelope(c, 401, '41', 'API key không hợp lệ');
     }
     await next();
@@ -47,20 +47,20 @@ export function cardServiceRoutes(state: SimulatorState, credentials: SimulatorC
 
   // Behind the API key like every call: a health check that passes says the key is accepted too.
   app.get('/v1/health', (c) => {
-    faults.record({ service: 'card', operation: 'health', requestId: c.req.header('x-request-id') });
+    received.record({ service: 'card', operation: 'health', requestId: c.req.header('x-request-id') });
     return envelope(c, 200, '00', 'Thành công', { status: 'UP', cards: state.cards.size });
   });
 
   app.get('/v1/cards/:cardNumber', (c) => {
     const cardNumber = c.req.param('cardNumber');
-    faults.record({ service: 'card', operation: 'card', cardNumber, requestId: c.req.header('x-request-id') });
+    received.record({ service: 'card', operation: 'card', cardNumber, requestId: c.req.header('x-request-id') });
     const card = state.cards.get(cardNumber);
     return card ? envelope(c, 200, '00', 'Thành công', profileOf(card)) : envelope(c, 404, '01', 'Không tìm thấy thẻ');
   });
 
   app.get('/v1/enterprises/:taxCode', (c) => {
     const taxCode = c.req.param('taxCode');
-    faults.record({ service: 'card', operation: 'enterprise', taxCode, requestId: c.req.header('x-request-id') });
+    received.record({ service: 'card', operation: 'enterprise', taxCode, requestId: c.req.header('x-request-id') });
     if (!normaliseTaxCode(taxCode)) return envelope(c, 400, '40', 'Mã số thuế không hợp lệ');
     const card = state.cardByTaxCode(taxCode);
     return card ? envelope(c, 200, '00', 'Thành công', profileOf(card)) : envelope(c, 404, '02', 'Không tìm thấy doanh nghiệp');
@@ -72,7 +72,7 @@ export function cardServiceRoutes(state: SimulatorState, credentials: SimulatorC
     const method = body !== null && typeof body === 'object' ? Reflect.get(body, 'method') : undefined;
     const value = body !== null && typeof body === 'object' ? Reflect.get(body, 'value') : undefined;
     // The PIN or code is never recorded.
-    faults.record({ service: 'card', operation: 'verify', cardNumber, method, requestId: c.req.header('x-request-id') });
+    received.record({ service: 'card', operation: 'verify', cardNumber, method, requestId: c.req.header('x-request-id') });
     if ((method !== 'pin' && method !== 'otp') || typeof value !== 'string' || !/^\d{4,8}$/.test(value)) {
       return envelope(c, 400, '40', 'Yêu cầu không hợp lệ: method (pin|otp) và value (4-8 chữ số)');
     }
@@ -97,7 +97,7 @@ export function cardServiceRoutes(state: SimulatorState, credentials: SimulatorC
 
   app.get('/v1/cards/:cardNumber/documents', (c) => {
     const cardNumber = c.req.param('cardNumber');
-    faults.record({ service: 'card', operation: 'documents', cardNumber, requestId: c.req.header('x-request-id') });
+    received.record({ service: 'card', operation: 'documents', cardNumber, requestId: c.req.header('x-request-id') });
     const card = state.cards.get(cardNumber);
     if (!card) return envelope(c, 404, '01', 'Không tìm thấy thẻ');
     const base = new URL(c.req.url);
@@ -114,7 +114,7 @@ export function cardServiceRoutes(state: SimulatorState, credentials: SimulatorC
 
   app.get('/v1/cards/:cardNumber/documents/:documentId/content', (c) => {
     const { cardNumber, documentId } = c.req.param();
-    faults.record({ service: 'card', operation: 'document', cardNumber, documentId, requestId: c.req.header('x-request-id') });
+    received.record({ service: 'card', operation: 'document', cardNumber, documentId, requestId: c.req.header('x-request-id') });
     const card = state.cards.get(cardNumber);
     if (!card) return envelope(c, 404, '01', 'Không tìm thấy thẻ');
     const document = card.card.documents.find((candidate) => candidate.id === documentId);

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { Secret, type SimulatorDefinition } from '../../../core/sdk/index.ts';
+import { sandboxAccount, sandboxName, Secret, type SimulatorDefinition } from '../../../core/sdk/index.ts';
 import { CARD_PREFIX, NGSP_PREFIX, startEcardSimulator } from './server.ts';
 import type { SimulatorCredentials } from './state.ts';
 
-/** Sandbox only: made once per process, so that the sandbox's instance and the simulator agree. */
-const sandboxCredentials: SimulatorCredentials = {
-  cardApiKey: randomBytes(24).toString('base64url'),
-  registryKey: `sandbox_${randomBytes(6).toString('hex')}`,
-  registrySecret: randomBytes(24).toString('base64url'),
-};
+/** Sandbox only: the sandbox's instance and the simulator share them. */
+const sandboxCredentials = sandboxAccount(
+  (): SimulatorCredentials => ({
+    cardApiKey: randomBytes(24).toString('base64url'),
+    registryKey: sandboxName(),
+    registrySecret: randomBytes(24).toString('base64url'),
+  }),
+);
 
 /** The instance config that points at a running e-card simulator with these credentials. */
 export function simulatorConfig(url: string, credentials: SimulatorCredentials): Record<string, unknown> {
@@ -25,10 +27,10 @@ export function simulatorConfig(url: string, credentials: SimulatorCredentials):
 
 export const ecardSimulator: SimulatorDefinition = {
   async start(options) {
-    const simulator = await startEcardSimulator({ ...options, credentials: sandboxCredentials });
+    const simulator = await startEcardSimulator({ ...options, credentials: sandboxCredentials() });
     // The keys stay out of the log: the sandbox instance gets them through sandboxConfig.
     options.log.info({ card: `${simulator.url}${CARD_PREFIX}`, ngsp: `${simulator.url}${NGSP_PREFIX}` }, 'e-card simulator listening');
     return simulator;
   },
-  sandboxConfig: (simulatorUrl) => simulatorConfig(simulatorUrl, sandboxCredentials),
+  sandboxConfig: (simulatorUrl) => simulatorConfig(simulatorUrl, sandboxCredentials()),
 };

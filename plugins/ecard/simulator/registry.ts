@@ -5,23 +5,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import type { FaultInjector } from '../../../core/sdk/index.ts';
+import type { ReceivedLedger } from '../../../core/sdk/index.ts';
 import { BUSINESSES } from './businesses.ts';
 import { sameSecret } from './card-service.ts';
-import type { SimulatorCredentials, SimulatorState } from './state.ts';
+import type { ReceivedCall, SimulatorCredentials, SimulatorState } from './state.ts';
 
 const INVALID_CREDENTIALS = {
   fault: { code: 900901, message: 'Invalid Credentials', description: 'Invalid Credentials. Make sure you have provided the correct security credentials' },
 };
 
-export function registryRoutes(state: SimulatorState, credentials: SimulatorCredentials, faults: FaultInjector, tokenTtlSeconds: number): Hono {
+export function registryRoutes(state: SimulatorState, credentials: SimulatorCredentials, received: Pick<ReceivedLedger<never, ReceivedCall>, 'record'>, tokenTtlSeconds: number): Hono {
   const app = new Hono();
 
   app.post('/token', async (c) => {
     const form = new URLSearchParams(await c.req.text());
     const basic = /^Basic\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
     const [key, secret] = Buffer.from(basic ?? '', 'base64').toString('utf8').split(/:(.*)/s);
-    faults.record({ service: 'registry', operation: 'token', grantType: form.get('grant_type') });
+    received.record({ service: 'registry', operation: 'token', grantType: form.get('grant_type') });
     if (!(c.req.header('content-type') ?? '').startsWith('application/x-www-form-urlencoded')) {
       return c.json({ error: 'invalid_request', error_description: 'Unsupported Content-Type' }, 400);
     }
@@ -40,7 +40,7 @@ export function registryRoutes(state: SimulatorState, credentials: SimulatorCred
     const msdn = c.req.query('msdn') ?? '';
     const token = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? '';
     const expiresAt = state.tokens.get(token);
-    faults.record({ service: 'registry', operation: 'lookup', msdn, requestId: c.req.header('x-request-id') });
+    received.record({ service: 'registry', operation: 'lookup', msdn, requestId: c.req.header('x-request-id') });
     if (expiresAt === undefined || expiresAt <= Date.now()) return c.json(INVALID_CREDENTIALS, 401);
     const business = BUSINESSES.find((candidate) => candidate.taxCode === msdn);
     if (!business) return c.json({ Data: { MainInformation: null, HOAdress: null, Representatives: null } });

@@ -6,18 +6,23 @@
  */
 import { createServer } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
 import {
   controlRoutes,
   createFaultInjector,
+  createReceivedLedger,
+  faultMiddleware,
+  gatewayTimeout,
   listen,
+  serviceUnavailable,
+  type FaultAnswers,
   type FaultInjector,
   type RunningSimulator,
   type SimulatorOptions,
 } from '../../../core/sdk/index.ts';
 import { cardServiceRoutes } from './card-service.ts';
 import { registryRoutes } from './registry.ts';
-import { SimulatorState, type SimulatorCredentials } from './state.ts';
+import { SimulatorState, type ReceivedCall, type SimulatorCredentials } from './state.ts';
 
 export const CARD_PREFIX = '/ecard';
 export const NGSP_PREFIX = '/ngsp';
@@ -30,30 +35,22 @@ export interface EcardSimulatorOptions extends SimulatorOptions {
   tokenTtlSeconds?: number;
 }
 
-/** The injected faults, played before a request reaches either service. */
-function injectFaults(faults: FaultInjector, service: 'card' | 'registry'): MiddlewareHandler {
-  let transient = 0;
-  return async function injectedFault(c, next) {
-    const decision = await faults.next();
-    if (decision === 'transient') {
-      transient += 1;
-      if (transient % 2 === 1) return service === 'card' ? c.json({ code: '99', message: 'Lỗi hệ thống, vui lòng thử lại' }, 500) : c.text('Internal Server Error', 500);
-      return c.text('Service Unavailable', 503, { 'retry-after': '1' });
-    }
-    if (decision === 'timeout') {
-      await faults.hang(c.req.raw.signal);
-      return c.text('Gateway Timeout', 504);
-    }
-    if (decision === 'permanent') {
-      return service === 'card' ? c.json({ code: '42', message: 'Không có quyền truy cập' }, 403) : c.json({ fault: { code: 900908, message: 'Resource forbidden' } }, 403);
-    }
-    await next();
-  };
-}
+/** The injected faults of each service, played before a request reaches it: its own error, or its proxy's 503. */
+const CARD_FAULTS: FaultAnswers = {
+  transient: [() => Response.json({ code: '99', message: 'Lỗi hệ thống, vui lòng thử lại' }, { status: 500 }), serviceUnavailable],
+  permanent: () => Response.json({ code: '42', message: 'Không có quyền truy cập' }, { status: 403 }),
+  timeout: gatewayTimeout,
+};
+const REGISTRY_FAULTS: FaultAnswers = {
+  transient: [() => new Response('Internal Server Error', { status: 500, headers: { 'content-type': 'text/plain; charset=UTF-8' } }), serviceUnavailable],
+  permanent: () => Response.json({ fault: { code: 900908, message: 'Resource forbidden' } }, { status: 403 }),
+  timeout: gatewayTimeout,
+};
 
 export function ecardSimulatorApp(options: Omit<EcardSimulatorOptions, 'host' | 'port'>, faults: FaultInjector, state = new SimulatorState()): Hono {
+  const received = createReceivedLedger<never, ReceivedCall>();
   const app = new Hono();
-  app.route('/', controlRoutes(faults));
+  app.route('/', controlRoutes(faults, received));
   app.post('/__corrupt', async (c) => {
     const body: unknown = await c.req.json().catch(() => undefined);
     const cardNumber = body !== null && typeof body === 'object' ? Reflect.get(body, 'cardNumber') : undefined;
@@ -77,18 +74,18 @@ export function ecardSimulatorApp(options: Omit<EcardSimulatorOptions, 'host' | 
   });
   app.post('/__reset', (c) => {
     state.reset();
-    faults.received.length = 0;
+    received.clear();
     return c.body(null, 204);
   });
-  app.use(`${CARD_PREFIX}/*`, injectFaults(faults, 'card'));
-  app.use(`${NGSP_PREFIX}/*`, injectFaults(faults, 'registry'));
-  app.route(CARD_PREFIX, cardServiceRoutes(state, options.credentials, faults, options.lockAfter ?? 3));
-  app.route(NGSP_PREFIX, registryRoutes(state, options.credentials, faults, options.tokenTtlSeconds ?? 3600));
+  app.use(`${CARD_PREFIX}/*`, faultMiddleware(faults, CARD_FAULTS));
+  app.use(`${NGSP_PREFIX}/*`, faultMiddleware(faults, REGISTRY_FAULTS));
+  app.route(CARD_PREFIX, cardServiceRoutes(state, options.credentials, received, options.lockAfter ?? 3));
+  app.route(NGSP_PREFIX, registryRoutes(state, options.credentials, received, options.tokenTtlSeconds ?? 3600));
   return app;
 }
 
 export async function startEcardSimulator(options: EcardSimulatorOptions): Promise<RunningSimulator> {
-  const faults = createFaultInjector();
+  const faults = createFaultInjector({ log: options.log });
   const app = ecardSimulatorApp(options, faults);
   const server = createServer(getRequestListener(app.fetch));
   return listen(server, options, faults);

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NotFoundError, RetryableError, Secret, type RunningSimulator } from '../../../core/sdk/index.ts';
+import { simulatorClient, type SimulatorClient } from '../../../core/sdk/testing.ts';
 import { document, documents } from '../documents.ts';
 import { health } from '../health.ts';
 import { lookup } from '../lookup.ts';
@@ -16,9 +17,11 @@ import { CARD_PREFIX, NGSP_PREFIX, startEcardSimulator } from './server.ts';
 
 const agency = '000.00.01.H22';
 let simulator: RunningSimulator;
+let controls: SimulatorClient;
 
 beforeEach(async () => {
   simulator = await startEcardSimulator({ host: '127.0.0.1', port: 0, log: pino({ level: 'silent' }), credentials, lockAfter: 3 });
+  controls = simulatorClient(simulator.url);
 });
 afterEach(() => simulator.close());
 
@@ -29,9 +32,7 @@ async function post(path: string, body?: unknown): Promise<Response> {
   return fetch(`${simulator.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
 }
 
-async function received(): Promise<Array<Record<string, unknown>>> {
-  return (await (await fetch(`${simulator.url}/__received`)).json()) as Array<Record<string, unknown>>;
-}
+const received = () => controls.received();
 
 describe('lookup against the simulator', () => {
   it('answers a card holder by tax code from the card service, dates as ISO and the status normalised', async () => {
@@ -99,13 +100,13 @@ describe('lookup against the simulator', () => {
     const ctx = testContext(config({ cache: { lookupTtlMs: 0, staleIfErrorMs: 60_000 } }));
     const fresh = await lookup({ agency, taxCode: '0314409058' }, ctx);
     expect(fresh.stale).toBeUndefined();
-    expect((await post('/__control', { failRate: 1, failMode: 'transient' })).status).toBe(200);
+    await controls.control({ failRate: 1, failMode: 'transient' });
     expect(await lookup({ agency, taxCode: '0314409058' }, ctx)).toEqual({ ...fresh, stale: true });
     // Cached under the card number too.
     expect(await lookup({ agency, cardNumber: 'TTH-EC-000102' }, ctx)).toEqual({ ...fresh, stale: true });
     expect(await failure(lookup({ agency, taxCode: '0100233488' }, ctx))).toBeInstanceOf(RetryableError);
     // A refusal is not masked by the cache.
-    expect((await post('/__control', { failRate: 1, failMode: 'permanent' })).status).toBe(200);
+    await controls.control({ failRate: 1, failMode: 'permanent' });
     expect(await failure(lookup({ agency, taxCode: '0314409058' }, ctx))).toMatchObject({ name: 'PermanentError', code: 'CARD_42' });
   });
 });
@@ -179,7 +180,7 @@ describe('verify against the simulator', () => {
     const ctx = testContext(config());
     expect(await failure(verify({ agency, cardNumber: 'TTH-EC-000104', pin: '902113' }, ctx))).toMatchObject({ name: 'PermanentError', code: 'CARD_13' });
     await verify({ agency, cardNumber: 'TTH-EC-000101', pin: '246810' }, ctx);
-    expect((await post('/__control', { failRate: 1, failMode: 'transient' })).status).toBe(200);
+    await controls.control({ failRate: 1, failMode: 'transient' });
     expect(await failure(verify({ agency, cardNumber: 'TTH-EC-000101', pin: '246810' }, ctx))).toBeInstanceOf(RetryableError);
   });
 });
@@ -190,7 +191,7 @@ describe('health against the simulator', () => {
     const check = () => health({ instance, config: config(), log, http, signal: new AbortController().signal });
     expect(await check()).toEqual({ ok: true, detail: { card: 'ok', registry: 'ok' } });
     expect((await received()).map((entry) => `${String(entry.service)} ${String(entry.operation)}`)).toEqual(['card health', 'registry token']);
-    expect((await post('/__control', { failRate: 1, failMode: 'permanent' })).status).toBe(200);
+    await controls.control({ failRate: 1, failMode: 'permanent' });
     expect(await check()).toEqual({ ok: false, detail: { card: expect.stringContaining('may not do this'), registry: expect.stringContaining('HTTP 403') } });
   });
 });
@@ -198,7 +199,7 @@ describe('health against the simulator', () => {
 describe('simulator controls', () => {
   it('times out when told to, and the client gives up with a retryable error', async () => {
     const ctx = testContext(config({ card: { timeoutMs: 200 } }));
-    expect((await post('/__control', { failRate: 1, failMode: 'timeout' })).status).toBe(200);
+    await controls.control({ failRate: 1, failMode: 'timeout' });
     expect(await failure(lookup({ agency, taxCode: '0100233488' }, ctx))).toBeInstanceOf(RetryableError);
   });
 

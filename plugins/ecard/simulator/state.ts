@@ -17,6 +17,14 @@ export interface SimulatorCredentials {
   registrySecret: string;
 }
 
+/** One call as `GET /__received` lists it: the service, what was asked, never a PIN, a code or a key. */
+export interface ReceivedCall {
+  service: 'card' | 'registry';
+  operation?: string;
+  requestId?: string | undefined;
+  [detail: string]: unknown;
+}
+
 export const newOtp = () => String(randomInt(0, 1_000_000)).padStart(6, '0');
 
 export class SimulatorState {

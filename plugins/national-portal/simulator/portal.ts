@@ -2,10 +2,10 @@
  * The simulated portal: its account, sessions, dossiers with their progress, and the five services. Answers are
  * the JSON the adapter answers (`error_code` 0 for success, a Vietnamese `message` otherwise). What it took and
  * refused is recorded for `GET /__received`: one history per dossier (its adds, updates and progress entries in
- * arrival order) and one entry per refusal.
+ * arrival order, and the calls that carried it as its deliveries) and one entry per refusal.
  */
 import { randomBytes } from 'node:crypto';
-import type { FaultInjector } from '../../../core/sdk/index.ts';
+import type { Deliveries, ReceivedLedger } from '../../../core/sdk/index.ts';
 import { dossierProblem, isItem, type Item, progressProblem } from './validation.ts';
 
 export interface PortalAccount {
@@ -14,8 +14,7 @@ export interface PortalAccount {
   dstcode: string;
 }
 
-/** One dossier as `GET /__received` lists it. */
-export interface DossierHistory {
+export interface DossierReceipt {
   MaHoSo: string;
   madonvi: string;
   /** Adds (isUpdating "False") and updates ("True") taken. */
@@ -27,6 +26,9 @@ export interface DossierHistory {
   progress: Item[];
   receivedAt: string;
 }
+
+/** One dossier as `GET /__received` lists it; its deliveries count the calls taken that carried it. */
+export type DossierHistory = DossierReceipt & Deliveries;
 
 export interface Refusal {
   rejected: string;
@@ -49,31 +51,23 @@ export const PROCEDURES = [
 const ok = (extra: Record<string, unknown> = {}): Answer => ({ error_code: 0, message: 'Thành công', ...extra });
 const refused = (message: string, code = -1): Answer => ({ error_code: code, message });
 
-export function createPortal(account: PortalAccount, faults: FaultInjector, sessionTtlMs: number) {
+export function createPortal(account: PortalAccount, received: ReceivedLedger<DossierReceipt, Refusal>, sessionTtlMs: number) {
   const sessions = new Map<string, number>();
   /** Logins and calls per service answered by the portal (faults played before it are not counted). */
   const counts = { logins: 0, calls: {} as Record<string, number> };
+  // DELETE /__received empties the listing, not the portal's memory.
   const dossiers = new Map<string, { data: Item; progress: number }>();
-  /** The listed histories; DELETE /__received empties the listing, not the portal's memory. */
-  const listed = new Map<string, DossierHistory>();
   const now = () => new Date().toISOString();
   const keyOf = (madonvi: string, code: string) => `${madonvi}\n${code}`;
 
   function refuse(service: string, message: string, code = -1, dossierCode?: string): Answer {
-    const entry: Refusal = { rejected: message, service, ...(dossierCode ? { MaHoSo: dossierCode } : {}), receivedAt: now() };
-    faults.record(entry);
+    received.record({ rejected: message, service, ...(dossierCode ? { MaHoSo: dossierCode } : {}), receivedAt: now() });
     return refused(message, code);
   }
 
-  function historyOf(madonvi: string, code: string, data: Item): DossierHistory {
-    const key = keyOf(madonvi, code);
-    let history = listed.get(key);
-    if (!history) {
-      history = { MaHoSo: code, madonvi, adds: 0, updates: 0, dossier: data, progress: [], receivedAt: now() };
-      listed.set(key, history);
-      faults.record(history);
-    }
-    return history;
+  /** The dossier's listed history, with one more call that carried it. */
+  function delivered(madonvi: string, code: string, data: Item): DossierHistory {
+    return received.deliver(keyOf(madonvi, code), () => ({ MaHoSo: code, madonvi, adds: 0, updates: 0, dossier: data, progress: [], receivedAt: now() }));
   }
 
   function login(body: unknown, dstcode: string | undefined): Answer {
@@ -117,7 +111,7 @@ export function createPortal(account: PortalAccount, faults: FaultInjector, sess
       const code = String(item.MaHoSo);
       const state = dossiers.get(keyOf(madonvi, code));
       dossiers.set(keyOf(madonvi, code), { data: item, progress: state?.progress ?? 0 });
-      const history = historyOf(madonvi, code, item);
+      const history = delivered(madonvi, code, item);
       history.dossier = item;
       if (updating === 'True') history.updates += 1;
       else history.adds += 1;
@@ -137,6 +131,7 @@ export function createPortal(account: PortalAccount, faults: FaultInjector, sess
       if (problem) problems.set(code, problem);
       else if (!dossiers.has(keyOf(madonvi, code))) problems.set(code, `Hồ sơ ${code} không tồn tại trên Cổng DVCQG`);
     });
+    const histories = new Map<string, DossierHistory>();
     const result = items.map((item, index) => {
       const code = isItem(item) ? String(item.MaHoSo ?? '') : '';
       const problem = problems.get(code);
@@ -144,11 +139,14 @@ export function createPortal(account: PortalAccount, faults: FaultInjector, sess
       const state = dossiers.get(keyOf(madonvi, code));
       if (state) {
         state.progress += 1;
-        historyOf(madonvi, code, state.data).progress.push({ ...(item as Item), receivedAt: now() });
+        // One delivery per call, however many of the dossier's entries it carried.
+        const history = histories.get(code) ?? delivered(madonvi, code, state.data);
+        histories.set(code, history);
+        history.progress.push({ ...(item as Item), receivedAt: now() });
       }
       return { index, MaHoSo: code, error_code: 0, message: 'Thành công' };
     });
-    for (const [code, problem] of problems) faults.record({ rejected: problem, service: 'CapNhatTienDoHoSoMC', MaHoSo: code, receivedAt: now() } satisfies Refusal);
+    for (const [code, problem] of problems) received.record({ rejected: problem, service: 'CapNhatTienDoHoSoMC', MaHoSo: code, receivedAt: now() });
     const failed = result.filter((entry) => entry.error_code !== 0).length;
     return failed === 0 ? ok({ result }) : { ...refused(`Có ${failed}/${items.length} tiến độ không cập nhật được`), result };
   }
@@ -202,10 +200,6 @@ export function createPortal(account: PortalAccount, faults: FaultInjector, sess
       const count = sessions.size;
       sessions.clear();
       return count;
-    },
-    clearListing(): void {
-      listed.clear();
-      faults.received.length = 0;
     },
   };
 }

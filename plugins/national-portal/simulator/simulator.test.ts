@@ -2,6 +2,7 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PermanentError, RetryableError, Secret, type OperationContext, type RunningSimulator } from '../../../core/sdk/index.ts';
+import { simulatorClient, type SimulatorClient } from '../../../core/sdk/testing.ts';
 import type { PortalConfig } from '../config.ts';
 import { listProcedures, lookupDossier, syncDossier, updateProgress } from '../operations.ts';
 import { loginsOf } from '../session.ts';
@@ -13,9 +14,11 @@ import { AUTH_PATH, INTEGRATION_PATH, startPortalSimulator } from './server.ts';
 
 const account = { username: 'sim_user', password: `pw-${Math.random().toString(36).slice(2)}`, dstcode: AGENCY };
 let simulator: RunningSimulator;
+let controls: SimulatorClient;
 
 beforeEach(async () => {
   simulator = await startPortalSimulator({ host: '127.0.0.1', port: 0, log: pino({ level: 'silent' }), account });
+  controls = simulatorClient(simulator.url);
 });
 afterEach(async () => {
   await simulator.close();
@@ -28,13 +31,7 @@ function context(config: Partial<PortalConfig> = {}): OperationContext<PortalCon
   );
 }
 
-async function control(settings: Record<string, unknown>): Promise<Response> {
-  return fetch(`${simulator.url}/__control`, { method: 'POST', body: JSON.stringify(settings) });
-}
-
-async function received(): Promise<Array<DossierHistory | Refusal>> {
-  return (await (await fetch(`${simulator.url}/__received`)).json()) as Array<DossierHistory | Refusal>;
-}
+const received = () => controls.received<DossierHistory | Refusal>();
 
 const histories = async () => (await received()).filter((entry): entry is DossierHistory => 'MaHoSo' in entry && 'progress' in entry);
 
@@ -51,6 +48,14 @@ describe('national portal simulator', () => {
     expect(history?.progress[0]).toMatchObject({ ThoiDiemXuLy: '20261122090000', TrangThai: 4 });
     expect(loginsOf(ctx.instance)).toBe(1);
     expect(await (await fetch(`${simulator.url}/__stats`)).json()).toEqual({ logins: 1, calls: { DongBoHoSoMC: 3, CapNhatTienDoHoSoMC: 2 } });
+  });
+
+  it("counts the calls that carried a dossier as its history's deliveries, one per call however many entries", async () => {
+    const ctx = context();
+    await syncDossier({ agency: AGENCY, dossier }, ctx);
+    await updateProgress({ agency: AGENCY, dossierCode: dossier.code, entries: [entry(1), entry(2)] }, { ...ctx, config: { ...ctx.config, progressBatchSize: 10 } });
+    expect(await histories()).toMatchObject([{ MaHoSo: dossier.code, adds: 1, deliveries: 2 }]);
+    expect((await histories())[0]?.progress).toHaveLength(2);
   });
 
   it('refuses progress for a dossier it does not know: retryable, recorded as refused', async () => {
@@ -94,9 +99,7 @@ describe('national portal simulator', () => {
   it('expires sessions on request: the next call logs in again, once', async () => {
     const ctx = context();
     await syncDossier({ agency: AGENCY, dossier }, ctx);
-    const answer = await control({ expireSessions: true });
-    expect(answer.status).toBe(200);
-    expect(await answer.json()).toMatchObject({ expiredSessions: 1, failRate: 0 });
+    expect(await controls.control({ expireSessions: true })).toMatchObject({ expiredSessions: 1, failRate: 0 });
     await Promise.all([1, 2, 3].map((n) => updateProgress({ agency: AGENCY, dossierCode: dossier.code, entries: [entry(n)] }, { ...ctx, config: { ...ctx.config, progressBatchSize: 1 } })));
     expect(loginsOf(ctx.instance)).toBe(2);
   });
@@ -115,22 +118,23 @@ describe('national portal simulator', () => {
   it('plays transient faults as 503 then 500, both retryable, and takes nothing', async () => {
     const ctx = context();
     await syncDossier({ agency: AGENCY, dossier }, ctx);
-    await control({ failRate: 1, failMode: 'transient' });
+    await controls.control({ failRate: 1, failMode: 'transient' });
     expect(await failure(syncDossier({ agency: AGENCY, dossier }, ctx))).toMatchObject({ code: 'HTTP_503', retryAfterMs: 1000 });
     expect(await failure(syncDossier({ agency: AGENCY, dossier }, ctx))).toMatchObject({ code: 'HTTP_500' });
     expect((await histories())[0]).toMatchObject({ adds: 1, updates: 0 });
   });
 
   it('plays a permanent fault as a validation refusal, and a timeout as a held request', async () => {
-    await control({ failRate: 1, failMode: 'permanent' });
+    await controls.control({ failRate: 1, failMode: 'permanent' });
     expect(await failure(syncDossier({ agency: AGENCY, dossier }, context()))).toBeInstanceOf(PermanentError);
-    await control({ failMode: 'timeout' });
+    await controls.control({ failMode: 'timeout' });
     expect(await failure(syncDossier({ agency: AGENCY, dossier }, context({ timeoutMs: 200 })))).toMatchObject({ code: 'ETIMEDOUT' });
   });
 
   it('refuses bad control settings and empties the listing on DELETE /__received', async () => {
-    expect((await control({ expireSessions: 'yes' })).status).toBe(400);
-    expect((await control({ failRate: 2 })).status).toBe(400);
+    const postControl = (settings: Record<string, unknown>) => fetch(`${simulator.url}/__control`, { method: 'POST', body: JSON.stringify(settings) });
+    expect((await postControl({ expireSessions: 'yes' })).status).toBe(400);
+    expect((await postControl({ failRate: 2 })).status).toBe(400);
     await syncDossier({ agency: AGENCY, dossier }, context());
     expect(await received()).toHaveLength(1);
     expect((await fetch(`${simulator.url}/__received`, { method: 'DELETE' })).status).toBe(204);

@@ -4,7 +4,15 @@
  * ../results.ts.
  */
 import { Hono, type Context } from 'hono';
-import type { FaultInjector, SimulatorOptions } from '../../../core/sdk/index.ts';
+import {
+  faultMiddleware,
+  gatewayTimeout,
+  serviceUnavailable,
+  type FaultEnv,
+  type FaultInjector,
+  type ReceivedLedger,
+  type SimulatorOptions,
+} from '../../../core/sdk/index.ts';
 import { FIELD_ORDER, PROTOCOL_VERSION, type MessageKind, type SignedFields } from '../fields.ts';
 import { isHttpUrl } from '../parse.ts';
 import { hasValidMaXacThuc, maXacThuc } from '../signature.ts';
@@ -57,37 +65,39 @@ function checkedAnswer<K extends MessageKind>(kind: K, body: Record<string, unkn
   return handle(fields, body);
 }
 
-export function platformRoutes(settings: PlatformSettings, transactions: Map<string, SimulatedTransaction>, faults: FaultInjector, baseUrl: () => string, log: SimulatorOptions['log']): Hono {
-  const app = new Hono();
+export function platformRoutes(
+  settings: PlatformSettings,
+  transactions: Map<string, SimulatedTransaction>,
+  faults: FaultInjector,
+  received: Pick<ReceivedLedger<never, ReceivedMessage>, 'record'>,
+  baseUrl: () => string,
+  log: SimulatorOptions['log'],
+): Hono<FaultEnv> {
+  const app = new Hono<FaultEnv>();
   const { account } = settings;
-  let transientFaults = 0;
+  // A permanent fault is a refusal of the message, listed like any other: the endpoint answers it.
+  const injectedFault = faultMiddleware(faults, {
+    // Overload shows either way: the proxy's 503, or the platform's own "try again" code.
+    transient: [serviceUnavailable, () => Response.json(answer('99', 'Hệ thống đang bận'))],
+    timeout: gatewayTimeout,
+  });
 
-  /** Plays the injected fault, or hands a message that passed the common checks to `handle`. */
+  /** Hands a message that passed the common checks to `handle`. */
   const endpoint = <K extends MessageKind>(kind: K, handle: MessageHandler<K>) =>
-    async function answerMessage(c: Context) {
-      const decision = await faults.next();
-      if (decision === 'timeout') {
-        await faults.hang(c.req.raw.signal);
-        return c.body(null, 504);
-      }
-      if (decision === 'transient') {
-        // Overload shows either way: the proxy's 503, or the platform's own "try again" code.
-        transientFaults += 1;
-        if (transientFaults % 2 === 1) return c.text('Service Unavailable', 503, { 'retry-after': '1' });
-        return c.json(answer('99', 'Hệ thống đang bận'));
-      }
+    async function answerMessage(c: Context<FaultEnv>) {
       const body = await c.req.json().catch(() => undefined);
       if (body === null || typeof body !== 'object' || Array.isArray(body)) return c.json(answer('03', 'Bản tin không phải JSON'));
       const record = body as Record<string, unknown>;
-      const reply = decision === 'permanent' ? answer('06', 'Số tiền không hợp lệ (lỗi giả lập)') : checkedAnswer(kind, record, account, handle);
+      const reply = c.get('fault') === 'permanent' ? answer('06', 'Số tiền không hợp lệ (lỗi giả lập)') : checkedAnswer(kind, record, account, handle);
       const reference = typeof record.MaThamChieu === 'string' ? record.MaThamChieu : '';
-      faults.record({ kind, reference, maLoi: reply.MaLoi, at: new Date().toISOString() } satisfies ReceivedMessage);
+      received.record({ kind, reference, maLoi: reply.MaLoi, at: new Date().toISOString() });
       if (reply.MaLoi !== '00') log.info({ kind, maLoi: reply.MaLoi }, 'simulated platform refused a message');
       return c.json(reply);
     };
 
   app.post(
     settings.initPath,
+    injectedFault,
     endpoint('INIT', (fields, body) => {
       if (!/^[1-9]\d{0,11}$/.test(fields.SoTien)) return answer('06', 'Số tiền không hợp lệ');
       if (!/^[0-9A-Za-z_-]{1,50}$/.test(fields.MaThamChieu)) return answer('03', 'Sai định dạng MaThamChieu');
@@ -121,6 +131,7 @@ export function platformRoutes(settings: PlatformSettings, transactions: Map<str
 
   app.post(
     settings.queryPath,
+    injectedFault,
     endpoint('QUERY', (fields) => {
       const transaction = transactions.get(fields.MaThamChieu);
       if (!transaction) return answer('05', 'Không tìm thấy giao dịch');

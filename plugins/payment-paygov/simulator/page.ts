@@ -6,7 +6,7 @@
  */
 import { Hono } from 'hono';
 import { html } from 'hono/html';
-import type { FaultInjector, SimulatorOptions } from '../../../core/sdk/index.ts';
+import type { ReceivedLedger, SimulatorOptions } from '../../../core/sdk/index.ts';
 import type { MessageKind } from '../fields.ts';
 import { settle, type SimulatedTransaction, type SimulatorAccount } from './transactions.ts';
 
@@ -35,7 +35,12 @@ const layout = (title: string, body: ReturnType<typeof html>) => html`<!doctype 
 
 const formatVnd = (amount: string) => `${Number(amount).toLocaleString('vi-VN')} VND`;
 
-export function paymentPage(account: SimulatorAccount, transactions: Map<string, SimulatedTransaction>, faults: FaultInjector, log: SimulatorOptions['log']): Hono {
+export function paymentPage(
+  account: SimulatorAccount,
+  transactions: Map<string, SimulatedTransaction>,
+  received: Pick<ReceivedLedger<never, SentResult>, 'record'>,
+  log: SimulatorOptions['log'],
+): Hono {
   const app = new Hono();
 
   app.get('/pay/:reference', (c) => {
@@ -84,7 +89,7 @@ export function paymentPage(account: SimulatorAccount, transactions: Map<string,
 
   async function deliver(transaction: SimulatedTransaction, result: Record<string, string>) {
     const sent = await sendResult(transaction.callbackUrl, result);
-    faults.record({ kind: 'RESULT', reference: transaction.reference, maLoi: result.MaLoi ?? '', at: new Date().toISOString(), ...sent } satisfies SentResult);
+    received.record({ kind: 'RESULT', reference: transaction.reference, maLoi: result.MaLoi ?? '', at: new Date().toISOString(), ...sent });
     if (sent.callbackStatus === undefined) log.warn({ reference: transaction.reference }, 'simulated platform could not deliver a result');
     return sent;
   }

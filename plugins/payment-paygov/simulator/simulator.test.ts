@@ -9,7 +9,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { testHttpClient } from '../../../core/sdk/testing.ts';
+import { simulatorClient, testHttpClient, type SimulatorClient } from '../../../core/sdk/testing.ts';
 import { RetryableError, Secret, type CallbackOutcome, type OperationContext, type RunningSimulator } from '../../../core/sdk/index.ts';
 import { resultCallback } from '../callback.ts';
 import type { PaygovConfig } from '../config.ts';
@@ -31,6 +31,7 @@ const agency = '000.00.02.H22';
 const input = { agency, dossierCode: '000.00.02.H22-261121-0007', amount: 120_000, description: 'Lệ phí cấp phép' };
 
 let simulator: RunningSimulator;
+let controls: SimulatorClient;
 let gateway: Server;
 let callbackUrl: string;
 let services: TestServices;
@@ -39,6 +40,7 @@ let messageCount = 0;
 
 beforeAll(async () => {
   simulator = await startPaygovSimulator({ host: '127.0.0.1', port: 0, log, account });
+  controls = simulatorClient(simulator.url);
   config = testConfig({ endpoint: simulator.url, ...SIMULATOR_PATHS, partnerCode: account.partnerCode, secret: new Secret(account.secret) });
   // A stand-in for the gateway's POST /v1/callbacks/{instance}: the plugin's own handler.
   const app = new Hono();
@@ -60,8 +62,8 @@ afterAll(async () => {
 
 beforeEach(async () => {
   services = await openServices();
-  await control({ failRate: 0, latencyMs: 0 });
-  await fetch(`${simulator.url}/__received`, { method: 'DELETE' });
+  await controls.control({ failRate: 0, latencyMs: 0 });
+  await controls.clearReceived();
 });
 
 function context(overrides: Partial<OperationContext<PaygovConfig>> = {}): OperationContext<PaygovConfig> {
@@ -73,14 +75,7 @@ function context(overrides: Partial<OperationContext<PaygovConfig>> = {}): Opera
   );
 }
 
-async function control(settings: Record<string, unknown>) {
-  const answer = await fetch(`${simulator.url}/__control`, { method: 'POST', body: JSON.stringify(settings) });
-  expect(answer.status).toBe(200);
-}
-
-async function received(): Promise<Array<ReceivedMessage | SentResult>> {
-  return (await (await fetch(`${simulator.url}/__received`)).json()) as Array<ReceivedMessage | SentResult>;
-}
+const received = () => controls.received<ReceivedMessage | SentResult>();
 
 const press = (paymentUrl: string, action: 'pay' | 'cancel') =>
   fetch(paymentUrl, { method: 'POST', body: new URLSearchParams({ action }) });
@@ -164,10 +159,10 @@ describe('payment platform simulator', () => {
 
   it('answers the same INIT sent again by a partner that lost the answer with the page, once QUERY says pending', async () => {
     // The first INIT is taken, but its answer comes after the plugin gave up.
-    await control({ latencyMs: 400 });
+    await controls.control({ latencyMs: 400 });
     const ctx = context({ http: testHttpClient({ timeoutMs: 200, maxSockets: 2 }) });
     await expect(create(input, ctx)).rejects.toBeInstanceOf(RetryableError);
-    await control({ latencyMs: 0 });
+    await controls.control({ latencyMs: 0 });
     const taken = async () => (await received()).some((entry) => entry.kind === 'INIT' && entry.maLoi === '00');
     for (let waited = 0; !(await taken()); waited += 50) {
       if (waited > 5_000) throw new Error('the simulator never took the INIT');
@@ -187,16 +182,16 @@ describe('payment platform simulator', () => {
   });
 
   it('plays injected faults: transient ones are retryable, a permanent one a refusal', async () => {
-    await control({ failRate: 1, failMode: 'transient' });
+    await controls.control({ failRate: 1, failMode: 'transient' });
     const errors = [await create(input, context()).catch((error: unknown) => error), await create(input, context()).catch((error: unknown) => error)];
     for (const error of errors) expect(error).toBeInstanceOf(RetryableError);
     expect(errors.map((error) => (error as RetryableError).code).sort()).toEqual(['HTTP_503', 'MALOI_99']);
-    await control({ failRate: 1, failMode: 'permanent' });
+    await controls.control({ failRate: 1, failMode: 'permanent' });
     await expect(create(input, context())).rejects.toMatchObject({ code: 'MALOI_06' });
   });
 
   it('holds a request in timeout mode until the client gives up', async () => {
-    await control({ failRate: 1, failMode: 'timeout' });
+    await controls.control({ failRate: 1, failMode: 'timeout' });
     await expect(create(input, context({ http: testHttpClient({ timeoutMs: 200, maxSockets: 1 }) }))).rejects.toBeInstanceOf(RetryableError);
   });
 

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { Secret, type SimulatorDefinition } from '../../../core/sdk/index.ts';
+import { sandboxAccount, sandboxName, Secret, type SimulatorDefinition } from '../../../core/sdk/index.ts';
 import type { BankAccount } from './bank.ts';
 import { startVietinbankSimulator } from './server.ts';
 
@@ -22,7 +22,7 @@ export function newSandboxAccount(): SandboxAccount {
   const agency = rsaKeyPair();
   const bank = rsaKeyPair();
   return {
-    clientId: `sandbox-${randomBytes(4).toString('hex')}`,
+    clientId: sandboxName('sandbox', '-'),
     clientSecret: randomBytes(24).toString('base64url'),
     providerId: 'LIENTHONG',
     merchantId: 'SANDBOX_H22',
@@ -49,9 +49,8 @@ export function instanceConfigFor(account: SandboxAccount, simulatorUrl: string)
   };
 }
 
-/** Sandbox only: made on first use, once per process, so the sandbox's instance and the simulator agree. */
-let sandboxAccount: SandboxAccount | undefined;
-const sandbox = () => (sandboxAccount ??= newSandboxAccount());
+/** Sandbox only: made on first use (RSA keys take a moment), so the sandbox's instance and the simulator agree. */
+const sandbox = sandboxAccount(newSandboxAccount);
 
 /**
  * The sandbox convention: the gateway sends its callback URL as `notifyUrl` in every create request (the instance

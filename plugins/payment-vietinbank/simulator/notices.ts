@@ -2,7 +2,7 @@
  * The bank's payment notices: posted to the payment's notify URL when the payer pays, or held back (as when the
  * bank's notifier is late) until a test sends them; the last one can be sent again, several copies at once.
  */
-import type { FaultInjector, SimulatorOptions } from '../../../core/sdk/index.ts';
+import type { ReceivedLedger, SimulatorOptions } from '../../../core/sdk/index.ts';
 import type { Bank, BankPayment } from './bank.ts';
 
 /** One notice sent, as `GET /__received` lists it. */
@@ -22,7 +22,7 @@ export interface SentNotice {
 
 export type NoticeDelivery = 'auto' | 'held';
 
-export function createNotifier(bank: Bank, faults: FaultInjector, log: SimulatorOptions['log'] | undefined) {
+export function createNotifier(bank: Bank, received: Pick<ReceivedLedger<never, SentNotice>, 'record'>, log: SimulatorOptions['log'] | undefined) {
   const settings: { delivery: NoticeDelivery } = { delivery: 'auto' };
   let last: BankPayment | undefined;
 
@@ -56,7 +56,7 @@ export function createNotifier(bank: Bank, faults: FaultInjector, log: Simulator
     } catch (error) {
       log?.warn({ paymentId: entry.paymentId, err: error instanceof Error ? error.message : String(error) }, 'notice not delivered');
     }
-    faults.record(entry);
+    received.record(entry);
     log?.info({ paymentId: entry.paymentId, errorCode: entry.errorCode }, 'payment notice sent');
     return entry;
   }

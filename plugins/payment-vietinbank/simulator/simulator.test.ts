@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Secret, type RunningSimulator } from '../../../core/sdk/index.ts';
+import { simulatorClient, type SimulatorClient } from '../../../core/sdk/testing.ts';
 import { create } from '../create.ts';
 import { handleNotice } from '../notification.ts';
 import { query } from '../query.ts';
@@ -19,6 +20,7 @@ import { hasValidCrc } from './vietqr.ts';
 const input = { agency: AGENCY, dossierCode: '000.00.01.H22-261121-0007', amount: 250000, description: 'Lệ phí <b>cấp phép</b> & thẩm định' };
 
 let simulator: RunningSimulator;
+let controls: SimulatorClient;
 let services: TestServices;
 let callbacks: ServerType;
 let callbackUrl: string;
@@ -26,6 +28,7 @@ let messageCount = 0;
 
 beforeAll(async () => {
   simulator = await startVietinbankSimulator({ host: '127.0.0.1', port: 0, log: silentLog, account: account() });
+  controls = simulatorClient(simulator.url);
   // The gateway's callback endpoint, reduced to the plugin's handler.
   callbacks = serve({ fetch: async (request) => (await handleNotice(request, callbackContext(services, config()))).response, hostname: '127.0.0.1', port: 0 });
   await new Promise((resolve) => callbacks.once('listening', resolve));
@@ -37,9 +40,8 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   services = await openTestServices();
-  await control('/__control', { failRate: 0, latencyMs: 0 });
-  await control('/__notices', { delivery: 'auto' });
-  await fetch(`${simulator.url}/__received`, { method: 'DELETE' });
+  await controls.control({ failRate: 0, latencyMs: 0, notices: 'auto' });
+  await controls.clearReceived();
 });
 afterEach(() => services.dispose());
 
@@ -47,14 +49,12 @@ const config = (overrides: Record<string, unknown> = {}) => testConfig(overrides
 const context = (overrides: Record<string, unknown> = {}) =>
   operationContext(services, { config: config(overrides), callbackUrl, messageId: `msg_sim_${++messageCount}_${Date.now()}` });
 
-async function control(path: string, body: unknown) {
-  const answer = await fetch(`${simulator.url}${path}`, { method: 'POST', body: JSON.stringify(body) });
-  expect(answer.status).toBe(200);
-  return answer.json();
-}
+const received = () => controls.received<ReceivedRequest | SentNotice>();
 
-async function received() {
-  return (await (await fetch(`${simulator.url}/__received`)).json()) as Array<ReceivedRequest | SentNotice>;
+async function resendNotice(body: { paymentId?: string; copies?: number }): Promise<SentNotice[]> {
+  const answer = await fetch(`${simulator.url}/__notices/resend`, { method: 'POST', body: JSON.stringify(body) });
+  expect(answer.status).toBe(200);
+  return (await answer.json()) as SentNotice[];
 }
 
 async function choose(paymentUrl: string, action: 'pay' | 'cancel') {
@@ -88,17 +88,25 @@ describe('VietinBank simulator, end to end with the plugin', () => {
   });
 
   it('holds notices on request and sends the last one again, several copies at once: one payment, one event', async () => {
-    await control('/__notices', { delivery: 'held' });
+    await controls.control({ notices: 'held' });
     const output = await create(input, context());
     await choose(output.paymentUrl, 'pay');
     expect((await received()).filter((entry) => entry.kind === 'notice')).toEqual([]);
 
-    const sent = (await control('/__notices/resend', { copies: 4 })) as SentNotice[];
+    const sent = await resendNotice({ copies: 4 });
     expect(sent).toHaveLength(4);
     for (const notice of sent) expect(notice).toMatchObject({ paymentId: output.paymentId, errorCode: '00', answerVerified: true });
     expect(new Set(sent.map((notice) => notice.transId)).size).toBe(1);
     expect(await services.emitted()).toHaveLength(1);
     expect((await services.records.get(output.paymentId))?.status).toBe('paid');
+  });
+
+  it('takes the notice delivery through /__control beside the fault settings', async () => {
+    expect(await controls.control({ notices: 'held' })).toEqual({ failRate: 0, failMode: 'transient', latencyMs: 0, notices: 'held' });
+    expect(await controls.control({ latencyMs: 0 })).toMatchObject({ notices: 'held' });
+    const refused = await fetch(`${simulator.url}/__control`, { method: 'POST', body: JSON.stringify({ notices: 'later' }) });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ errors: [{ path: 'notices' }] });
   });
 
   it('Cancel closes the payment at the bank; a query then answers failed with a payment.failed event', async () => {
@@ -110,9 +118,9 @@ describe('VietinBank simulator, end to end with the plugin', () => {
   });
 
   it('a create whose answer never comes is looked up: with the bank slow on both, the payment stays pending, then settles', async () => {
-    await control('/__control', { failRate: 1, failMode: 'timeout' });
+    await controls.control({ failRate: 1, failMode: 'timeout' });
     await expect(create(input, context({ timeoutMs: 300 }))).rejects.toMatchObject({ name: 'RetryableError', code: 'UNCONFIRMED' });
-    await control('/__control', { failRate: 0 });
+    await controls.control({ failRate: 0 });
 
     const [record] = await services.records.list({ status: 'pending' });
     expect(record).toBeDefined();
@@ -127,11 +135,11 @@ describe('VietinBank simulator, end to end with the plugin', () => {
 
   it('a create whose answer is lost but the look-up answers is a success, not a second payment', async () => {
     const config = context({ timeoutMs: 300 });
-    await control('/__control', { failRate: 1, failMode: 'timeout' });
+    await controls.control({ failRate: 1, failMode: 'timeout' });
     const creating = create(input, config);
     // Once the bank has taken the create (and withholds the answer), the look-up that follows must get through.
     while (!(await received()).some((entry) => entry.kind === 'create')) await new Promise((resolve) => setTimeout(resolve, 10));
-    await control('/__control', { failRate: 0 });
+    await controls.control({ failRate: 0 });
     const output = await creating;
     expect(output.paymentUrl).toBe(`${simulator.url}/pay/${output.paymentId}`);
     expect((await received()).filter((entry) => entry.kind === 'create')).toHaveLength(1);
@@ -173,7 +181,7 @@ describe('VietinBank simulator, end to end with the plugin', () => {
     ['transient', 'RetryableError'],
     ['permanent', 'PermanentError'],
   ])('a %s fault reaches the plugin as a %s', async (failMode, name) => {
-    await control('/__control', { failRate: 1, failMode });
+    await controls.control({ failRate: 1, failMode });
     for (let round = 0; round < 2; round++) await expect(create(input, context())).rejects.toMatchObject({ name });
   });
 });

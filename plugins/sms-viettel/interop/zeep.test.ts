@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../../core/sdk/index.ts';
+import { simulatorClient } from '../../../core/sdk/testing.ts';
 import { startViettelSimulator } from '../simulator/server.ts';
 import type { SimulatorAccount } from '../simulator/service.ts';
 
@@ -57,7 +58,7 @@ describe('zeep (python3-zeep) against the simulator', () => {
       wsCpMt: { result: 1, message: 'Insert MT_QUEUE: OK' },
       checkBalance: { balance: '98765432109876543.21', errCode: 0 },
     });
-    const received = (await (await fetch(`${simulator.url}/__received`)).json()) as unknown[];
+    const received = await simulatorClient(simulator.url).received();
     expect(received).toMatchObject([
       { requestId: '7001', receiverId: '84912345678', serviceId: 'UBND-TTHUE', content: 'Ho so HS-7001 da duoc tiep nhan', contentType: '0', deliveries: 1 },
     ]);

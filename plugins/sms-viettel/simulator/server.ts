@@ -1,22 +1,31 @@
 /**
  * The Viettel SMS simulator's HTTP side: node-soap serves CcApi at /bulkapi (and its WSDL at /bulkapi?wsdl, with
- * soap:address pointing here); in front of it, on the same port, this module answers /__control and /__received,
- * checks SOAPAction and plays the injected faults before a request reaches the service.
+ * soap:address pointing here); in front of it, on the same port, this module answers /__control (also
+ * `{ "balance": "123.45" }`, what checkBalance answers) and /__received, checks SOAPAction and plays the injected
+ * faults before a request reaches the service.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, Server, type IncomingMessage, type ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { listen } from 'soap';
+import * as v from 'valibot';
 import {
+  closedSignal,
   controlRoutes,
   createFaultInjector,
+  createReceivedLedger,
+  faultPlayer,
+  gatewayTimeout,
   listen as listenSimulator,
+  serviceUnavailable,
+  simulatorSettings,
+  writeResponse,
   type FaultDecision,
   type RunningSimulator,
   type SimulatorOptions,
 } from '../../../core/sdk/index.ts';
 import { WSDL_PATH } from '../client.ts';
-import { ccApiService, type SimulatorAccount } from './service.ts';
+import { ccApiService, type RejectedSms, type SimulatorAccount, type SmsReceipt } from './service.ts';
 
 export const SERVICE_PATH = '/bulkapi';
 const NAMESPACE = 'http://impl.bulkSms.ws/';
@@ -36,16 +45,19 @@ export function wsdlFor(serviceUrl: string): string {
   return readFileSync(WSDL_PATH, 'utf8').replace(/(<soap:address\s+location=")[^"]*(")/, `$1${serviceUrl}$2`);
 }
 
-function soapFault(res: ServerResponse, status: number, code: 'Client' | 'Server', reason: string): void {
+function soapFault(status: number, code: 'Client' | 'Server', reason: string): Response {
   const body =
     '<?xml version="1.0" encoding="utf-8"?><S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><S:Fault>' +
     `<faultcode>S:${code}</faultcode><faultstring>${reason}</faultstring></S:Fault></S:Body></S:Envelope>`;
-  res.writeHead(status, { 'content-type': 'text/xml; charset=utf-8' }).end(body);
+  return new Response(body, { status, headers: { 'content-type': 'text/xml; charset=utf-8' } });
 }
 
-function plain(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers }).end(text);
+function plain(status: number, text: string, headers: Record<string, string> = {}): Response {
+  return new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } });
 }
+
+/** checkBalance answers decimal text, as the service sends it. */
+const balanceText = v.pipe(v.string(), v.regex(/^\d{1,20}(\.\d{1,2})?$/, 'a decimal with at most 2 places, e.g. "50000000.00"'));
 
 async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
@@ -59,53 +71,49 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
-/** Aborts when the client goes away or the response ends, so a held request is let go. */
-function closedSignal(res: ServerResponse): AbortSignal {
-  const controller = new AbortController();
-  res.once('close', () => controller.abort());
-  return controller.signal;
-}
-
 /** Starts the simulator on `host:port` and resolves once it listens; `close()` also ends requests left hanging. */
 export async function startViettelSimulator(options: ViettelSimulatorOptions): Promise<RunningSimulator> {
   const { log } = options;
-  const faults = createFaultInjector();
+  const faults = createFaultInjector({ log });
+  const received = createReceivedLedger<SmsReceipt, RejectedSms>();
+  const settings = { balance: options.balance ?? '50000000.00' };
   const decisions = new WeakMap<IncomingMessage, FaultDecision>();
   const services = ccApiService({
     account: options.account,
-    faults,
+    received,
     faultOf: (request) => decisions.get(request) ?? 'ok',
-    balance: options.balance ?? '50000000.00',
+    balance: () => settings.balance,
     log,
   });
-  const control = getRequestListener(controlRoutes(faults).fetch);
+  const ownSettings = simulatorSettings({
+    entries: { balance: v.optional(balanceText) },
+    apply({ balance }) {
+      if (balance !== undefined) settings.balance = balance;
+      return { balance: settings.balance };
+    },
+  });
+  const control = getRequestListener(controlRoutes(faults, received, ownSettings).fetch);
+  // A permanent fault reaches the service, which refuses the SMS as the real one would (and lists the refusal).
+  const playFault = faultPlayer<IncomingMessage>(faults, {
+    // An overloaded service answers either way: a SOAP fault with 500, or 503 from the front proxy.
+    transient: [() => soapFault(500, 'Server', 'simulated overload, try again later'), serviceUnavailable],
+    timeout: gatewayTimeout,
+  });
   // node-soap answers the 'request' events of the server it is given; this one never listens itself, the
   // front server below hands it the SOAP requests it lets through.
   const soapServer = new Server();
-  let transientFaults = 0;
 
   async function acceptSoap(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
-    if (body === undefined) return soapFault(res, 413, 'Client', 'request too large');
-    if (body.length === 0) return soapFault(res, 500, 'Client', 'empty request');
+    if (body === undefined) return writeResponse(res, soapFault(413, 'Client', 'request too large'));
+    if (body.length === 0) return writeResponse(res, soapFault(500, 'Client', 'empty request'));
     const action = (req.headers.soapaction ?? '').toString().replace(/^"(.*)"$/, '$1');
-    if (!ACCEPTED_ACTIONS.has(action)) return soapFault(res, 500, 'Client', 'unknown SOAPAction');
+    if (!ACCEPTED_ACTIONS.has(action)) return writeResponse(res, soapFault(500, 'Client', 'unknown SOAPAction'));
     // node-soap would look the operation up by a non-empty SOAPAction; the body's element names it already.
     delete req.headers.soapaction;
 
-    const decision = await faults.next();
-    if (decision === 'transient') {
-      // An overloaded service answers either way: a SOAP fault with 500, or 503 from the front proxy.
-      transientFaults += 1;
-      if (transientFaults % 2 === 1) return soapFault(res, 500, 'Server', 'simulated overload, try again later');
-      return plain(res, 503, 'Service Unavailable', { 'retry-after': '1' });
-    }
-    if (decision === 'timeout') {
-      log.info('simulated timeout: holding the request until the client gives up');
-      await faults.hang(closedSignal(res));
-      res.destroy();
-      return;
-    }
+    const { decision, answer } = await playFault(req, closedSignal(res));
+    if (answer) return writeResponse(res, answer);
     decisions.set(req, decision);
     // node-soap reads a body already read from `req.body`.
     Object.assign(req, { body });
@@ -115,12 +123,12 @@ export async function startViettelSimulator(options: ViettelSimulatorOptions): P
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://simulator').pathname.replace(/\/$/, '');
     if (path === '/__control' || path === '/__received') return void control(req, res);
-    if (path !== SERVICE_PATH) return plain(res, 404, 'not found');
+    if (path !== SERVICE_PATH) return void writeResponse(res, plain(404, 'not found'));
     if (req.method === 'GET') return void soapServer.emit('request', req, res);
-    if (req.method !== 'POST') return plain(res, 405, 'method not allowed', { allow: 'GET, POST' });
+    if (req.method !== 'POST') return void writeResponse(res, plain(405, 'method not allowed', { allow: 'GET, POST' }));
     acceptSoap(req, res).catch((error: unknown) => {
       log.error({ err: error }, 'simulator failed on a request');
-      if (!res.headersSent) soapFault(res, 500, 'Server', 'simulator error');
+      if (!res.headersSent) void writeResponse(res, soapFault(500, 'Server', 'simulator error'));
       else res.destroy();
     });
   });

@@ -3,7 +3,7 @@
  * documented strings, remembers RequestIDs to answer DUPLICATE MESSAGE, and lists what it received.
  */
 import type { IncomingMessage } from 'node:http';
-import type { FaultDecision, FaultInjector, SimulatorOptions } from '../../../core/sdk/index.ts';
+import type { Deliveries, FaultDecision, ReceivedLedger, SimulatorOptions } from '../../../core/sdk/index.ts';
 
 /** The one account the simulator knows. */
 export interface SimulatorAccount {
@@ -14,17 +14,20 @@ export interface SimulatorAccount {
   commandCode: string;
 }
 
-/** One RequestID as `GET /__received` lists it, however often it arrived. */
-export interface ReceivedSms {
+export interface SmsReceipt {
   requestId: string;
   receiverId: string;
   serviceId: string;
   content: string;
   contentType: string;
-  /** How many times this RequestID arrived valid; more than 1 means a retry after an answer was lost. */
-  deliveries: number;
   receivedAt: string;
 }
+
+/**
+ * One RequestID as `GET /__received` lists it, however often it arrived valid: `deliveries` more than 1 means a
+ * retry after an answer was lost.
+ */
+export type ReceivedSms = SmsReceipt & Deliveries;
 
 /** A request the simulator refused, listed so a sandbox user can see why. */
 export interface RejectedSms {
@@ -97,10 +100,11 @@ const REMEMBERED_REQUEST_IDS = 200_000;
 
 export interface CcApiServiceOptions {
   account: SimulatorAccount;
-  faults: FaultInjector;
+  received: ReceivedLedger<SmsReceipt, RejectedSms>;
   /** The fault decided for this request by the HTTP layer (only `permanent` reaches the service). */
   faultOf(request: IncomingMessage): FaultDecision;
-  balance: string;
+  /** What checkBalance answers now. */
+  balance(): string;
   log?: SimulatorOptions['log'];
 }
 
@@ -110,15 +114,13 @@ interface MtResponse {
 
 /** node-soap's `services` object for the WSDL's CcApi service and CcApiPort port. */
 export function ccApiService(options: CcApiServiceOptions) {
-  const { account, faults, log } = options;
+  const { account, received, log } = options;
   const seen = new Set<string>();
-  const byRequestId = new Map<string, ReceivedSms>();
   const now = () => new Date().toISOString();
 
   const answer = (result: number, message: string): MtResponse => ({ return: { message, result } });
   const reject = (requestId: string | undefined, message: string): MtResponse => {
-    const entry: RejectedSms = { requestId, rejected: message, receivedAt: now() };
-    faults.record(entry);
+    received.record({ requestId, rejected: message, receivedAt: now() });
     log?.info({ requestId, answer: message }, 'SMS refused');
     return answer(0, message);
   };
@@ -130,21 +132,14 @@ export function ccApiService(options: CcApiServiceOptions) {
     if (refusal) return reject(fields.RequestID, refusal);
     // Valid from here on: refusalOf checked every field below.
     const requestId = fields.RequestID as string;
-    const known = byRequestId.get(requestId);
-    if (known && faults.received.includes(known)) known.deliveries += 1;
-    else {
-      const entry: ReceivedSms = {
-        requestId,
-        receiverId: fields.ReceiverID as string,
-        serviceId: fields.ServiceID as string,
-        content: fields.Content as string,
-        contentType: fields.ContentType ?? '',
-        deliveries: 1,
-        receivedAt: now(),
-      };
-      byRequestId.set(requestId, entry);
-      faults.record(entry);
-    }
+    received.deliver(requestId, () => ({
+      requestId,
+      receiverId: fields.ReceiverID as string,
+      serviceId: fields.ServiceID as string,
+      content: fields.Content as string,
+      contentType: fields.ContentType ?? '',
+      receivedAt: now(),
+    }));
     if (seen.has(requestId)) {
       log?.info({ requestId }, 'SMS with a RequestID already received');
       return answer(0, DUPLICATE_MESSAGE);
@@ -152,10 +147,7 @@ export function ccApiService(options: CcApiServiceOptions) {
     seen.add(requestId);
     if (seen.size > REMEMBERED_REQUEST_IDS) {
       const oldest = seen.values().next().value;
-      if (oldest !== undefined) {
-        seen.delete(oldest);
-        byRequestId.delete(oldest);
-      }
+      if (oldest !== undefined) seen.delete(oldest);
     }
     log?.info({ requestId }, 'SMS accepted');
     return answer(1, OK_MESSAGE);
@@ -164,7 +156,7 @@ export function ccApiService(options: CcApiServiceOptions) {
   function checkBalance(args: unknown) {
     const fields = fieldsOf(args);
     const valid = fields.CPCode === account.cpCode && fields.User === account.user && fields.Password === account.password;
-    return { return: valid ? { balance: options.balance, errCode: 0 } : { balance: '0', errCode: 1, errDesc: 'WRONG_INFORMATION_AUTHENTICATE' } };
+    return { return: valid ? { balance: options.balance(), errCode: 0 } : { balance: '0', errCode: 1, errDesc: 'WRONG_INFORMATION_AUTHENTICATE' } };
   }
 
   // wsCpMtRegDlr takes the same request; delivery reports are not simulated.

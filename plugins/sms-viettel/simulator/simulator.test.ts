@@ -8,10 +8,9 @@ import { WSDL_PATH } from '../client.ts';
 import type { ViettelConfig } from '../config.ts';
 import { run } from '../send.ts';
 import { startViettelSimulator } from './server.ts';
-import type { MtFields, ReceivedSms, SimulatorAccount } from './service.ts';
+import type { MtFields, ReceivedSms, RejectedSms, SimulatorAccount } from './service.ts';
 import { testConfig } from '../test-support/config.ts';
-import { testOperationContext } from '../../../core/sdk/testing.ts';
-import { failure } from '../../../core/sdk/testing.ts';
+import { failure, simulatorClient, testOperationContext, type SimulatorClient } from '../../../core/sdk/testing.ts';
 
 const account: SimulatorAccount = {
   user: 'ubnd_test',
@@ -24,11 +23,13 @@ const input = { agency: '000.00.01.H22', to: '84981234567', text: 'Ho so HS-1 da
 
 const logLines: string[] = [];
 let simulator: RunningSimulator;
+let controls: SimulatorClient;
 
 beforeEach(async () => {
   logLines.length = 0;
   const log = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
   simulator = await startViettelSimulator({ host: '127.0.0.1', port: 0, log, account, balance: '12345678901234567.89' });
+  controls = simulatorClient(simulator.url);
 });
 afterEach(() => simulator.close());
 
@@ -77,15 +78,7 @@ async function postMt(fields: Partial<MtFields>, soapAction: string | undefined 
   };
 }
 
-async function received(): Promise<Array<ReceivedSms | { requestId: string; rejected: string }>> {
-  return (await (await fetch(`${simulator.url}/__received`)).json()) as Array<ReceivedSms | { requestId: string; rejected: string }>;
-}
-
-async function control(settings: Record<string, unknown>): Promise<void> {
-  const response = await fetch(`${simulator.url}/__control`, { method: 'POST', body: JSON.stringify(settings) });
-  expect(response.status).toBe(200);
-}
-
+const received = () => controls.received<ReceivedSms | RejectedSms>();
 
 describe('Viettel simulator: the service', () => {
   it('serves the shipped WSDL at ?wsdl with soap:address pointing at itself', async () => {
@@ -194,6 +187,15 @@ describe('Viettel simulator: the service', () => {
     await expect(health({ instance, config: wrong.config, log, http: wrong.http, signal })).resolves.toMatchObject({ ok: false, detail: { errCode: 1 } });
   });
 
+  it('answers checkBalance with the balance set through /__control', async () => {
+    expect(await controls.control({ balance: '0.50' })).toMatchObject({ balance: '0.50', failRate: 0 });
+    const { instance, config: healthConfig, log, http, signal } = context();
+    await expect(health({ instance, config: healthConfig, log, http, signal })).resolves.toMatchObject({ detail: { balance: '0.50' } });
+    const refused = await fetch(`${simulator.url}/__control`, { method: 'POST', body: JSON.stringify({ balance: 12 }) });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ errors: [{ path: 'balance' }] });
+  });
+
   it('answers other paths with 404 and an empty POST with a fault', async () => {
     expect((await fetch(`${simulator.url}/messages`)).status).toBe(404);
     const empty = await fetch(`${simulator.url}/bulkapi`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: '' });
@@ -203,7 +205,7 @@ describe('Viettel simulator: the service', () => {
 
 describe('Viettel simulator: fault injection', () => {
   it('a transient fault is a SOAP fault (500), then a 503, both retryable; nothing is received', async () => {
-    await control({ failRate: 1, failMode: 'transient' });
+    await controls.control({ failRate: 1, failMode: 'transient' });
     const first = await failure(run(input, context()));
     expect(first).toBeInstanceOf(RetryableError);
     expect(first).toMatchObject({ code: 'SOAP_FAULT' });
@@ -212,13 +214,13 @@ describe('Viettel simulator: fault injection', () => {
     expect(second).toMatchObject({ code: 'HTTP_503', retryAfterMs: 1000 });
     expect(await received()).toEqual([]);
 
-    await control({ failRate: 0 });
+    await controls.control({ failRate: 0 });
     await expect(run(input, context({ attempt: 3 }))).resolves.toMatchObject({ duplicate: false });
     expect(await received()).toMatchObject([{ requestId: '1001', deliveries: 1 }]);
   });
 
   it('a permanent fault answers result 0 with the blacklist string, which is permanent', async () => {
-    await control({ failRate: 1, failMode: 'permanent' });
+    await controls.control({ failRate: 1, failMode: 'permanent' });
     const error = await failure(run(input, context()));
     expect(error).toBeInstanceOf(PermanentError);
     expect(error).toMatchObject({ code: 'Check Content: MSG_ERROR_CONTAIN_BLACKLIST' });
@@ -226,7 +228,7 @@ describe('Viettel simulator: fault injection', () => {
   });
 
   it('a timeout fault holds the request until the client gives up, with a retryable error', async () => {
-    await control({ failRate: 1, failMode: 'timeout' });
+    await controls.control({ failRate: 1, failMode: 'timeout' });
     const error = await failure(run(input, context({}, { timeoutMs: 200 })));
     expect(error).toBeInstanceOf(RetryableError);
     expect(error).toMatchObject({ code: 'ETIMEDOUT' });
@@ -234,14 +236,14 @@ describe('Viettel simulator: fault injection', () => {
   }, 5_000);
 
   it('latency delays the answer by at least the configured time', async () => {
-    await control({ latencyMs: 150 });
+    await controls.control({ latencyMs: 150 });
     const started = Date.now();
     await run(input, context());
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
   });
 
   it('close() releases a request it is holding and ends its connection', async () => {
-    await control({ failRate: 1, failMode: 'timeout' });
+    await controls.control({ failRate: 1, failMode: 'timeout' });
     const sending = failure(run(input, context({}, { timeoutMs: 30_000 })));
     while (!logLines.some((line) => line.includes('simulated timeout'))) await new Promise((resolve) => setTimeout(resolve, 5));
     await simulator.close();

@@ -1,0 +1,15 @@
+/** For simulators on a raw node:http server (the SOAP one): a fault's web Response written to the node response. */
+import type { ServerResponse } from 'node:http';
+
+export async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
+  const body = Buffer.from(await response.arrayBuffer());
+  if (res.destroyed) return;
+  res.writeHead(response.status, Object.fromEntries(response.headers)).end(body);
+}
+
+/** Aborts when the client goes away or the response ends, so a held request is let go. */
+export function closedSignal(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => controller.abort());
+  return controller.signal;
+}
