@@ -4,6 +4,7 @@
 import { plugins } from './plugins.ts';
 import { auditCommand } from '../core/cli/audit.ts';
 import { keysCommand } from '../core/cli/keys.ts';
+import { newPluginCommand } from '../core/cli/new-plugin.ts';
 import { messagesCommand, replayCommand } from '../core/cli/messages.ts';
 import { checkConfigCommand } from '../core/cli/check-config.ts';
 import { sandboxCommand } from '../core/cli/sandbox.ts';
@@ -36,6 +37,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       return replayCommand(args);
     case 'audit':
       return auditCommand(args);
+    case 'new-plugin':
+      return newPluginCommand(args);
     case undefined:
     case 'help':
     case '--help':

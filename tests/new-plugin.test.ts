@@ -21,7 +21,7 @@ let copy: string;
 /** Runs a command in the copy; resolves with its output, or fails the test with all of it. */
 async function inCopy(command: string, args: string[]): Promise<string> {
   try {
-    const { stdout, stderr } = await run(command, args, { cwd: copy, env: { ...process.env, CI: '' }, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run(command, args, { cwd: copy, env: { ...process.env, CI: '', FORCE_COLOR: '0', NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 });
     return stdout + stderr;
   } catch (error) {
     const failed = error as { stdout?: string; stderr?: string; message: string };

@@ -19,9 +19,10 @@ usage:
   lienthong replay --status dead [--capability C] [--instance I] [--agency A] [--since ISO] [--until ISO] [--q TEXT] [--dry-run]
   lienthong audit verify [--export FILE]         recompute the audit chain; exit 1 naming the first tampered entry
   lienthong audit export [--since ISO] [--until ISO]   audit entries as JSON lines
+  lienthong new-plugin ID --capability sms|payment|ecard|portal   a working adapter folder, its tests, in app/plugins.ts
 
 environment: PORT (8080), LIENTHONG_DB (./data/lienthong.db), LIENTHONG_AUDIT_KEY, LOG_LEVEL (info),
-  LIENTHONG_SANDBOX_CLIENT_KEY, LIENTHONG_SANDBOX_OPERATOR_KEY`;
+  LIENTHONG_SANDBOX_CLIENT_KEY, LIENTHONG_SANDBOX_OPERATOR_KEY, LIENTHONG_SANDBOX_PORT_BASE`;
 
 /** Parses an ISO 8601 time given on the command line into epoch milliseconds. */
 export function parseTime(value: string | undefined, option: string): number | undefined {

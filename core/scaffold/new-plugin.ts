@@ -102,10 +102,27 @@ function tokensFor(id: string, capability: ScaffoldCapability, operations: Scaff
       )
       .join('\n'),
     __OPERATION_LIST__: operations.map((operation) => `\`${operation.name}\``).join(', '),
-    __REQUESTS__: JSON.stringify(requests, null, 2),
+    __REQUESTS__: literal(requests),
     __FIRST_OPERATION__: first?.name ?? '',
-    __FIRST_REQUEST__: JSON.stringify(first?.input ?? {}),
+    __FIRST_REQUEST__: literal(first?.input ?? {}),
   };
+}
+
+/** A JSON value as a TypeScript literal in the repository's style: plain keys where they can be, single quotes. */
+function literal(value: unknown, depth = 0): string {
+  const pad = '  '.repeat(depth + 1);
+  const end = '  '.repeat(depth);
+  if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+  if (Array.isArray(value)) {
+    return value.length === 0 ? '[]' : `[\n${value.map((item) => `${pad}${literal(item, depth + 1)},`).join('\n')}\n${end}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (entries.length === 0) return '{}';
+    const key = (name: string) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : literal(name));
+    return `{\n${entries.map(([name, item]) => `${pad}${key(name)}: ${literal(item, depth + 1)},`).join('\n')}\n${end}}`;
+  }
+  return JSON.stringify(value);
 }
 
 function fill(template: string, tokens: Record<string, string>): string {
@@ -116,16 +133,15 @@ function fill(template: string, tokens: Record<string, string>): string {
 function answersModule(capability: ScaffoldCapability, operations: ScaffoldOperation[]): string {
   const files = operations.some((operation) => operation.binary);
   const entries = operations.map((operation) => {
-    const answer = JSON.stringify(operation.answer, null, 2)
-      .replace(/"sha256": ""/g, 'sha256: FILE_SHA256')
-      .replace(/"base64": ""/g, "base64: FILE.toString('base64')");
+    const answer = literal(operation.answer)
+      .replace(/sha256: ''/g, 'sha256: FILE_SHA256')
+      .replace(/base64: ''/g, "base64: FILE.toString('base64')");
     return `  ${operation.name}: () => (${indent(answer, 2)}),`;
   });
   return [
-    ...(files ? ["import { createHash } from 'node:crypto';", ''] : []),
-    `/** What the simulator answers for each operation: valid for the capability (core/capabilities/${capability}.ts). */`,
     ...(files
       ? [
+          "import { createHash } from 'node:crypto';",
           '',
           "/** The one file the simulator holds: a stand-in for a document's PDF. */",
           "const FILE = Buffer.from('%PDF-1.4\\n% a document of the simulated provider\\n');",
@@ -133,6 +149,7 @@ function answersModule(capability: ScaffoldCapability, operations: ScaffoldOpera
           '',
         ]
       : []),
+    `/** What the simulator answers for each operation: valid for the capability (core/capabilities/${capability}.ts). */`,
     'export const ANSWERS: Record<string, () => Record<string, unknown>> = {',
     ...entries,
     '};',
