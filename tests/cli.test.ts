@@ -5,10 +5,10 @@
  *
  * The verbs that exit run in this process (`cli`, through the `run` the program calls): a child costs a second
  * each. `program` runs the real binary (`node bin/lienthong.js …`) as a child: at least one case of each verb
- * family does, and so does every server verb (the sandbox).
+ * family does, and so do the server verbs (sandbox, simulate).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -19,8 +19,9 @@ import { buildMessage } from '../core/delivery/messages.ts';
 import { SqliteStore } from '../core/store/sqlite/sqlite-store.ts';
 import type { MessageRecord } from '../core/store/types.ts';
 import echoSms from './support/echo-sms/index.ts';
-import { type ChildEnv, killChildren, runCli, startSandboxCommand } from './support/run-cli.ts';
+import { type ChildEnv, killChildren, runCli, startSandboxCommand, startSimulateCommand } from './support/run-cli.ts';
 import { runCliInProcess } from './support/run-cli-in-process.ts';
+import { plugins } from '../app/plugins.ts';
 import { TEST_AUDIT_KEY } from '../core/testing/test-audit-key.ts';
 
 let dir: string;
@@ -89,6 +90,8 @@ describe('the command line itself', () => {
     ['an unknown flag on keys create', ['keys', 'create', '--role', 'client', '--foo'], /Unknown option '--foo'/],
     ['check-config without a file', ['check-config'], /check-config needs --config FILE/],
     ['audit without a verb', ['audit'], /audit takes verify or export/],
+    ['simulate without a plugin, naming those with a simulator', ['simulate'], /simulate needs a plugin: sms-viettel, payment-vietinbank, payment-paygov, national-portal, ecard, webhook/],
+    ['simulate of an unknown plugin', ['simulate', 'sms-nope'], /unknown plugin 'sms-nope': simulate needs a plugin: sms-viettel,/],
     ['sandbox --port abc', ['sandbox', '--port', 'abc'], /--port takes a port number 0-65535, not "abc"/],
   ];
 
@@ -434,5 +437,68 @@ describe('audit', () => {
     await writeFile(file, exported.stdout);
     const against = await cli('audit', 'verify', '--export', file);
     expect(against.code, against.stderr).toBe(0);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The path of every `{ "file": … }` in a written entry. */
+function secretFiles(value: unknown): string[] {
+  if (value === null || typeof value !== 'object') return [];
+  const entries = Object.entries(value);
+  if (entries.length === 1 && entries[0]?.[0] === 'file' && typeof entries[0][1] === 'string') return [entries[0][1]];
+  return entries.flatMap(([, item]) => secretFiles(item));
+}
+
+describe('simulate --instance-out', () => {
+  const simulated = [...plugins.filter((plugin) => plugin.simulator).map((plugin) => plugin.id), 'webhook'];
+
+  it.each(simulated)('%s: writes a ready entry for serve, its secrets in 0600 files beside it, and prints none of them', async (id) => {
+    const out = join(dir, `${id}.json`);
+    // Info logs too: what the simulator logs must not hold a secret either.
+    const simulator = await startSimulateCommand([id, '--port', '0', '--instance-out', out], { ...env, LOG_LEVEL: 'info' });
+    try {
+      expect(simulator.stdout()).toContain(`${id} simulator on ${simulator.url}`);
+      expect(simulator.stdout()).toContain(out);
+      const entry = JSON.parse(await readFile(out, 'utf8')) as Record<string, unknown>;
+      expect(Object.keys(entry).sort()).toEqual(id === 'webhook' ? ['secret', 'url'] : ['config', 'plugin']);
+      const secrets = secretFiles(entry);
+      expect(secrets.length).toBeGreaterThan(0);
+      const texts: string[] = [];
+      for (const file of secrets) {
+        expect(file.startsWith(`${dir}/`), file).toBe(true);
+        expect((await stat(file)).mode & 0o777, file).toBe(0o600);
+        texts.push((await readFile(file, 'utf8')).trim());
+      }
+      expect(JSON.stringify(entry)).toContain(simulator.url);
+
+      const config =
+        id === 'webhook'
+          ? { agencies: [{ code: AGENCY }], webhooks: [{ id: 'onestop', ...entry }] }
+          : { agencies: [{ code: AGENCY }], instances: [{ id: `${id}-sim`, ...entry }] };
+      const file = join(dir, 'gateway.json');
+      await writeFile(file, JSON.stringify(config));
+      const checked = await cli('check-config', '--config', file);
+      expect(checked.code, checked.stderr).toBe(0);
+      expect(checked.stdout).toContain(id === 'webhook' ? 'webhook-onestop' : `${id}-sim`);
+
+      simulator.child.kill('SIGTERM');
+      expect(await simulator.exited).toEqual({ code: 0, signal: null });
+      const printed = simulator.stdout() + simulator.stderr();
+      // PEM keys are checked line by line: no piece of one is printed either.
+      for (const text of texts) for (const piece of text.split('\n').filter((line) => line.length >= 8 && !line.startsWith('-----'))) expect(printed).not.toContain(piece);
+    } finally {
+      simulator.child.kill('SIGKILL');
+    }
+  });
+
+  it('without it, says where the simulator listens and how to get a ready entry, and no credential', async () => {
+    const simulator = await startSimulateCommand(['sms-viettel', '--port', '0'], { ...env, LOG_LEVEL: 'info' });
+    simulator.child.kill('SIGTERM');
+    expect(await simulator.exited).toEqual({ code: 0, signal: null });
+    expect(simulator.stdout()).toContain(`sms-viettel simulator on ${simulator.url}`);
+    expect(simulator.stdout()).toContain('lienthong simulate sms-viettel --port N --instance-out FILE');
+    expect(simulator.stdout() + simulator.stderr()).not.toMatch(/password|secret/i);
+    expect(await readdir(dir)).toEqual([]);
   });
 });
