@@ -1,13 +1,15 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /** Test files under core/ and plugins/ that start a child process: they run with the whole-gateway tests. */
 const SPAWNING = ['plugins/sms-viettel/interop/zeep.test.ts'];
 
 /**
- * Test files under core/ and plugins/ that set up msw. msw patches process-wide globals (fetch, Request, Response,
- * Headers) and does not undo all of it on close, so a file that follows another msw file in the same process may
- * see a network error answered as an HTTP 0 response. These keep a fresh process each.
+ * Test files under core/ and plugins/ that use msw: each keeps a fresh process. msw patches process-wide globals
+ * (fetch, Request, Response, Headers); in a process shared with earlier msw files, `HttpResponse.error()` now and
+ * then reached the client as an HTTP 0 answer instead of a network error. A file is counted here when its text
+ * says msw (an import of msw or of a test-support/msw-… helper, useMswServer).
  */
 const MSW = ['core', 'plugins'].flatMap((dir) =>
   readdirSync(dir, { recursive: true, encoding: 'utf8' })
@@ -15,6 +17,12 @@ const MSW = ['core', 'plugins'].flatMap((dir) =>
     .map((file) => `${dir}/${file}`)
     .filter((file) => !SPAWNING.includes(file) && /\bmsw\b|useMswServer/i.test(readFileSync(file, 'utf8'))),
 );
+
+/**
+ * Unit files mostly wait (timers, sockets, SQLite) rather than compute: two workers even on two cores, where
+ * vitest's default (one less than the cores) would run them one file at a time.
+ */
+const UNIT_WORKERS = Math.max(2, availableParallelism() - 1);
 
 export default defineConfig({
   test: {
@@ -34,9 +42,9 @@ export default defineConfig({
           include: ['core/**/*.test.ts', 'plugins/**/*.test.ts'],
           exclude: [...SPAWNING, ...MSW],
           // These files share a process: the modules they import (hono, axios, node-soap, valibot, sqlite3) load
-          // once per worker instead of once per file, which is most of what the unit run cost.
+          // once per worker instead of once per file, which was half of what the unit run cost.
           isolate: false,
-          maxWorkers: 2,
+          maxWorkers: UNIT_WORKERS,
         },
       },
       {
@@ -44,7 +52,7 @@ export default defineConfig({
         test: {
           name: 'unit-msw',
           include: MSW,
-          maxWorkers: 2,
+          maxWorkers: UNIT_WORKERS,
         },
       },
       {
