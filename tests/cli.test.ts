@@ -1,10 +1,14 @@
 /**
- * Whole-command: the real `lienthong` CLI (`node bin/lienthong.js …`) as an operator runs it, each test on its own
- * SQLite file. Keys made by the CLI are tried against a real sandbox child on the same file; messages are seeded
- * with the store API, then listed, shown and replayed by the CLI, and the file is reopened to see what changed.
+ * Whole-command: the `lienthong` CLI as an operator runs it, each test on its own SQLite file. Keys made by the CLI
+ * are tried against a real sandbox child on the same file; messages are seeded with the store API, then listed,
+ * shown and replayed by the CLI, and the file is reopened to see what changed.
+ *
+ * The verbs that exit run in this process (`cli`, through the `run` the program calls): a child costs a second
+ * each. `program` runs the real binary (`node bin/lienthong.js …`) as a child: at least one case of each verb
+ * family does, and so do the server verbs (sandbox, simulate).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -15,7 +19,9 @@ import { buildMessage } from '../core/delivery/new-message.ts';
 import { SqliteStore } from '../core/store/sqlite/sqlite-store.ts';
 import type { MessageRecord } from '../core/store/types.ts';
 import echoSms from './support/echo-sms/index.ts';
-import { type ChildEnv, killChildren, runCli, startSandboxCommand } from './support/run-cli.ts';
+import { type ChildEnv, killChildren, runCli, startSandboxCommand, startSimulateCommand } from './support/run-cli.ts';
+import { runCliInProcess } from './support/run-cli-in-process.ts';
+import { plugins } from '../app/plugins.ts';
 import { TEST_AUDIT_KEY } from '../core/testing/test-audit-key.ts';
 
 let dir: string;
@@ -38,11 +44,14 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const cli = (...args: string[]) => runCli(args, env);
+/** In this process. */
+const cli = (...args: string[]) => runCliInProcess(args, env);
+/** The real binary, as a child process. */
+const program = (...args: string[]) => runCli(args, env);
 
 describe('the command line itself', () => {
   it('prints the usage and exits 2 without arguments', async () => {
-    const result = await cli();
+    const result = await program();
     expect(result.code).toBe(2);
     expect(result.stdout).toContain('usage:');
     expect(result.stdout).toContain('lienthong keys create');
@@ -56,7 +65,7 @@ describe('the command line itself', () => {
   });
 
   it('names an unknown command on stderr, with the usage, and exits 2', async () => {
-    const result = await cli('frobnicate');
+    const result = await program('frobnicate');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('unknown command "frobnicate"');
     expect(result.stderr).toContain('usage:');
@@ -80,6 +89,9 @@ describe('the command line itself', () => {
     ['an unknown flag', ['messages', 'list', '--foo'], /Unknown option '--foo'/],
     ['an unknown flag on keys create', ['keys', 'create', '--role', 'client', '--foo'], /Unknown option '--foo'/],
     ['check-config without a file', ['check-config'], /check-config needs --config FILE/],
+    ['audit without a verb', ['audit'], /audit takes verify or export/],
+    ['simulate without a plugin, naming those with a simulator', ['simulate'], /simulate needs a plugin: sms-viettel, payment-vietinbank, payment-paygov, national-portal, ecard, webhook/],
+    ['simulate of an unknown plugin', ['simulate', 'sms-nope'], /unknown plugin 'sms-nope': simulate needs a plugin: sms-viettel,/],
     ['sandbox --port abc', ['sandbox', '--port', 'abc'], /--port takes a port number 0-65535, not "abc"/],
   ];
 
@@ -95,7 +107,7 @@ describe('keys', () => {
   it('creates a key that works against the gateway, lists it without secrets, and revokes it at once', async () => {
     const sandbox = await startSandboxCommand(env);
     try {
-      const created = await cli('keys', 'create', '--role', 'client', '--agencies', 'A,B', '--json');
+      const created = await program('keys', 'create', '--role', 'client', '--agencies', 'A,B', '--json');
       expect(created.code, created.stderr).toBe(0);
       const key = JSON.parse(created.stdout) as { id: string; key: string; role: string; agencies: string[] };
       expect(key).toEqual({ id: expect.stringMatching(/^key_[0-9a-f]+$/), key: expect.any(String), role: 'client', agencies: ['A', 'B'] });
@@ -150,14 +162,14 @@ describe('check-config', () => {
     webhooks: [{ id: 'onestop', url: 'https://motcua.example.gov.vn/hooks/lienthong', secret: { env: 'X' }, events: ['*'] }],
   };
 
-  async function check(config: unknown, extraEnv: ChildEnv = { X: secret }) {
+  async function check(config: unknown, extraEnv: ChildEnv = { X: secret }, runner = runCliInProcess) {
     const file = join(dir, 'gateway.json');
     await writeFile(file, typeof config === 'string' ? config : JSON.stringify(config));
-    return runCli(['check-config', '--config', file], { ...env, ...extraEnv });
+    return runner(['check-config', '--config', file], { ...env, ...extraEnv });
   }
 
   it('accepts a valid file: exit 0 and ok', async () => {
-    const result = await check(valid);
+    const result = await check(valid, { X: secret }, runCli);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('ok');
     expect(result.stdout).toContain('webhook-onestop');
@@ -171,7 +183,7 @@ describe('check-config', () => {
   });
 
   it('refuses a missing file, naming it', async () => {
-    const result = await runCli(['check-config', '--config', join(dir, 'nowhere.json')], env);
+    const result = await cli('check-config', '--config', join(dir, 'nowhere.json'));
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/cannot read config file .*nowhere\.json/);
   });
@@ -290,7 +302,7 @@ describe('messages list and show', () => {
   });
 
   it('lists exactly the dead messages as JSON, payloads masked', async () => {
-    const result = await cli('messages', 'list', '--status', 'dead', '--json');
+    const result = await program('messages', 'list', '--status', 'dead', '--json');
     expect(result.code, result.stderr).toBe(0);
     const rows = JSON.parse(result.stdout) as Array<{ id: string; status: string; attempts: number; lastError: string }>;
     expect(rows.map((row) => row.id).sort()).toEqual([...seeded.dead].sort());
@@ -353,7 +365,7 @@ describe('replay', () => {
   });
 
   it('queues the dead messages again with a fresh attempt budget, and nothing else', async () => {
-    const result = await cli('replay', '--status', 'dead');
+    const result = await program('replay', '--status', 'dead');
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('queued 3 message(s) again');
     for (const message of await readMessages(db, seeded.dead)) expect(message).toMatchObject({ status: 'queued', attempts: 0, replays: 1 });
@@ -399,5 +411,94 @@ describe('replay', () => {
     expect(result.stdout + result.stderr).toMatch(new RegExp(`${seeded.queued}: not replayed .*not dead`));
     const [message] = await readMessages(db, [dead]);
     expect(message).toMatchObject({ status: 'dead', attempts: 1, replays: 0 });
+  });
+});
+
+describe('audit', () => {
+  it('verifies the chain, exports it as JSON lines, and verifies the log against that export', async () => {
+    // Keys created and revoked by the CLI are audited: three entries.
+    const created = [await cli('keys', 'create', '--role', 'client', '--json'), await cli('keys', 'create', '--role', 'operator', '--json')];
+    const { id } = JSON.parse(created[0]!.stdout) as { id: string };
+    expect((await cli('keys', 'revoke', id)).code).toBe(0);
+
+    const verified = await cli('audit', 'verify');
+    expect(verified.code, verified.stderr).toBe(0);
+    const count = Number(/audit log intact: (\d+) entries/.exec(verified.stdout)?.[1]);
+    expect(count).toBe(3);
+
+    const exported = await cli('audit', 'export');
+    expect(exported.code, exported.stderr).toBe(0);
+    const lines = exported.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(count);
+    expect(lines.map((line) => (JSON.parse(line) as { seq: number }).seq)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+    expect(exported.stderr).toBe(`exported ${count} audit entries\n`);
+
+    const file = join(dir, 'audit.jsonl');
+    await writeFile(file, exported.stdout);
+    const against = await cli('audit', 'verify', '--export', file);
+    expect(against.code, against.stderr).toBe(0);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The path of every `{ "file": … }` in a written entry. */
+function secretFiles(value: unknown): string[] {
+  if (value === null || typeof value !== 'object') return [];
+  const entries = Object.entries(value);
+  if (entries.length === 1 && entries[0]?.[0] === 'file' && typeof entries[0][1] === 'string') return [entries[0][1]];
+  return entries.flatMap(([, item]) => secretFiles(item));
+}
+
+describe('simulate --instance-out', () => {
+  const simulated = [...plugins.filter((plugin) => plugin.simulator).map((plugin) => plugin.id), 'webhook'];
+
+  it.each(simulated)('%s: writes a ready entry for serve, its secrets in 0600 files beside it, and prints none of them', async (id) => {
+    const out = join(dir, `${id}.json`);
+    // Info logs too: what the simulator logs must not hold a secret either.
+    const simulator = await startSimulateCommand([id, '--port', '0', '--instance-out', out], { ...env, LOG_LEVEL: 'info' });
+    try {
+      expect(simulator.stdout()).toContain(`${id} simulator on ${simulator.url}`);
+      expect(simulator.stdout()).toContain(out);
+      const entry = JSON.parse(await readFile(out, 'utf8')) as Record<string, unknown>;
+      expect(Object.keys(entry).sort()).toEqual(id === 'webhook' ? ['secret', 'url'] : ['config', 'plugin']);
+      const secrets = secretFiles(entry);
+      expect(secrets.length).toBeGreaterThan(0);
+      const texts: string[] = [];
+      for (const file of secrets) {
+        expect(file.startsWith(`${dir}/`), file).toBe(true);
+        expect((await stat(file)).mode & 0o777, file).toBe(0o600);
+        texts.push((await readFile(file, 'utf8')).trim());
+      }
+      expect(JSON.stringify(entry)).toContain(simulator.url);
+
+      const config =
+        id === 'webhook'
+          ? { agencies: [{ code: AGENCY }], webhooks: [{ id: 'onestop', ...entry }] }
+          : { agencies: [{ code: AGENCY }], instances: [{ id: `${id}-sim`, ...entry }] };
+      const file = join(dir, 'gateway.json');
+      await writeFile(file, JSON.stringify(config));
+      const checked = await cli('check-config', '--config', file);
+      expect(checked.code, checked.stderr).toBe(0);
+      expect(checked.stdout).toContain(id === 'webhook' ? 'webhook-onestop' : `${id}-sim`);
+
+      simulator.child.kill('SIGTERM');
+      expect(await simulator.exited).toEqual({ code: 0, signal: null });
+      const printed = simulator.stdout() + simulator.stderr();
+      // PEM keys are checked line by line: no piece of one is printed either.
+      for (const text of texts) for (const piece of text.split('\n').filter((line) => line.length >= 8 && !line.startsWith('-----'))) expect(printed).not.toContain(piece);
+    } finally {
+      simulator.child.kill('SIGKILL');
+    }
+  });
+
+  it('without it, says where the simulator listens and how to get a ready entry, and no credential', async () => {
+    const simulator = await startSimulateCommand(['sms-viettel', '--port', '0'], { ...env, LOG_LEVEL: 'info' });
+    simulator.child.kill('SIGTERM');
+    expect(await simulator.exited).toEqual({ code: 0, signal: null });
+    expect(simulator.stdout()).toContain(`sms-viettel simulator on ${simulator.url}`);
+    expect(simulator.stdout()).toContain('lienthong simulate sms-viettel --port N --instance-out FILE');
+    expect(simulator.stdout() + simulator.stderr()).not.toMatch(/password|secret/i);
+    expect(await readdir(dir)).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import * as v from 'valibot';
 import { allEntries } from '../audit/verify-store.ts';
 import { openStore } from '../store/open.ts';
 import type { AuditEntry } from '../store/types.ts';
+import type { CliIo } from './io.ts';
 import { UsageError, parseTime } from './usage.ts';
 
 const exportedEntry = v.object({
@@ -19,25 +20,25 @@ const exportedEntry = v.object({
   hash: v.string(),
 });
 
-export async function auditCommand(args: string[]): Promise<number> {
+export async function auditCommand(args: string[], io: CliIo): Promise<number> {
   const [verb, ...rest] = args;
-  if (verb === 'verify') return verifyCommand(rest);
-  if (verb === 'export') return exportCommand(rest);
+  if (verb === 'verify') return verifyCommand(rest, io);
+  if (verb === 'export') return exportCommand(rest, io);
   throw new UsageError(`audit takes verify or export${verb ? `, not "${verb}"` : ''}`);
 }
 
 /** Recomputes the chain; with --export, also checks that the log still holds the export's last entry. */
-async function verifyCommand(args: string[]): Promise<number> {
+async function verifyCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { export: { type: 'string' } } });
   const exported = values.export ? await lastExportedEntry(values.export) : undefined;
-  const store = await openStore();
+  const store = await openStore(io.env);
   try {
     const result = await store.verifyAudit(exported);
     if (result.ok) {
-      process.stdout.write(`audit log intact: ${result.checked} entries, head ${result.head.seq} ${result.head.hash}\n`);
+      io.stdout.write(`audit log intact: ${result.checked} entries, head ${result.head.seq} ${result.head.hash}\n`);
       return 0;
     }
-    process.stderr.write(`audit log TAMPERED at entry ${result.seq}: ${result.problem} (${result.checked} entries checked before it)\n`);
+    io.stderr.write(`audit log TAMPERED at entry ${result.seq}: ${result.problem} (${result.checked} entries checked before it)\n`);
     return 1;
   } finally {
     await store.close();
@@ -45,19 +46,19 @@ async function verifyCommand(args: string[]): Promise<number> {
 }
 
 /** JSON lines, one entry each, exactly as chained: an export can be verified again later, and against the log. */
-async function exportCommand(args: string[]): Promise<number> {
+async function exportCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { since: { type: 'string' }, until: { type: 'string' } } });
   const since = parseTime(values.since, 'since');
   const until = parseTime(values.until, 'until');
-  const store = await openStore();
+  const store = await openStore(io.env);
   try {
     let count = 0;
     for await (const entry of allEntries(store)) {
       if ((since !== undefined && entry.at < since) || (until !== undefined && entry.at >= until)) continue;
-      process.stdout.write(`${JSON.stringify(entry)}\n`);
+      io.stdout.write(`${JSON.stringify(entry)}\n`);
       count += 1;
     }
-    process.stderr.write(`exported ${count} audit entries\n`);
+    io.stderr.write(`exported ${count} audit entries\n`);
     return 0;
   } finally {
     await store.close();

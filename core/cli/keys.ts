@@ -1,17 +1,18 @@
 import { parseArgs } from 'node:util';
 import { createKey } from '../api-keys.ts';
 import { openStore } from '../store/open.ts';
+import type { CliIo } from './io.ts';
 import { UsageError } from './usage.ts';
 
-export async function keysCommand(args: string[]): Promise<number> {
+export async function keysCommand(args: string[], io: CliIo): Promise<number> {
   const [verb, ...rest] = args;
-  if (verb === 'create') return createKeyCommand(rest);
-  if (verb === 'revoke') return revokeKeyCommand(rest);
-  if (verb === 'list') return listKeysCommand(rest);
+  if (verb === 'create') return createKeyCommand(rest, io);
+  if (verb === 'revoke') return revokeKeyCommand(rest, io);
+  if (verb === 'list') return listKeysCommand(rest, io);
   throw new UsageError(`keys takes create, revoke or list${verb ? `, not "${verb}"` : ''}`);
 }
 
-async function createKeyCommand(args: string[]): Promise<number> {
+async function createKeyCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
     options: { role: { type: 'string' }, agencies: { type: 'string' }, label: { type: 'string' }, json: { type: 'boolean' } },
@@ -19,41 +20,41 @@ async function createKeyCommand(args: string[]): Promise<number> {
   if (values.role !== 'client' && values.role !== 'operator') throw new UsageError('keys create needs --role client or --role operator');
   const agencies = values.agencies?.split(',').map((code) => code.trim()).filter(Boolean);
   if (values.agencies !== undefined && !agencies?.length) throw new UsageError('--agencies takes agency codes separated by commas');
-  const store = await openStore();
+  const store = await openStore(io.env);
   try {
     const { token, key } = await createKey(store, { actor: 'cli', role: values.role, ...(agencies ? { agencies } : {}), ...(values.label ? { label: values.label } : {}) });
-    if (values.json) process.stdout.write(`${JSON.stringify({ id: key.id, key: token, role: key.role, agencies: key.agencies })}\n`);
-    else process.stdout.write(`created ${key.role} key ${key.id} for agencies ${key.agencies.join(',')}\n${token}\n(shown once: store it now)\n`);
+    if (values.json) io.stdout.write(`${JSON.stringify({ id: key.id, key: token, role: key.role, agencies: key.agencies })}\n`);
+    else io.stdout.write(`created ${key.role} key ${key.id} for agencies ${key.agencies.join(',')}\n${token}\n(shown once: store it now)\n`);
     return 0;
   } finally {
     await store.close();
   }
 }
 
-async function revokeKeyCommand(args: string[]): Promise<number> {
+async function revokeKeyCommand(args: string[], io: CliIo): Promise<number> {
   const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
   const [id] = positionals;
   if (!id || positionals.length > 1) throw new UsageError('keys revoke takes one key id, e.g. key_3f2a9c1b7d4e');
-  const store = await openStore();
+  const store = await openStore(io.env);
   try {
     if (!(await store.revokeKey(id, Date.now(), 'cli'))) {
-      process.stderr.write(`no active key ${id}\n`);
+      io.stderr.write(`no active key ${id}\n`);
       return 1;
     }
-    process.stdout.write(`revoked ${id}\n`);
+    io.stdout.write(`revoked ${id}\n`);
     return 0;
   } finally {
     await store.close();
   }
 }
 
-async function listKeysCommand(args: string[]): Promise<number> {
+async function listKeysCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean' } } });
-  const store = await openStore();
+  const store = await openStore(io.env);
   try {
     const keys = (await store.listKeys()).map(({ hash: _hash, ...key }) => key);
-    if (values.json) process.stdout.write(`${JSON.stringify(keys)}\n`);
-    else for (const key of keys) process.stdout.write(`${key.id}  ${key.role.padEnd(8)} ${key.agencies.join(',').padEnd(20)} ${key.revokedAt ? 'revoked' : 'active '} ${key.label ?? ''}\n`);
+    if (values.json) io.stdout.write(`${JSON.stringify(keys)}\n`);
+    else for (const key of keys) io.stdout.write(`${key.id}  ${key.role.padEnd(8)} ${key.agencies.join(',').padEnd(20)} ${key.revokedAt ? 'revoked' : 'active '} ${key.label ?? ''}\n`);
     return 0;
   } finally {
     await store.close();

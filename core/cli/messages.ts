@@ -3,6 +3,7 @@ import { DEFAULT_POLICY } from '../runtime/policy.ts';
 import { attemptView, operatorMessageView } from '../http/views.ts';
 import { openStore } from '../store/open.ts';
 import type { MessageFilter, MessageStatus, Store } from '../store/types.ts';
+import type { CliIo } from './io.ts';
 import { UsageError, parseTime } from './usage.ts';
 
 const STATUSES: readonly MessageStatus[] = ['queued', 'processing', 'succeeded', 'dead'];
@@ -34,8 +35,8 @@ function filterFrom(values: { [K in keyof typeof filterOptions]?: string | undef
   return filter;
 }
 
-async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore();
+async function withStore<T>(env: CliIo['env'], work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(env);
   try {
     return await work(store);
   } finally {
@@ -43,22 +44,22 @@ async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
   }
 }
 
-export async function messagesCommand(args: string[]): Promise<number> {
+export async function messagesCommand(args: string[], io: CliIo): Promise<number> {
   const [verb, ...rest] = args;
   if (verb === 'list') {
     const { values } = parseArgs({ args: rest, options: { ...filterOptions, limit: { type: 'string' }, json: { type: 'boolean' } } });
     const limit = Number(values.limit ?? 50);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit takes a number 1-1000');
-    const page = await withStore((store) => store.listMessages(filterFrom(values), { limit }));
+    const page = await withStore(io.env, (store) => store.listMessages(filterFrom(values), { limit }));
     const rows = page.messages.map(operatorMessageView);
-    if (values.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
+    if (values.json) io.stdout.write(`${JSON.stringify(rows)}\n`);
     else {
       for (const m of rows) {
         // One line per message: a provider's error text may hold line breaks, which would split the row.
         const lastError = (m.lastError ?? '').replace(/\s+/g, ' ').trim();
-        process.stdout.write(`${m.id}  ${m.status.padEnd(10)} ${`${m.capability}/${m.operation}`.padEnd(22)} ${m.agency.padEnd(16)} ${m.attempts}/${m.maxAttempts}  ${m.createdAt}  ${lastError}\n`);
+        io.stdout.write(`${m.id}  ${m.status.padEnd(10)} ${`${m.capability}/${m.operation}`.padEnd(22)} ${m.agency.padEnd(16)} ${m.attempts}/${m.maxAttempts}  ${m.createdAt}  ${lastError}\n`);
       }
-      process.stdout.write(`${rows.length} message(s)${page.nextCursor ? ' (more: narrow the filter or raise --limit)' : ''}\n`);
+      io.stdout.write(`${rows.length} message(s)${page.nextCursor ? ' (more: narrow the filter or raise --limit)' : ''}\n`);
     }
     return 0;
   }
@@ -66,21 +67,21 @@ export async function messagesCommand(args: string[]): Promise<number> {
     const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
     const [id] = positionals;
     if (!id) throw new UsageError('messages show takes a message id');
-    const found = await withStore(async (store) => {
+    const found = await withStore(io.env, async (store) => {
       const message = await store.getMessage(id);
       return message && { ...operatorMessageView(message), attemptHistory: (await store.listAttempts(id)).map(attemptView) };
     });
     if (!found) {
-      process.stderr.write(`no message ${id}\n`);
+      io.stderr.write(`no message ${id}\n`);
       return 1;
     }
-    process.stdout.write(`${JSON.stringify(found, null, values.json ? undefined : 2)}\n`);
+    io.stdout.write(`${JSON.stringify(found, null, values.json ? undefined : 2)}\n`);
     return 0;
   }
   throw new UsageError(`messages takes list or show${verb ? `, not "${verb}"` : ''}`);
 }
 
-export async function replayCommand(args: string[]): Promise<number> {
+export async function replayCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...filterOptions, 'dry-run': { type: 'boolean' } } });
   const byFilter = Object.keys(filterOptions).some((option) => values[option as keyof typeof filterOptions] !== undefined);
   if (positionals.length > 0 && byFilter) throw new UsageError('replay takes message ids or a filter, not both');
@@ -88,27 +89,27 @@ export async function replayCommand(args: string[]): Promise<number> {
   if (byFilter && values.status !== 'dead') throw new UsageError('only dead messages are replayed: give --status dead');
   // The CLI does not read the gateway config: replayed messages get the default max age from now.
   const maxAge = () => DEFAULT_POLICY.maxAgeMs;
-  return withStore(async (store) => {
+  return withStore(io.env, async (store) => {
     if (byFilter) {
       const filter = filterFrom(values);
       if (values['dry-run']) {
         const plan = await store.planReplay(filter);
-        process.stdout.write(`would replay ${plan.total} dead message(s)${Object.entries(plan.byInstance).map(([i, n]) => `\n  ${i}: ${n}`).join('')}\n`);
+        io.stdout.write(`would replay ${plan.total} dead message(s)${Object.entries(plan.byInstance).map(([i, n]) => `\n  ${i}: ${n}`).join('')}\n`);
         return 0;
       }
       const ids = await store.replay({ filter }, Date.now(), maxAge, 'cli');
-      process.stdout.write(`queued ${ids.length} message(s) again\n`);
+      io.stdout.write(`queued ${ids.length} message(s) again\n`);
       return 0;
     }
     if (values['dry-run']) {
       // Nothing is written: only which of the ids a replay would queue again.
       const dead: string[] = [];
       for (const id of positionals) if ((await store.getMessage(id))?.status === 'dead') dead.push(id);
-      for (const id of positionals) process.stdout.write(`${id}: ${dead.includes(id) ? 'would be queued again' : 'not replayed (unknown or not dead)'}\n`);
+      for (const id of positionals) io.stdout.write(`${id}: ${dead.includes(id) ? 'would be queued again' : 'not replayed (unknown or not dead)'}\n`);
       return positionals.every((id) => dead.includes(id)) ? 0 : 1;
     }
     const ids = await store.replay({ ids: positionals }, Date.now(), maxAge, 'cli');
-    for (const id of positionals) process.stdout.write(`${id}: ${ids.includes(id) ? 'queued again' : 'not replayed (unknown or not dead)'}\n`);
+    for (const id of positionals) io.stdout.write(`${id}: ${ids.includes(id) ? 'queued again' : 'not replayed (unknown or not dead)'}\n`);
     // Every id counted, not the number queued: an id given twice is queued once.
     return positionals.every((id) => ids.includes(id)) ? 0 : 1;
   });

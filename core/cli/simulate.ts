@@ -1,18 +1,94 @@
+import { rm, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../logger.ts';
 import type { AnyPlugin } from '../sdk/contract.ts';
+import { Secret } from '../sdk/secret.ts';
+import { webhookPlugin } from '../webhooks/index.ts';
+import type { CliIo } from './io.ts';
 import { stopOnSignals } from './stop-on-signals.ts';
 import { UsageError, parsePort } from './usage.ts';
 
-export async function simulateCommand(args: string[], plugins: readonly AnyPlugin[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { port: { type: 'string' }, host: { type: 'string' } } });
+/**
+ * Runs one provider's simulator alone until a signal stops the process (stop-on-signals.ts). With --instance-out,
+ * first writes the config entry that points `serve` at it, each secret in a file of its own beside that entry.
+ */
+export async function simulateCommand(args: string[], plugins: readonly AnyPlugin[], io: CliIo): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { port: { type: 'string' }, host: { type: 'string' }, 'instance-out': { type: 'string' } },
+  });
+  // The built-in webhook delivery has a simulator too: a receiver that checks signatures.
+  const simulated = [...plugins, webhookPlugin].filter((plugin) => plugin.simulator);
   const id = positionals[0];
-  const plugin = plugins.find((candidate) => candidate.id === id);
-  if (!id || !plugin) throw new UsageError(`simulate needs a plugin: ${plugins.filter((p) => p.simulator).map((p) => p.id).join(', ')}`);
-  if (!plugin.simulator) throw new UsageError(`plugin '${id}' has no simulator`);
-  const log = createLogger();
-  const starting = plugin.simulator.start({ host: values.host ?? '127.0.0.1', port: parsePort(values.port, 0), log });
-  stopOnSignals(async () => (await starting).close());
-  const simulator = await starting;
-  process.stdout.write(`${id} simulator on ${simulator.url}\n  POST ${simulator.url}/__control  GET ${simulator.url}/__received\n`);
+  const plugin = simulated.find((candidate) => candidate.id === id);
+  if (!id || !plugin?.simulator) {
+    const unknown = id && !plugins.some((candidate) => candidate.id === id) ? `unknown plugin '${id}': ` : id ? `plugin '${id}' has no simulator: ` : '';
+    throw new UsageError(`${unknown}simulate needs a plugin: ${simulated.map((p) => p.id).join(', ')}`);
+  }
+  const out = values['instance-out'];
+  if (out === '') throw new UsageError('--instance-out takes a file name');
+  const port = parsePort(values.port, 0);
+
+  const log = createLogger(io.env.LOG_LEVEL ?? 'info');
+  const simulator = plugin.simulator;
+  const starting = simulator.start({ host: values.host ?? '127.0.0.1', port, log });
+  stopOnSignals(async () => (await starting).close(), io);
+  const running = await starting;
+  const lines = [`${id} simulator on ${running.url}`, `  POST ${running.url}/__control  GET ${running.url}/__received`];
+  if (out) {
+    const written = await writeEntry(plugin, simulator.sandboxConfig(running.url), out).catch(async (error: unknown) => {
+      // No entry, no simulator: the command fails and the process ends.
+      await running.close();
+      throw error;
+    });
+    const kind = plugin === webhookPlugin ? 'webhooks entry' : 'instance entry';
+    lines.push(`  ${kind} for serve in ${written.file}${written.secrets ? ` (${written.secrets} secret(s) in files beside it, mode 0600)` : ''}`);
+  } else {
+    // The credentials stay off the terminal: they go only into files, with --instance-out.
+    lines.push(`  a ready config entry for serve, with the credentials in files: lienthong simulate ${id} --port N --instance-out FILE`);
+  }
+  io.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * Writes `{ "plugin", "config" }` (for the built-in webhook receiver: `{ "url", "secret" }`, a webhooks entry) to
+ * `out`. Every `Secret` in the config becomes `{ "file": <absolute path> }` pointing at `<out>.<field path>.secret`
+ * beside it, mode 0600: the config loader reads a relative path from where `serve` runs, not from the file.
+ */
+async function writeEntry(plugin: AnyPlugin, config: Record<string, unknown>, out: string): Promise<{ file: string; secrets: number }> {
+  const file = resolve(out);
+  const stem = file.replace(/\.json$/, '');
+  const secrets: Array<{ path: string; text: string }> = [];
+  const reference = (value: unknown, where: string[]): unknown => {
+    if (value instanceof Secret) {
+      const path = `${stem}.${where.join('.')}.secret`;
+      secrets.push({ path, text: value.reveal() });
+      return { file: path };
+    }
+    if (Array.isArray(value)) return value.map((item, index) => reference(item, [...where, String(index)]));
+    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, reference(item, [...where, key])]));
+    return value;
+  };
+  const referenced = reference(config, []) as Record<string, unknown>;
+  const entry = plugin === webhookPlugin ? referenced : { plugin: plugin.id, config: referenced };
+  for (const { path, text } of secrets) {
+    // Made afresh, so that the mode is 0600 even where an older file was readable by others.
+    await writeNaming(path, async () => {
+      await rm(path, { force: true });
+      await writeFile(path, text, { mode: 0o600, flag: 'wx' });
+    });
+  }
+  await writeNaming(file, () => writeFile(file, `${JSON.stringify(entry, null, 2)}\n`));
+  return { file, secrets: secrets.length };
+}
+
+/** A failed write names the file, not only the error code. */
+async function writeNaming(path: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    throw new Error(`cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
 }

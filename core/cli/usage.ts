@@ -9,7 +9,8 @@ usage:
   lienthong sandbox [--port N]                  gateway + every provider simulator, sandbox keys printed
   lienthong serve --config FILE [--port N] [--host H]
   lienthong check-config --config FILE          validate a config file and exit
-  lienthong simulate PLUGIN [--port N]          run one provider's simulator alone
+  lienthong simulate PLUGIN [--port N] [--instance-out FILE]
+                                                one provider's simulator alone; FILE gets its config entry for serve
   lienthong keys create --role client|operator [--agencies A,B] [--label TEXT] [--json]
   lienthong keys revoke KEY_ID
   lienthong keys list [--json]

@@ -1,6 +1,7 @@
 /**
  * Runs the real `lienthong` command (`node bin/lienthong.js …`) as a child process, the way an operator does.
  * Every child started here is remembered until it exits, so a test's afterEach can kill what a failure left.
+ * A verb that exits can run in the test's own process instead, much faster: run-cli-in-process.ts.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -106,6 +107,36 @@ export async function startSandboxCommand(env: ChildEnv, options: { signalAtBann
       resolve({ child, url: match[1], banner: stdout.slice(bannerStart, end + 1), stdout: () => stdout, stderr: () => stderr, exited });
     });
     exited.then(({ code, signal }) => reject(new Error(`sandbox exited (${signal ?? code}) before its banner was complete.\nstdout:\n${stdout}\nstderr:\n${stderr}`)));
+  });
+}
+
+export interface SimulateChild {
+  child: ChildProcess;
+  /** The simulator's base URL, from the line `PLUGIN simulator on http://127.0.0.1:PORT`. */
+  url: string;
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const SIMULATOR_URL = /simulator on (http:\/\/127\.0\.0\.1:\d+)\n/;
+
+/** Starts `lienthong simulate …args` and resolves once it has printed what it prints at start (three lines). */
+export async function startSimulateCommand(args: string[], env: ChildEnv): Promise<SimulateChild> {
+  const { child, exited } = start(['simulate', ...args], env);
+  let stdout = '';
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise<SimulateChild>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = SIMULATOR_URL.exec(stdout);
+      if (!match?.[1] || stdout.slice(match.index).split('\n').length < 4) return;
+      resolve({ child, url: match[1], stdout: () => stdout, stderr: () => stderr, exited });
+    });
+    exited.then(({ code, signal }) => reject(new Error(`simulate exited (${signal ?? code}) before it said where it listens.\nstdout:\n${stdout}\nstderr:\n${stderr}`)));
   });
 }
 

@@ -1,0 +1,15 @@
+/**
+ * What a `lienthong` verb reads and writes besides its arguments: its output streams and its environment. The
+ * program hands it the process's own; a caller in the same process (a test) hands it others, and the verb touches
+ * nothing of the process's.
+ */
+export interface CliIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  env: Record<string, string | undefined>;
+}
+
+/** The process's own streams and environment: what `lienthong` run as a program gets. */
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+}
