@@ -33,7 +33,7 @@ import { wholeFromEnv } from './env.ts';
 import { pool } from './pool.ts';
 import { processCpuSeconds } from './proc-cpu.ts';
 import { externalSimulatorsEnv, startSandboxChild, startSimulatorChild } from './sandbox-child.ts';
-import { checkableFromEnv, clearReceived, listReceived } from './simulator-control.ts';
+import { checkableFromEnv, simulatorClient } from './simulator-control.ts';
 import { median } from './stats.ts';
 
 /** Added by the gateway at the median and the 99th percentile, in milliseconds. */
@@ -188,11 +188,11 @@ export async function benchEcard(dir: string, step: (s: string) => void, setting
     /** Direct, then through the gateway, under one load; the simulator must have seen every gateway look-up. */
     const both = async (load: Load, count: number): Promise<PathFigures> => {
       const directRun = await measure(load, count, direct, simulatorChild, sandboxChild);
-      await clearReceived(simulator);
+      await simulatorClient(simulator).clearReceived();
       const gatewayRun = await measure(load, count, gateway, sandboxChild, simulatorChild);
-      const reached = v.parse(v.array(v.unknown()), await listReceived(simulator)).length;
+      const reached = v.parse(v.array(v.unknown()), await simulatorClient(simulator).received()).length;
       if (reached !== count) throw new Error(`e-card bench: ${count} gateway look-ups but the simulator received ${reached}: a cache answered some`);
-      await clearReceived(simulator);
+      await simulatorClient(simulator).clearReceived();
       return { direct: directRun, gateway: gatewayRun };
     };
 

@@ -28,7 +28,7 @@ import { instanceQueue, waitUntilDelivered } from './gateway-queues.ts';
 import { pool } from './pool.ts';
 import { watchProcesses } from './proc-cpu.ts';
 import { type SandboxReady, externalSimulatorsEnv, startSandboxChild, startSimulatorChild } from './sandbox-child.ts';
-import { clearReceived, controlSimulator, expectOk, listReceived } from './simulator-control.ts';
+import { expectOk, simulatorClient } from './simulator-control.ts';
 
 const INSTANCE = 'national-portal';
 const RUN_TIMEOUT_MS = 120_000;
@@ -106,7 +106,7 @@ export async function benchPortal(dir: string, step: (s: string) => void, settin
         },
       }),
     });
-    await controlSimulator(url, { latencyMs: settings.latencyMs, failRate: 0 });
+    await simulatorClient(url).control({ latencyMs: settings.latencyMs, failRate: 0 });
     const batched = await explained(simulator, () => measure(dir, simulator, portalConfig(settings.batchSize), settings, settings.batchSize, step));
     const unbatched = await explained(simulator, () => measure(dir, simulator, portalConfig(1), settings, 1, step));
     return { settings, batched, unbatched, speedup: batched.perSecond / unbatched.perSecond };
@@ -130,7 +130,7 @@ async function measure(
   const delivering = { ...database, LIENTHONG_TEST_DELIVERY: JSON.stringify({ concurrency: settings.concurrency, baseDelayMs: 100, maxDelayMs: 1000 }) };
   const codes = Array.from({ length: settings.dossiers }, (_, n) => `${AGENCY}-${batchSize}-${String(n).padStart(6, '0')}`);
   const entries = settings.dossiers * settings.steps;
-  await clearReceived(simulatorUrl);
+  await simulatorClient(simulatorUrl).clearReceived();
 
   step(`portal (${label}): adding ${settings.dossiers} dossiers`);
   await inSandbox(delivering, async ({ ready }) => {
@@ -190,7 +190,7 @@ async function post(ready: SandboxReady, operation: string, body: Record<string,
 }
 
 async function checkHistories(simulatorUrl: string, codes: string[], steps: number): Promise<void> {
-  const listed = v.parse(v.array(v.unknown()), await listReceived(simulatorUrl));
+  const listed = v.parse(v.array(v.unknown()), await simulatorClient(simulatorUrl).received());
   const refused = listed.filter((entry) => v.is(refusalShape, entry));
   if (refused.length > 0) throw new Error(`portal: the simulator refused ${refused.length} request(s), e.g. ${JSON.stringify(refused[0])}`);
   const byCode = new Map(listed.filter((entry) => v.is(historyShape, entry)).map((history) => [history.MaHoSo, history.progress.map((item) => item.NoiDungXuLy).join('|')]));

@@ -16,7 +16,7 @@ import { type Queue, instanceQueue, waitUntilDelivered } from './gateway-queues.
 import { pool } from './pool.ts';
 import { type CpuUse, watchProcesses } from './proc-cpu.ts';
 import type { SandboxReady } from './sandbox-child.ts';
-import { clearReceived, listReceived } from './simulator-control.ts';
+import { simulatorClient } from './simulator-control.ts';
 
 /** The sandbox's instance of the plugin: the sandbox names each instance after its plugin. */
 const INSTANCE = 'sms-viettel';
@@ -119,7 +119,7 @@ export async function bareClient(simulatorUrl: string, account: SimulatorAccount
 
   return {
     async run(messages: number): Promise<BareRun> {
-      await clearReceived(simulatorUrl);
+      await simulatorClient(simulatorUrl).clearReceived();
       agent.destroy();
       const first = nextRequestId;
       nextRequestId += messages;
@@ -165,7 +165,7 @@ export function endToEnd(ready: SandboxReady, concurrency: number, pids: Pids) {
 
   return {
     async run(messages: number): Promise<EndToEndRun> {
-      await clearReceived(simulatorUrl);
+      await simulatorClient(simulatorUrl).clearReceived();
       const before = await instanceQueue(ready, INSTANCE);
       if (before.queued + before.processing > 0) throw new Error(`end to end: the gateway still had work before the run: ${JSON.stringify(before)}`);
       agent.destroy();
@@ -219,7 +219,7 @@ function post(agent: http.Agent, url: URL, headers: Record<string, string>, body
  * also unless their contents are exactly those texts.
  */
 async function checkReceived(simulatorUrl: string, messages: number, what: string, texts?: ReadonlySet<string>): Promise<SimulatorCheck> {
-  const entries = v.parse(receivedShape, await listReceived(simulatorUrl));
+  const entries = v.parse(receivedShape, await simulatorClient(simulatorUrl).received());
   const refused = entries.filter((entry) => 'rejected' in entry);
   const accepted = entries.filter((entry): entry is { requestId: string; content: string; deliveries: number } => 'deliveries' in entry);
   const distinct = new Set(accepted.map((entry) => entry.requestId)).size;

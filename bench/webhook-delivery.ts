@@ -12,7 +12,7 @@ import { SqliteStore } from '../core/store/sqlite/sqlite-store.ts';
 import { plugins } from '../app/plugins.ts';
 import { AGENCY } from './accept.ts';
 import { explained, startChild, urlReady } from './children.ts';
-import { RECEIVED_LIST_LIMIT, clearReceived, listReceived } from './simulator-control.ts';
+import { RECEIVED_LIST_LIMIT, simulatorClient } from './simulator-control.ts';
 /** A run that takes longer has stalled (a receiver refusing, a lost lease): fail rather than wait for ever. */
 const SETTLE_TIMEOUT_MS = 120_000;
 
@@ -79,7 +79,7 @@ async function deliverOnce({ dir, messages, concurrency, receiverUrl, secret }: 
   if (!instance) throw new Error('the config made no webhook-bench instance');
   const store = await SqliteStore.open(join(dir, `webhook-c${concurrency}.db`), { auditKey: randomBytes(32) });
   try {
-    await clearReceived(receiverUrl);
+    await simulatorClient(receiverUrl).clearReceived();
     const now = Date.now();
     const timestamp = new Date(now).toISOString();
     const acceptStarted = performance.now();
@@ -124,7 +124,7 @@ async function waitUntilSucceeded(store: SqliteStore, instance: string, messages
 }
 
 async function receivedBy(receiverUrl: string, ids: ReadonlySet<string>): Promise<{ distinct: number; redeliveries: number }> {
-  const entries = v.parse(receivedShape, await listReceived(receiverUrl));
+  const entries = v.parse(receivedShape, await simulatorClient(receiverUrl).received());
   const rejected = entries.filter((entry) => 'rejected' in entry);
   if (rejected.length > 0) throw new Error(`the receiver rejected ${rejected.length} deliveries, e.g. ${JSON.stringify(rejected[0])}`);
   const ours = entries.filter((entry): entry is { id: string; deliveries: number } => 'deliveries' in entry && ids.has(entry.id));

@@ -3,6 +3,7 @@
  * documented strings, remembers RequestIDs to answer DUPLICATE MESSAGE, and lists what it received.
  */
 import type { IncomingMessage } from 'node:http';
+import { MOBILE_PREFIXES_BY_CARRIER } from '../../../core/capabilities/identifiers.ts';
 import type { Deliveries, FaultDecision, ReceivedLedger, SimulatorOptions } from '../../../core/sdk/index.ts';
 
 /** The one account the simulator knows. */
@@ -43,13 +44,10 @@ export const DUPLICATE_MESSAGE = 'Check ServiceID: DUPLICATE MESSAGE';
 export const BLACKLIST_MESSAGE = 'Check Content: MSG_ERROR_CONTAIN_BLACKLIST';
 
 /** Carrier codes as Viettel names them in ALIAS_INVALID:TELCO=…; GM (Gmobile) is not seen in public code. */
-const TELCO_BY_PREFIX: Record<string, string> = {
-  ...Object.fromEntries(['86', '96', '97', '98', '32', '33', '34', '35', '36', '37', '38', '39'].map((p) => [p, 'VT'])),
-  ...Object.fromEntries(['88', '91', '94', '81', '82', '83', '84', '85'].map((p) => [p, 'VN'])),
-  ...Object.fromEntries(['89', '90', '93', '70', '76', '77', '78', '79'].map((p) => [p, 'MB'])),
-  ...Object.fromEntries(['92', '56', '58'].map((p) => [p, 'VM'])),
-  ...Object.fromEntries(['99', '59'].map((p) => [p, 'GM'])),
-};
+const TELCO_CODES: Record<keyof typeof MOBILE_PREFIXES_BY_CARRIER, string> = { viettel: 'VT', vinaphone: 'VN', mobifone: 'MB', vietnamobile: 'VM', gmobile: 'GM' };
+const TELCO_BY_PREFIX: Record<string, string> = Object.fromEntries(
+  Object.entries(MOBILE_PREFIXES_BY_CARRIER).flatMap(([carrier, prefixes]) => prefixes.map((prefix) => [prefix, TELCO_CODES[carrier as keyof typeof TELCO_CODES]])),
+);
 
 /** The simulator's own limits (Viettel's are not public): ten segments' worth, in bytes as the service reports them. */
 const MAX_PLAIN_BYTES = 1530;
