@@ -3,17 +3,14 @@
  * echo SMS stand-in: in this process and in a child process, called and read back through its client.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSandbox, type TestSandbox } from '../core/sdk/testing.ts';
+import { simulatorClient, startTestSandbox, type TestSandbox } from '../core/sdk/testing.ts';
 import type { EchoReceipt } from './support/echo-sms/simulator.ts';
 import echoSms from './support/echo-sms/index.ts';
 
 const AGENCY = '000.00.01.H22';
 const sms = (n: number) => ({ agency: AGENCY, to: '0981234567', text: `Hồ sơ HS-${n} đã được tiếp nhận` });
 
-async function control(sandbox: TestSandbox, settings: Record<string, unknown>): Promise<void> {
-  const answer = await fetch(`${sandbox.simulators['echo-sms']}/__control`, { method: 'POST', body: JSON.stringify(settings) });
-  expect(answer.status).toBe(200);
-}
+const control = (sandbox: TestSandbox, settings: Record<string, unknown>) => simulatorClient(sandbox.simulators['echo-sms'] ?? '').control(settings);
 
 describe('a test sandbox in this process', () => {
   let sandbox: TestSandbox;

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { createLogger } from '../logger.ts';
 import type { AnyPlugin } from '../sdk/contract.ts';
-import { sandboxBanner, startSandbox } from '../sandbox/sandbox.ts';
+import { sandboxBanner } from '../sandbox/banner.ts';
+import { startSandbox } from '../sandbox/sandbox.ts';
 import type { CliIo } from './io.ts';
 import { stopOnSignals } from './stop-on-signals.ts';
 import { parsePort } from './usage.ts';

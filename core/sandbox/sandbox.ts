@@ -6,10 +6,9 @@ import { webhookReceiver } from '../webhooks/receiver.ts';
 import { Secret } from '../sdk/secret.ts';
 import { openStore } from '../store/open.ts';
 import { type SandboxKey, sandboxKeys } from './sandbox-keys.ts';
-import { sampleRequests } from './samples.ts';
 
-/** The sandbox's first agencies; a capability with more providers than this adds agencies of the same form. */
-const NAMED_AGENCIES = [
+/** The sandbox's first agencies (the banner's examples use the first); a capability with more providers than this adds agencies of the same form. */
+export const NAMED_AGENCIES = [
   { code: '000.00.01.H22', name: 'Sandbox one-stop office 1' },
   { code: '000.00.02.H22', name: 'Sandbox one-stop office 2' },
 ];
@@ -121,37 +120,4 @@ export function sandboxAgencies(plugin: AnyPlugin, all: readonly AnyPlugin[], ag
   if (peers.length < 2) return ['*'];
   const turn = peers.indexOf(plugin);
   return agencies.filter((_, index) => index % peers.length === turn).map((agency) => agency.code);
-}
-
-/** What a newcomer reads after `npm start`: where things are, the keys, and curl lines that work. */
-export function sandboxBanner(sandbox: RunningSandbox): string {
-  const { url } = sandbox.gateway;
-  const client = sandbox.keys.find((key) => key.role === 'client');
-  const operator = sandbox.keys.find((key) => key.role === 'operator');
-  const showKey = (key: SandboxKey | undefined) => (key?.fromEnv ? `from $${key.fromEnv}` : (key?.token ?? ''));
-  const shellKey = (key: SandboxKey | undefined) => (key?.fromEnv ? `$${key.fromEnv}` : (key?.token ?? ''));
-  const agency = NAMED_AGENCIES[0]?.code ?? '';
-  const lines = [
-    '',
-    `lienthong sandbox on ${url}`,
-    '',
-    `  client key:   ${showKey(client)}`,
-    `  operator key: ${showKey(operator)}`,
-    ...(client?.fromEnv || operator?.fromEnv ? [] : ['  (sandbox only: these keys are shown once and work against this database)']),
-    '',
-    '  simulators:',
-    ...Object.entries(sandbox.simulators).map(([plugin, simulatorUrl]) => `    ${plugin.padEnd(20)} ${simulatorUrl}`),
-    '',
-    '  try:',
-  ];
-  for (const instance of sandbox.gateway.context.instances.all) {
-    const sample = sampleRequests[instance.plugin.capability];
-    if (!sample) continue;
-    const body = JSON.stringify({ agency: instance.agencies === '*' ? agency : [...instance.agencies][0], ...sample.body });
-    lines.push(
-      `    curl -s -X POST ${url}/v1/${instance.plugin.capability}/${sample.operation} -H "Authorization: Bearer ${shellKey(client)}" -H 'content-type: application/json' -d '${body}'`,
-    );
-  }
-  lines.push(`    curl -s ${url}/admin/v1/instances -H "Authorization: Bearer ${shellKey(operator)}"`, `    curl -s ${url}/sandbox.json`, '');
-  return lines.join('\n');
 }
