@@ -26,7 +26,7 @@ export function scriptedSms(script = new Script()) {
   return { plugin, script };
 }
 
-/** A webhook plugin (id `webhook`, as subscriptions require) whose label is the event type. */
+/** A stand-in for the built-in webhook delivery (`loadConfig`'s `webhookDelivery`), whose label is the event type. */
 export function scriptedWebhook(script = new Script()) {
   const plugin = definePlugin({
     id: 'webhook',
