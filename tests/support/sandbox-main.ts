@@ -45,6 +45,8 @@ const sandbox = await startSandbox({
     .map(withExternalSimulator),
   delivery: json('LIENTHONG_TEST_DELIVERY'),
   worker: json('LIENTHONG_TEST_WORKER'),
+  // LIENTHONG_TEST_CHECK_OUTPUTS=0: results unchecked, as `serve` runs (the benchmarks measure the gateway as deployed).
+  checkOutputs: process.env.LIENTHONG_TEST_CHECK_OUTPUTS !== '0',
   port: Number(process.env.PORT ?? 0),
   log: createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr),
 });
