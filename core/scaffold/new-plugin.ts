@@ -160,13 +160,15 @@ function answersModule(capability: ScaffoldCapability, operations: ScaffoldOpera
 /** The plugin list with the new plugin imported and listed last. */
 function withPlugin(list: string, id: string): string {
   const name = camel(id);
+  const path = `../plugins/${id}/index.ts`;
+  const statement = `import ${name} from '${path}';`;
   const imports = [...list.matchAll(/^import .*;$/gm)];
   const last = imports.at(-1);
   const listed = /(export const plugins: AnyPlugin\[\] = \[)([^\]]*)(\];)/.exec(list);
   if (!last || last.index === undefined || !listed) {
-    throw new ScaffoldError(`app/plugins.ts does not look as new-plugin expects: add "import ${name} from '../plugins/${id}/index.ts';" and ${name} to the list by hand`);
+    throw new ScaffoldError(`app/plugins.ts does not look as new-plugin expects: add "${statement}" and ${name} to the list by hand`);
   }
   const afterImports = last.index + last[0].length;
-  const withImport = `${list.slice(0, afterImports)}\nimport ${name} from '../plugins/${id}/index.ts';${list.slice(afterImports)}`;
+  const withImport = `${list.slice(0, afterImports)}\n${statement}${list.slice(afterImports)}`;
   return withImport.replace(/(export const plugins: AnyPlugin\[\] = \[)([^\]]*)(\];)/, (_, open: string, items: string, close: string) => `${open}${items.trimEnd()}, ${name}${close}`);
 }

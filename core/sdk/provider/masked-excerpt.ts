@@ -9,7 +9,7 @@ const MARGIN = 32;
 /**
  * What a provider said, fit for an error message or a log line: on one line, personal data masked as the audit
  * log masks it, and at most `maxLength` characters. A provider's text may also hold an account number without its
- * label: any other run of nine or more digits keeps only its last four.
+ * label: every other run of nine or more digits keeps only its last four.
  */
 export function maskedExcerpt(text: string, maxLength = 300): string {
   const window = text.slice(0, 4 * (maxLength + MARGIN)).replace(/\s+/g, ' ').trim().slice(0, maxLength + MARGIN);

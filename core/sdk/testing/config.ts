@@ -6,7 +6,7 @@ import * as v from 'valibot';
 import type { Secret } from '../secret.ts';
 
 /**
- * What a test sets in a plugin's config: any field, a section (a nested object) only in part. A field set to
+ * What a test sets in a plugin's config: every field, a section (a nested object) only in part. A field set to
  * `undefined` is left out, as if the config file did not have it.
  */
 export type ConfigOverrides<Config> = { [Field in keyof Config]?: FieldOverride<Config[Field]> };

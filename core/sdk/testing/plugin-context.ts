@@ -67,7 +67,7 @@ export async function openTestServices(options: { instance?: string; actor?: str
   };
 }
 
-/** For a plugin that keeps no records and emits nothing: any use fails the test with a clear message. */
+/** For a plugin that keeps no records and emits nothing: each use fails the test with a clear message. */
 export function noServices(): PluginServices {
   const refuse = (what: string) => () => Promise.reject(new Error(`this test gives the plugin no ${what}`));
   const records: PluginRecords = { get: refuse('records'), create: refuse('records'), transition: refuse('records'), list: refuse('records') };

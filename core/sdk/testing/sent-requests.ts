@@ -38,7 +38,7 @@ export function recordRequests(): RecordedRequests {
   };
 }
 
-/** As `recordRequests`, for a provider that takes JSON objects only: any other body fails the request (and so the test). */
+/** As `recordRequests`, for a provider that takes JSON objects only: another body fails the request (and so the test). */
 export function recordJsonRequests(): RecordedRequests<SentJsonRequest> {
   const sent: SentJsonRequest[] = [];
   return {
