@@ -51,7 +51,7 @@ export async function messagesCommand(args: string[], io: CliIo): Promise<number
     const limit = Number(values.limit ?? 50);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit takes a number 1-1000');
     const page = await withStore(io.env, (store) => store.listMessages(filterFrom(values), { limit }));
-    const rows = page.messages.map(operatorMessageView);
+    const rows = page.messages.map((message) => operatorMessageView(message));
     if (values.json) io.stdout.write(`${JSON.stringify(rows)}\n`);
     else {
       for (const m of rows) {

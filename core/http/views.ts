@@ -3,8 +3,11 @@ import type { AttemptRecord, AuditEntry, MessageRecord } from '../store/types.ts
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
+/** What a queued message waits for besides its time: its instance's open circuit (no attempt is spent meanwhile). */
+export type WaitingFor = 'circuit' | null;
+
 /** A message as `GET /v1/messages/{id}` shows it to the caller that sent it. */
-export function messageView(message: MessageRecord) {
+export function messageView(message: MessageRecord, waitingFor: WaitingFor = null) {
   return {
     id: message.id,
     capability: message.capability,
@@ -14,8 +17,10 @@ export function messageView(message: MessageRecord) {
     plugin: message.plugin,
     status: message.status,
     attempts: message.attempts,
+    totalAttempts: message.totalAttempts,
     maxAttempts: message.maxAttempts,
     nextAttemptAt: message.status === 'queued' ? iso(message.nextAttemptAt) : null,
+    waitingFor: message.status === 'queued' ? waitingFor : null,
     lastError: message.lastError,
     result: message.result,
     reference: message.reference,
@@ -25,9 +30,9 @@ export function messageView(message: MessageRecord) {
 }
 
 /** What operators see: the same, with the payload, its personal data masked. */
-export function operatorMessageView(message: MessageRecord) {
+export function operatorMessageView(message: MessageRecord, waitingFor: WaitingFor = null) {
   return {
-    ...messageView(message),
+    ...messageView(message, waitingFor),
     lastError: message.lastError === null ? null : maskText(message.lastError),
     // The caller's own reference may hold a phone or an identity number (it is free text).
     reference: message.reference === null ? null : maskText(message.reference),

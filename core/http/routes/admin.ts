@@ -11,6 +11,7 @@ import type { MessageFilter, MessageRecord } from '../../store/types.ts';
 import type { AppEnv } from '../env.ts';
 import { ProblemError, describeIssues, invalidInput, malformedJson } from '../problem.ts';
 import { attemptView, auditView, operatorMessageView } from '../views.ts';
+import { waitingFor } from '../waiting-for.ts';
 
 const toMs = v.pipe(isoDateTime, v.transform((value: string) => Date.parse(value)));
 const name = v.pipe(v.string(), v.maxLength(100));
@@ -67,13 +68,13 @@ export function adminRoutes(gateway: GatewayContext) {
   app.get('/messages', async (c) => {
     const { cursor, limit, ...filter } = parse(adminListQuery, c.req.query());
     const page = await gateway.store.listMessages(scoped(c, filter), { limit, ...(cursor ? { cursor } : {}) });
-    return c.json({ messages: page.messages.map(operatorMessageView), nextCursor: page.nextCursor ?? null });
+    return c.json({ messages: page.messages.map((message) => operatorMessageView(message, waitingFor(gateway, message))), nextCursor: page.nextCursor ?? null });
   });
 
   app.get('/messages/:id', async (c) => {
     const message = await visibleMessage(c);
     const [attempts, audit] = await Promise.all([gateway.store.listAttempts(message.id), gateway.store.listAudit({ messageId: message.id }, 500)]);
-    return c.json({ ...operatorMessageView(message), attemptHistory: attempts.map(attemptView), auditTrail: audit.map(auditView) });
+    return c.json({ ...operatorMessageView(message, waitingFor(gateway, message)), attemptHistory: attempts.map(attemptView), auditTrail: audit.map(auditView) });
   });
 
   app.get('/audit', async (c) => {

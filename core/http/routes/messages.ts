@@ -4,6 +4,7 @@ import { coversAgency } from '../../api-keys.ts';
 import type { AppEnv } from '../env.ts';
 import { ProblemError } from '../problem.ts';
 import { messageView } from '../views.ts';
+import { waitingFor } from '../waiting-for.ts';
 
 /** `GET /v1/messages/{id}`: a caller sees only messages of the agencies its key covers. */
 export function messageRoutes(gateway: GatewayContext) {
@@ -14,7 +15,7 @@ export function messageRoutes(gateway: GatewayContext) {
     if (!message || !coversAgency(c.get('apiKey'), message.agency)) {
       throw new ProblemError({ status: 404, title: 'Not found', kind: 'not-found', detail: 'no such message' });
     }
-    return c.json(messageView(message));
+    return c.json(messageView(message, waitingFor(gateway, message)));
   });
   return app;
 }

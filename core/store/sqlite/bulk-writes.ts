@@ -66,7 +66,7 @@ export async function insertAcceptances(db: Connection, acceptances: Acceptance[
 const UPDATE_OUTCOMES = `
   UPDATE messages
      SET status = c.status, next_attempt_at = c.next, lease_owner = NULL, lease_until = NULL,
-         last_error = COALESCE(c.error, messages.last_error), result = COALESCE(c.result, messages.result), updated_at = c.now
+         last_error = CASE WHEN c.status = 'succeeded' THEN NULL ELSE COALESCE(c.error, messages.last_error) END, result = COALESCE(c.result, messages.result), updated_at = c.now
     FROM (SELECT value->>'id' AS id, value->>'owner' AS owner, value->>'status' AS status, value->>'next' AS next,
                  value->>'error' AS error, value->>'result' AS result, value->>'now' AS now
             FROM jsonb_each(?)) AS c
