@@ -53,7 +53,7 @@ export function keepDigitEnds(value: string, head: number, tail: number): string
 export const maskPhone = (phone: string): string => keepEnds(phone, 4, 3);
 
 /** `046095001234` → `046******234`. */
-export const maskIdentity = (identity: string): string => keepEnds(identity, 3, 3);
+const maskIdentity = (identity: string): string => keepEnds(identity, 3, 3);
 
 /** Account and card numbers: `TTH-EC-000101` → `*********0101`, enough to match a complaint, not to use it. */
 export const maskAccount = (account: string): string => keepEnds(account, 0, 4);

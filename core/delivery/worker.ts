@@ -24,7 +24,7 @@ export interface WorkerOptions {
   batchSize?: number;
   /** A lease outlives the attempt's timeout by this much. Default 10 s. */
   leaseMarginMs?: number;
-  /** The records, events and callback URL an instance's plugin gets (core/plugin-services.ts). */
+  /** The records, events and callback URL an instance's plugin gets (core/runtime/plugin-services.ts). */
   services: (instance: InstanceRuntime) => PluginServices;
   /** Told of every attempt whose outcome the store recorded (metrics). Default none; what it throws is logged. */
   onAttempt?: (event: AttemptEvent) => void;

@@ -15,7 +15,7 @@ export interface ContextSource<Config = unknown> {
   http: AxiosInstance;
 }
 
-export function instanceContext<Config>(source: ContextSource<Config>, log: Logger = source.log): InstanceContext<Config> {
+function instanceContext<Config>(source: ContextSource<Config>, log: Logger = source.log): InstanceContext<Config> {
   return { instance: source.id, config: source.config, log, http: source.http };
 }
 

@@ -100,6 +100,7 @@ export function outputBreach(instance: { plugin: Pick<AnyPlugin, 'id' | 'capabil
   if (!spec || spec.binary) return undefined;
   const checked = v.safeParse(spec.output, result);
   if (checked.success) return undefined;
-  const issues = checked.issues.map((issue) => `${v.getDotPath(issue) ?? '(result)'}: ${issue.message}`).join('; ');
+  // What was expected, never what was received: the value may be personal data.
+  const issues = checked.issues.map((issue) => `${v.getDotPath(issue) ?? '(result)'}: expected ${issue.expected ?? issue.kind}`).join('; ');
   return `plugin '${instance.plugin.id}' answered ${instance.plugin.capability}/${operation} with a result its capability does not allow (${issues}); fix the plugin`;
 }

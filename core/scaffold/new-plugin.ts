@@ -47,6 +47,8 @@ export async function newPlugin(root: string, id: string, capability: string): P
     throw new ScaffoldError(`no app/plugins.ts under ${root}: run new-plugin from the repository's root`);
   });
 
+  // Worked out before anything is written: a list new-plugin cannot edit leaves no half-made plugin behind.
+  const listed = withPlugin(plugins, id);
   const operations = SCAFFOLD_OPERATIONS[capability];
   const tokens = tokensFor(id, capability, operations);
   const written: string[] = [];
@@ -58,7 +60,7 @@ export async function newPlugin(root: string, id: string, capability: string): P
   const answers = `plugins/${id}/simulator/answers.ts`;
   await write(root, answers, answersModule(capability, operations));
   written.push(answers);
-  await writeFile(list, withPlugin(plugins, id));
+  await writeFile(list, listed);
   written.push('app/plugins.ts');
   return written;
 }
@@ -170,5 +172,8 @@ function withPlugin(list: string, id: string): string {
   }
   const afterImports = last.index + last[0].length;
   const withImport = `${list.slice(0, afterImports)}\n${statement}${list.slice(afterImports)}`;
-  return withImport.replace(/(export const plugins: AnyPlugin\[\] = \[)([^\]]*)(\];)/, (_, open: string, items: string, close: string) => `${open}${items.trimEnd()}, ${name}${close}`);
+  return withImport.replace(/(export const plugins: AnyPlugin\[\] = \[)([^\]]*)(\];)/, (_, open: string, items: string, close: string) => {
+    const kept = items.trimEnd().replace(/,$/, '');
+    return `${open}${kept.trim() === '' ? name : `${kept}, ${name}`}${close}`;
+  });
 }

@@ -181,7 +181,7 @@ export interface SimulatorDefinition {
   sandboxConfig(simulatorUrl: string): Record<string, unknown>;
 }
 
-/** Delivery settings a plugin or an instance may override. Defaults in core/delivery/policy.ts. */
+/** Delivery settings a plugin or an instance may override. Defaults in core/runtime/policy.ts. */
 export interface DeliveryOverrides {
   maxAttempts?: number;
   baseDelayMs?: number;

@@ -20,7 +20,7 @@ export interface ReadmeVector {
 }
 
 /** The README's "## Audit log" section. */
-export function auditSection(): string {
+function auditSection(): string {
   const readme = readFileSync(README, 'utf8');
   const start = readme.indexOf('\n## Audit log\n');
   if (start < 0) throw new Error('README.md has no "## Audit log" section');

@@ -11,7 +11,7 @@ export function eventMessages(instances: Instances, event: GatewayEvent, now: nu
 }
 
 /** The webhook subscriptions that want an event of `type` for `agency`. */
-export function subscribers(instances: Instances, type: string, agency: string): InstanceRuntime[] {
+function subscribers(instances: Instances, type: string, agency: string): InstanceRuntime[] {
   return instances.all.filter(
     (instance) =>
       instance.plugin.capability === 'webhook' &&

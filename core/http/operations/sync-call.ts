@@ -45,6 +45,8 @@ export async function callSync(
     return c.json(outcome.result as object, 200);
   }
   if (!outcome.retryable) {
+    // The plugin's bug, not the provider's answer: not the caller's final answer either, so nothing is stored for a repeat.
+    if (outcome.providerCode === 'PLUGIN_OUTPUT') throw new ProblemError({ status: 502, title: 'Plugin error', kind: 'plugin-output', detail: outcome.error });
     if (outcome.notFound) throw new ProblemError({ status: 404, title: 'Not found', kind: 'not-found', detail: outcome.error });
     throw new ProblemError({ status: 422, title: 'Provider refused', kind: 'provider-refused', detail: outcome.error });
   }

@@ -45,7 +45,7 @@ let send: Send = viaUndici;
 
 /**
  * Test processes only: while on, outbound calls go through the global fetch so that msw sees them (and refuses what
- * no handler answers). `tests/support/msw.ts` turns it on for a test file that sets up msw.
+ * no handler answers). `core/sdk/testing/msw.ts` turns it on for a test file that sets up msw.
  */
 export function routeOutboundThroughFetch(on: boolean): void {
   send = on ? viaFetch : viaUndici;

@@ -22,8 +22,10 @@ export const isDone = (code: string) => ANSWER_CODES.find(code)?.verdict === 'do
 export function answerError(code: string, message: string | undefined): Error {
   const row = ANSWER_CODES.find(code);
   const said = message ? `: ${maskedExcerpt(message, 200)}` : '';
-  const text = `__ID__ answered ${code} (${row?.meaning ?? 'a code the plugin does not know'})${said}`;
-  if (row?.verdict === 'not-found') return new NotFoundError(text, { code });
-  if (row?.verdict === 'permanent') return new PermanentError(text, { code });
-  return new RetryableError(text, { code });
+  // The code is the provider's text too: bounded and masked like the rest of what it said.
+  const shown = maskedExcerpt(code, 40);
+  const text = `__ID__ answered ${shown} (${row?.meaning ?? 'a code the plugin does not know'})${said}`;
+  if (row?.verdict === 'not-found') return new NotFoundError(text, { code: shown });
+  if (row?.verdict === 'permanent') return new PermanentError(text, { code: shown });
+  return new RetryableError(text, { code: shown });
 }

@@ -1,6 +1,6 @@
 /**
  * The card service as the plugin's default config expects it: `/v1/...` below its base, the API key in
- * X-API-Key, JSON envelopes `{ code, message, data }` with the codes of RESULT_TABLE, dates as `dd/MM/yyyy`.
+ * X-API-Key, JSON envelopes `{ code, message, data }` with the codes of ANSWER_CODES, dates as `dd/MM/yyyy`.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';

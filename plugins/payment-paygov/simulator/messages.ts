@@ -1,7 +1,7 @@
 /**
  * The simulated platform's message endpoints: INIT and QUERY, checked the way the platform checks them (every
  * signed field present as text, the version, the partner, MaXacThuc), answered with MaLoi and the codes of
- * ../results.ts.
+ * ../answer-codes.ts.
  */
 import { Hono, type Context } from 'hono';
 import {
