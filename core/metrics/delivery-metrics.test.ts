@@ -19,7 +19,7 @@ describe('attempts', () => {
     gateway = await openMetricsGateway();
     const worker = gateway.worker();
     const zero = await gateway.scrape();
-    for (const outcome of ['succeeded', 'retry', 'dead']) expect(valueOf(zero, 'lienthong_attempts_total', { instance: 'sms-a', outcome })).toBe(0);
+    for (const outcome of ['succeeded', 'retry', 'dead']) expect(valueOf(zero, 'lienthong_attempts_total', { plugin_instance: 'sms-a', outcome })).toBe(0);
 
     await sendSms();
     await sendSms();
@@ -28,17 +28,17 @@ describe('attempts', () => {
     expect(await worker.deliverDue({ wait: true })).toBe(3);
 
     let exposition = await gateway.scrape();
-    expect(valueOf(exposition, 'lienthong_attempts_total', { instance: 'sms-a', outcome: 'succeeded' })).toBe(1);
-    expect(valueOf(exposition, 'lienthong_attempts_total', { instance: 'sms-a', outcome: 'retry' })).toBe(1);
-    expect(valueOf(exposition, 'lienthong_attempts_total', { instance: 'sms-a', outcome: 'dead' })).toBe(1);
-    expect(valueOf(exposition, 'lienthong_attempts_total', { instance: 'sms-all', outcome: 'succeeded' })).toBe(0);
+    expect(valueOf(exposition, 'lienthong_attempts_total', { plugin_instance: 'sms-a', outcome: 'succeeded' })).toBe(1);
+    expect(valueOf(exposition, 'lienthong_attempts_total', { plugin_instance: 'sms-a', outcome: 'retry' })).toBe(1);
+    expect(valueOf(exposition, 'lienthong_attempts_total', { plugin_instance: 'sms-a', outcome: 'dead' })).toBe(1);
+    expect(valueOf(exposition, 'lienthong_attempts_total', { plugin_instance: 'sms-all', outcome: 'succeeded' })).toBe(0);
 
     // The retried message goes again once due, and succeeds.
     gateway.clock.t += 10 * 60_000;
     expect(await worker.deliverDue({ wait: true })).toBe(1);
     exposition = await gateway.scrape();
-    expect(valueOf(exposition, 'lienthong_attempts_total', { instance: 'sms-a', outcome: 'succeeded' })).toBe(2);
-    expect(valueOf(exposition, 'lienthong_attempt_duration_seconds_count', { instance: 'sms-a', outcome: 'succeeded' })).toBe(2);
+    expect(valueOf(exposition, 'lienthong_attempts_total', { plugin_instance: 'sms-a', outcome: 'succeeded' })).toBe(2);
+    expect(valueOf(exposition, 'lienthong_attempt_duration_seconds_count', { plugin_instance: 'sms-a', outcome: 'succeeded' })).toBe(2);
     expect(valueOf(exposition, 'lienthong_messages', { capability: 'sms', status: 'succeeded' })).toBe(2);
     expect(valueOf(exposition, 'lienthong_messages', { capability: 'sms', status: 'dead' })).toBe(1);
     // Provider codes stay out of the labels.
@@ -59,7 +59,7 @@ describe('attempts', () => {
     await delivering;
 
     const exposition = await gateway.scrape();
-    const labels = { instance: 'sms-a', outcome: 'succeeded' };
+    const labels = { plugin_instance: 'sms-a', outcome: 'succeeded' };
     expect(valueOf(exposition, 'lienthong_attempt_duration_seconds_sum', labels)).toBe(1.5);
     expect(valueOf(exposition, 'lienthong_attempt_duration_seconds_bucket', { ...labels, le: '1' })).toBe(0);
     expect(valueOf(exposition, 'lienthong_attempt_duration_seconds_bucket', { ...labels, le: '2.5' })).toBe(1);
@@ -76,24 +76,24 @@ describe('circuit state', () => {
       ],
     });
     const worker = gateway.worker();
-    expect(valueOf(await gateway.scrape(), 'lienthong_circuit_state', { instance: 'sms-a' })).toBe(0);
+    expect(valueOf(await gateway.scrape(), 'lienthong_circuit_state', { plugin_instance: 'sms-a' })).toBe(0);
 
     await sendSms();
     await sendSms();
     gateway.sms.queue(retryable(), retryable());
     await worker.deliverDue({ wait: true });
     let exposition = await gateway.scrape();
-    expect(valueOf(exposition, 'lienthong_circuit_state', { instance: 'sms-a' })).toBe(2);
-    expect(valueOf(exposition, 'lienthong_circuit_state', { instance: 'sms-all' })).toBe(0);
+    expect(valueOf(exposition, 'lienthong_circuit_state', { plugin_instance: 'sms-a' })).toBe(2);
+    expect(valueOf(exposition, 'lienthong_circuit_state', { plugin_instance: 'sms-all' })).toBe(0);
 
     gateway.clock.t += 30_000;
-    expect(valueOf(await gateway.scrape(), 'lienthong_circuit_state', { instance: 'sms-a' })).toBe(1);
+    expect(valueOf(await gateway.scrape(), 'lienthong_circuit_state', { plugin_instance: 'sms-a' })).toBe(1);
 
     // The probe succeeds and closes the circuit.
     await worker.deliverDue({ wait: true });
     exposition = await gateway.scrape();
-    expect(valueOf(exposition, 'lienthong_circuit_state', { instance: 'sms-a' })).toBe(0);
-    expect(valueOf(exposition, 'lienthong_attempts_total', { instance: 'sms-a', outcome: 'retry' })).toBe(2);
-    expect(valueOf(exposition, 'lienthong_attempts_total', { instance: 'sms-a', outcome: 'succeeded' })).toBe(1);
+    expect(valueOf(exposition, 'lienthong_circuit_state', { plugin_instance: 'sms-a' })).toBe(0);
+    expect(valueOf(exposition, 'lienthong_attempts_total', { plugin_instance: 'sms-a', outcome: 'retry' })).toBe(2);
+    expect(valueOf(exposition, 'lienthong_attempts_total', { plugin_instance: 'sms-a', outcome: 'succeeded' })).toBe(1);
   });
 });

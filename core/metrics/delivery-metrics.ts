@@ -5,7 +5,7 @@ import type { Instances } from '../runtime/instances.ts';
 import type { AttemptEvent } from '../delivery/worker.ts';
 import type { AttemptOutcome } from '../store/types.ts';
 
-type AttemptLabel = 'instance' | 'outcome';
+type AttemptLabel = 'plugin_instance' | 'outcome';
 
 const OUTCOMES: readonly AttemptOutcome[] = ['succeeded', 'retry', 'dead'];
 /** From a fast provider (10 ms) to a call that ran into a long timeout. */
@@ -21,34 +21,34 @@ export function registerDeliveryMetrics(registry: Registry, sources: { instances
   const attempts = new Counter<AttemptLabel>({
     name: 'lienthong_attempts_total',
     help: 'Delivery attempts whose outcome was recorded, by plugin instance and outcome (succeeded, retry, dead).',
-    labelNames: ['instance', 'outcome'],
+    labelNames: ['plugin_instance', 'outcome'],
     registers: [registry],
   });
   const duration = new Histogram<AttemptLabel>({
     name: 'lienthong_attempt_duration_seconds',
     help: 'Duration of delivery attempts that ran, by plugin instance and outcome.',
-    labelNames: ['instance', 'outcome'],
+    labelNames: ['plugin_instance', 'outcome'],
     buckets: ATTEMPT_BUCKETS,
     registers: [registry],
   });
   // Zeroes from the start, so that rate() and increase() see the first attempt.
   for (const instance of instances.all) {
-    for (const outcome of OUTCOMES) attempts.inc({ instance: instance.id, outcome }, 0);
+    for (const outcome of OUTCOMES) attempts.inc({ plugin_instance: instance.id, outcome }, 0);
   }
 
-  new Gauge<'instance'>({
+  new Gauge<'plugin_instance'>({
     name: 'lienthong_circuit_state',
     help: 'Circuit breaker state by plugin instance: 0 closed, 1 half-open, 2 open.',
-    labelNames: ['instance'],
+    labelNames: ['plugin_instance'],
     registers: [registry],
     collect() {
       const now = clock.now();
-      for (const instance of instances.all) this.set({ instance: instance.id }, CIRCUIT_VALUES[instance.breaker.state(now)]);
+      for (const instance of instances.all) this.set({ plugin_instance: instance.id }, CIRCUIT_VALUES[instance.breaker.state(now)]);
     },
   });
 
   return function observeAttempt(event: AttemptEvent): void {
-    const labels = { instance: event.instance, outcome: event.outcome };
+    const labels = { plugin_instance: event.instance, outcome: event.outcome };
     attempts.inc(labels);
     // A message closed without running tells nothing about the provider's speed.
     if (!event.skipped) duration.observe(labels, event.durationMs / 1000);

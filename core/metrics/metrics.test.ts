@@ -30,27 +30,27 @@ describe('a registry per gateway', () => {
     const accepted = { method: 'POST', route: '/v1/:capability/:operation', status: '202' };
     expect(valueOf(one, 'lienthong_http_requests_total', accepted)).toBe(1);
     expect(find(other, 'lienthong_http_requests_total', accepted)).toEqual([]);
-    expect(valueOf(one, 'lienthong_attempts_total', { instance: 'sms-a', outcome: 'retry' })).toBe(1);
-    expect(valueOf(other, 'lienthong_attempts_total', { instance: 'sms-a', outcome: 'retry' })).toBe(0);
-    expect(valueOf(one, 'lienthong_queue_depth', { instance: 'sms-a' })).toBe(1);
-    expect(valueOf(other, 'lienthong_queue_depth', { instance: 'sms-a' })).toBe(0);
-    expect(valueOf(one, 'lienthong_oldest_waiting_seconds', { instance: 'sms-a' })).toBe(60);
+    expect(valueOf(one, 'lienthong_attempts_total', { plugin_instance: 'sms-a', outcome: 'retry' })).toBe(1);
+    expect(valueOf(other, 'lienthong_attempts_total', { plugin_instance: 'sms-a', outcome: 'retry' })).toBe(0);
+    expect(valueOf(one, 'lienthong_queue_depth', { plugin_instance: 'sms-a' })).toBe(1);
+    expect(valueOf(other, 'lienthong_queue_depth', { plugin_instance: 'sms-a' })).toBe(0);
+    expect(valueOf(one, 'lienthong_oldest_waiting_seconds', { plugin_instance: 'sms-a' })).toBe(60);
     // The process metrics describe the one process both live in.
     expect(find(one, 'process_start_time_seconds')).toEqual(find(other, 'process_start_time_seconds'));
   });
 });
 
 describe('the exposition check the tests rely on', () => {
-  const valid = '# HELP up Whether it is up.\n# TYPE up gauge\nup{instance="sms-a",note="a \\"quoted\\" word"} 1\n';
+  const valid = '# HELP up Whether it is up.\n# TYPE up gauge\nup{plugin_instance="sms-a",note="a \\"quoted\\" word"} 1\n';
 
   it('reads a well-formed text', () => {
-    expect(parseExposition(valid)).toEqual([{ name: 'up', labels: { instance: 'sms-a', note: 'a "quoted" word' }, value: 1 }]);
+    expect(parseExposition(valid)).toEqual([{ name: 'up', labels: { plugin_instance: 'sms-a', note: 'a "quoted" word' }, value: 1 }]);
   });
 
   it.each([
-    ['a sample without a value', '# TYPE up gauge\nup{instance="a"}\n'],
+    ['a sample without a value', '# TYPE up gauge\nup{plugin_instance="a"}\n'],
     ['a sample of an undeclared family', '# TYPE up gauge\ndown 1\n'],
-    ['labels without quotes', '# TYPE up gauge\nup{instance=a} 1\n'],
+    ['labels without quotes', '# TYPE up gauge\nup{plugin_instance=a} 1\n'],
     ['a value that is not a number', '# TYPE up gauge\nup one\n'],
     ['an unknown comment', '# TYPE up gauge\n# NOTE x\nup 1\n'],
   ])('refuses %s', (_, text) => {

@@ -23,8 +23,8 @@ describe('message and queue gauges', () => {
       for (const status of ['queued', 'processing', 'succeeded', 'dead']) expect(valueOf(exposition, 'lienthong_messages', { capability, status })).toBe(0);
     }
     for (const instance of ['sms-a', 'sms-all', 'payment-a']) {
-      expect(valueOf(exposition, 'lienthong_queue_depth', { instance })).toBe(0);
-      expect(valueOf(exposition, 'lienthong_oldest_waiting_seconds', { instance })).toBe(0);
+      expect(valueOf(exposition, 'lienthong_queue_depth', { plugin_instance: instance })).toBe(0);
+      expect(valueOf(exposition, 'lienthong_oldest_waiting_seconds', { plugin_instance: instance })).toBe(0);
     }
   });
 
@@ -47,10 +47,10 @@ describe('message and queue gauges', () => {
     expect(valueOf(exposition, 'lienthong_messages', { capability: 'sms', status: 'queued' })).toBe(1);
     expect(valueOf(exposition, 'lienthong_messages', { capability: 'sms', status: 'processing' })).toBe(1);
     expect(valueOf(exposition, 'lienthong_messages', { capability: 'sms', status: 'succeeded' })).toBe(0);
-    expect(valueOf(exposition, 'lienthong_queue_depth', { instance: 'sms-a' })).toBe(0);
-    expect(valueOf(exposition, 'lienthong_queue_depth', { instance: 'sms-all' })).toBe(2);
-    expect(valueOf(exposition, 'lienthong_oldest_waiting_seconds', { instance: 'sms-a' })).toBe(0);
-    expect(valueOf(exposition, 'lienthong_oldest_waiting_seconds', { instance: 'sms-all' })).toBe(30);
+    expect(valueOf(exposition, 'lienthong_queue_depth', { plugin_instance: 'sms-a' })).toBe(0);
+    expect(valueOf(exposition, 'lienthong_queue_depth', { plugin_instance: 'sms-all' })).toBe(2);
+    expect(valueOf(exposition, 'lienthong_oldest_waiting_seconds', { plugin_instance: 'sms-a' })).toBe(0);
+    expect(valueOf(exposition, 'lienthong_oldest_waiting_seconds', { plugin_instance: 'sms-all' })).toBe(30);
     // The gauges sum to what the store holds.
     const total = find(exposition, 'lienthong_messages').reduce((sum, sample) => sum + sample.value, 0);
     expect(total).toBe((await gateway.messages()).length);
@@ -58,10 +58,10 @@ describe('message and queue gauges', () => {
 
   it('follow the store from one scrape to the next', async () => {
     await sendSms(AGENCY_A);
-    expect(valueOf(await gateway.scrape(), 'lienthong_queue_depth', { instance: 'sms-a' })).toBe(1);
+    expect(valueOf(await gateway.scrape(), 'lienthong_queue_depth', { plugin_instance: 'sms-a' })).toBe(1);
     await gateway.killDue('sms-a');
     const exposition = await gateway.scrape();
-    expect(valueOf(exposition, 'lienthong_queue_depth', { instance: 'sms-a' })).toBe(0);
+    expect(valueOf(exposition, 'lienthong_queue_depth', { plugin_instance: 'sms-a' })).toBe(0);
     expect(valueOf(exposition, 'lienthong_messages', { capability: 'sms', status: 'dead' })).toBe(1);
   });
 
@@ -74,7 +74,7 @@ describe('message and queue gauges', () => {
     const exposition = await gateway.scrape();
     expect(valueOf(exposition, 'lienthong_messages', { capability: 'unknown', status: 'queued' })).toBe(1);
     expect(valueOf(exposition, 'lienthong_messages', { capability: 'sms', status: 'queued' })).toBe(0);
-    expect(valueOf(exposition, 'lienthong_queue_depth', { instance: 'sms-retired' })).toBe(1);
+    expect(valueOf(exposition, 'lienthong_queue_depth', { plugin_instance: 'sms-retired' })).toBe(1);
   });
 
   it('leave out the queue gauges, not the whole scrape, when the store cannot answer', async () => {
@@ -82,6 +82,6 @@ describe('message and queue gauges', () => {
     const exposition = await gateway.scrape();
     expect(find(exposition, 'lienthong_messages')).toEqual([]);
     expect(find(exposition, 'lienthong_queue_depth')).toEqual([]);
-    expect(valueOf(exposition, 'lienthong_circuit_state', { instance: 'sms-a' })).toBe(0);
+    expect(valueOf(exposition, 'lienthong_circuit_state', { plugin_instance: 'sms-a' })).toBe(0);
   });
 });

@@ -58,22 +58,22 @@ export function registerQueueMetrics(registry: Registry, sources: QueueSources):
     },
   });
 
-  new Gauge<'instance'>({
+  new Gauge<'plugin_instance'>({
     name: 'lienthong_queue_depth',
     help: 'Messages waiting for delivery (queued or processing), by plugin instance.',
-    labelNames: ['instance'],
+    labelNames: ['plugin_instance'],
     registers: [registry],
     async collect() {
       const stats = await perInstance();
       this.reset();
-      for (const entry of stats?.values() ?? []) this.set({ instance: entry.instance }, entry.queued + entry.processing);
+      for (const entry of stats?.values() ?? []) this.set({ plugin_instance: entry.instance }, entry.queued + entry.processing);
     },
   });
 
-  new Gauge<'instance'>({
+  new Gauge<'plugin_instance'>({
     name: 'lienthong_oldest_waiting_seconds',
     help: 'Age of the oldest message waiting for delivery, by plugin instance; 0 when none waits.',
-    labelNames: ['instance'],
+    labelNames: ['plugin_instance'],
     registers: [registry],
     async collect() {
       const stats = await perInstance();
@@ -81,7 +81,7 @@ export function registerQueueMetrics(registry: Registry, sources: QueueSources):
       this.reset();
       for (const entry of stats?.values() ?? []) {
         const ageMs = entry.oldestWaitingAt === null ? 0 : Math.max(0, now - entry.oldestWaitingAt);
-        this.set({ instance: entry.instance }, ageMs / 1000);
+        this.set({ plugin_instance: entry.instance }, ageMs / 1000);
       }
     },
   });
