@@ -12,6 +12,7 @@ import type { GatewayContext } from '../gateway-context.ts';
 import { Instances } from '../runtime/instances.ts';
 import { createKey } from '../api-keys.ts';
 import type { KeyRole, MessageRecord } from '../store/types.ts';
+import type { AnyPlugin } from '../sdk/contract.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { createApp } from './app.ts';
 import { testEcardPlugin, testPaymentPlugin, testSmsPlugin } from './test-plugins.test-helper.ts';
@@ -34,6 +35,8 @@ export interface FixtureOptions {
   limits?: { bodyBytes: number };
   /** Where the gateway and its instances log; default nowhere. */
   log?: Logger;
+  /** Plugins a test adds to the scripted ones, for its own `instances`. */
+  plugins?: AnyPlugin[];
 }
 
 export interface RequestOptions {
@@ -59,7 +62,7 @@ export async function openTestGateway(options: FixtureOptions = {}) {
       instances: options.instances ?? DEFAULT_INSTANCES,
       ...(options.limits ? { limits: options.limits } : {}),
     },
-    [sms.plugin, payment.plugin, ecard.plugin],
+    [sms.plugin, payment.plugin, ecard.plugin, ...(options.plugins ?? [])],
     {},
   );
   const clock = { t: START, now: () => clock.t };

@@ -11,10 +11,12 @@ const OUTCOMES: readonly AttemptOutcome[] = ['succeeded', 'retry', 'dead'];
 /** From a fast provider (10 ms) to a call that ran into a long timeout. */
 const ATTEMPT_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const CIRCUIT_VALUES: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
+/** Label values are words of one kind: half_open, not half-open. */
+const TRANSITION_LABELS: Record<CircuitState, string> = { open: 'open', 'half-open': 'half_open', closed: 'closed' };
 
 /**
- * Attempts by instance and outcome, fed by the worker's `onAttempt`, and each instance's circuit state, read at
- * scrape time. Returns the observer to hand to the worker.
+ * Attempts by instance and outcome, fed by the worker's `onAttempt`, each instance's circuit state, read at
+ * scrape time, and its circuit's changes, heard from the instances. Returns the observer to hand to the worker.
  */
 export function registerDeliveryMetrics(registry: Registry, sources: { instances: Instances; clock: Clock }): (event: AttemptEvent) => void {
   const { instances, clock } = sources;
@@ -46,6 +48,17 @@ export function registerDeliveryMetrics(registry: Registry, sources: { instances
       for (const instance of instances.all) this.set({ plugin_instance: instance.id }, CIRCUIT_VALUES[instance.breaker.state(now)]);
     },
   });
+
+  const transitions = new Counter<'instance' | 'to'>({
+    name: 'lienthong_circuit_transitions_total',
+    help: 'Changes of circuit breaker state by plugin instance and new state (open, half_open, closed).',
+    labelNames: ['instance', 'to'],
+    registers: [registry],
+  });
+  for (const instance of instances.all) {
+    for (const to of Object.values(TRANSITION_LABELS)) transitions.inc({ instance: instance.id, to }, 0);
+  }
+  instances.onCircuitChange((instance, change) => transitions.inc({ instance, to: TRANSITION_LABELS[change.to] }));
 
   return function observeAttempt(event: AttemptEvent): void {
     const labels = { plugin_instance: event.instance, outcome: event.outcome };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CircuitBreaker } from './circuit-breaker.ts';
+import { CircuitBreaker, type CircuitChange } from './circuit-breaker.ts';
 
 const T0 = 1_000_000;
 
@@ -78,5 +78,44 @@ describe('CircuitBreaker', () => {
     breaker.started(T0);
     breaker.succeeded();
     expect(breaker.state(T0)).toBe('closed');
+  });
+});
+
+describe('CircuitBreaker changes', () => {
+  const watched = (threshold = 3) => {
+    const changes: CircuitChange[] = [];
+    return { breaker: new CircuitBreaker(threshold, 30_000, (change) => changes.push(change)), changes };
+  };
+
+  it('tells each change once: open, half-open when the probe starts, closed', () => {
+    const { breaker, changes } = watched();
+    for (let i = 0; i < 5; i++) breaker.failed(T0);
+    expect(changes).toEqual([{ to: 'open', failures: 3, afterProbe: false, cooldownMs: 30_000 }]);
+    breaker.started(T0 + 30_000);
+    breaker.settled();
+    breaker.started(T0 + 30_000);
+    breaker.succeeded();
+    breaker.succeeded();
+    expect(changes.map((change) => change.to)).toEqual(['open', 'half-open', 'closed']);
+  });
+
+  it('tells that a failed probe opened it again', () => {
+    const { breaker, changes } = watched();
+    for (let i = 0; i < 3; i++) breaker.failed(T0);
+    breaker.started(T0 + 30_000);
+    breaker.failed(T0 + 30_000);
+    expect(changes.map((change) => [change.to, change.afterProbe])).toEqual([
+      ['open', false],
+      ['half-open', false],
+      ['open', true],
+    ]);
+  });
+
+  it('tells nothing for failures below the threshold, nor for a success while closed', () => {
+    const { breaker, changes } = watched();
+    breaker.failed(T0);
+    breaker.succeeded();
+    breaker.started(T0);
+    expect(changes).toEqual([]);
   });
 });

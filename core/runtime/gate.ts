@@ -28,10 +28,14 @@ export const gate = {
     instance.breaker.started(now);
   },
 
-  /** An attempt ended: success closes the circuit, a retryable failure counts towards opening it, anything else neither. */
+  /**
+   * An attempt ended: success closes the circuit, a retryable failure of the provider counts towards opening it,
+   * anything else neither. A retryable outcome the plugin says is not the provider's fault (`providerFault: false`)
+   * neither counts nor fails a probe: the probe ends undecided and the next attempt may probe.
+   */
   settle(instance: InstanceRuntime, outcome: AttemptResult, now: number): void {
     if (outcome.ok) instance.breaker.succeeded();
-    else if (outcome.retryable && !outcome.interrupted) instance.breaker.failed(now);
+    else if (outcome.retryable && !outcome.interrupted && outcome.providerFault !== false) instance.breaker.failed(now);
     else instance.breaker.settled();
   },
 };

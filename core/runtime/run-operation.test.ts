@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OperationContext } from '../sdk/contract.ts';
+import { RetryableError } from '../sdk/errors.ts';
 import { runOperation } from './run-operation.ts';
 import type { InstanceRuntime } from './instances.ts';
 import { AGENCY, createFixture, type Fixture, SMS } from '../delivery/worker-fixture.test-helper.ts';
@@ -81,5 +82,28 @@ describe('runOperation: the result against the capability', () => {
     expect(await attempt({ ...instance, checkOutputs: true })).toEqual({ ok: true, result: answer });
     answer = { odd: true };
     expect(await attempt(instance)).toEqual({ ok: true, result: { odd: true } });
+  });
+});
+
+describe('runOperation: whose fault a retryable outcome is', () => {
+  it('carries providerFault: false from the RetryableError into the result', async () => {
+    const instance = await instanceRunning(async () => {
+      throw new RetryableError('the portal does not know dossier 000.00.01.H22-260301-0001 yet', { code: 'DOSSIER_UNKNOWN', providerFault: false });
+    }, 60_000);
+    expect(await attempt(instance)).toEqual({
+      ok: false,
+      retryable: true,
+      error: 'the portal does not know dossier 000.00.01.H22-260301-0001 yet',
+      providerCode: 'DOSSIER_UNKNOWN',
+      retryAfterMs: undefined,
+      providerFault: false,
+    });
+  });
+
+  it('leaves providerFault out for an ordinary RetryableError: the provider is blamed by default', async () => {
+    const instance = await instanceRunning(async () => {
+      throw new RetryableError('the portal answered HTTP 503', { code: 'HTTP_503' });
+    }, 60_000);
+    expect(await attempt(instance)).not.toHaveProperty('providerFault');
   });
 });

@@ -18,6 +18,8 @@ export type AttemptResult =
       interrupted?: boolean;
       /** The provider (or the plugin's records) does not know what was asked about. */
       notFound?: boolean;
+      /** False when the plugin said the provider is not at fault (`RetryableError` with `providerFault: false`): the breaker does not count it. */
+      providerFault?: boolean;
     };
 
 export interface AttemptRequest {
@@ -78,7 +80,14 @@ export async function runOperation(request: AttemptRequest): Promise<AttemptResu
       return { ok: false, retryable: false, error: error.message, providerCode: error.code, ...(error instanceof NotFoundError ? { notFound: true } : {}) };
     }
     if (error instanceof RetryableError) {
-      return { ok: false, retryable: true, error: error.message, providerCode: error.code, retryAfterMs: error.retryAfterMs };
+      return {
+        ok: false,
+        retryable: true,
+        error: error.message,
+        providerCode: error.code,
+        retryAfterMs: error.retryAfterMs,
+        ...(error.providerFault ? {} : { providerFault: false }),
+      };
     }
     return { ok: false, retryable: true, error: errorMessage(error) };
   } finally {

@@ -6,17 +6,32 @@ export interface DeliveryErrorOptions {
   cause?: unknown;
 }
 
+export interface RetryableErrorOptions extends DeliveryErrorOptions {
+  /** The provider asked us to wait at least this long before the next attempt. */
+  retryAfterMs?: number;
+  /**
+   * Whether the provider is at fault (default true: transport, timeout, 5xx, throttling). False for an answer the
+   * provider gives while working as it should, that a later try may change (a portal that does not know a
+   * dossier yet, its add still on the way): the message is retried, but the instance's circuit breaker does not
+   * count it, so it cannot cut the instance off for every agency.
+   */
+  providerFault?: boolean;
+}
+
 /** A failure that a later attempt may not meet: transport, timeout, 5xx, throttling. */
 export class RetryableError extends Error {
   override name = 'RetryableError';
   readonly code: string | undefined;
   /** The provider asked us to wait at least this long before the next attempt. */
   readonly retryAfterMs: number | undefined;
+  /** False when the provider answered as it should and the circuit breaker must not count the failure. */
+  readonly providerFault: boolean;
 
-  constructor(message: string, options: DeliveryErrorOptions & { retryAfterMs?: number } = {}) {
+  constructor(message: string, options: RetryableErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.code = options.code;
     this.retryAfterMs = options.retryAfterMs;
+    this.providerFault = options.providerFault ?? true;
   }
 }
 

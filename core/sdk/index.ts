@@ -3,7 +3,7 @@
  * capability schemas it implements (`core/capabilities/…`), nothing else of core; its tests add `./testing.ts`.
  */
 export * from './contract.ts';
-export { RetryableError, PermanentError, NotFoundError, InputError, errorMessage, type InputIssue } from './errors.ts';
+export { RetryableError, PermanentError, NotFoundError, InputError, errorMessage, type InputIssue, type RetryableErrorOptions } from './errors.ts';
 export { Secret, secret } from './secret.ts';
 export { httpUrlField, instanceConfig, pathField, textField, wholeNumberField } from './config-fields.ts';
 export { codeTable, type CodeRow, type CodeTable, type CodeTableOptions, type MatchingRow } from './provider/code-table.ts';

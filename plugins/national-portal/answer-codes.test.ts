@@ -51,11 +51,11 @@ describe('the result table', () => {
     expect(sent.logins).toHaveLength(2);
   });
 
-  it('DOSSIER_UNKNOWN on a progress entry is retryable: it waits for the add', async () => {
+  it('DOSSIER_UNKNOWN on a progress entry is retryable and not the portal fault: it waits for the add', async () => {
     portalAnswering(server, () => ({ error_code: -1, message: 'Hồ sơ HS-1 không tồn tại trên Cổng DVCQG' }));
     const error = await failure(progress());
     expect(error).toBeInstanceOf(RetryableError);
-    expect(error).toMatchObject({ code: 'DOSSIER_UNKNOWN' });
+    expect(error).toMatchObject({ code: 'DOSSIER_UNKNOWN', providerFault: false });
     expect(error.message).toContain('không tồn tại trên Cổng DVCQG');
   });
 
@@ -73,7 +73,8 @@ describe('the result table', () => {
     );
     const error = await failure(add());
     expect(error).toBeInstanceOf(RetryableError);
-    expect(error).toMatchObject({ code: 'DOSSIER_UNKNOWN' });
+    // The portal said the dossier exists, then that it does not: not an answer a working portal gives.
+    expect(error).toMatchObject({ code: 'DOSSIER_UNKNOWN', providerFault: true });
   });
 
   it.each([
@@ -83,7 +84,16 @@ describe('the result table', () => {
     portalAnswering(server, () => ({ error_code: 500, message }));
     const error = await failure(add());
     expect(error).toBeInstanceOf(RetryableError);
-    expect(error).toMatchObject({ code });
+    expect(error).toMatchObject({ code, providerFault: true });
+  });
+
+  it.each([
+    ['THROTTLED', 'Quá nhiều yêu cầu, vui lòng thử lại'],
+    ['PORTAL_BUSY', 'Lỗi hệ thống'],
+  ])('%s on progress entries is the portal fault: the circuit breaker counts it', async (code, message) => {
+    portalAnswering(server, () => ({ error_code: 500, message }));
+    const error = await failure(progress());
+    expect(error).toMatchObject({ code, providerFault: true });
   });
 
   it.each([

@@ -110,12 +110,17 @@ export function rowOf(answer: Pick<PortalAnswer, 'errorCode' | 'message'>, confi
   return ANSWER_CODES.find(answer.message, appliesTo) ?? UNKNOWN_ANSWER;
 }
 
-/** The gateway's error for a row that is not `ok`, naming what was asked and keeping the portal's message. */
-export function errorOf(row: ResultRow, answer: Pick<PortalAnswer, 'errorCode' | 'message'>, about: string): RetryableError | PermanentError {
+/**
+ * The gateway's error for a row that is not `ok`, naming what was asked and keeping the portal's message.
+ * `expected`: the caller knows this answer is one a working portal gives (progress for a dossier whose add is
+ * still on its way): retried, but not counted against the portal by the circuit breaker.
+ */
+export function errorOf(row: ResultRow, answer: Pick<PortalAnswer, 'errorCode' | 'message'>, about: string, expected = false): RetryableError | PermanentError {
   const said = maskedExcerpt(answer.message) || '(no message)';
   const text = `the portal answered error_code ${answer.errorCode} to ${about}: ${said} (${row.meaning})`;
   // 'exists' reaches here only for what is not an add: nothing to turn it into.
-  return row.verdict === 'permanent' || row.verdict === 'exists' ? new PermanentError(text, { code: row.code }) : new RetryableError(text, { code: row.code });
+  if (row.verdict === 'permanent' || row.verdict === 'exists') return new PermanentError(text, { code: row.code });
+  return new RetryableError(text, { code: row.code, ...(expected ? { providerFault: false } : {}) });
 }
 
 /**

@@ -53,7 +53,7 @@ describe('progress batching', () => {
     const [good, unknown, bad] = await Promise.allSettled([send(ctx, 'GOOD', [1]), send(ctx, 'UNKNOWN', [1]), send(ctx, 'BAD', [1, 2])]);
     expect(good).toEqual({ status: 'fulfilled', value: { code: '0', message: 'Thành công' } });
     expect(unknown.status === 'rejected' && unknown.reason).toBeInstanceOf(RetryableError);
-    expect(unknown.status === 'rejected' && unknown.reason).toMatchObject({ code: 'DOSSIER_UNKNOWN' });
+    expect(unknown.status === 'rejected' && unknown.reason).toMatchObject({ code: 'DOSSIER_UNKNOWN', providerFault: false });
     expect(bad.status === 'rejected' && bad.reason).toBeInstanceOf(PermanentError);
     expect(bad.status === 'rejected' && bad.reason.message).toContain('TrangThai không hợp lệ');
   });

@@ -46,8 +46,12 @@ export async function updateProgress(input: v.InferOutput<typeof updateProgressI
     dossierCode: input.dossierCode,
     items: input.entries.map((entry) => progressItem(input.dossierCode, entry)),
   });
-  // An unknown dossier is retryable (its row says so): the add may still be on its way.
-  if (outcome.row.verdict !== 'ok') throw errorOf(outcome.row, outcome, `${input.entries.length} progress entries of dossier ${input.dossierCode}`);
+  // An unknown dossier is retryable (its row says so): the add may still be on its way. That is the portal
+  // working as it should, so it is not the portal's fault: the circuit breaker must not count it.
+  if (outcome.row.verdict !== 'ok') {
+    const notKnownYet = outcome.row.verdict === 'unknownDossier';
+    throw errorOf(outcome.row, outcome, `${input.entries.length} progress entries of dossier ${input.dossierCode}`, notKnownYet);
+  }
   ctx.log.info({ dossierCode: input.dossierCode, entries: input.entries.length }, 'the portal took the progress entries');
   return { code: outcome.errorCode, ...(outcome.message ? { message: outcome.message } : {}) };
 }
