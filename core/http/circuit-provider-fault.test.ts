@@ -95,7 +95,7 @@ async function queueProgress(count: number): Promise<void> {
 
 const lookup = (agency: string) => gateway.request('/v1/portal/lookupDossier', { body: { agency, dossierCode: '000.00.02.H22-260301-0009' } });
 
-const transitions = async (to: string) => valueOf(await gateway.scrape(), 'lienthong_circuit_transitions_total', { instance: PORTAL, to });
+const transitions = async (to: string) => valueOf(await gateway.scrape(), 'lienthong_circuit_transitions_total', { plugin_instance: PORTAL, to });
 
 describe('a retryable answer that is not the provider fault', () => {
   it('keeps the circuit closed: queued progress waits for its dossier, and sync calls of other agencies go through', async () => {

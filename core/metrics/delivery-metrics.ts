@@ -49,16 +49,16 @@ export function registerDeliveryMetrics(registry: Registry, sources: { instances
     },
   });
 
-  const transitions = new Counter<'instance' | 'to'>({
+  const transitions = new Counter<'plugin_instance' | 'to'>({
     name: 'lienthong_circuit_transitions_total',
     help: 'Changes of circuit breaker state by plugin instance and new state (open, half_open, closed).',
-    labelNames: ['instance', 'to'],
+    labelNames: ['plugin_instance', 'to'],
     registers: [registry],
   });
   for (const instance of instances.all) {
-    for (const to of Object.values(TRANSITION_LABELS)) transitions.inc({ instance: instance.id, to }, 0);
+    for (const to of Object.values(TRANSITION_LABELS)) transitions.inc({ plugin_instance: instance.id, to }, 0);
   }
-  instances.onCircuitChange((instance, change) => transitions.inc({ instance, to: TRANSITION_LABELS[change.to] }));
+  instances.onCircuitChange((instance, change) => transitions.inc({ plugin_instance: instance, to: TRANSITION_LABELS[change.to] }));
 
   return function observeAttempt(event: AttemptEvent): void {
     const labels = { plugin_instance: event.instance, outcome: event.outcome };
