@@ -561,6 +561,19 @@ describe('which store', () => {
     }
   });
 
+  it('sandbox --db uses that store, over LIENTHONG_DB', async () => {
+    const chosen = join(dir, 'chosen.db');
+    const sandbox = await startSandboxCommand(env, { args: ['--db', chosen] });
+    try {
+      expect(sandbox.stderr()).toContain(`store: ${chosen}\n`);
+      expect(await readdir(dir)).toContain('chosen.db');
+      expect(await readdir(dir)).not.toContain('lienthong.db');
+    } finally {
+      sandbox.child.kill('SIGTERM');
+      await sandbox.exited;
+    }
+  });
+
   it('serve --db creates and names that store, over LIENTHONG_DB', async () => {
     const config = join(dir, 'gateway.json');
     await writeFile(config, JSON.stringify({ agencies: [{ code: AGENCY }] }));
