@@ -8,7 +8,8 @@
  * family does, and so do the server verbs (sandbox, simulate).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -16,10 +17,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../core/config/load.ts';
 import { Instances } from '../core/runtime/instances.ts';
 import { buildMessage } from '../core/delivery/new-message.ts';
+import { DEFAULT_DB, DEFAULT_SANDBOX_DB, storeFile } from '../core/store/open.ts';
 import { SqliteStore } from '../core/store/sqlite/sqlite-store.ts';
 import type { MessageRecord } from '../core/store/types.ts';
 import echoSms from './support/echo-sms/index.ts';
-import { type ChildEnv, killChildren, runCli, startSandboxCommand, startSimulateCommand } from './support/run-cli.ts';
+import { type ChildEnv, killChildren, runCli, spawnCli, startSandboxCommand, startSimulateCommand } from './support/run-cli.ts';
 import { runCliInProcess } from './support/run-cli-in-process.ts';
 import { plugins } from '../app/plugins.ts';
 import { TEST_AUDIT_KEY } from '../core/testing/test-audit-key.ts';
@@ -48,6 +50,11 @@ afterEach(async () => {
 const cli = (...args: string[]) => runCliInProcess(args, env);
 /** The real binary, as a child process. */
 const program = (...args: string[]) => runCli(args, env);
+
+/** An empty store at `file`, as `serve` leaves it after its first start: the reading verbs refuse a missing one. */
+async function createStore(file: string): Promise<void> {
+  await (await SqliteStore.open(file, { auditKey: TEST_AUDIT_KEY })).close();
+}
 
 describe('the command line itself', () => {
   it('prints the usage and exits 2 without arguments', async () => {
@@ -118,6 +125,8 @@ describe('keys', () => {
       expect(before.headers.get('content-type')).toContain('application/problem+json');
       expect(((await before.json()) as { status: number }).status).toBe(404);
 
+      // The sandbox takes LIENTHONG_DB over its own default file, and says so.
+      expect(sandbox.stderr()).toContain(`store: ${db}\n`);
       const listed = await cli('keys', 'list', '--json');
       expect(listed.code, listed.stderr).toBe(0);
       const keys = JSON.parse(listed.stdout) as Array<Record<string, unknown>>;
@@ -142,6 +151,7 @@ describe('keys', () => {
   });
 
   it('prints a text key once, with its id, and lists it as active', async () => {
+    await createStore(db);
     const created = await cli('keys', 'create', '--role', 'operator', '--label', 'night shift');
     expect(created.code, created.stderr).toBe(0);
     const token = created.stdout.split('\n').find((line) => line.startsWith('lt_op_'));
@@ -417,6 +427,7 @@ describe('replay', () => {
 describe('audit', () => {
   it('verifies the chain, exports it as JSON lines, and verifies the log against that export', async () => {
     // Keys created and revoked by the CLI are audited: three entries.
+    await createStore(db);
     const created = [await cli('keys', 'create', '--role', 'client', '--json'), await cli('keys', 'create', '--role', 'operator', '--json')];
     const { id } = JSON.parse(created[0]!.stdout) as { id: string };
     expect((await cli('keys', 'revoke', id)).code).toBe(0);
@@ -431,12 +442,157 @@ describe('audit', () => {
     const lines = exported.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(count);
     expect(lines.map((line) => (JSON.parse(line) as { seq: number }).seq)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
-    expect(exported.stderr).toBe(`exported ${count} audit entries\n`);
+    // stdout is the export alone; stderr names the store, then the count.
+    expect(exported.stderr).toBe(`store: ${db}\nexported ${count} audit entries\n`);
 
     const file = join(dir, 'audit.jsonl');
     await writeFile(file, exported.stdout);
     const against = await cli('audit', 'verify', '--export', file);
     expect(against.code, against.stderr).toBe(0);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Every verb that reads a store, with arguments that get past its command-line checks. */
+const readingVerbs: Array<[string, string[]]> = [
+  ['messages list', ['messages', 'list', '--json']],
+  ['messages show', ['messages', 'show', 'msg_00000000000000000000000000']],
+  ['replay by id', ['replay', 'msg_00000000000000000000000000']],
+  ['replay by filter', ['replay', '--status', 'dead', '--dry-run']],
+  ['keys create', ['keys', 'create', '--role', 'client', '--json']],
+  ['keys revoke', ['keys', 'revoke', 'key_3f2a9c1b7d4e']],
+  ['keys list', ['keys', 'list', '--json']],
+  ['audit verify', ['audit', 'verify']],
+  ['audit export', ['audit', 'export']],
+];
+
+const refusal = (file: string) => `lienthong: no store at ${file}: check --db or LIENTHONG_DB, or start \`lienthong serve\` once to create it\n`;
+
+describe('which store', () => {
+  it('a reading verb run as a program refuses a store that does not exist: one line, exit 1, nothing created', async () => {
+    // No audit key either: a made-up .audit-key would be something created too.
+    const result = await runCli(['messages', 'list'], { ...env, LIENTHONG_AUDIT_KEY: undefined });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(refusal(db));
+    expect(result.stdout).toBe('');
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('without --db or LIENTHONG_DB, points at the sandbox\'s store when there is one', async () => {
+    await mkdir(join(dir, 'data'));
+    await createStore(join(dir, 'data', 'sandbox.db'));
+    const { child, exited } = spawnCli(['keys', 'list'], { ...env, LIENTHONG_DB: undefined }, { cwd: dir });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const [{ code }] = await Promise.all([exited, once(child.stderr!, 'close')]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      `lienthong: no store at ./data/lienthong.db (${join(dir, 'data', 'lienthong.db')}): check --db or LIENTHONG_DB (the sandbox's store is ./data/sandbox.db), or start \`lienthong serve\` once to create it\n`,
+    );
+    expect((await readdir(join(dir, 'data'))).filter((name) => name.startsWith('lienthong'))).toEqual([]);
+  });
+
+  it.each(readingVerbs)('%s refuses a store that does not exist and creates nothing', async (_name, args) => {
+    const result = await runCliInProcess(args, { ...env, LIENTHONG_AUDIT_KEY: undefined });
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toBe(refusal(db));
+    expect(result.stdout).toBe('');
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('names a relative path as given and as the absolute path it means', async () => {
+    const result = await cli('keys', 'list', '--db', 'no-such-dir/lienthong.db');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(refusal(`no-such-dir/lienthong.db (${join(process.cwd(), 'no-such-dir/lienthong.db')})`));
+  });
+
+  it.each(readingVerbs)('%s takes --db over LIENTHONG_DB', async (_name, args) => {
+    // LIENTHONG_DB names a store that exists; --db one that does not: the refusal shows which one the verb used.
+    await createStore(db);
+    const other = join(dir, 'other.db');
+    const result = await cli(...args, '--db', other);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(refusal(other));
+    expect((await readdir(dir)).filter((name) => name.startsWith('other'))).toEqual([]);
+  });
+
+  it('says which store it reads on stderr, leaving stdout to the --json answer', async () => {
+    const other = join(dir, 'other.db');
+    await seed(other);
+    const result = await cli('messages', 'list', '--db', other, '--json');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe(`store: ${other}\n`);
+    expect((JSON.parse(result.stdout) as unknown[]).length).toBe(5);
+    const keys = await cli('keys', 'list', '--json');
+    expect(keys.code, keys.stderr).toBe(1);
+  });
+
+  it('lists --db in the usage for every verb that uses a store', async () => {
+    const { stdout } = await cli('help');
+    const lines = stdout.split('\n').filter((line) => /^ {2}lienthong (sandbox|serve|keys|messages|replay|audit)\b/.test(line));
+    // sandbox, serve, keys create|revoke|list, messages list|show, replay ×2, audit verify|export.
+    expect(lines).toHaveLength(11);
+    for (const line of lines) expect(line).toContain('[--db FILE]');
+    expect(stdout).toContain('./data/sandbox.db (sandbox)');
+  });
+
+  it('serve and the sandbox default to two different files; LIENTHONG_DB overrides both', () => {
+    expect(DEFAULT_DB).toBe('./data/lienthong.db');
+    expect(DEFAULT_SANDBOX_DB).toBe('./data/sandbox.db');
+    expect(storeFile({})).toBe(DEFAULT_DB);
+    expect(storeFile({}, { sandbox: true })).toBe(DEFAULT_SANDBOX_DB);
+    expect(storeFile({ LIENTHONG_DB: db }, { sandbox: true })).toBe(db);
+  });
+
+  it('the sandbox creates its own ./data/sandbox.db and its audit key, not serve\'s ./data/lienthong.db', async () => {
+    const sandbox = await startSandboxCommand({ ...env, LIENTHONG_DB: undefined, LIENTHONG_AUDIT_KEY: undefined }, { cwd: dir });
+    try {
+      expect(sandbox.stderr()).toContain(`store: ${join(dir, 'data', 'sandbox.db')}\n`);
+      const files = await readdir(join(dir, 'data'));
+      expect(files).toContain('sandbox.db');
+      expect(files).toContain('sandbox.db.audit-key');
+      expect(files.filter((name) => name.startsWith('lienthong'))).toEqual([]);
+    } finally {
+      sandbox.child.kill('SIGTERM');
+      await sandbox.exited;
+    }
+  });
+
+  it('sandbox --db uses that store, over LIENTHONG_DB', async () => {
+    const chosen = join(dir, 'chosen.db');
+    const sandbox = await startSandboxCommand(env, { args: ['--db', chosen] });
+    try {
+      expect(sandbox.stderr()).toContain(`store: ${chosen}\n`);
+      expect(await readdir(dir)).toContain('chosen.db');
+      expect(await readdir(dir)).not.toContain('lienthong.db');
+    } finally {
+      sandbox.child.kill('SIGTERM');
+      await sandbox.exited;
+    }
+  });
+
+  it('serve --db creates and names that store, over LIENTHONG_DB', async () => {
+    const config = join(dir, 'gateway.json');
+    await writeFile(config, JSON.stringify({ agencies: [{ code: AGENCY }] }));
+    const chosen = join(dir, 'chosen.db');
+    const { child, exited } = spawnCli(['serve', '--config', config, '--port', '0', '--host', '127.0.0.1', '--db', chosen], env);
+    let stderr = '';
+    const named = new Promise<void>((resolve, reject) => {
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('\n') && stderr.startsWith('store: ')) resolve();
+      });
+      exited.then(({ code, signal }) => reject(new Error(`serve exited (${signal ?? code}) before naming its store:\n${stderr}`)));
+    });
+    await named;
+    child.kill('SIGTERM');
+    await exited;
+    expect(stderr.split('\n')[0]).toBe(`store: ${chosen}`);
+    expect(await readdir(dir)).toContain('chosen.db');
+    expect(await readdir(dir)).not.toContain('lienthong.db');
   });
 });
 

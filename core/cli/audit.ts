@@ -3,9 +3,9 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import * as v from 'valibot';
 import { allEntries } from '../audit/verify-store.ts';
-import { openStore } from '../store/open.ts';
 import type { AuditEntry } from '../store/types.ts';
 import type { CliIo } from './io.ts';
+import { dbOption, openExistingStore } from './store.ts';
 import { UsageError, parseTime } from './usage.ts';
 
 const exportedEntry = v.object({
@@ -29,9 +29,9 @@ export async function auditCommand(args: string[], io: CliIo): Promise<number> {
 
 /** Recomputes the chain; with --export, also checks that the log still holds the export's last entry. */
 async function verifyCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args, options: { export: { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { export: { type: 'string' }, ...dbOption } });
   const exported = values.export ? await lastExportedEntry(values.export) : undefined;
-  const store = await openStore(io.env);
+  const store = await openExistingStore(io, values.db);
   try {
     const result = await store.verifyAudit(exported);
     if (result.ok) {
@@ -47,10 +47,10 @@ async function verifyCommand(args: string[], io: CliIo): Promise<number> {
 
 /** JSON lines, one entry each, exactly as chained: an export can be verified again later, and against the log. */
 async function exportCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args, options: { since: { type: 'string' }, until: { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { since: { type: 'string' }, until: { type: 'string' }, ...dbOption } });
   const since = parseTime(values.since, 'since');
   const until = parseTime(values.until, 'until');
-  const store = await openStore(io.env);
+  const store = await openExistingStore(io, values.db);
   try {
     let count = 0;
     for await (const entry of allEntries(store)) {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createKey } from '../api-keys.ts';
-import { openStore } from '../store/open.ts';
 import type { CliIo } from './io.ts';
+import { dbOption, openExistingStore } from './store.ts';
 import { UsageError } from './usage.ts';
 
 export async function keysCommand(args: string[], io: CliIo): Promise<number> {
@@ -15,12 +15,12 @@ export async function keysCommand(args: string[], io: CliIo): Promise<number> {
 async function createKeyCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { role: { type: 'string' }, agencies: { type: 'string' }, label: { type: 'string' }, json: { type: 'boolean' } },
+    options: { role: { type: 'string' }, agencies: { type: 'string' }, label: { type: 'string' }, json: { type: 'boolean' }, ...dbOption },
   });
   if (values.role !== 'client' && values.role !== 'operator') throw new UsageError('keys create needs --role client or --role operator');
   const agencies = values.agencies?.split(',').map((code) => code.trim()).filter(Boolean);
   if (values.agencies !== undefined && !agencies?.length) throw new UsageError('--agencies takes agency codes separated by commas');
-  const store = await openStore(io.env);
+  const store = await openExistingStore(io, values.db);
   try {
     const { token, key } = await createKey(store, { actor: 'cli', role: values.role, ...(agencies ? { agencies } : {}), ...(values.label ? { label: values.label } : {}) });
     if (values.json) io.stdout.write(`${JSON.stringify({ id: key.id, key: token, role: key.role, agencies: key.agencies })}\n`);
@@ -32,10 +32,10 @@ async function createKeyCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 async function revokeKeyCommand(args: string[], io: CliIo): Promise<number> {
-  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: dbOption });
   const [id] = positionals;
   if (!id || positionals.length > 1) throw new UsageError('keys revoke takes one key id, e.g. key_3f2a9c1b7d4e');
-  const store = await openStore(io.env);
+  const store = await openExistingStore(io, values.db);
   try {
     if (!(await store.revokeKey(id, Date.now(), 'cli'))) {
       io.stderr.write(`no active key ${id}\n`);
@@ -49,8 +49,8 @@ async function revokeKeyCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 async function listKeysCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean' } } });
-  const store = await openStore(io.env);
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, ...dbOption } });
+  const store = await openExistingStore(io, values.db);
   try {
     const keys = (await store.listKeys()).map(({ hash: _hash, ...key }) => key);
     if (values.json) io.stdout.write(`${JSON.stringify(keys)}\n`);

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_POLICY } from '../runtime/policy.ts';
 import { attemptView, operatorMessageView } from '../http/views.ts';
-import { openStore } from '../store/open.ts';
-import type { MessageFilter, MessageStatus, Store } from '../store/types.ts';
+import type { MessageFilter, MessageStatus } from '../store/types.ts';
 import type { CliIo } from './io.ts';
+import { dbOption, withExistingStore } from './store.ts';
 import { UsageError, parseTime } from './usage.ts';
 
 const STATUSES: readonly MessageStatus[] = ['queued', 'processing', 'succeeded', 'dead'];
@@ -35,22 +35,15 @@ function filterFrom(values: { [K in keyof typeof filterOptions]?: string | undef
   return filter;
 }
 
-async function withStore<T>(env: CliIo['env'], work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(env);
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
-
 export async function messagesCommand(args: string[], io: CliIo): Promise<number> {
   const [verb, ...rest] = args;
   if (verb === 'list') {
-    const { values } = parseArgs({ args: rest, options: { ...filterOptions, limit: { type: 'string' }, json: { type: 'boolean' } } });
+    const { values } = parseArgs({ args: rest, options: { ...filterOptions, limit: { type: 'string' }, json: { type: 'boolean' }, ...dbOption } });
     const limit = Number(values.limit ?? 50);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit takes a number 1-1000');
-    const page = await withStore(io.env, (store) => store.listMessages(filterFrom(values), { limit }));
+    // The command line is checked before the store is opened: a bad filter is a usage error wherever it is run.
+    const filter = filterFrom(values);
+    const page = await withExistingStore(io, values.db, (store) => store.listMessages(filter, { limit }));
     const rows = page.messages.map((message) => operatorMessageView(message));
     if (values.json) io.stdout.write(`${JSON.stringify(rows)}\n`);
     else {
@@ -64,10 +57,10 @@ export async function messagesCommand(args: string[], io: CliIo): Promise<number
     return 0;
   }
   if (verb === 'show') {
-    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, ...dbOption } });
     const [id] = positionals;
     if (!id) throw new UsageError('messages show takes a message id');
-    const found = await withStore(io.env, async (store) => {
+    const found = await withExistingStore(io, values.db, async (store) => {
       const message = await store.getMessage(id);
       return message && { ...operatorMessageView(message), attemptHistory: (await store.listAttempts(id)).map(attemptView) };
     });
@@ -82,16 +75,16 @@ export async function messagesCommand(args: string[], io: CliIo): Promise<number
 }
 
 export async function replayCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...filterOptions, 'dry-run': { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...filterOptions, 'dry-run': { type: 'boolean' }, ...dbOption } });
   const byFilter = Object.keys(filterOptions).some((option) => values[option as keyof typeof filterOptions] !== undefined);
   if (positionals.length > 0 && byFilter) throw new UsageError('replay takes message ids or a filter, not both');
   if (positionals.length === 0 && !byFilter) throw new UsageError('replay takes message ids, or a filter such as --status dead');
   if (byFilter && values.status !== 'dead') throw new UsageError('only dead messages are replayed: give --status dead');
   // The CLI does not read the gateway config: replayed messages get the default max age from now.
   const maxAge = () => DEFAULT_POLICY.maxAgeMs;
-  return withStore(io.env, async (store) => {
+  const filter = filterFrom(values);
+  return withExistingStore(io, values.db, async (store) => {
     if (byFilter) {
-      const filter = filterFrom(values);
       if (values['dry-run']) {
         const plan = await store.planReplay(filter);
         io.stdout.write(`would replay ${plan.total} dead message(s)${Object.entries(plan.byInstance).map(([i, n]) => `\n  ${i}: ${n}`).join('')}\n`);

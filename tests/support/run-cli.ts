@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TEST_AUDIT_KEY_TEXT } from '../../core/testing/test-audit-key.ts';
 
@@ -33,9 +34,12 @@ export interface CliChild {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `lienthong …args` and leaves it running; killChildren() ends it if the test does not. */
-export function spawnCli(args: string[], env: ChildEnv): CliChild {
-  const child = spawn(process.execPath, ['bin/lienthong.js', ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `lienthong …args` and leaves it running; killChildren() ends it if the test does not. `cwd` (default: the
+ * repository) is where relative paths such as the default store `./data/…` land.
+ */
+export function spawnCli(args: string[], env: ChildEnv, options: { cwd?: string } = {}): CliChild {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/lienthong.js'), ...args], { cwd: options.cwd ?? ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   const exited = once(child, 'exit').then(([code, signal]) => {
     live.delete(child);
@@ -79,11 +83,14 @@ export interface SandboxChild {
 const BANNER_URL = /lienthong sandbox on (http:\/\/127\.0\.0\.1:\d+)\n/;
 
 /**
- * Starts `lienthong sandbox --port 0` and resolves once its whole banner is printed. With `signalAtBanner`, that
+ * Starts `lienthong sandbox --port 0 …args` and resolves once its whole banner is printed. With `signalAtBanner`, that
  * signal is sent in the very callback that sees the banner's URL line, as a supervisor watching the output would.
  */
-export async function startSandboxCommand(env: ChildEnv, options: { signalAtBanner?: NodeJS.Signals } = {}): Promise<SandboxChild> {
-  const { child, exited } = start(['sandbox', '--port', '0'], env);
+export async function startSandboxCommand(
+  env: ChildEnv,
+  options: { signalAtBanner?: NodeJS.Signals; args?: string[]; cwd?: string } = {},
+): Promise<SandboxChild> {
+  const { child, exited } = start(['sandbox', '--port', '0', ...(options.args ?? [])], env, { cwd: options.cwd });
   let signalled = false;
   let stdout = '';
   let stderr = '';
