@@ -95,6 +95,8 @@ describe('the command line itself', () => {
     ['replay id --status dead', ['replay', 'msg_x', '--status', 'dead'], /message ids or a filter, not both/],
     ['an unknown flag', ['messages', 'list', '--foo'], /Unknown option '--foo'/],
     ['an unknown flag on keys create', ['keys', 'create', '--role', 'client', '--foo'], /Unknown option '--foo'/],
+    ['keys create without --agencies or --all-agencies', ['keys', 'create', '--role', 'client'], /keys create needs either --agencies A,B \(the agency codes the key acts for\) or --all-agencies/],
+    ['keys create with both --agencies and --all-agencies', ['keys', 'create', '--role', 'client', '--agencies', 'A', '--all-agencies'], /either --agencies A,B .* or --all-agencies/],
     ['check-config without a file', ['check-config'], /check-config needs --config FILE/],
     ['audit without a verb', ['audit'], /audit takes verify or export/],
     ['simulate without a plugin, naming those with a simulator', ['simulate'], /simulate needs a plugin: sms-viettel, payment-vietinbank, payment-paygov, national-portal, ecard, webhook/],
@@ -152,7 +154,7 @@ describe('keys', () => {
 
   it('prints a text key once, with its id, and lists it as active', async () => {
     await createStore(db);
-    const created = await cli('keys', 'create', '--role', 'operator', '--label', 'night shift');
+    const created = await cli('keys', 'create', '--role', 'operator', '--all-agencies', '--label', 'night shift');
     expect(created.code, created.stderr).toBe(0);
     const token = created.stdout.split('\n').find((line) => line.startsWith('lt_op_'));
     expect(token).toBeDefined();
@@ -428,7 +430,7 @@ describe('audit', () => {
   it('verifies the chain, exports it as JSON lines, and verifies the log against that export', async () => {
     // Keys created and revoked by the CLI are audited: three entries.
     await createStore(db);
-    const created = [await cli('keys', 'create', '--role', 'client', '--json'), await cli('keys', 'create', '--role', 'operator', '--json')];
+    const created = [await cli('keys', 'create', '--role', 'client', '--all-agencies', '--json'), await cli('keys', 'create', '--role', 'operator', '--all-agencies', '--json')];
     const { id } = JSON.parse(created[0]!.stdout) as { id: string };
     expect((await cli('keys', 'revoke', id)).code).toBe(0);
 
@@ -460,7 +462,7 @@ const readingVerbs: Array<[string, string[]]> = [
   ['messages show', ['messages', 'show', 'msg_00000000000000000000000000']],
   ['replay by id', ['replay', 'msg_00000000000000000000000000']],
   ['replay by filter', ['replay', '--status', 'dead', '--dry-run']],
-  ['keys create', ['keys', 'create', '--role', 'client', '--json']],
+  ['keys create', ['keys', 'create', '--role', 'client', '--all-agencies', '--json']],
   ['keys revoke', ['keys', 'revoke', 'key_3f2a9c1b7d4e']],
   ['keys list', ['keys', 'list', '--json']],
   ['audit verify', ['audit', 'verify']],

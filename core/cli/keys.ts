@@ -15,14 +15,18 @@ export async function keysCommand(args: string[], io: CliIo): Promise<number> {
 async function createKeyCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { role: { type: 'string' }, agencies: { type: 'string' }, label: { type: 'string' }, json: { type: 'boolean' }, ...dbOption },
+    options: { role: { type: 'string' }, agencies: { type: 'string' }, 'all-agencies': { type: 'boolean' }, label: { type: 'string' }, json: { type: 'boolean' }, ...dbOption },
   });
   if (values.role !== 'client' && values.role !== 'operator') throw new UsageError('keys create needs --role client or --role operator');
   const agencies = values.agencies?.split(',').map((code) => code.trim()).filter(Boolean);
   if (values.agencies !== undefined && !agencies?.length) throw new UsageError('--agencies takes agency codes separated by commas');
+  // A key for every agency is a choice to make out loud, never what a forgotten option gives.
+  if ((agencies === undefined) === !values['all-agencies']) {
+    throw new UsageError('keys create needs either --agencies A,B (the agency codes the key acts for) or --all-agencies');
+  }
   const store = await openExistingStore(io, values.db);
   try {
-    const { token, key } = await createKey(store, { actor: 'cli', role: values.role, ...(agencies ? { agencies } : {}), ...(values.label ? { label: values.label } : {}) });
+    const { token, key } = await createKey(store, { actor: 'cli', role: values.role, agencies: agencies ?? ['*'], ...(values.label ? { label: values.label } : {}) });
     if (values.json) io.stdout.write(`${JSON.stringify({ id: key.id, key: token, role: key.role, agencies: key.agencies })}\n`);
     else io.stdout.write(`created ${key.role} key ${key.id} for agencies ${key.agencies.join(',')}\n${token}\n(shown once: store it now)\n`);
     return 0;

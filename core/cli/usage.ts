@@ -11,7 +11,7 @@ usage:
   lienthong check-config --config FILE          validate a config file and exit
   lienthong simulate PLUGIN [--port N] [--instance-out FILE]
                                                 one provider's simulator alone; FILE gets its config entry for serve
-  lienthong keys create --role client|operator [--agencies A,B] [--label TEXT] [--json] [--db FILE]
+  lienthong keys create --role client|operator --agencies A,B|--all-agencies [--label TEXT] [--json] [--db FILE]
   lienthong keys revoke KEY_ID [--db FILE]
   lienthong keys list [--json] [--db FILE]
   lienthong messages list [--status S] [--capability C] [--instance I] [--agency A] [--since ISO] [--until ISO] [--q TEXT] [--limit N] [--json] [--db FILE]
