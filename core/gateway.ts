@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/load.ts';
 import type { GatewayContext } from './gateway-context.ts';
@@ -55,11 +55,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     ...options.worker,
   });
   const context: GatewayContext = { store, config, instances, log, clock, notify, publicUrl, sandbox: options.sandbox, metrics };
-  await store.appendAudit([configLoadedEntry(config, clock.now())]);
   const app = createApp(context);
-  const server = await new Promise<Server>((resolve) => {
-    const listening = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(listening as Server));
-  });
+  // Listening comes first: a gateway that cannot take its port writes nothing, not even its config.loaded entry.
+  const server = await listen(app.fetch, options.port, options.host);
+  try {
+    await store.appendAudit([configLoadedEntry(config, clock.now())]);
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
+  }
   const address = server.address() as AddressInfo;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${address.port}`;
   listeningUrl = url;
@@ -90,4 +94,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     return stopping;
   };
   return { url, context, worker, stop };
+}
+
+/** Starts the HTTP server; a port it cannot take is one line saying which and what to do. */
+function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, host: string): Promise<Server> {
+  const server = createAdaptorServer({ fetch }) as Server;
+  return new Promise<Server>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') reject(new Error(`port ${port} on ${host} is in use: stop what listens there, or give another --port (or PORT)`));
+      else if (error.code === 'EACCES') reject(new Error(`port ${port} on ${host} needs privileges this process lacks: use a port above 1023 behind the reverse proxy`));
+      else if (error.code === 'EADDRNOTAVAIL') reject(new Error(`${host} is no address of this machine: give --host one of its addresses, or 127.0.0.1`));
+      else reject(error);
+    });
+    server.listen(port, host, () => resolve(server));
+  });
 }

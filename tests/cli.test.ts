@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -573,6 +574,24 @@ describe('which store', () => {
     } finally {
       sandbox.child.kill('SIGTERM');
       await sandbox.exited;
+    }
+  });
+
+  it('serve on a port in use says so in one line, exits 1, and writes nothing to the store or its audit log', async () => {
+    const config = join(dir, 'gateway.json');
+    await writeFile(config, JSON.stringify({ agencies: [{ code: AGENCY }] }));
+    await createStore(db);
+    const before = await cli('audit', 'export', '--db', db);
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const result = await program('serve', '--config', config, '--port', String(port), '--host', '127.0.0.1', '--db', db);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`lienthong: port ${port} on 127.0.0.1 is in use: stop what listens there, or give another --port (or PORT)\n`);
+      expect((await cli('audit', 'export', '--db', db)).stdout).toBe(before.stdout);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
     }
   });
 

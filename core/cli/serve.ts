@@ -21,5 +21,9 @@ export async function serveCommand(args: string[], plugins: readonly AnyPlugin[]
   sayStore(io, env);
   const starting = startGateway({ config, store, log, port, host: values.host ?? '0.0.0.0' });
   stopOnSignals(async () => (await starting).stop(), io);
-  await starting;
+  // A gateway that could not start (its port taken, say) leaves its store closed, as it found it.
+  await starting.catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
 }
