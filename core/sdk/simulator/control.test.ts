@@ -45,7 +45,7 @@ describe('POST /__control', () => {
     const answer = await app.request('/__control', post({ failRate: 1, failrate: 1 }));
     expect(answer.status).toBe(400);
     expect(answer.headers.get('content-type')).toBe('application/problem+json');
-    expect(await answer.json()).toMatchObject({ status: 400, errors: [{ path: 'failrate', message: 'is not a setting of this simulator' }] });
+    expect(await answer.json()).toMatchObject({ status: 400, errors: [{ path: 'failrate', message: 'is not a setting of this simulator; its settings are failRate, failMode, latencyMs, balance, expireSessions' }] });
     expect(faults.settings.failRate).toBe(0);
   });
 

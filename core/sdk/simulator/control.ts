@@ -53,6 +53,7 @@ export function controlRoutes<Entries extends v.ObjectEntries = Record<never, ne
 ): Hono {
   const applyOwn = own ? ownApplier(own) : () => undefined;
   const allowed = v.strictObject({ ...faultEntries, ...own?.entries });
+  const unknownSetting = `is not a setting of this simulator; its settings are ${Object.keys(allowed.entries).join(', ')}`;
   const app = new Hono();
   app.post('/__control', async (c) => {
     const body: unknown = await c.req.json().catch(() => undefined);
@@ -61,7 +62,7 @@ export function controlRoutes<Entries extends v.ObjectEntries = Record<never, ne
       return problem(
         parsed.issues.map((issue) => ({
           path: v.getDotPath(issue) ?? '',
-          message: issue.type === 'strict_object' ? 'is not a setting of this simulator' : issue.message,
+          message: issue.type === 'strict_object' ? unknownSetting : issue.message,
         })),
       );
     }
