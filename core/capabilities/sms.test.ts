@@ -1,21 +1,14 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../sdk/errors.ts';
+import { thrown } from '../sdk/testing/failure.ts';
 import { findOperation } from './index.ts';
 import { normaliseSmsSend, smsSendInput, smsSendOutput } from './sms.ts';
 
 const base = { agency: '000.00.01.H22', to: '84981234567', reference: 'HS-0001' };
 const send = (text: string, unicode = false) => normaliseSmsSend({ ...base, text, unicode });
 
-function refusal(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
+const refusal = (run: () => unknown) => thrown(run, InputError);
 
 describe('sms/send: the capability normalises at the API edge, for every provider', () => {
   it('is the hook of the send operation, where the edge finds it', () => {

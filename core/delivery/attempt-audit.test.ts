@@ -1,21 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { payloadDigest } from '../audit/entries.ts';
 import type { AuditEntry } from '../store/types.ts';
 import { Gate, block, crash, permanent, retryable } from './scripted-plugin.test-helper.ts';
-import { AGENCY, createFixture, type Fixture, SMS, T0, WEBHOOK } from './worker-fixture.test-helper.ts';
+import { AGENCY, type Fixture, useFixtures, SMS, T0, WEBHOOK } from './worker-fixture.test-helper.ts';
 
 /** What the worker writes to the audit log for each attempt: one `attempt` entry per outcome, in its transaction. */
 
-let fixture: Fixture | undefined;
-afterEach(async () => {
-  await fixture?.dispose();
-  fixture = undefined;
-});
-
-async function setup(...args: Parameters<typeof createFixture>): Promise<Fixture> {
-  fixture = await createFixture(...args);
-  return fixture;
-}
+const setup = useFixtures();
 
 const PHONE_ERROR = 'subscriber 0981234567 is blocked';
 const PHONE_MASKED = 'subscriber 0981***567 is blocked';

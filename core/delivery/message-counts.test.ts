@@ -1,18 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { messageView } from '../http/views.ts';
 import { permanent, retryable } from './scripted-plugin.test-helper.ts';
-import { createFixture, type Fixture } from './worker-fixture.test-helper.ts';
+import { useFixtures } from './worker-fixture.test-helper.ts';
 
 /** What a message says of its attempts as operators read it: the current round's, every round's, the latest error. */
-let fixture: Fixture | undefined;
-afterEach(async () => {
-  await fixture?.dispose();
-  fixture = undefined;
-});
+const setup = useFixtures();
 
 describe('a message replayed after it died', () => {
   it('counts the attempts of its round and of every round, and shows no error once it succeeds', async () => {
-    const f = (fixture = await createFixture({ sms: { maxAttempts: 2, baseDelayMs: 1000 } }));
+    const f = await setup({ sms: { maxAttempts: 2, baseDelayMs: 1000 } });
     f.sms.queue(retryable('provider busy'), permanent('number blocked'));
     const m = await f.send('hello');
     await f.worker.deliverDue({ wait: true });

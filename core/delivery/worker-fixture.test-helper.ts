@@ -2,6 +2,7 @@
  * Test support, not production: a delivery worker on a real SQLite store in a temporary directory, with a clock
  * moved by hand, a scripted SMS instance `sms-hue` and a scripted webhook subscription `webhook-ops`.
  */
+import { afterEach } from 'vitest';
 import { pino } from 'pino';
 import { loadConfig } from '../config/load.ts';
 import type { DeliveryOverrides } from '../sdk/contract.ts';
@@ -116,4 +117,14 @@ export async function createFixture(options: FixtureOptions = {}): Promise<Fixtu
     },
   };
   return fixture;
+}
+
+/** For a test file: `setup(options)` makes a fixture, disposed after each test. */
+export function useFixtures(): (...args: Parameters<typeof createFixture>) => Promise<Fixture> {
+  let current: Fixture | undefined;
+  afterEach(async () => {
+    await current?.dispose();
+    current = undefined;
+  });
+  return async (...args) => (current = await createFixture(...args));
 }

@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { block, Gate, hang, retryable } from './scripted-plugin.test-helper.ts';
-import { createFixture, type Fixture, SMS, T0, WEBHOOK } from './worker-fixture.test-helper.ts';
+import { useFixtures, SMS, T0, WEBHOOK } from './worker-fixture.test-helper.ts';
 
-let fixture: Fixture | undefined;
-afterEach(async () => {
-  await fixture?.dispose();
-  fixture = undefined;
-});
-
-async function setup(...args: Parameters<typeof createFixture>): Promise<Fixture> {
-  fixture = await createFixture(...args);
-  return fixture;
-}
+const setup = useFixtures();
 
 describe('DeliveryWorker: after a crash', () => {
   it('claims again a message whose lease expired, counting the lost attempt', async () => {

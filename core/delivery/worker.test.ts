@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { crash, hang, permanent, retryable } from './scripted-plugin.test-helper.ts';
-import { AGENCY, createFixture, type Fixture, SMS, T0, WEBHOOK } from './worker-fixture.test-helper.ts';
+import { AGENCY, type Fixture, useFixtures, SMS, T0, WEBHOOK } from './worker-fixture.test-helper.ts';
 
-let fixture: Fixture | undefined;
-afterEach(async () => {
-  await fixture?.dispose();
-  fixture = undefined;
-});
-
-async function setup(...args: Parameters<typeof createFixture>): Promise<Fixture> {
-  fixture = await createFixture(...args);
-  return fixture;
-}
+const setup = useFixtures();
 
 /** What subscriptions were sent: the webhook instance's messages, oldest first. */
 async function webhookMessages(f: Fixture) {

@@ -7,7 +7,7 @@ import { createHttpClient } from '../runtime/outbound/http-client.ts';
 
 export { expectCapabilityOutput } from './testing/capability-output.ts';
 export { testConfig, type ConfigOverrides, type ConfiguredPlugin } from './testing/config.ts';
-export { failure } from './testing/failure.ts';
+export { failure, thrown } from './testing/failure.ts';
 export { useMswServer } from './testing/msw.ts';
 export { sandboxClient, type CallOptions, type MessageView, type SandboxAddress, type SandboxClient } from './testing/sandbox-client.ts';
 export { announceSandbox, spawnSandbox, type SandboxProcess } from './testing/sandbox-process.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseSmsSend } from '../../core/capabilities/sms.ts';
 import { InputError } from '../../core/sdk/index.ts';
+import { thrown } from '../../core/sdk/testing.ts';
 import { prepare } from './send.ts';
 import { testConfig } from './test-support/config.ts';
 
@@ -9,15 +10,7 @@ const base = { agency: '000.00.01.H22', to: '84981234567', reference: 'H22.99-26
 const prepared = (text: string, unicode = false, maxSegments = 5) =>
   prepare(normaliseSmsSend({ ...base, text, unicode }), { instance: 'sms-hue', config: testConfig({ maxSegments }) });
 
-function refusal(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
+const refusal = (run: () => unknown) => thrown(run, InputError);
 
 describe('send: prepare at the API edge', () => {
   it('stores the text without diacritics for a non-Unicode SMS, the rest of the input untouched', () => {
