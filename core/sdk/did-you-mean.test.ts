@@ -23,11 +23,13 @@ describe('nearest names', () => {
     expect(nearestNames('webhook', keys)).toEqual(['webhooks']);
     expect(nearestNames('publicURL', keys)).toEqual(['publicUrl']);
     expect(nearestNames('agences', keys)).toEqual(['agencies']);
+    expect(nearestNames('agency', keys)).toEqual(['agencies']);
   });
 
   it('suggests nothing when no name is near, however short the name', () => {
     expect(nearestNames('plugins', keys)).toEqual([]);
     expect(nearestNames('x', keys)).toEqual([]);
+    expect(nearestNames('id', ['url', 'to'])).toEqual([]);
     expect(nearestNames('', keys)).toEqual([]);
   });
 

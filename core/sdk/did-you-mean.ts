@@ -21,21 +21,26 @@ export function editDistance(a: string, b: string): number {
   return at(a.length, b.length);
 }
 
-/** How many edits still make a likely typo: one for short names, up to three for long ones. */
-function tolerance(name: string): number {
-  return Math.min(3, Math.max(1, Math.floor(name.length / 4)));
+/**
+ * A typo rather than another word: at most three edits, and more than 40 % of the longer name kept (the rule
+ * commander suggests commands by), so that `agency` finds `agencies` but `id` does not find `url`.
+ */
+function isNear(name: string, candidate: string, distance: number): boolean {
+  const length = Math.max(name.length, candidate.length);
+  return distance <= 3 && (length - distance) / length > 0.4;
 }
 
 /** The known names nearest to `name` (ties all kept, in the order given), or none when nothing is near. Case is ignored. */
 export function nearestNames(name: string, known: Iterable<string>): string[] {
   const wanted = name.toLowerCase();
-  let best = tolerance(name) + 1;
+  let best = Number.POSITIVE_INFINITY;
   let nearest: string[] = [];
   for (const candidate of new Set(known)) {
     if (candidate === name) continue;
     const distance = editDistance(wanted, candidate.toLowerCase());
+    if (!isNear(name, candidate, distance) || distance > best) continue;
     if (distance < best) [best, nearest] = [distance, [candidate]];
-    else if (distance === best) nearest.push(candidate);
+    else nearest.push(candidate);
   }
   return nearest;
 }
