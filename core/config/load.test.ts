@@ -43,7 +43,7 @@ describe('loading the gateway config', () => {
 
   it.each([
     ['no agencies', { agencies: [] }, /agencies: at least one agency/],
-    ['a typo in a top-level key', { agencies, instance: [] }, /config: instance/],
+    ['a typo in a top-level key', { agencies, instance: [] }, /^config: unknown key 'instance' \(did you mean 'instances'\?\)$/],
     ['an unknown plugin', { agencies, instances: [{ id: 'x', plugin: 'nope' }] }, /instance 'x': unknown plugin 'nope' \(known: sms-test\)/],
     ['a missing environment variable', { agencies, instances: [{ ...smsInstance, config: { ...smsInstance.config, password: { env: 'UNSET_VAR' } } }] }, /instance 'sms-hue' config\.password: environment variable UNSET_VAR is not set/],
     ['a field the plugin refuses', { agencies, instances: [{ ...smsInstance, config: { ...smsInstance.config, url: 'not a url' } }] }, /instance 'sms-hue' \(plugin 'sms-test'\): config\.url/],

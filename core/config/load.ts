@@ -7,6 +7,8 @@ import { indexPlugins } from './plugins.ts';
 import { webhookPlugin } from '../webhooks/index.ts';
 import { gatewayConfigSchema } from './schema.ts';
 import { resolveSecrets } from './secrets.ts';
+import { checkSubscribedEvents } from './subscribed-events.ts';
+import { isUnknownKey, issueKeys, unknownKeyHint } from './unknown-keys.ts';
 
 export interface InstanceSettings {
   id: string;
@@ -73,7 +75,7 @@ export function loadConfig(
     if (!plugin) throw new ConfigError(`${where}: unknown plugin '${instance.plugin}' (known: ${[...byId.keys()].join(', ')})`);
     const resolved = resolveSecrets(instance.config, `${where} config`, env);
     const config = v.safeParse(plugin.configSchema, resolved);
-    if (!config.success) throw new ConfigError(`${where} (plugin '${plugin.id}'): config.${describeIssues(config.issues)}`);
+    if (!config.success) throw new ConfigError(`${where} (plugin '${plugin.id}'): config.${describeIssues(config.issues, plugin.configSchema)}`);
     return {
       id: instance.id,
       plugin,
@@ -84,8 +86,10 @@ export function loadConfig(
   });
 
   const webhook = options.webhookDelivery ?? webhookPlugin;
+  const configured = instances.map((instance) => instance.plugin);
   for (const subscription of file.webhooks) {
     const where = `webhook '${subscription.id}'`;
+    checkSubscribedEvents(where, subscription.events, configured, byId.values());
     const secret = resolveSecrets(subscription.secret, `${where} secret`, env);
     const config = v.safeParse(webhook.configSchema, { url: subscription.url, secret });
     if (!config.success) throw new ConfigError(`${where}: ${describeIssues(config.issues)}`);
@@ -109,19 +113,34 @@ export function loadConfig(
   return { agencies, instances, bodyLimitBytes: file.limits.bodyBytes, keyRateLimit, retention: file.retention, publicUrl: file.publicUrl };
 }
 
-/** Issues in the file itself, naming the instance or webhook by its id rather than by its index. */
+/**
+ * Issues in the file itself, naming the instance or webhook by its id rather than by its index. An unknown key comes
+ * first, with the key that was meant: it often explains another issue (`instance` leaves `instances` empty).
+ */
 function describeFileIssues(issues: readonly v.BaseIssue<unknown>[], raw: unknown): string {
-  const first = issues[0];
-  const [list, index, ...rest] = first?.path?.map((item) => item.key) ?? [];
+  const unknownKey = issues.find(isUnknownKey);
+  const first = unknownKey ?? issues[0];
+  const keys = first ? issueKeys(first) : [];
+  const [list, index, ...rest] = unknownKey ? keys.slice(0, -1) : keys;
   const entries = raw && typeof raw === 'object' && (list === 'instances' || list === 'webhooks') ? (raw as Record<string, unknown>)[list] : undefined;
   const id = Array.isArray(entries) && typeof index === 'number' ? (entries[index] as { id?: unknown } | undefined)?.id : undefined;
+  if (unknownKey) {
+    const problem = `unknown key '${String(keys.at(-1))}'${unknownKeyHint(gatewayConfigSchema, unknownKey)}`;
+    const within = (path: unknown[]) => (path.length > 0 ? `${path.join('.')}: ` : '');
+    if (typeof id === 'string') return `${list === 'instances' ? 'instance' : 'webhook'} '${id}': ${within(rest)}${problem}`;
+    return `config: ${within(keys.slice(0, -1))}${problem}`;
+  }
   if (!first || typeof id !== 'string' || rest.length === 0) return `config: ${describeIssues(issues)}`;
   return `${list === 'instances' ? 'instance' : 'webhook'} '${id}': ${rest.join('.')}: ${first.message}`;
 }
 
-function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+/** Up to five issues on one line; a key that `schema` does not know gets the key that was meant. */
+function describeIssues(issues: readonly v.BaseIssue<unknown>[], schema?: unknown): string {
   return issues
     .slice(0, 5)
-    .map((issue) => `${v.getDotPath(issue) ?? '(root)'}: ${issue.message}`)
+    .map((issue) => {
+      const hint = schema !== undefined && isUnknownKey(issue) ? unknownKeyHint(schema, issue, 'settings') : '';
+      return `${v.getDotPath(issue) ?? '(root)'}: ${issue.message}${hint}`;
+    })
     .join('; ');
 }

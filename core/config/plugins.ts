@@ -1,5 +1,6 @@
 import { capabilities, isCapabilityName } from '../capabilities/index.ts';
 import type { AnyPlugin } from '../sdk/contract.ts';
+import { eventDeclarationProblem } from '../webhooks/events.ts';
 import { ConfigError } from './config-error.ts';
 
 /** Checks the explicit plugin list once at start; errors name the plugin and what is wrong with it. */
@@ -29,6 +30,8 @@ export function indexPlugins(plugins: readonly AnyPlugin[]): Map<string, AnyPlug
         throw new ConfigError(`${name}: operation '${operation}' is not part of capability '${plugin.capability}'`);
       }
     }
+    const eventProblem = eventDeclarationProblem(plugin.events);
+    if (eventProblem) throw new ConfigError(`${name}: ${eventProblem}`);
     byId.set(plugin.id, plugin);
   }
   return byId;

@@ -22,6 +22,8 @@ export function scriptedSms(script = new Script()) {
         },
       },
     },
+    // Never emitted: a subscription to it is one that wants no `message.dead`.
+    events: { 'payment.succeeded': 'never emitted by this test plugin' },
   });
   return { plugin, script };
 }

@@ -2,7 +2,8 @@ import { acceptedEntry } from '../audit/entries.ts';
 import type { Clock } from '../delivery/clock.ts';
 import type { Instances } from './instances.ts';
 import { eventMessages } from '../webhooks/event-messages.ts';
-import type { GatewayEvent, PluginRecord, PluginRecords } from '../sdk/contract.ts';
+import { checkDeclared } from '../webhooks/events.ts';
+import type { EventDeclarations, GatewayEvent, PluginRecord, PluginRecords } from '../sdk/contract.ts';
 import type { StoredRecord, Store } from '../store/types.ts';
 
 /** What the gateway lends a plugin beyond its config: its records, events, and where its callbacks arrive. */
@@ -29,9 +30,23 @@ export async function emitEvent(deps: Omit<ServiceDeps, 'publicUrl'>, event: Gat
   if (messages.length > 0) deps.notify(...messages.map((message) => message.instance));
 }
 
-/** The services of one instance, acting as `actor` in the audit log (`worker`, `key:…`, `provider:…`, `task:…`). */
-export function pluginServices(deps: ServiceDeps, instance: string, actor: string): PluginServices {
+/**
+ * The services of one instance, acting as `actor` in the audit log (`worker`, `key:…`, `provider:…`, `task:…`).
+ * Events the instance's plugin does not declare are refused; `emitter` names the plugin when the instance is not in
+ * `deps.instances` (the test kit's services).
+ */
+export function pluginServices(
+  deps: ServiceDeps,
+  instance: string,
+  actor: string,
+  emitter?: { id: string; events?: EventDeclarations | undefined },
+): PluginServices {
   const { store, clock } = deps;
+  const plugin = deps.instances.get(instance)?.plugin ?? emitter;
+  const declared = (event: GatewayEvent) => {
+    if (plugin) checkDeclared(plugin, event);
+    return event;
+  };
   const records: PluginRecords = {
     get: async (key) => {
       const record = await store.getRecord(instance, key);
@@ -44,6 +59,7 @@ export function pluginServices(deps: ServiceDeps, instance: string, actor: strin
     transition: async (key, change) => {
       const now = clock.now();
       const enqueue = (change.emit ?? [])
+        .map(declared)
         .flatMap((event) => eventMessages(deps.instances, event, now))
         .map((message) => ({ message, audit: acceptedEntry(message, actor) }));
       const record = await store.transitionRecord({ instance, key, from: change.from, to: change.to, data: change.data, enqueue, now, actor });
@@ -59,7 +75,7 @@ export function pluginServices(deps: ServiceDeps, instance: string, actor: strin
   };
   return {
     records,
-    emit: (event) => emitEvent(deps, event, actor),
+    emit: async (event) => emitEvent(deps, declared(event), actor),
     get callbackUrl() {
       return `${deps.publicUrl()}/v1/callbacks/${instance}`;
     },

@@ -87,6 +87,13 @@ export type OperationHandlers<C extends CapabilityName, Config> = {
   [Op in OperationName<C>]: OperationHandler<C, Op, Config>;
 };
 
+/**
+ * The event types a plugin emits, each with a line saying when: e.g.
+ * `{ 'payment.succeeded': 'the payer paid; emitted once per payment' }`. Types are `domain.happening`, lower-case
+ * dotted words. Webhook subscriptions may name only declared types, and emitting one not declared is refused.
+ */
+export type EventDeclarations = Readonly<Record<string, string>>;
+
 /** An event for the one-stop software's webhook subscriptions, e.g. `payment.succeeded`. */
 export interface GatewayEvent {
   type: string;
@@ -205,6 +212,8 @@ export interface PluginDefinition<C extends CapabilityName = CapabilityName, Con
   tasks?: readonly PluginTask<Config>[];
   simulator?: SimulatorDefinition;
   delivery?: DeliveryOverrides;
+  /** The events it emits (`{}` when none); core declares its own, such as `message.dead`. */
+  events?: EventDeclarations;
 }
 
 /** Declares a plugin; the types of its operations' inputs and outputs flow from the capability. */
@@ -234,4 +243,5 @@ export interface AnyPlugin {
   tasks?: readonly PluginTask<unknown>[];
   simulator?: SimulatorDefinition;
   delivery?: DeliveryOverrides;
+  events?: EventDeclarations;
 }

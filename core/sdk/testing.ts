@@ -33,6 +33,7 @@ export {
   type TestInstance,
   type TestOperation,
   type TestServices,
+  type TestServicesOptions,
   type TestTask,
 } from './testing/plugin-context.ts';
 

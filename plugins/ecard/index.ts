@@ -22,4 +22,6 @@ export default definePlugin({
   },
   health,
   simulator: ecardSimulator,
+  // Emits no event: its outcomes are the messages' results (and `message.dead`, which core emits).
+  events: {},
 });

@@ -18,4 +18,6 @@ export default definePlugin({
     listProcedures: { run: listProcedures },
   },
   simulator: portalSimulator,
+  // Emits no event: its outcomes are the messages' results (and `message.dead`, which core emits).
+  events: {},
 });

@@ -19,4 +19,9 @@ export default definePlugin({
   callbacks: resultCallback,
   tasks: [reconcilePending],
   simulator: paygovSimulator,
+  events: {
+    'payment.succeeded':
+      'the platform reports the payment paid ({ paymentId, dossierCode, amount, paidAt?, providerReference? }): once per payment, also for one already marked failed or expired',
+    'payment.failed': "a pending payment ended unpaid ({ paymentId, dossierCode, amount, status: failed | expired, code? }): the platform's refusal code, or no result long after expiry",
+  },
 });

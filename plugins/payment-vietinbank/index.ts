@@ -19,4 +19,9 @@ export default definePlugin({
   callbacks: { handle: handleNotice },
   tasks: [reconcileTask],
   simulator: vietinbankSimulator,
+  events: {
+    'payment.succeeded':
+      'the bank took the money ({ paymentId, dossierCode, amount, paidAt, providerReference? }): once per payment, also for one already marked failed or expired',
+    'payment.failed': 'a pending payment ended unpaid ({ paymentId, dossierCode, amount, status: failed | expired, reason }): declined, cancelled, unknown to the bank or expired',
+  },
 });

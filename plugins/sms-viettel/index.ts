@@ -12,4 +12,6 @@ export default definePlugin({
   operations: { send: { prepare, run } },
   health,
   simulator: viettelSimulator,
+  // Emits no event: its outcomes are the messages' results (and `message.dead`, which core emits).
+  events: {},
 });

@@ -13,4 +13,7 @@ export default definePlugin({
 __OPERATIONS__
   },
   simulator,
+  // The event types it emits (`ctx.emit`, a record transition's `emit`), each with when: e.g.
+  // `'payment.succeeded': 'the payer paid ({ paymentId, amount })'`. Webhook subscriptions may name only these.
+  events: {},
 });

@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../../config/load.ts';
 import { Instances } from '../../runtime/instances.ts';
 import { createHttpClient } from '../../runtime/outbound/http-client.ts';
-import type { CallbackContext, GatewayEvent, HealthContext, OperationContext, PluginRecords, TaskContext } from '../contract.ts';
+import type { AnyPlugin, CallbackContext, GatewayEvent, HealthContext, OperationContext, PluginRecords, TaskContext } from '../contract.ts';
 import { type ContextSource, callbackContext, healthContext, operationContext, taskContext } from '../../runtime/plugin-context.ts';
 import { type PluginServices, pluginServices } from '../../runtime/plugin-services.ts';
 import { taskAudit } from '../../runtime/plugin-tasks.ts';
@@ -29,7 +29,15 @@ export interface TestServices extends PluginServices {
   dispose(): Promise<void>;
 }
 
-export async function openTestServices(options: { instance?: string; actor?: string; now?: () => number } = {}): Promise<TestServices> {
+export interface TestServicesOptions {
+  instance?: string;
+  actor?: string;
+  now?: () => number;
+  /** The plugin under test: an event it emits without declaring it fails the test, as the gateway refuses it. */
+  plugin?: Pick<AnyPlugin, 'id' | 'events'>;
+}
+
+export async function openTestServices(options: TestServicesOptions = {}): Promise<TestServices> {
   const temp = await openTempStore();
   const env = { TEST_WEBHOOK_SECRET: `whsec_${Buffer.alloc(32, 7).toString('base64')}` };
   const config = loadConfig(
@@ -48,7 +56,7 @@ export async function openTestServices(options: { instance?: string; actor?: str
     publicUrl: () => TEST_PUBLIC_URL,
   };
   const instance = options.instance ?? 'test-instance';
-  const services = pluginServices(deps, instance, options.actor ?? 'test');
+  const services = pluginServices(deps, instance, options.actor ?? 'test', options.plugin);
   return {
     records: services.records,
     emit: services.emit,

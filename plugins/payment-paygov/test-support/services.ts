@@ -4,6 +4,7 @@
  */
 import { afterEach } from 'vitest';
 import { openTestServices, type TestServices } from '../../../core/sdk/testing.ts';
+import plugin from '../index.ts';
 
 export const INSTANCE = 'paygov-hue';
 
@@ -14,7 +15,7 @@ export function useTestServices(instance = INSTANCE): () => Promise<TestServices
     await Promise.all(opened.splice(0).map((services) => services.dispose()));
   });
   return async () => {
-    const services = await openTestServices({ instance });
+    const services = await openTestServices({ instance, plugin });
     opened.push(services);
     return services;
   };

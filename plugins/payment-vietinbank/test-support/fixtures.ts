@@ -6,12 +6,13 @@ import { pino } from 'pino';
 import type { CallbackContext, OperationContext, TaskContext } from '../../../core/sdk/index.ts';
 import {
   type ConfigOverrides,
-  openTestServices,
+  openTestServices as openKitServices,
   testCallbackContext,
   testConfig as schemaConfig,
   testHttpClient,
   testOperationContext,
   type TestServices,
+  type TestServicesOptions,
   testTaskContext,
 } from '../../../core/sdk/testing.ts';
 import type { VietinbankConfig } from '../config.ts';
@@ -54,7 +55,9 @@ export function bankSigned<T extends Record<string, unknown>>(type: SignedMessag
   return signed(type, body, account().bankPrivateKey, 'sha256');
 }
 
-export { openTestServices, type TestServices };
+/** The test kit's services for this plugin: an event it emits without declaring it fails the test. */
+export const openTestServices = (options: TestServicesOptions = {}) => openKitServices({ plugin, ...options });
+export type { TestServices };
 
 /** A payment as create stores it, written straight to the records. */
 export async function storePayment(services: TestServices, paymentId = 'PAY000000001', data: Record<string, unknown> = {}) {
