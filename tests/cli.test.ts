@@ -99,7 +99,7 @@ describe('the command line itself', () => {
     ['keys create without --agencies or --all-agencies', ['keys', 'create', '--role', 'client'], /keys create needs either --agencies A,B \(the agency codes the key acts for\) or --all-agencies/],
     ['keys create with both --agencies and --all-agencies', ['keys', 'create', '--role', 'client', '--agencies', 'A', '--all-agencies'], /either --agencies A,B .* or --all-agencies/],
     ['check-config without a file', ['check-config'], /check-config needs --config FILE/],
-    ['audit without a verb', ['audit'], /audit takes verify or export/],
+    ['audit without a verb', ['audit'], /audit takes verify, export or rotate-key/],
     ['simulate without a plugin, naming those with a simulator', ['simulate'], /simulate needs a plugin: sms-viettel, payment-vietinbank, payment-paygov, national-portal, ecard, webhook/],
     ['simulate of an unknown plugin', ['simulate', 'sms-nope'], /unknown plugin 'sms-nope': simulate needs a plugin: sms-viettel,/],
     ['sandbox --port abc', ['sandbox', '--port', 'abc'], /--port takes a port number 0-65535, not "abc"/],
@@ -536,8 +536,8 @@ describe('which store', () => {
   it('lists --db in the usage for every verb that uses a store', async () => {
     const { stdout } = await cli('help');
     const lines = stdout.split('\n').filter((line) => /^ {2}lienthong (sandbox|serve|keys|messages|replay|audit)\b/.test(line));
-    // sandbox, serve, keys create|revoke|list, messages list|show, replay ×2, audit verify|export.
-    expect(lines).toHaveLength(11);
+    // sandbox, serve, keys create|revoke|list, messages list|show, replay ×2, audit verify|rotate-key|export.
+    expect(lines).toHaveLength(12);
     for (const line of lines) expect(line).toContain('[--db FILE]');
     expect(stdout).toContain('./data/sandbox.db (sandbox)');
   });

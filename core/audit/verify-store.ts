@@ -1,5 +1,5 @@
 import type { AuditEntry, AuditVerification, Store } from '../store/types.ts';
-import { verifyChain } from './verify.ts';
+import { type ChainKeys, verifyChain } from './verify.ts';
 
 const PAGE = 5000;
 
@@ -19,8 +19,8 @@ export async function* allEntries(store: Store, afterSeq = 0): AsyncGenerator<Au
  * The store's whole chain, and, given the last entry of an earlier export, that the log still holds it:
  * a truncated tail chains perfectly on its own, only a copy kept elsewhere shows the loss.
  */
-export async function verifyStore(store: Store, key: Buffer, exported?: AuditEntry): Promise<AuditVerification> {
-  const result = await verifyChain(key, allEntries(store));
+export async function verifyStore(store: Store, keys: ChainKeys, exported?: AuditEntry): Promise<AuditVerification> {
+  const result = await verifyChain(keys, allEntries(store));
   if (!result.ok || !exported) return result;
   const [held] = await store.listAudit({ afterSeq: exported.seq - 1 }, 1);
   if (!held || held.seq !== exported.seq) {

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { openStore, storeFile } from '../store/open.ts';
+import { type OpenOptions, openStore, storeFile } from '../store/open.ts';
 import type { Store } from '../store/types.ts';
 import type { CliIo } from './io.ts';
 import { UsageError } from './usage.ts';
@@ -18,10 +18,13 @@ export function sayStore(io: CliIo, env: CliIo['env'], options: { sandbox?: bool
   io.stderr.write(`store: ${resolve(storeFile(env, options))}\n`);
 }
 
-/** The store a reading verb works on: it must exist (a reading verb never creates one), and is named on stderr. */
-export async function openExistingStore(io: CliIo, db: string | undefined): Promise<Store> {
+/**
+ * The store a reading verb works on: it must exist (a reading verb never creates one), and is named on stderr.
+ * Given an audit key the store's log is not chained with, it is refused (one line, exit 1) and nothing is written.
+ */
+export async function openExistingStore(io: CliIo, db: string | undefined, options: Pick<OpenOptions, 'olderAuditKeys'> = {}): Promise<Store> {
   const env = storeEnv(io, db);
-  const store = await openStore(env, { existing: true });
+  const store = await openStore(env, { ...options, existing: true });
   sayStore(io, env);
   return store;
 }

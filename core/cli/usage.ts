@@ -18,7 +18,8 @@ usage:
   lienthong messages show ID [--json] [--db FILE]
   lienthong replay ID... [--dry-run] [--db FILE] put dead messages back in the queue
   lienthong replay --status dead [--capability C] [--instance I] [--agency A] [--since ISO] [--until ISO] [--q TEXT] [--dry-run] [--db FILE]
-  lienthong audit verify [--export FILE] [--db FILE]   recompute the audit chain; exit 1 naming the first tampered entry
+  lienthong audit verify [--export FILE] [--keys-file FILE] [--db FILE]   recompute the audit chain; exit 1 naming the first tampered entry
+  lienthong audit rotate-key [--new-key-file FILE] [--db FILE]   chain the audit log with a new key from here on (or LIENTHONG_NEW_AUDIT_KEY)
   lienthong audit export [--since ISO] [--until ISO] [--db FILE]   audit entries as JSON lines
   lienthong new-plugin ID --capability sms|payment|ecard|portal   a working adapter folder, its tests, in app/plugins.ts
 
@@ -26,7 +27,7 @@ store: --db FILE, else LIENTHONG_DB, else ./data/lienthong.db (serve, keys, mess
   ./data/sandbox.db (sandbox). Only serve and sandbox create a store; the other verbs refuse one that does not
   exist. Each names its store on stderr ("store: PATH").
 
-environment: PORT (8080), LIENTHONG_DB, LIENTHONG_AUDIT_KEY, LOG_LEVEL (info),
+environment: PORT (8080), LIENTHONG_DB, LIENTHONG_AUDIT_KEY, LIENTHONG_AUDIT_KEYS (keys before rotations), LOG_LEVEL (info),
   LIENTHONG_SANDBOX_CLIENT_KEY, LIENTHONG_SANDBOX_OPERATOR_KEY, LIENTHONG_SANDBOX_PORT_BASE`;
 
 /** Parses an ISO 8601 time given on the command line into epoch milliseconds. */

@@ -112,7 +112,15 @@ export interface CompleteAttempt {
 
 export type AuditVerification =
   | { ok: true; checked: number; head: { seq: number; hash: string } }
-  | { ok: false; checked: number; seq: number; problem: string };
+  /** `missingKeyId`: no tampering found, but the key of that id, which chains the log from entry `seq` on, was not given. */
+  | { ok: false; checked: number; seq: number; problem: string; missingKeyId?: string };
+
+/** An audit key rotation: entry `seq` (under the previous key) names the new key; entries after it use that key. */
+export interface AuditKeyRotation {
+  seq: number;
+  previousKeyId: string;
+  newKeyId: string;
+}
 
 export interface AuditFilter {
   messageId?: string;
@@ -277,6 +285,11 @@ export interface Store {
    * moved; given the last entry of an earlier export, also that the log still ends no earlier than it.
    */
   verifyAudit(exported?: AuditEntry): Promise<AuditVerification>;
+  /**
+   * Chains new entries with `newKey` from now on: appends `audit.key.rotated` (naming the new key's id, hashed under
+   * the current key) and records the change in the same transaction. Verification then needs both keys.
+   */
+  rotateAuditKey(newKey: Buffer, at: number, actor: Actor): Promise<AuditKeyRotation>;
 
   /** Throws when the store cannot be read or its migrations are not all applied. */
   checkReady(): Promise<void>;

@@ -3,11 +3,13 @@
 
 Written from the README's "Audit log" section ("How an entry is hashed"), not from the gateway's code, with
 Python's standard library only. For each entry, in order: its seq follows the previous one's, its prevHash is the
-previous entry's hash (64 zeros for seq 1), and its hash is HMAC-SHA256(key, prevHash || canonical form).
+previous entry's hash (64 zeros for seq 1), and its hash is HMAC-SHA256(key, prevHash || canonical form). After an
+`audit.key.rotated` entry the key is the one whose id is its summary's newKeyId.
 
     LIENTHONG_AUDIT_KEY=... python3 verify.py audit.jsonl      # or: --key-file <db>.audit-key; "-" reads stdin
 
-Exit 0 when every entry checks, 1 naming the first bad entry, 2 when the export or the key cannot be read.
+Keys replaced by rotations: in LIENTHONG_AUDIT_KEYS (separated by newlines, commas or spaces), or on the key file's
+later lines. Exit 0 when every entry checks, 1 naming the first bad entry, 2 when the export or a key cannot be read.
 """
 
 import argparse
@@ -20,6 +22,7 @@ import re
 import sys
 
 GENESIS = "0" * 64
+KEY_ROTATED = "audit.key.rotated"
 CONTENT_FIELDS = ("seq", "at", "actor", "action", "messageId", "instance", "summary")
 UNPAIRED_SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -97,15 +100,26 @@ def entry_hash(key, prev_hash, entry):
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def read_key(args):
+def key_id(key):
+    return hmac.new(key, b"lienthong audit key id", hashlib.sha256).hexdigest()[:16]
+
+
+def split_keys(text):
+    lines = [line for line in text.split("\n") if not line.strip().startswith("#")]
+    return [key for line in lines for key in re.split(r"[\s,]+", line) if key]
+
+
+def read_keys(args):
+    """The keys given, by id: the key file's lines (its first is the key in use), or the two variables."""
     if args.key_file:
         with open(args.key_file, encoding="utf-8") as handle:
-            text = handle.read().strip()
+            texts = [line.strip() for line in handle.read().split("\n") if line.strip()]
     else:
-        text = os.environ.get("LIENTHONG_AUDIT_KEY", "")
-    if not text:
+        texts = [os.environ.get("LIENTHONG_AUDIT_KEY", "")] if os.environ.get("LIENTHONG_AUDIT_KEY") else []
+    texts += split_keys(os.environ.get("LIENTHONG_AUDIT_KEYS", ""))
+    if not texts:
         raise BadExport("no key: set LIENTHONG_AUDIT_KEY or give --key-file")
-    return text.encode("utf-8")
+    return {key_id(key): key for key in (text.encode("utf-8") for text in texts)}
 
 
 def read_entries(source):
@@ -121,10 +135,11 @@ def read_entries(source):
         yield number, entry
 
 
-def verify(key, entries):
+def verify(keys, entries):
     """Returns (checked, head) when every entry checks; raises Tampered naming the first that does not."""
     expected_seq = None
     prev_hash = None
+    key = None
     checked = 0
     for line, entry in entries:
         seq = entry.get("seq")
@@ -142,8 +157,18 @@ def verify(key, entries):
             raise Tampered(seq, line, f"comes where entry {expected_seq} should: entry {expected_seq} {what}")
         if not hmac.compare_digest(entry["prevHash"], prev_hash):
             raise Tampered(seq, line, f"does not chain from entry {seq - 1}: its prevHash is not that entry's hash")
+        if key is None:
+            # An export does not say which key chained its first entry: the one given key whose hash matches.
+            key = next((k for k in keys.values() if hmac.compare_digest(entry_hash(k, prev_hash, entry), entry["hash"])), None)
+            if key is None:
+                raise Tampered(seq, line, "was altered: its hash does not match its content under any key given")
         if not hmac.compare_digest(entry_hash(key, prev_hash, entry), entry["hash"]):
             raise Tampered(seq, line, "was altered: its hash does not match its content")
+        if entry.get("action") == KEY_ROTATED:
+            new_id = (entry.get("summary") or {}).get("newKeyId")
+            if new_id not in keys:
+                raise BadExport(f"entries from {seq + 1} on are chained with audit key id {new_id}, which was not given")
+            key = keys[new_id]
         prev_hash = entry["hash"]
         expected_seq = seq + 1
         checked += 1
@@ -162,12 +187,12 @@ def main(argv):
     parser.add_argument("--key-file", help="read the key from this file (e.g. <db>.audit-key) instead of LIENTHONG_AUDIT_KEY")
     args = parser.parse_args(argv)
     try:
-        key = read_key(args)
+        keys = read_keys(args)
         if args.export == "-":
-            checked, head = verify(key, read_entries(sys.stdin))
+            checked, head = verify(keys, read_entries(sys.stdin))
         else:
             with open(args.export, encoding="utf-8") as source:
-                checked, head = verify(key, read_entries(source))
+                checked, head = verify(keys, read_entries(source))
     except Tampered as error:
         print(f"audit export TAMPERED: {error}", file=sys.stderr)
         return 1

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuditEntry, type AuditInput } from '../../core/audit/chain.ts';
 import { acceptedEntry, attemptEntry } from '../../core/audit/entries.ts';
+import { auditKeyId } from '../../core/audit/key-id.ts';
 import { verifyChain } from '../../core/audit/verify.ts';
 import { newMessageId } from '../../core/ids.ts';
 import { createKey } from '../../core/api-keys.ts';
@@ -210,6 +211,30 @@ describe.skipIf(skip)('the independent verifier (python3 tests/audit-verifier/ve
     expect(await pythonVerify(file, TEST_AUDIT_KEY_TEXT)).toMatchObject({ code: 1, stderr: expect.stringContaining('entry 6 (line 6) was altered') });
     // The gateway's own verifier agrees: the hash covers prevHash, so a copied entry cannot be chained in.
     expect(await verifyChain(TEST_AUDIT_KEY, spliced(exported.map((line) => JSON.parse(line) as AuditEntry)))).toMatchObject({ ok: false, seq: 6 });
+  });
+
+  it('follows a key rotation given both keys, as the README states it, and says which key id it lacks', async () => {
+    const newKey = 'the audit key after the rotation, 0123456789abcdef';
+    const rotated = await openTempStore();
+    try {
+      for (let i = 1; i <= 3; i++) await rotated.store.appendAudit([{ at: tick(), actor: 'cli', action: 'key.revoked', summary: { keyId: `key_00000000000${i}` } }]);
+      await rotated.store.rotateAuditKey(Buffer.from(newKey, 'utf8'), tick(), 'cli');
+      await rotated.store.appendAudit([{ at: tick(), actor: 'cli', action: 'key.revoked', summary: { keyId: 'key_000000000009' } }]);
+      await rotated.store.close();
+      const result = await runCli(['audit', 'export'], { LIENTHONG_DB: rotated.file, LIENTHONG_DATABASE_URL: undefined, LIENTHONG_AUDIT_KEY: newKey });
+      expect(result.code, result.stderr).toBe(0);
+      const file = join(rotated.dir, 'rotated.jsonl');
+      await writeFile(file, result.stdout);
+      // The sandbox's key file after a rotation: the new key first, the replaced one after it.
+      const keyFile = join(rotated.dir, 'lienthong.db.audit-key');
+      await writeFile(keyFile, `${newKey}\n${TEST_AUDIT_KEY_TEXT}\n`);
+      expect(await pythonVerify(file, undefined, '--key-file', keyFile)).toMatchObject({ code: 0, stdout: expect.stringContaining('audit export intact: 5 entries') });
+      const oldOnly = await pythonVerify(file, TEST_AUDIT_KEY_TEXT);
+      expect(oldOnly).toMatchObject({ code: 2, stderr: expect.stringContaining(`entries from 5 on are chained with audit key id ${auditKeyId(Buffer.from(newKey))}, which was not given`) });
+      expect(await pythonVerify(file, newKey)).toMatchObject({ code: 1, stderr: expect.stringContaining('entry 1 (line 1) was altered') });
+    } finally {
+      await rotated.dispose();
+    }
   });
 
   it('checks a partial export (--since) from its first entry on', async () => {

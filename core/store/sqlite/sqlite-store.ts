@@ -8,6 +8,7 @@ import type {
   AuditEntry,
   AuditFilter,
   AuditInput,
+  AuditKeyRotation,
   AuditVerification,
   CompleteAttempt,
   IdempotencyClaim,
@@ -23,8 +24,12 @@ import type {
   Store,
   StoredResponse,
 } from '../types.ts';
+import { AuditKeyRefused } from '../../audit/key-binding.ts';
+import { auditKeyId } from '../../audit/key-id.ts';
+import { AuditKeyring } from '../../audit/keyring.ts';
+import { KEY_ROTATED } from '../../audit/verify.ts';
 import { verifyStore } from '../../audit/verify-store.ts';
-import { SqliteAuditLog, listAudit } from './audit-log.ts';
+import { SqliteAuditLog, listAudit, readAuditKeys } from './audit-log.ts';
 import { type Acceptance, completeAttempts, insertAcceptances } from './bulk-writes.ts';
 import { CoalescedLookup } from './coalesced-lookup.ts';
 import { type PayloadCipher, type PayloadCodec, payloadCodec } from '../payload-cipher.ts';
@@ -68,8 +73,8 @@ export class SqliteStore implements Store {
   private constructor(
     private readonly writer: Connection,
     private readonly reader: Connection,
-    auditLog: SqliteAuditLog,
-    private readonly auditKey: Buffer,
+    private readonly auditLog: SqliteAuditLog,
+    private readonly auditKeys: AuditKeyring,
     private readonly codec: PayloadCodec,
   ) {
     this.#commits = new GroupCommit(writer, auditLog);
@@ -77,14 +82,29 @@ export class SqliteStore implements Store {
     this.#complete = this.#commits.channel((db, items, audit) => completeAttempts(db, items, audit, codec));
   }
 
-  /** `auditKey` signs the audit chain (LIENTHONG_AUDIT_KEY); `dataKey` encrypts payloads at rest (LIENTHONG_DATA_KEY). */
-  static async open(file: string, options: { auditKey: Buffer; dataKey?: PayloadCipher | undefined }): Promise<SqliteStore> {
+  /**
+   * `auditKey` signs the audit chain (LIENTHONG_AUDIT_KEY): a key the store's log is not chained with is refused
+   * (AuditKeyRefused, `auditKeyName` saying where it came from) and nothing is written. `olderAuditKeys` verify
+   * entries chained before a rotation; `dataKey` encrypts payloads at rest (LIENTHONG_DATA_KEY).
+   */
+  static async open(
+    file: string,
+    options: { auditKey: Buffer; olderAuditKeys?: Buffer[]; auditKeyName?: string; dataKey?: PayloadCipher | undefined },
+  ): Promise<SqliteStore> {
     await mkdir(dirname(file), { recursive: true });
     const writer = await openConnection(file);
-    await migrate(writer);
-    const reader = await openConnection(file, sqlite3.OPEN_READONLY);
-    const auditLog = await SqliteAuditLog.open(writer, options.auditKey);
-    return new SqliteStore(writer, reader, auditLog, options.auditKey, payloadCodec(options.dataKey));
+    let reader: Connection | undefined;
+    try {
+      await migrate(writer);
+      reader = await openConnection(file, sqlite3.OPEN_READONLY);
+      const auditLog = await SqliteAuditLog.open(writer, options.auditKey, options.auditKeyName);
+      const keyring = new AuditKeyring([...(options.olderAuditKeys ?? []), options.auditKey]);
+      return new SqliteStore(writer, reader, auditLog, keyring, payloadCodec(options.dataKey));
+    } catch (error) {
+      await reader?.close().catch(() => undefined);
+      await writer.close().catch(() => undefined);
+      throw error;
+    }
   }
 
   #toMessage = (row: MessageRow): MessageRecord => toMessage(row, this.codec);
@@ -312,8 +332,19 @@ export class SqliteStore implements Store {
     return listAudit(this.reader, filter, limit);
   }
 
-  verifyAudit(exported?: AuditEntry): Promise<AuditVerification> {
-    return verifyStore(this, this.auditKey, exported);
+  async verifyAudit(exported?: AuditEntry): Promise<AuditVerification> {
+    const [first] = await readAuditKeys(this.reader);
+    return verifyStore(this, { keyring: this.auditKeys, firstKeyId: first?.keyId ?? this.auditLog.keyId }, exported);
+  }
+
+  async rotateAuditKey(newKey: Buffer, at: number, actor: Actor): Promise<AuditKeyRotation> {
+    const previousKeyId = this.auditLog.keyId;
+    if (auditKeyId(newKey) === previousKeyId) throw new AuditKeyRefused(`the new audit key is the key in use (key id ${previousKeyId}): give another one`);
+    const newKeyId = this.auditKeys.add(newKey);
+    const entry = await this.#commits.write((db) =>
+      this.auditLog.rotate(db, newKey, { at, actor, action: KEY_ROTATED, summary: { previousKeyId, newKeyId } }),
+    );
+    return { seq: entry.seq, previousKeyId, newKeyId };
   }
 
   async checkReady(): Promise<void> {
