@@ -49,8 +49,8 @@ export function defineCapability<Ops extends Record<string, OperationSpec>>(spec
 export const agencyCode = v.pipe(
   v.string(),
   v.trim(),
-  v.nonEmpty('agency is required'),
-  v.maxLength(64, 'agency is at most 64 characters'),
+  v.nonEmpty(),
+  v.maxLength(64),
 );
 
 /** A date-time in ISO 8601 with an offset or Z, e.g. `2026-11-21T09:30:00+07:00`. */
@@ -58,9 +58,9 @@ export const isoDateTime = v.pipe(
   v.string(),
   v.regex(
     /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/,
-    'expected an ISO 8601 date-time with a time zone, e.g. 2026-11-21T09:30:00+07:00',
+    'must be an ISO 8601 date-time with a time zone, such as 2026-11-21T09:30:00+07:00',
   ),
-  v.check(isRealDateTime, 'not a real date and time'),
+  v.check(isRealDateTime, 'must be a real date and time'),
 );
 
 /** Date.parse rolls 2026-02-30 over to March: a date-time is real only when its fields read back unchanged. */

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { agencyCode, defineCapability, defineOperation, text } from './define.ts';
 import { taxCode } from './identifiers.ts';
 
-const cardNumber = v.pipe(v.string(), v.trim(), v.regex(/^[0-9A-Za-z-]{6,32}$/, 'not a card number'));
+const cardNumber = v.pipe(v.string(), v.trim(), v.regex(/^[0-9A-Za-z-]{6,32}$/, 'must be a card number: 6 to 32 letters, digits or dashes'));
 const isoDate = v.pipe(v.string(), v.isoDate('expected a date as YYYY-MM-DD'));
 
 export const ecardLookupInput = v.pipe(
@@ -32,8 +32,8 @@ export const ecardVerifyInput = v.pipe(
   v.object({
     agency: agencyCode,
     cardNumber,
-    pin: v.optional(v.pipe(v.string(), v.regex(/^\d{4,8}$/, 'a PIN is 4 to 8 digits'))),
-    otp: v.optional(v.pipe(v.string(), v.regex(/^\d{4,8}$/, 'a one-time code is 4 to 8 digits'))),
+    pin: v.optional(v.pipe(v.string(), v.regex(/^\d{4,8}$/, 'must be a PIN of 4 to 8 digits'))),
+    otp: v.optional(v.pipe(v.string(), v.regex(/^\d{4,8}$/, 'must be a one-time code of 4 to 8 digits'))),
   }),
   v.forward(
     v.check((input) => (input.pin === undefined) !== (input.otp === undefined), 'give exactly one of pin or otp'),

@@ -30,7 +30,7 @@ export const vietnameseMobile = v.pipe(
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
     const normalised = normaliseVietnameseMobile(dataset.value);
     if (normalised) return normalised;
-    addIssue({ message: 'not a Vietnamese mobile number (expected e.g. 0981234567 or +84981234567)' });
+    addIssue({ message: 'must be a Vietnamese mobile number such as 0981234567 or +84981234567' });
     return NEVER;
   }),
 );
@@ -58,7 +58,7 @@ export const taxCode = v.pipe(
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
     const normalised = normaliseTaxCode(dataset.value);
     if (normalised) return normalised;
-    addIssue({ message: 'not a valid tax code (10 digits with a correct check digit, optionally -NNN branch)' });
+    addIssue({ message: 'must be a tax code: 10 digits with a correct check digit, and -NNN after them for a branch' });
     return NEVER;
   }),
 );
@@ -66,9 +66,9 @@ export const taxCode = v.pipe(
 /** Citizen identity number (CCCD): 12 digits, the first three a province code 001–096. No check digit exists. */
 export const citizenId = v.pipe(
   v.string(),
-  v.regex(/^\d{12}$/, 'a citizen identity number is 12 digits'),
+  v.regex(/^\d{12}$/, 'must be a citizen identity number of 12 digits'),
   v.check((value) => {
     const province = Number(value.slice(0, 3));
     return province >= 1 && province <= 96;
-  }, 'a citizen identity number starts with a province code 001-096'),
+  }, 'must start with a province code from 001 to 096'),
 );

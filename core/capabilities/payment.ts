@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { emailAddress } from './email.ts';
 import { agencyCode, defineCapability, defineOperation, isoDateTime, optionalText, text } from './define.ts';
 
 export const paymentStatus = v.picklist(['pending', 'paid', 'failed', 'expired']);
@@ -7,13 +8,13 @@ export const paymentCreateInput = v.object({
   agency: agencyCode,
   dossierCode: text(64),
   /** Whole VND. */
-  amount: v.pipe(v.number(), v.integer('amount is whole VND'), v.minValue(1), v.maxValue(10_000_000_000)),
+  amount: v.pipe(v.number(), v.integer('must be a whole number of dong (VND)'), v.minValue(1), v.maxValue(10_000_000_000)),
   description: text(210),
   payer: v.optional(
     v.object({
       name: optionalText(200),
       phone: optionalText(20),
-      email: v.optional(v.pipe(v.string(), v.email())),
+      email: v.optional(emailAddress),
       idNumber: optionalText(20),
     }),
   ),

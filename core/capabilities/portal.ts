@@ -5,8 +5,8 @@ import { agencyCode, defineCapability, defineOperation, isoDateTime, optionalTex
 export const dossierStatus = v.pipe(
   v.number(),
   v.integer(),
-  v.minValue(1, 'status is a portal status code 1-10'),
-  v.maxValue(10, 'status is a portal status code 1-10'),
+  v.minValue(1, 'must be a portal status code from 1 to 10'),
+  v.maxValue(10, 'must be a portal status code from 1 to 10'),
 );
 
 const dossierCode = text(64);

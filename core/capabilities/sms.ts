@@ -8,7 +8,7 @@ export const smsSendInput = v.object({
   agency: agencyCode,
   /** Normalised to `84…` before queueing. */
   to: vietnameseMobile,
-  text: v.pipe(v.string(), v.nonEmpty('text is required'), v.maxLength(1600)),
+  text: v.pipe(v.string(), v.nonEmpty(), v.maxLength(1600)),
   /** false (default): Vietnamese diacritics are removed so the message fits GSM 7-bit segments. */
   unicode: v.optional(v.boolean(), false),
   /** The caller's own reference, e.g. the dossier code, echoed in events. */

@@ -28,7 +28,7 @@ export function createApp(gateway: GatewayContext): Hono<AppEnv> {
   );
 
   app.route('/', healthRoutes(gateway));
-  app.route('/', openApiRoutes());
+  app.route('/', openApiRoutes(gateway));
   if (gateway.metrics) app.get('/metrics', gateway.metrics.endpoint);
   if (gateway.sandbox) {
     const sandbox = gateway.sandbox;

@@ -44,7 +44,7 @@ describe('bodies that are not valid requests', () => {
     const response = await gateway.request('/v1/sms/send', { body: { agency: AGENCY_A, to: 981234567, text: 42, unicode: 'yes' } });
     const problem = await expectProblem(response, 400, 'validation');
     expect(issuePaths(problem)).toEqual(['text', 'to', 'unicode']);
-    expect(problem.detail).toBe('3 field(s) failed validation');
+    expect(problem.detail).toBe('to: must be a string; text: must be a string; unicode: must be true or false');
     for (const issue of problem.errors ?? []) expect(issue.message).not.toMatch(/received/i);
     await expectUntouched();
   });
@@ -72,13 +72,42 @@ describe('bodies that are not valid requests', () => {
     const body = paymentBody({ amount: 1500.5, payer: { name: 7, email: 'not-an-email' }, returnUrl: 'nowhere' });
     const problem = await expectProblem(await gateway.request('/v1/payment/create', { body }), 400, 'validation');
     expect(issuePaths(problem)).toEqual(['amount', 'payer.email', 'payer.name', 'returnUrl']);
-    expect(problem.errors).toContainEqual({ path: 'amount', message: 'amount is whole VND' });
+    expect(problem.errors).toContainEqual({ path: 'amount', message: 'must be a whole number of dong (VND)' });
     await expectUntouched();
   });
 
   it.each(['0123456789', '+1 415 555 0100', '098123456', '09812345678', '0201234567'])('answers 400 naming `to` for %s', async (to) => {
     const problem = await expectProblem(await gateway.request('/v1/sms/send', { body: smsBody({ to }) }), 400, 'validation');
-    expect(problem.errors).toEqual([{ path: 'to', message: expect.stringMatching(/not a Vietnamese mobile number/) }]);
+    expect(problem.errors).toEqual([{ path: 'to', message: 'must be a Vietnamese mobile number such as 0981234567 or +84981234567' }]);
+    await expectUntouched();
+  });
+
+  it('says a blank field must not be blank, in the errors and in the detail', async () => {
+    const problem = await expectProblem(await gateway.request('/v1/sms/send', { body: smsBody({ agency: '  ', text: '' }) }), 400, 'validation');
+    expect(problem.errors).toEqual([
+      { path: 'agency', message: 'must not be blank' },
+      { path: 'text', message: 'must not be blank' },
+    ]);
+    expect(problem.detail).toBe('agency: must not be blank; text: must not be blank');
+    await expectUntouched();
+  });
+
+  it('names the first three problems in the detail and counts the rest', async () => {
+    const problem = await expectProblem(await gateway.request('/v1/payment/create', { body: { agency: AGENCY_A, amount: 'x', returnUrl: 1 } }), 400, 'validation');
+    expect(problem.errors).toHaveLength(4);
+    expect(problem.detail).toBe('dossierCode: is required; amount: must be a number; description: is required; and 1 more (see errors)');
+  });
+
+  it.each(["o'brien@example.com", '"a"@b.vn', 'an.nguyen+hoso@so-tu-phap.hue.gov.vn'])('takes the payer e-mail address %s', async (email) => {
+    const response = await gateway.request('/v1/payment/create', { body: paymentBody({ payer: { email } }) });
+    expect(response.status).toBe(200);
+    expect(gateway.payment.calls.at(-1)?.input).toMatchObject({ payer: { email } });
+  });
+
+  it.each(['an@localhost', 'an..nguyen@example.vn', 'an@[192.0.2.1]', 'an nguyen@example.vn'])('refuses the payer e-mail address %s, naming the field', async (email) => {
+    const problem = await expectProblem(await gateway.request('/v1/payment/create', { body: paymentBody({ payer: { email } }) }), 400, 'validation');
+    expect(problem.errors).toEqual([{ path: 'payer.email', message: 'must be an e-mail address such as an.nguyen@example.vn (at most 64 characters before the @)' }]);
+    expect(problem.detail).toBe('payer.email: must be an e-mail address such as an.nguyen@example.vn (at most 64 characters before the @)');
     await expectUntouched();
   });
 

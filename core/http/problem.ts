@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as v from 'valibot';
+import { issueMessage } from '../capabilities/messages.ts';
 import type { InputIssue } from '../sdk/errors.ts';
 
 export interface ProblemDetails {
@@ -36,19 +37,29 @@ export const malformedJson = () =>
   new ProblemError({ status: 400, title: 'Malformed JSON', kind: 'malformed-json', detail: 'the request body is not valid JSON' });
 
 export const invalidInput = (errors: InputIssue[], title = 'Invalid request') =>
-  new ProblemError({ status: 400, title, kind: 'validation', detail: `${errors.length} field(s) failed validation`, errors });
+  new ProblemError({ status: 400, title, kind: 'validation', detail: namingFields(errors), errors });
+
+/** The problems in one line, each after the field it is about: `text: must not be blank; to: is required`. */
+function namingFields(errors: InputIssue[], shown = 3): string {
+  const sentences = errors.slice(0, shown).map(({ path, message }) => {
+    if (path === '') return `the body ${message}`;
+    return message.startsWith(`${path} `) ? message : `${path}: ${message}`;
+  });
+  const more = errors.length - sentences.length;
+  return sentences.join('; ') + (more > 0 ? `; and ${more} more (see errors)` : '');
+}
 
 /**
- * valibot issues as `{ path, message }` without echoing what the caller sent: valibot's default messages end
- * in "but received <value>", or "Received <value>" for format checks (e-mail, URL), which could hand a secret or
- * personal data back.
+ * valibot issues as `{ path, message }`. The messages are the rules' own or those of `issueMessage`, which never
+ * quote the value; valibot's defaults (parsed without INPUT_CHECKS) would end in "but received <value>", handing a
+ * secret or personal data back, so they are replaced the same way.
  */
 export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): InputIssue[] {
   return issues.map((issue) => ({
     path: v.getDotPath(issue) ?? '',
-    message:
-      issue.kind === 'schema' && issue.received === 'undefined'
-        ? 'is required'
-        : issue.message.replace(/:? *(?:[Bb]ut r|R)eceived .*$/s, '').replace(/^Invalid (\w+): Expected (.*)$/s, 'expected $2'),
+    message: (issue.kind === 'schema' && issue.received === 'undefined') || VALIBOT_DEFAULT.test(issue.message) ? issueMessage(issue) : issue.message,
   }));
 }
+
+/** How valibot words a problem when nobody gave it words: `Invalid length: Expected !0 but received 0`. */
+const VALIBOT_DEFAULT = /^Invalid [\w ]+: (?:Expected [\s\S]* but r|R)eceived /;

@@ -1,7 +1,7 @@
 import type * as v from 'valibot';
 import { queryParameters, requestSchema } from './json-schema.ts';
 import { problem } from './problems.ts';
-import { type Operation, type Paths, type Responses, ref } from './types.ts';
+import { type Operation, type Paths, ref } from './types.ts';
 
 /** The valibot schemas of the admin routes that read input; each absent one is described as a bare object. */
 export interface AdminSchemas {
@@ -14,19 +14,8 @@ const idParameter = { name: 'id', in: 'path' as const, required: true, schema: {
 
 const json = (description: string, schema: string) => ({ description, content: { 'application/json': { schema: ref('schemas', schema) } } });
 
-/** What every admin endpoint may answer besides its own result. */
-const operatorProblems: Responses = {
-  '401': ref('responses', 'Unauthorized'),
-  '429': ref('responses', 'TooManyRequests'),
-  '403': ref('responses', 'Forbidden'),
-  '500': ref('responses', 'InternalError'),
-};
-
-const admin = (operation: Omit<Operation, 'tags'>): Operation => ({
-  ...operation,
-  tags: ['admin'],
-  responses: { ...operation.responses, ...operatorProblems },
-});
+/** An operator endpoint: what the key check and the rate limit in front of it answer is added by front-answers.ts. */
+const admin = (operation: Omit<Operation, 'tags'>): Operation => ({ ...operation, tags: ['admin'] });
 
 /** The operators' API under `/admin/v1` (operator keys only). */
 export function adminPaths(schemas: AdminSchemas): Paths {
@@ -90,7 +79,12 @@ export function adminPaths(schemas: AdminSchemas): Paths {
         summary: 'Audit entries, oldest first, by message or time',
         description: 'An operator key limited to agencies reads the trail of its own messages only (give messageId).',
         ...(auditParameters.length > 0 ? { parameters: auditParameters } : {}),
-        responses: { '200': json('One page.', 'AuditPage'), '400': ref('responses', 'BadRequest'), '404': ref('responses', 'NotFound') },
+        responses: {
+          '200': json('One page.', 'AuditPage'),
+          '400': ref('responses', 'BadRequest'),
+          '403': problem('A client key; or an operator key limited to agencies without messageId.'),
+          '404': ref('responses', 'NotFound'),
+        },
       }),
     },
     '/admin/v1/audit/verify': {
@@ -98,7 +92,7 @@ export function adminPaths(schemas: AdminSchemas): Paths {
         operationId: 'adminVerifyAudit',
         summary: 'Recompute the audit chain and name the first entry altered, removed, inserted or moved',
         description: 'Needs an operator key for every agency.',
-        responses: { '200': json('The verdict.', 'AuditVerification') },
+        responses: { '200': json('The verdict.', 'AuditVerification'), '403': problem('A client key, or an operator key limited to agencies.') },
       }),
     },
     '/admin/v1/instances': {

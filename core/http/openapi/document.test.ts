@@ -42,6 +42,11 @@ describe('the OpenAPI document', () => {
     for (const entry of new Set(refs)) expect(() => resolve({ $ref: entry.slice(8, -1) })).not.toThrow();
   });
 
+  it('names its server, by default the host that served it', () => {
+    expect(document.servers).toEqual([{ url: '/', description: 'This gateway.' }]);
+    expect(buildOpenApiDocument({ serverUrl: 'https://lienthong.hue.gov.vn' }).servers).toEqual([{ url: 'https://lienthong.hue.gov.vn', description: 'This gateway.' }]);
+  });
+
   it('is the same document each time it is built', () => {
     expect(JSON.stringify(buildOpenApiDocument())).toBe(JSON.stringify(document));
   });
@@ -65,7 +70,8 @@ describe('capability operations', () => {
     const accepted = resolve(responses['202']!);
     expect(accepted.headers).toHaveProperty('Location');
     expect(schemaOf(accepted)).toMatchObject({ required: ['id', 'status'], properties: { status: { const: 'queued' } } });
-    for (const status of ['409', '502', '503', '504']) expect(responses).not.toHaveProperty(status);
+    for (const status of ['409', '502', '504']) expect(responses).not.toHaveProperty(status);
+    expect(responses['503']).toEqual({ $ref: '#/components/responses/StoreUnavailable' });
   });
 
   it.each(callable.filter(({ operation }) => !operation.internal && operation.mode === 'sync'))('$path: sync → 200, 409 and 502/503/504', ({ path, operation }) => {
@@ -118,6 +124,21 @@ describe('capability operations', () => {
   it('keeps the output schema of async operations, for the message result', () => {
     expect(document.components.schemas.SmsSendOutput?.required).toEqual(['providerMessage', 'segments']);
     expect(post('/v1/sms/send').description).toContain('SmsSendOutput');
+  });
+
+  it("types a message's result by capability and operation: one branch per operation that makes messages", () => {
+    const asynchronous = callable.filter(({ operation }) => operation.mode === 'async');
+    const branches = document.components.schemas.MessageResult?.oneOf as JsonSchema[];
+    const constant = (branch: JsonSchema, name: string) => (branch.properties?.[name] as JsonSchema | undefined)?.const;
+    expect(branches.map((branch) => `${constant(branch, 'capability')}/${constant(branch, 'operation')}`)).toEqual(
+      asynchronous.map(({ capability, name }) => `${capability}/${name}`),
+    );
+    expect(branches[0]?.properties?.result).toEqual({ oneOf: [{ $ref: '#/components/schemas/SmsSendOutput' }, { type: 'null' }] });
+    expect(asynchronous.map(({ path }) => path)).toContain('/v1/webhook/deliver');
+    expect(document.components.schemas.WebhookDeliverOutput?.required).toEqual(['status']);
+    for (const view of ['MessageView', 'OperatorMessage', 'MessageDetail']) {
+      expect(document.components.schemas[view]?.allOf, view).toEqual([{ $ref: '#/components/schemas/MessageResult' }]);
+    }
   });
 });
 

@@ -1,7 +1,9 @@
 import packageJson from '../../../package.json' with { type: 'json' };
 import { adminAuditQuery, adminListQuery, adminReplayBody } from '../routes/admin.ts';
 import { adminPaths } from './admin-paths.ts';
+import { withFrontAnswers } from './front-answers.ts';
 import { namedSchemaComponents } from './json-schema.ts';
+import { messageResultSchemas } from './message-results.ts';
 import { headers, parameters, problemSchema, responses } from './problems.ts';
 import { servicePaths } from './service-paths.ts';
 import type { OpenApiDocument } from './types.ts';
@@ -24,9 +26,20 @@ with retries, dead-lettering and operator replay. An \`Idempotency-Key\` makes a
 
 **Errors** are RFC 9457 \`application/problem+json\` (\`Problem\`).`;
 
-/** The OpenAPI 3.1 document, generated from the schemas that validate the requests: built once at start-up. */
-export function buildOpenApiDocument(): OpenApiDocument {
+export interface DocumentOptions {
+  /**
+   * The gateway as its callers reach it (the config's `publicUrl`, or the address it listens on). Default `/`: the
+   * host that served the document.
+   */
+  serverUrl?: string;
+  /** Describe the sandbox's own endpoint (`/sandbox.json`) too. */
+  sandbox?: boolean;
+}
+
+/** The OpenAPI 3.1 document, generated from the schemas that validate the requests. */
+export function buildOpenApiDocument({ serverUrl = '/', sandbox = false }: DocumentOptions = {}): OpenApiDocument {
   const unified = operationPaths();
+  const paths = { ...unified.paths, ...messagePaths, ...adminPaths({ listQuery: adminListQuery, replayBody: adminReplayBody, auditQuery: adminAuditQuery }), ...servicePaths(sandbox) };
   return {
     openapi: '3.1.0',
     info: {
@@ -36,6 +49,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
       description: DESCRIPTION,
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
+    servers: [{ url: serverUrl, description: sandbox ? 'This sandbox.' : 'This gateway.' }],
     tags: [
       ...unified.tags,
       { name: 'messages', description: 'Following asynchronous work' },
@@ -45,10 +59,10 @@ export function buildOpenApiDocument(): OpenApiDocument {
       { name: 'webhooks', description: 'Events the gateway sends to the one-stop software' },
     ],
     security: [{ apiKey: [] }],
-    paths: { ...unified.paths, ...messagePaths, ...adminPaths({ listQuery: adminListQuery, replayBody: adminReplayBody, auditQuery: adminAuditQuery }), ...servicePaths },
+    paths: withFrontAnswers(paths),
     webhooks: eventWebhooks(),
     components: {
-      schemas: { Problem: problemSchema, ...namedSchemaComponents(), ...viewSchemas, ...unified.schemas },
+      schemas: { Problem: problemSchema, ...namedSchemaComponents(), ...viewSchemas, ...messageResultSchemas(), ...unified.schemas },
       responses,
       parameters,
       headers,

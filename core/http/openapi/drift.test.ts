@@ -44,11 +44,15 @@ const samples: Record<string, { valid: unknown[]; invalid: Array<[unknown, strin
         payer: { name: 'An', email: 'an@example.vn' },
         returnUrl: 'https://motcua.example.gov.vn/thanh-toan',
       },
+      { agency, dossierCode: 'HS-1', amount: 1, description: 'x', payer: { email: "o'brien@example.com" } },
+      { agency, dossierCode: 'HS-1', amount: 1, description: 'x', payer: { email: '"a"@b.vn' } },
     ],
     invalid: [
       [{ agency, dossierCode: 'HS-1', amount: 12.5, description: 'x' }, 'amount not whole VND'],
       [{ agency, dossierCode: 'HS-1', amount: 0, description: 'x' }, 'amount below 1'],
       [{ agency, dossierCode: 'HS-1', amount: 1, description: 'x', payer: { email: 'not an address' } }, 'e-mail'],
+      [{ agency, dossierCode: 'HS-1', amount: 1, description: 'x', payer: { email: 'an@localhost' } }, 'e-mail without a dot in the domain'],
+      [{ agency, dossierCode: 'HS-1', amount: 1, description: 'x', payer: { email: '""@example.vn' } }, 'e-mail with an empty quoted local part'],
     ],
   },
   'payment/query': {

@@ -1,6 +1,7 @@
 import type * as v from 'valibot';
 import { agencyCode, isoDateTime } from '../../capabilities/define.ts';
 import { ecardLookupInput, ecardVerifyInput } from '../../capabilities/ecard.ts';
+import { emailAddress } from '../../capabilities/email.ts';
 import { taxCode, vietnameseMobile } from '../../capabilities/identifiers.ts';
 import type { JsonSchema } from './types.ts';
 
@@ -10,6 +11,7 @@ export const NAMED_SCHEMAS = {
   IsoDateTime: isoDateTime,
   VietnameseMobile: vietnameseMobile,
   TaxCode: taxCode,
+  EmailAddress: emailAddress,
 } satisfies Record<string, v.GenericSchema>;
 
 export type NamedSchema = keyof typeof NAMED_SCHEMAS;
@@ -46,6 +48,13 @@ export const NAMED_SCHEMA_NOTES: Record<NamedSchema, JsonSchema> = {
       'spaces are ignored. Normalised to that form.',
     pattern: '^\\s*(?:\\d\\s*){10}(?:-?\\s*(?:\\d\\s*){3})?$',
     examples: ['0100233488', '0314409058-002'],
+  },
+  EmailAddress: {
+    description:
+      "E-mail address (RFC 5322 addr-spec): a dot-atom local part (any of its characters, e.g. o'brien or an+hoso) or " +
+      'a quoted one ("an nguyen"), at most 64 characters before the @, then a domain name with a dot (an internationalised ' +
+      'one in its xn-- form). Comments, domain literals and non-ASCII addresses are refused. Surrounding spaces are trimmed.',
+    examples: ["o'brien@example.com", 'an.nguyen@so-tu-phap.hue.gov.vn'],
   },
 };
 

@@ -66,11 +66,15 @@ export const parameters = {
 export const responses = {
   BadRequest: problem('Malformed JSON, invalid fields (`errors` names each one), an unknown agency or a malformed Idempotency-Key.'),
   Unauthorized: problem('No API key, or an unknown or revoked one.', { 'WWW-Authenticate': ref('headers', 'WwwAuthenticate') }),
-  Forbidden: problem('The API key does not cover the agency, or the endpoint needs an operator key.'),
+  Forbidden: problem('The endpoint needs an operator key, and this is a client key.'),
   NotFound: problem('No such resource, or one of an agency the API key does not cover (answered alike).'),
-  PayloadTooLarge: problem('The body is over the gateway\'s size limit.'),
+  PayloadTooLarge: problem("The body is over the gateway's size limit (limits.bodyBytes); nothing was read or stored."),
   TooManyRequests: problem('The API key is over its rate limit (limits.requestsPerSecondPerKey); wait Retry-After seconds.', { 'Retry-After': ref('headers', 'RetryAfter') }),
   InternalError: problem('The gateway could not complete the request; the `instance` member finds it in the log.'),
+  StoreUnavailable: problem(
+    "The gateway's store is unavailable (a full disk, a database that is down): nothing was stored; try again after Retry-After seconds.",
+    { 'Retry-After': ref('headers', 'RetryAfter') },
+  ),
 } satisfies Record<string, Response>;
 
 export type SharedResponse = keyof typeof responses;

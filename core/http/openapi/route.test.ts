@@ -7,13 +7,13 @@ import type { Store } from '../../store/types.ts';
 import { createApp } from '../app.ts';
 
 /** The smallest gateway the app runs on; its store fails the test if the document route ever touches it. */
-function documentOnlyGateway(): GatewayContext {
+function documentOnlyGateway(publicUrl = () => 'http://127.0.0.1:8080'): GatewayContext {
   const log = pino({ level: 'silent' });
   const config = loadConfig({ agencies: [{ code: '000.00.01.H22' }], instances: [] }, [], {});
   const store = new Proxy({} as Store, {
     get: (_, method) => () => Promise.reject(new Error(`the store was called (${String(method)})`)),
   });
-  return { store, config, instances: new Instances(config, log), log, clock: { now: () => Date.now() }, notify: () => undefined, publicUrl: () => 'http://127.0.0.1:8080' };
+  return { store, config, instances: new Instances(config, log), log, clock: { now: () => Date.now() }, notify: () => undefined, publicUrl };
 }
 
 describe('GET /openapi.json', () => {
@@ -34,6 +34,27 @@ describe('GET /openapi.json', () => {
     const first = await app.request('/openapi.json');
     const again = await app.request('/openapi.json', { headers: { 'if-none-match': first.headers.get('etag') ?? '' } });
     expect(again.status).toBe(304);
+  });
+
+  it("names the gateway as its server: the config's publicUrl, or where it listens once it does", async () => {
+    const served = async (answer: Response) => ((await answer.json()) as { servers: unknown }).servers;
+    expect(await served(await app.request('/openapi.json'))).toEqual([{ url: 'http://127.0.0.1:8080', description: 'This gateway.' }]);
+
+    let listening = '';
+    const starting = createApp(documentOnlyGateway(() => listening));
+    const before = await starting.request('/openapi.json');
+    const beforeTag = before.headers.get('etag');
+    expect(await served(before)).toEqual([{ url: '/', description: 'This gateway.' }]);
+    listening = 'http://127.0.0.1:39117';
+    const after = await starting.request('/openapi.json', { headers: { 'if-none-match': beforeTag ?? '' } });
+    expect(after.status).toBe(200);
+    expect(await served(after)).toEqual([{ url: 'http://127.0.0.1:39117', description: 'This gateway.' }]);
+  });
+
+  it('describes /sandbox.json in sandbox mode only', async () => {
+    const paths = async (target: ReturnType<typeof createApp>) => Object.keys(((await (await target.request('/openapi.json')).json()) as { paths: object }).paths);
+    expect(await paths(app)).not.toContain('/sandbox.json');
+    expect(await paths(createApp({ ...documentOnlyGateway(), sandbox: { simulators: {} } }))).toContain('/sandbox.json');
   });
 
   it('leaves /v1 behind the API key', async () => {

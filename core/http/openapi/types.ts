@@ -63,9 +63,15 @@ export interface Tag {
   description: string;
 }
 
+export interface Server {
+  url: string;
+  description?: string;
+}
+
 export interface OpenApiDocument {
   openapi: '3.1.0';
   info: { title: string; version: string; summary: string; description: string; license: { name: string; identifier: string } };
+  servers: Server[];
   tags: Tag[];
   security: Security;
   paths: Paths;

@@ -6,6 +6,9 @@ import { type JsonSchema, type Operation, type PathItem, type Paths, type Respon
 
 const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
+/** `SmsSend` for sms/send: the stem of its `…Input` and `…Output` components. */
+export const schemaStem = (capability: string, operation: string) => `${pascal(capability)}${pascal(operation)}`;
+
 export interface UnifiedApi {
   paths: Paths;
   /** Each operation's `…Input` and `…Output` schema. */
@@ -23,7 +26,7 @@ export function operationPaths(): UnifiedApi {
     if (callable.length === 0) continue;
     api.tags.push({ name: capability, description: spec.summary });
     for (const [name, operation] of callable) {
-      const schemaName = `${pascal(capability)}${pascal(name)}`;
+      const schemaName = schemaStem(capability, name);
       api.schemas[`${schemaName}Input`] = requestSchema(operation.input, `${capability}/${name}`);
       // A file's bytes are the answer itself: its output schema (bytes, content type) is said by the headers.
       if (!operation.binary) api.schemas[`${schemaName}Output`] = responseSchema(operation.output);
@@ -82,26 +85,21 @@ function success(operation: OperationSpec, schemaName: string): Responses {
   };
 }
 
+/** What the route itself answers besides its result; the key check, rate and body limits are added by front-answers.ts. */
 function operationProblems(operation: OperationSpec): Responses {
   const shared: Responses = {
     '400': ref('responses', 'BadRequest'),
-    '401': ref('responses', 'Unauthorized'),
-    '403': ref('responses', 'Forbidden'),
+    '403': problem('The API key does not cover the agency of the request.'),
     '404': problem('No provider instance serves this capability for the agency; for a sync call also: the provider does not know what was asked about (an unknown payment id, say).'),
-    '413': ref('responses', 'PayloadTooLarge'),
-    '429': ref('responses', 'TooManyRequests'),
   };
-  if (operation.mode === 'async') {
-    return { ...shared, '422': problem('The Idempotency-Key was used with another request.'), '500': ref('responses', 'InternalError') };
-  }
+  if (operation.mode === 'async') return { ...shared, '422': problem('The Idempotency-Key was used with another request.') };
   const retryAfter = { 'Retry-After': ref('headers', 'RetryAfter') };
   return {
     ...shared,
     '409': problem('A request with this Idempotency-Key is still running.'),
     '422': problem('The provider refused the request (a retry cannot change it), or the Idempotency-Key was used with another request.'),
-    '500': ref('responses', 'InternalError'),
     '502': problem('The provider failed or answered with an error; a later retry may succeed.', retryAfter),
-    '503': problem("The provider instance's circuit is open or it is at its rate limit.", retryAfter),
+    '503': problem("The provider instance's circuit is open or it is at its rate limit, or the gateway's store is unavailable.", retryAfter),
     '504': problem('The provider did not answer in time.', retryAfter),
   };
 }
@@ -116,7 +114,6 @@ export const messagePaths: Paths = {
       parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
       responses: {
         '200': { description: 'The message.', content: { 'application/json': { schema: ref('schemas', 'MessageView') } } },
-        '401': ref('responses', 'Unauthorized'),
         '404': ref('responses', 'NotFound'),
       },
     },
@@ -135,6 +132,8 @@ export const messagePaths: Paths = {
       responses: {
         '200': { description: 'The acknowledgement, in the form the provider expects.', content: { '*/*': { schema: {} } } },
         '404': problem('No instance of that id takes callbacks.'),
+        '500': ref('responses', 'InternalError'),
+        '503': ref('responses', 'StoreUnavailable'),
         default: { description: "The plugin's answer to a notification it refuses (e.g. a bad signature), in the provider's format." },
       },
     },

@@ -103,6 +103,30 @@ describe('view schemas against core/http/views.ts', () => {
     expect(validator.component('AuditVerification', { ok: false, checked: 1 }).valid).toBe(false);
   });
 
+  it.each([
+    ['sms/send', { providerMessage: 'Insert MT_QUEUE: OK', segments: 1 }],
+    ['portal/syncDossier', { code: '0', message: 'Thành công' }],
+    ['portal/updateProgress', { code: '0' }],
+    ['webhook/deliver', { status: 204 }],
+  ])("types the result of a succeeded %s message by its operation's output", (route, result) => {
+    const [capability = '', operation = ''] = route.split('/');
+    const succeeded = message({ capability, operation, status: 'succeeded', attempts: 1, nextAttemptAt: null, result });
+    for (const [component, view] of [['MessageView', messageView(succeeded)], ['OperatorMessage', operatorMessageView(succeeded)]] as const) {
+      const checked = validator.component(component, view);
+      expect(checked.valid, checked.errors).toBe(true);
+      expect(validator.component(component, { ...view, result: { unexpected: true } }).valid, `${component} with another shape`).toBe(false);
+    }
+  });
+
+  it("refuses a result of another operation's shape, and a message of an operation that makes none", () => {
+    const smsWithPortalAnswer = message({ status: 'succeeded', result: { code: '0' } });
+    expect(validator.component('MessageView', messageView(smsWithPortalAnswer)).valid).toBe(false);
+    const portalWithSmsAnswer = message({ capability: 'portal', operation: 'syncDossier', status: 'succeeded', result: { providerMessage: 'OK', segments: 1 } });
+    expect(validator.component('MessageView', messageView(portalWithSmsAnswer)).valid).toBe(false);
+    // A sync operation is answered at once: it never leaves a message.
+    expect(validator.component('MessageView', messageView(message({ capability: 'payment', operation: 'create' }))).valid).toBe(false);
+  });
+
   it('refuses what the views never produce', () => {
     expect(validator.component('MessageView', { ...messageView(message()), status: 'cancelled' }).valid).toBe(false);
     expect(validator.component('Accepted', { id: 'msg_1', status: 'done' }).valid).toBe(false);

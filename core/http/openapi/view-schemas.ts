@@ -18,6 +18,12 @@ const object = (properties: Record<string, JsonSchema>, description?: string): J
   properties,
 });
 
+/** A message view: its `result` typed by its capability and operation. */
+const message = (properties: Record<string, JsonSchema>, description?: string): JsonSchema => ({
+  ...object(properties, description),
+  allOf: [ref('schemas', 'MessageResult')],
+});
+
 const messageViewProperties: Record<string, JsonSchema> = {
   id: { type: 'string', description: 'The message id, e.g. msg_01JD3ZK6Q8WBN0V6T0Y5P4C2QX.' },
   capability: string,
@@ -40,7 +46,7 @@ const messageViewProperties: Record<string, JsonSchema> = {
     description: "When queued and held by its instance's open circuit: `circuit` (no attempt is spent; nextAttemptAt may be past). Otherwise null.",
   },
   lastError: { ...nullableString, description: 'The error of the latest attempt; null after a success (the attempts keep the history).' },
-  result: { description: "When succeeded: the operation's output (its `…Output` schema); otherwise null." },
+  result: { description: "When succeeded: the operation's output, typed by capability and operation in `MessageResult`; otherwise null." },
   reference: { type: ['string', 'null'], description: "The caller's reference, e.g. the dossier code." },
   createdAt: timestamp,
   updatedAt: timestamp,
@@ -49,7 +55,7 @@ const messageViewProperties: Record<string, JsonSchema> = {
 const operatorMessageProperties: Record<string, JsonSchema> = {
   ...messageViewProperties,
   lastError: { ...nullableString, description: 'The error of the latest attempt, personal data masked; null after a success.' },
-  result: { description: 'As the caller sees it, personal data masked.' },
+  result: { description: 'As the caller sees it (`MessageResult`), personal data masked.' },
   orderingKey: { type: ['string', 'null'], description: 'Messages with one key are delivered strictly in order.' },
   replays: { ...count, description: 'How many times an operator replayed it: the number of its current round.' },
   cancelledAt: nullableTimestamp,
@@ -96,10 +102,10 @@ export const viewSchemas: Record<string, JsonSchema> = {
     { id: { type: 'string', description: 'The message id.' }, status: { type: 'string', const: 'queued' } },
     'The message is durably stored and queued.',
   ),
-  MessageView: object(messageViewProperties, 'A message as its caller sees it.'),
-  OperatorMessage: object(operatorMessageProperties, 'A message as an operator sees it.'),
+  MessageView: message(messageViewProperties, 'A message as its caller sees it.'),
+  OperatorMessage: message(operatorMessageProperties, 'A message as an operator sees it.'),
   Attempt: object(attemptProperties),
-  MessageDetail: object({
+  MessageDetail: message({
     ...operatorMessageProperties,
     attemptHistory: { type: 'array', items: ref('schemas', 'Attempt') },
     auditTrail: { type: 'array', items: ref('schemas', 'AuditEntry') },

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import * as v from 'valibot';
 import type { OperationSpec } from '../../capabilities/index.ts';
+import { INPUT_CHECKS } from '../../capabilities/messages.ts';
 import type { InstanceRuntime } from '../../runtime/instances.ts';
 import { InputError } from '../../sdk/errors.ts';
 import type { AppEnv } from '../env.ts';
@@ -17,7 +18,7 @@ export async function validInput(c: Context<AppEnv>, spec: OperationSpec): Promi
   } catch {
     throw malformedJson();
   }
-  const parsed = v.safeParse(spec.input, body);
+  const parsed = v.safeParse(spec.input, body, INPUT_CHECKS);
   if (!parsed.success) throw invalidInput(describeIssues(parsed.issues));
   return parsed.output as Input;
 }

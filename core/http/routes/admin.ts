@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import * as v from 'valibot';
 import { isoDateTime } from '../../capabilities/define.ts';
+import { INPUT_CHECKS } from '../../capabilities/messages.ts';
 import type { GatewayContext } from '../../gateway-context.ts';
 import { healthContext } from '../../runtime/plugin-context.ts';
 import type { InstanceRuntime } from '../../runtime/instances.ts';
@@ -47,7 +48,7 @@ export const adminReplayBody = v.object({
 });
 
 function parse<S extends v.GenericSchema>(schema: S, value: unknown): v.InferOutput<S> {
-  const parsed = v.safeParse(schema, value);
+  const parsed = v.safeParse(schema, value, INPUT_CHECKS);
   if (!parsed.success) throw invalidInput(describeIssues(parsed.issues));
   return parsed.output;
 }
