@@ -261,8 +261,9 @@ export function isSecretKey(key: string): boolean {
 }
 
 /**
- * One scalar by the name of its field (phone, identity, account, name, e-mail, address; a secret is removed), and unchanged when
- * the name says nothing: free text is `maskText`'s. The logger uses this one and masks each whole line as text.
+ * One scalar by the name of its field (phone, identity, account, name, e-mail, address; a secret is removed), and
+ * unchanged when the name says nothing: free text is `maskText`'s. The logger uses this one and masks each whole line
+ * as text.
  */
 export function maskNamedField(key: string, value: string | number): string | number {
   const kind = kindOf(key);

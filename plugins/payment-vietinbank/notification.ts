@@ -68,7 +68,8 @@ export async function handleNotice(request: Request, ctx: CallbackContext<Vietin
     // fields (the signature covers them joined without separators), or a bank whose forms the config does not know.
     const echoed = echoedTransId(transId);
     const why = `${problem.field} is not ${problem.expected}`;
-    ctx.log.warn({ transId: echoed, field: problem.field }, `VietinBank notice refused: ${why}; its signature verifies, so its fields may have been shifted, or the bank's form differs from the instance's config`);
+    const cause = "its signature verifies, so its fields may have been shifted, or the bank's form is not the instance's config";
+    ctx.log.warn({ transId: echoed, field: problem.field }, `VietinBank notice refused: ${why}; ${cause}`);
     return answer(echoed, NOTICE_ANSWERS.malformed, false, { refused: 'malformed notice', field: problem.field, reason: why, transId: echoed });
   }
   const payment = await findPayment(ctx.records, paymentId);
