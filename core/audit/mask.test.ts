@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keepDigitEnds, keepEnds, maskField, maskJsonLine, maskName, maskNamedField, maskPersonalData, maskText } from './mask.ts';
+import { keepDigitEnds, keepEnds, maskEmail, maskField, maskJsonLine, maskName, maskNamedField, maskPersonalData, maskText } from './mask.ts';
 
 describe('masking personal data', () => {
   it('keeps a few leading and trailing characters', () => {
@@ -137,5 +137,79 @@ describe('maskNamedField and maskField', () => {
     expect(maskNamedField('note', 'goi 0981234567')).toBe('goi 0981234567');
     expect(maskField('note', 'goi 0981234567')).toBe('goi 0981***567');
     expect(maskNamedField('count', 12)).toBe(12);
+  });
+});
+
+describe('e-mail addresses', () => {
+  it.each([
+    ['lan.nguyen@example.com', 'l*********@e******.com'],
+    ["o'brien@example.com", 'o******@e******.com'],
+    ['an+hs-0001@mail.example.vn', 'a*********@m***.e******.vn'],
+    ['Nguyễn.Lan@bưuđiện.vn', 'N*********@b******.vn'],
+    ['x@hue.gov.vn', '*@h**.g**.vn'],
+  ])('masks %s in text, keeping the first letters and the top-level domain', (email, masked) => {
+    expect(maskText(`Liên hệ ${email}, sau 17h.`)).toBe(`Liên hệ ${masked}, sau 17h.`);
+    expect(maskEmail(email)).toBe(masked);
+  });
+
+  it('masks an e-mail field by its name, whatever it holds', () => {
+    expect(maskPersonalData({ email: "o'brien@example.com", E_Mail: 'an@example.vn', thuDienTu: 'not an address' })).toEqual({
+      email: 'o******@e******.com',
+      E_Mail: 'a*@e******.vn',
+      thuDienTu: 'n*************',
+    });
+  });
+
+  it('keeps a log line JSON, and leaves package names and versions alone', () => {
+    const line = JSON.stringify({ msg: 'gửi tới "an@example.vn"', err: 'at node_modules/@hono/node-server/dist/index.js (pino@9.1.0)' });
+    expect(JSON.parse(maskJsonLine(line))).toEqual({ msg: 'gửi tới "a*@e******.vn"', err: 'at node_modules/@hono/node-server/dist/index.js (pino@9.1.0)' });
+  });
+});
+
+describe('postal addresses', () => {
+  it('masks an address field by its name: each word its first letter, no digit', () => {
+    expect(maskPersonalData({ applicant: { address: '12 Lê Lợi, phường Vĩnh Ninh, TP. Huế' }, diaChiThuongTru: 'Thôn Liễu Cốc 3' })).toEqual({
+      applicant: { address: '** L* L**, p***** V*** N***, T*. H**' },
+      diaChiThuongTru: 'T*** L*** C** *',
+    });
+  });
+
+  it.each([
+    ['Địa chỉ: 12 Lê Lợi, phường Vĩnh Ninh, TP. Huế. Hồ sơ đã có kết quả', 'Địa chỉ: ** L* L**, p***** V*** N***, T*. H**. Hồ sơ đã có kết quả'],
+    ['Dia chi tru so chinh: 45 Nguyen Hue, Hue; nop le phi', 'Dia chi tru so chinh: ** N***** H**, H**; nop le phi'],
+    ['địa chỉ thường trú 27 Trần Phú\nCCCD 046095001234', 'địa chỉ thường trú ** T*** P**\nCCCD 046******234'],
+    ['Address: 8 Hung Vuong, Hue', 'Address: * H*** V****, H**'],
+  ])('masks an address after its label: %j', (text, masked) => {
+    expect(maskText(text)).toBe(masked);
+  });
+
+  it("leaves a machine's address alone", () => {
+    for (const text of ['the IP address is not allowed', 'address: 127.0.0.1:8080', 'Địa chỉ IP: 10.0.0.1', 'listen address: [::1]:8080', 'address: https://ecard.example.vn/api']) {
+      expect(maskText(text)).toBe(text);
+    }
+  });
+});
+
+describe('words that are not personal data', () => {
+  it.each([
+    'Anh CCCD',
+    'Ông/Bà CCCD',
+    'Chị mang CCCD và CMND, MST và SĐT khi đến nhận',
+    'Anh/chị vui lòng mang CCCD đến UBND phường',
+    'Bà Con Mang CCCD',
+    'Tên Hồ Sơ: 000.00.01.H22-260301-0001',
+    'Tên doanh nghiệp: Công ty TNHH Phú Xuân',
+    'Kính gửi Quý khách',
+    'Hồ sơ 000.00.01.H22-260301-0001 của ông đã có kết quả',
+    'Mã OTP của anh là OTP',
+  ])('keeps %j as written', (text) => {
+    expect(maskText(text)).toBe(text);
+  });
+
+  it('still masks the names around them, with and without diacritics', () => {
+    expect(maskText('Ông Nguyễn Văn An Và Bà Trần Thị Bình mang CCCD 046095001234')).toBe('Ông N***** V** A* Và Bà T*** T** B*** mang CCCD 046******234');
+    expect(maskText('Người nhận: Lê Thị Mai, SĐT 0981234567')).toBe('Người nhận: L* T** M**, SĐT 0981***567');
+    expect(maskText('Họ và tên: NGUYỄN VĂN AN; chị Lan Anh CCCD')).toBe('Họ và tên: N***** V** A*; chị L** A** CCCD');
+    expect(maskText('Ho so cua ong Ho Van Son, dia chi: 3 Le Loi, Hue')).toBe('Ho so cua ong H* V** S**, dia chi: * L* L**, H**');
   });
 });

@@ -1,13 +1,16 @@
 /**
  * Masking of personal data for anything an operator or a log sees. The full payload lives only in the message
  * record; views, logs and audit summaries get the masked copy. Two kinds of masking:
- * - by field name (`maskPersonalData`, `maskField`): phone, identity, account and name fields, secrets removed;
- * - in free text (`maskText`): what an error message or a provider's answer may echo — phone numbers, 12-digit
- *   identity numbers, card numbers, labelled account and identity numbers, names after a title, and secrets
- *   written as `Bearer …`, `<Password>…</Password>`, `password=…` or `"password":"…"`.
+ * - by field name (`maskPersonalData`, `maskField`): phone, identity, account, name, e-mail and address fields,
+ *   secrets removed;
+ * - in free text (`maskText`): what an error message, an SMS text or a provider's answer may hold — phone numbers,
+ *   12-digit identity numbers, card numbers, e-mail addresses, labelled account and identity numbers, names after a
+ *   title, addresses after their label, and secrets written as `Bearer …`, `<Password>…</Password>`, `password=…`
+ *   or `"password":"…"`. Words that are not personal data (CCCD, MST, "hồ sơ", dossier codes) stay as written.
  */
+import { KEPT_WORD } from './mask-words.ts';
 
-type FieldKind = 'secret' | 'phone' | 'id' | 'account' | 'name';
+type FieldKind = 'secret' | 'phone' | 'id' | 'account' | 'name' | 'email' | 'address';
 
 /** Field names compare lower-case without `_` and `-`: `full_name`, `fullName` and `FullName` are one name. */
 const normalise = (key: string) => key.toLowerCase().replace(/[_-]/g, '');
@@ -25,6 +28,12 @@ const FIELD_NAMES: Record<FieldKind, string[]> = {
     'accountHolder', 'cardHolder', 'customerName', 'contactName', 'nguoiNhan', 'tenNguoiNop',
   ],
   account: ['account', 'accountNumber', 'accountNo', 'cardNumber', 'bankAccount', 'custCode', 'iban', 'pan', 'stk', 'soTaiKhoan'],
+  email: ['email', 'emailAddress', 'mail', 'thuDienTu', 'diaChiEmail', 'hopThu'],
+  address: [
+    'address', 'addr', 'addressLine', 'addressLine1', 'addressLine2', 'streetAddress', 'street', 'postalAddress', 'homeAddress',
+    'mailingAddress', 'permanentAddress', 'residentialAddress', 'registeredAddress', 'addressFullText', 'diaChi', 'diaChiThuongTru',
+    'diaChiTamTru', 'diaChiLienHe', 'noiO', 'noiCuTru',
+  ],
 };
 const FIELD_KINDS = new Map(
   Object.entries(FIELD_NAMES).flatMap(([kind, names]) => names.map((name) => [normalise(name), kind as FieldKind] as const)),
@@ -63,6 +72,24 @@ export function maskName(name: string): string {
   return name.replace(/\p{L}[\p{L}\p{M}]*/gu, (word) => word[0] + '*'.repeat(word.length - 1));
 }
 
+/**
+ * `lan.nguyen@example.com` → `l*********@e******.com`: the first character of the mailbox and of each domain label,
+ * and the top-level domain. A value without `@` keeps its first character.
+ */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at < 0) return keepEnds(email, 1, 0);
+  const labels = email.slice(at + 1).split('.');
+  const top = labels.length > 1 ? labels.pop() : undefined;
+  const domain = [...labels.map((label) => keepEnds(label, 1, 0)), ...(top === undefined ? [] : [top])].join('.');
+  return `${keepEnds(email.slice(0, at), 1, 0)}@${domain}`;
+}
+
+/** "12 Lê Lợi, phường Vĩnh Ninh" → "** L* L**, p***** V*** N***": each word's first letter, no digit. */
+export function maskAddress(address: string): string {
+  return maskName(address).replace(/\p{N}/gu, '*');
+}
+
 /** The Luhn check every payment card number passes: a long digit run that fails it is not a card number. */
 function passesLuhn(digits: string): boolean {
   let sum = 0;
@@ -93,12 +120,29 @@ const SECRET_TEXT = new RegExp(
   'gi',
 );
 
+/**
+ * An e-mail address in text: a mailbox of RFC 5322's atom characters (`o'brien`, `an+hs`), letters with diacritics
+ * too, and a domain of at least two labels ending in letters (so `pino@9.1.0` and `@hono/node-server` are none).
+ */
+const EMAIL = /[\p{L}\p{N}_](?:[\p{L}\p{N}!#$%&'*+=?^_`{}~.-]*[\p{L}\p{N}_-])?@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+\p{L}{2,}/gu;
+
 /** Labels Vietnamese and English texts put before an account or card number, an identity number, a name. */
 const ACCOUNT_LABEL = String.raw`STK|stk|[Ss][ốo] [Tt][àa]i [Kk]ho[ảa]n|[Tt][àa]i [Kk]ho[ảa]n|TK|[Aa]ccount(?: [Nn]umber| [Nn]o\.?)?|[Aa]cct|[Cc]ard(?: [Nn]umber| [Nn]o\.?)?|[Ss][ốo] [Tt]h[ẻe]|[Tt]hẻ(?: [Nn]gân [Hh]àng| ATM)?|IBAN`;
 const ID_LABEL = String.raw`CCCD|CMND|CMT|[Cc][ăa]n [Cc][ưu][ớo]c(?: [Cc][ôo]ng [Dd][âa]n)?|[Ss][ốo] [Đđ]ịnh [Dd]anh|[Ss]o [Dd]inh [Dd]anh|[Hh][ộo] [Cc]hi[ếe]u|[Pp]assport`;
 const NAME_LABEL = String.raw`[Ôô]ng|[Oo]ng|[Bb]à|[Aa]nh|[Cc]hị|Mrs?\.?|Ms\.?|[Hh][ọo] (?:[Vv][àa] )?[Tt][êe]n|[Tt]ên|[Nn]gười nhận|[Nn]guoi nhan|[Cc]h[ủu] h[ồo] s[ơo]`;
 const LABEL_END = String.raw`\s*[:#.]?\s*(?:[Ss][ốo]\s*[:#.]?\s*)?`;
-const WORD = String.raw`\p{Lu}[\p{L}\p{M}]*`;
+// A name word: capitalised, and not a word that is no personal data ("CCCD", "Hồ sơ", "Và").
+const WORD = String.raw`(?!${KEPT_WORD})\p{Lu}[\p{L}\p{M}]*`;
+/** Before an address: "Địa chỉ (thường trú)", "Dia chi", "Đ/c"; "Address" only with a colon (English logs say "address" of machines). */
+const ADDRESS_LABEL = String.raw`(?:[Đđ]ịa [Cc]hỉ|[Dd]ia [Cc]hi|[Đđ]\/[Cc])(?:[ \t]+(?:thường trú|tạm trú|liên hệ|trụ sở(?: chính)?|nhà|thuong tru|tam tru|lien he|tru so(?: chinh)?|nha))?(?:[ \t]*:[ \t]*|[ \t]+(?=\p{N}|\p{Lu}))|[Aa]ddress[ \t]*:[ \t]*`;
+/** Not an address after all: a machine's address, a URL, an e-mail. */
+const NOT_AN_ADDRESS = String.raw`(?:IP|[Ee]-?mail)(?![\p{L}\p{M}])|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[?[0-9a-fA-F]*:[0-9a-fA-F:]*\]?(?![\p{L}\p{M}])|[a-z][a-z0-9+.-]*:\/\/`;
+/**
+ * An address runs to the end of its line or clause: up to a line break, `;`, a quote, `<`, `|`, a backslash (the
+ * end of a JSON string) or a full stop that ends a sentence. "TP. Huế" and "Q. 1" go on: a full stop after a word of
+ * one or two letters is an abbreviation's.
+ */
+const ADDRESS = String.raw`(?:[^\n\r;"<>\\|.]|\.(?![ \t]+\p{Lu})|(?<=(?<![\p{L}\p{M}])[\p{L}\p{M}]{1,2})\.){1,200}`;
 
 /** Account and identity numbers after their label, names after a title. */
 const LABELLED = new RegExp(
@@ -106,6 +150,7 @@ const LABELLED = new RegExp(
     [
       String.raw`(?<accountLabel>(?:${ACCOUNT_LABEL})${LABEL_END})(?<account>\d(?:[ .-]?\d){5,22})(?!\d)`,
       String.raw`(?<idLabel>(?:${ID_LABEL})${LABEL_END})(?<identity>[A-Z]?\d{8,12})(?!\d)`,
+      String.raw`(?<addressLabel>${ADDRESS_LABEL})(?![ \t]|${NOT_AN_ADDRESS})(?<address>${ADDRESS})`,
       String.raw`(?<nameLabel>(?:${NAME_LABEL})[ \t]*:?[ \t]+)(?<name>${WORD}(?:[ \t]+${WORD}){0,4})`,
     ].join('|') +
     ')',
@@ -114,6 +159,12 @@ const LABELLED = new RegExp(
 
 type Groups = Record<string, string | undefined>;
 
+/** An address found in text, masked; the space before what ends it stays as written. */
+function maskAddressText(address: string): string {
+  const trimmed = address.trimEnd();
+  return maskAddress(trimmed) + address.slice(trimmed.length);
+}
+
 function maskLabelled(match: string, groups: Groups): string {
   if (groups.account !== undefined) return `${groups.accountLabel}${keepDigitEnds(groups.account, 0, 4)}`;
   if (groups.identity !== undefined) {
@@ -121,6 +172,7 @@ function maskLabelled(match: string, groups: Groups): string {
     return `${groups.idLabel}${keepEnds(groups.identity, kept, kept)}`;
   }
   if (groups.name !== undefined) return `${groups.nameLabel}${maskName(groups.name)}`;
+  if (groups.address !== undefined) return `${groups.addressLabel}${maskAddressText(groups.address)}`;
   return match;
 }
 
@@ -193,6 +245,7 @@ export function maskText(text: string, options: { json?: boolean } = {}): string
       return groups.apiKey === undefined ? match : `${groups.apiKey}${REDACTED}`;
     });
   }
+  if (masked.includes('@')) masked = masked.replace(EMAIL, maskEmail);
   masked = masked.replace(LABELLED, (match: string, ...rest: unknown[]) => maskLabelled(match, rest.at(-1) as Groups));
   return masked.replace(DIGIT_RUNS, options.json ? maskJsonDigits : maskDigits);
 }
@@ -208,8 +261,9 @@ export function isSecretKey(key: string): boolean {
 }
 
 /**
- * One scalar by the name of its field (phone, identity, account, name; a secret is removed), and unchanged when
- * the name says nothing: free text is `maskText`'s. The logger uses this one and masks each whole line as text.
+ * One scalar by the name of its field (phone, identity, account, name, e-mail, address; a secret is removed), and
+ * unchanged when the name says nothing: free text is `maskText`'s. The logger uses this one and masks each whole line
+ * as text.
  */
 export function maskNamedField(key: string, value: string | number): string | number {
   const kind = kindOf(key);
@@ -219,6 +273,8 @@ export function maskNamedField(key: string, value: string | number): string | nu
   if (kind === 'phone') return maskPhone(text);
   if (kind === 'id') return maskIdentity(text);
   if (kind === 'account') return maskAccount(text);
+  if (kind === 'email') return maskEmail(text);
+  if (kind === 'address') return maskAddress(text);
   return typeof value === 'number' ? value : maskName(text);
 }
 

@@ -48,17 +48,23 @@ export const ecardVerifyOutput = v.object({
   remainingAttempts: v.optional(v.number()),
 });
 
+/**
+ * One of a card's documents. Its bytes come through the gateway's own `ecard/document` with this `id` as
+ * `documentId`; the card service's download link is internal to the provider and never answered.
+ */
 export const ecardDocument = v.object({
-  id: v.string(),
+  id: v.pipe(v.string(), v.description('Pass it as `documentId` to `POST /v1/ecard/document` to get the bytes.')),
   type: v.string(),
   title: v.string(),
   issueDate: v.optional(isoDate),
   sha256: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
-  link: v.optional(v.string()),
 });
 
 export const ecardDocumentsInput = v.object({ agency: agencyCode, cardNumber });
-export const ecardDocumentsOutput = v.object({ cardNumber: v.string(), documents: v.array(ecardDocument) });
+export const ecardDocumentsOutput = v.pipe(
+  v.object({ cardNumber: v.string(), documents: v.array(ecardDocument) }),
+  v.description("The card's documents; each one's bytes through `POST /v1/ecard/document` with its `id` as `documentId`."),
+);
 
 export const ecardDocumentInput = v.object({ agency: agencyCode, cardNumber, documentId: text(64) });
 

@@ -1,3 +1,6 @@
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pluginServices } from '../runtime/plugin-services.ts';
 import type { AuditEntry } from '../store/types.ts';
@@ -59,6 +62,34 @@ describe('the audit entries of a callback', () => {
   it('records a notice over the body limit as refused, without reading it', async () => {
     const oversized = { paymentId: 'pay_1', signature: 'valid', padding: 'x'.repeat(LIMIT) };
     expect((await notice(oversized)).status).toBe(413);
+    const [received] = await entries('callback.received');
+    expect(received).toMatchObject(provider);
+    expect(received?.summary).toEqual({ status: 413, accepted: false, reason: `the body is over ${LIMIT} bytes`, requestId });
+    expect(gateway.payment.calls).toEqual([]);
+    expect(await gateway.store.getRecord('payment-a', 'pay_1')).toMatchObject({ status: 'pending' });
+  });
+
+  it('records a notice over the body limit sent in chunks, without a Content-Length, over real HTTP', async () => {
+    const server = await new Promise<ServerType>((resolve) => {
+      const listening: ServerType = serve({ fetch: gateway.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(listening));
+    });
+    try {
+      const { port } = server.address() as AddressInfo;
+      // Chunked: Node's parser cannot refuse it by its length; the limit counts the bytes as they come.
+      const status = await new Promise<number>((resolve, reject) => {
+        const sent = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/callbacks/payment-a', headers: { 'content-type': 'application/json' } }, (answer) => {
+          answer.resume();
+          resolve(answer.statusCode ?? 0);
+        });
+        sent.on('error', reject);
+        sent.write(`{"paymentId":"pay_1","signature":"valid","padding":"`);
+        for (let i = 0; i < 4; i++) sent.write('x'.repeat(LIMIT / 2));
+        sent.end('"}');
+      });
+      expect(status).toBe(413);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
     const [received] = await entries('callback.received');
     expect(received).toMatchObject(provider);
     expect(received?.summary).toEqual({ status: 413, accepted: false, reason: `the body is over ${LIMIT} bytes`, requestId });

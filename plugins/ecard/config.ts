@@ -71,7 +71,6 @@ const cardServiceSchema = section('card', {
       documentTitle: fieldPath('card.fields.documentTitle', 'title'),
       documentIssueDate: fieldPath('card.fields.documentIssueDate', 'issueDate'),
       documentSha256: fieldPath('card.fields.documentSha256', 'sha256'),
-      documentLink: fieldPath('card.fields.documentLink', 'url'),
     }),
     {},
   ),

@@ -24,14 +24,22 @@ function provider(listed: string, served: Uint8Array) {
 }
 
 describe('documents', () => {
-  it('lists id, type, title, issue date, SHA-256 (lower case) and link', async () => {
+  it("lists id, type, title, issue date and SHA-256 (lower case), never the service's own download link", async () => {
     provider(sha256(bytes), bytes);
     const listed = await documents({ agency, cardNumber }, testContext(testConfig()));
     expect(listed).toEqual({
       cardNumber,
-      documents: [{ id: 'DKDN-1', type: 'business-registration', title: 'Giấy chứng nhận ĐKDN', issueDate: '2009-04-21', sha256: sha256(bytes), link: 'https://ecard.test/d/1' }],
+      documents: [{ id: 'DKDN-1', type: 'business-registration', title: 'Giấy chứng nhận ĐKDN', issueDate: '2009-04-21', sha256: sha256(bytes) }],
     });
+    expect(JSON.stringify(listed)).not.toContain('ecard.test');
     expectCapabilityOutput(plugin, 'documents', listed);
+  });
+
+  it('lists each document by the id that `document` takes as documentId', async () => {
+    provider(sha256(bytes), bytes);
+    const ctx = testContext(testConfig());
+    const [entry] = (await documents({ agency, cardNumber }, ctx)).documents;
+    expect(await document({ agency, cardNumber, documentId: entry?.id ?? '' }, ctx)).toMatchObject({ sha256: entry?.sha256 });
   });
 
   it('refuses a list entry without a proper SHA-256 as malformed', async () => {

@@ -72,10 +72,9 @@ function entriesOf(data: unknown, config: CardServiceConfig, about: string): Doc
     const sha256 = textAt(item, fields.documentSha256)?.toLowerCase();
     if (!id || !sha256 || !SHA256.test(sha256)) throw malformedAnswer(about, `document ${index + 1} lacks an id or a hex SHA-256`);
     const entry: DocumentEntry = { id, type: textAt(item, fields.documentType) ?? 'unknown', title: textAt(item, fields.documentTitle) ?? id, sha256 };
+    // The service's own download link, if it gives one, stays here: the bytes come through `ecard/document`.
     const issueDate = isoDateOf(textAt(item, fields.documentIssueDate));
-    const link = textAt(item, fields.documentLink);
     if (issueDate) entry.issueDate = issueDate;
-    if (link) entry.link = link;
     return entry;
   });
 }

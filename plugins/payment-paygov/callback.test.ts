@@ -138,7 +138,7 @@ describe('payment-paygov result callback', () => {
 
   it.each([
     ['another partner', notice({ MaDoiTac: 'UBND_KHAC' }), '02', 'another partner code'],
-    ['an unknown payment', notice({ MaThamChieu: 'PG-NOPE' }), '05', 'unknown MaThamChieu'],
+    ['an unknown payment', notice({ MaThamChieu: 'PGNOPE' }), '05', 'unknown MaThamChieu'],
     ['another amount, signed', notice({ SoTien: '5000' }), '06', 'SoTien or MaTienTe differs from the payment'],
     ['another currency, signed', notice({ MaTienTe: 'USD' }), '06', 'SoTien or MaTienTe differs from the payment'],
     ['a body that is not JSON', '{"MaLoi": "00"', '03', 'malformed notice'],
@@ -150,6 +150,48 @@ describe('payment-paygov result callback', () => {
     expect(outcome.accepted).toBe(false);
     expect(outcome.answer.MaLoi).toBe(code);
     expect(outcome.summary).toMatchObject({ refused: reason });
+    await expectUnchanged(services);
+  });
+
+  describe('a genuine result with text moved from one field to the next under the same MaXacThuc', () => {
+    // MaXacThuc hashes the fields joined by `|`: a `|` in the free text lets a copy shift every field after MaGiaoDich.
+    const genuine = () => notice({ ThongTinGiaoDich: 'Le phi|ho so' });
+    const shifted = () => {
+      const { MaXacThuc, MaGiaoDich, MaNganHang, ThoiGianGD, ThongTinGiaoDich } = genuine();
+      const [before = '', after = ''] = ThongTinGiaoDich.split('|');
+      return { ...genuine(), MaGiaoDich: `${MaGiaoDich}|${MaNganHang}`, MaNganHang: ThoiGianGD, ThoiGianGD: before, ThongTinGiaoDich: after, MaXacThuc };
+    };
+
+    it('is refused as malformed naming the field, changes nothing; the genuine one is then taken with its own MaGiaoDich', async () => {
+      const services = await withPayment();
+      expect(shifted().MaXacThuc).toBe(notice(shifted()).MaXacThuc);
+      const forged = await deliver(services, shifted());
+      expect(forged.accepted).toBe(false);
+      expect(forged.answer).toEqual({ MaLoi: '03', MoTaLoi: 'Dữ liệu không hợp lệ' });
+      expect(forged.summary).toMatchObject({ refused: 'malformed notice', field: 'MaGiaoDich', reason: 'MaGiaoDich is not free of |, the separator MaXacThuc joins the fields with' });
+      await expectUnchanged(services);
+
+      const taken = await deliver(services, genuine());
+      expect(taken).toMatchObject({ accepted: true, summary: { outcome: 'paid', applied: true } });
+      expect(await services.emitted()).toEqual([succeeded]);
+    });
+  });
+
+  it.each([
+    ['LoaiBanTin', { LoaiBanTin: 'CONFIRM 2' }, 'a message type of letters'],
+    ['MaLoi', { MaLoi: '0 0' }, 'a code of letters and digits'],
+    ['SoTien', { SoTien: '050000' }, 'whole VND without leading zeros'],
+    ['SoTien', { SoTien: '50000.00' }, 'whole VND without leading zeros'],
+    ['MaTienTe', { MaTienTe: 'vnd' }, 'empty or a three-letter currency code'],
+    ['ThoiGianGD', { ThoiGianGD: '20261131093145' }, 'empty or a real time as yyyyMMddHHmmss'],
+    ['MaNganHang', { MaNganHang: 'N|CB' }, 'free of |, the separator MaXacThuc joins the fields with'],
+    ['ThongTinGiaoDich', { ThongTinGiaoDich: 'x'.repeat(501) }, 'at most 500 characters'],
+  ])('a signed result whose %s is out of form (%j) is refused as malformed, saying which and why', async (field, change, expected) => {
+    const services = await withPayment();
+    const outcome = await deliver(services, notice(change));
+    expect(outcome.accepted).toBe(false);
+    expect(outcome.answer.MaLoi).toBe('03');
+    expect(outcome.summary).toMatchObject({ refused: 'malformed notice', field, reason: `${field} is not ${expected}` });
     await expectUnchanged(services);
   });
 

@@ -1,6 +1,7 @@
 /**
  * The platform's result callback (`POST /v1/callbacks/{instance}`): verified by MaXacThuc over the RESULT fields,
- * matched to a payment by MaThamChieu, SoTien and MaTienTe, and applied once. MaLoi `00` is paid; every other MaLoi
+ * each field checked against its form (result-fields.ts), matched to a payment by MaThamChieu, SoTien and MaTienTe,
+ * and applied once. MaLoi `00` is paid; every other MaLoi
  * a payment that failed or was cancelled. A refused notice changes nothing; the core audits every notice with
  * `accepted` and the summary given here.
  */
@@ -12,6 +13,7 @@ import { FIELD_ORDER, type SignedFields } from './fields.ts';
 import { isRequestedAmount, markFailed, markPaid, paymentOf } from './payment-record.ts';
 import { isPaidResult } from './answer-codes.ts';
 import { parseJson } from './parse.ts';
+import { resultFieldProblem } from './result-fields.ts';
 import { hasValidMaXacThuc } from './signature.ts';
 import { isoFromVietnamTimestamp } from './time.ts';
 
@@ -52,6 +54,13 @@ async function handleResult(request: Request, ctx: CallbackContext<PaygovConfig>
   if (!hasValidMaXacThuc('RESULT', fields, notice.MaXacThuc, ctx.config.secret.reveal())) {
     ctx.log.warn({ paymentId: summary.paymentId }, 'payment result refused: MaXacThuc does not match');
     return refused(CALLBACK_ANSWERS.badSignature, summary);
+  }
+  const problem = resultFieldProblem(fields);
+  if (problem) {
+    // MaXacThuc matches, yet a field is out of form: text moved between fields, or a platform form not foreseen.
+    const reason = `${problem.field} is not ${problem.expected}`;
+    ctx.log.warn({ paymentId: summary.paymentId, field: problem.field }, `payment result refused: ${reason}`);
+    return refused(CALLBACK_ANSWERS.malformed, { ...summary, field: problem.field, reason });
   }
   if (fields.MaDoiTac !== ctx.config.partnerCode) return refused(CALLBACK_ANSWERS.otherPartner, summary, about);
   const payment = paymentOf(await ctx.records.get(fields.MaThamChieu));

@@ -59,6 +59,9 @@ export interface CreateFields {
 
 const REQUEST_ID_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
+/** The form of every requestId, and so of every paymentId, this plugin makes. */
+export const REQUEST_ID_FORM = new RegExp(`^[${REQUEST_ID_ALPHABET}]{12}$`);
+
 /** 12 characters (the most the bank takes), 5 bits from each of the first 12 bytes: 60 bits. */
 function requestIdFrom(bytes: Uint8Array): string {
   let id = '';

@@ -26,6 +26,8 @@ describe('payment-vietinbank config', () => {
       reconcileEveryMs: 60_000,
       reconcileBatch: 200,
       timeoutMs: 6_000,
+      noticeTransIdPattern: '^[A-Za-z0-9_.:-]{1,64}$',
+      noticeBankTransIdPattern: '^VTB\\d{20}$',
     });
   });
 
@@ -44,6 +46,9 @@ describe('payment-vietinbank config', () => {
     ['clientId', '   ', /^clientId must not be empty$/],
     ['privateKey', new Secret('-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----'), /^privateKey must be a PEM private key$/],
     ['bankPublicKey', new Secret('not a key'), /^bankPublicKey must be a PEM public key$/],
+    ['noticeBankTransIdPattern', 'VTB\\d{20}', /^noticeBankTransIdPattern must be a regular expression from \^ to \$, e\.g\. \^VTB\\d\{20\}\$$/],
+    ['noticeBankTransIdPattern', '^VTB\\d{20}', /^noticeBankTransIdPattern must be a regular expression from \^ to \$/],
+    ['noticeTransIdPattern', '^[A-Z$', /^noticeTransIdPattern must be a regular expression from \^ to \$/],
   ])('refuses %s = %s, naming the field and quoting nothing', (field, value, message) => {
     const issues = issuesOf({ ...valid(), [field]: value });
     expect(issues).toHaveLength(1);

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import * as v from 'valibot';
 import { httpUrlField, instanceConfig, pathField, secret, textField, wholeNumberField } from '../../core/sdk/index.ts';
+import { NOTICE_PATTERN_DEFAULTS, isAnchoredPattern } from './notice-fields.ts';
 
 /** True when `make` accepts the PEM text; the check never quotes it. */
 function parses(make: (pem: string) => unknown): (pem: string) => boolean {
@@ -15,6 +16,10 @@ function parses(make: (pem: string) => unknown): (pem: string) => boolean {
 }
 
 const MINUTE = 60_000;
+
+/** A regular expression a whole notice field must match. */
+const patternField = (name: string) =>
+  v.pipe(v.string(`${name} must be a string`), v.check(isAnchoredPattern, `${name} must be a regular expression from ^ to $, e.g. ^VTB\\d{20}$`));
 
 /**
  * One agency's VietinBank collection account. The request paths, the fixed request fields and the hash are
@@ -54,6 +59,14 @@ export const vietinbankConfigSchema = instanceConfig('payment-vietinbank', {
    * registers one fixed URL instead.
    */
   notifyUrl: v.optional(httpUrlField('notifyUrl')),
+  /**
+   * The forms of a notice's `transId` and `bankTransId`, as regular expressions from ^ to $. The bank signs the
+   * notice's fields joined without separators, so a copy with characters moved from `bankTransId` to `remark` still
+   * verifies; only an exact form refuses it, and `bankTransId`'s must fix its length. Defaults: the simulator's forms
+   * (unconfirmed; take the bank's from its merchant specification).
+   */
+  noticeTransIdPattern: v.optional(patternField('noticeTransIdPattern'), NOTICE_PATTERN_DEFAULTS.transId),
+  noticeBankTransIdPattern: v.optional(patternField('noticeBankTransIdPattern'), NOTICE_PATTERN_DEFAULTS.bankTransId),
   /** How long the payer has to pay. Default 30 minutes. */
   paymentTtlMs: v.optional(wholeNumberField('paymentTtlMs', MINUTE, 7 * 24 * 60 * MINUTE), 30 * MINUTE),
   /**

@@ -1,5 +1,6 @@
 /**
- * The bank's payment notice (IPN) at `POST /v1/callbacks/{instance}`: verified with the bank's public key, taken
+ * The bank's payment notice (IPN) at `POST /v1/callbacks/{instance}`: verified with the bank's public key, each
+ * field checked against its form (notice-fields.ts: the signature alone lets characters move between fields), taken
  * once (the transition to `paid` is the test-and-set, however many copies arrive at once), and answered in the
  * signed form the bank expects: `{ transId, errorCode, errorDesc, signature }`, always HTTP 200, as the bank reads
  * the code, not the status. A refused notice changes nothing and says why in the audit entry.
@@ -9,6 +10,7 @@ import type { CallbackContext, CallbackOutcome } from '../../core/sdk/index.ts';
 import type { VietinbankConfig } from './config.ts';
 import { findPayment, markPaid } from './payments.ts';
 import { NOTICE_ANSWERS, type NoticeAnswer } from './answer-codes.ts';
+import { noticeFieldProblem } from './notice-fields.ts';
 import { signed, verifyMessage } from './signature.ts';
 import { fromTransTime, toVietnamIso } from './vietnam-time.ts';
 
@@ -22,12 +24,13 @@ function echoedTransId(value: unknown): string {
   return typeof value === 'string' && /^[A-Za-z0-9_.:-]{1,64}$/.test(value) ? value : '';
 }
 
+/** The notice's shape; each field's form is checked once the signature verifies (notice-fields.ts). */
 const noticeSchema = v.looseObject({
-  transId: v.pipe(v.string(), v.nonEmpty(), v.maxLength(64)),
+  transId: v.string(),
   transTime: v.string(),
-  custCode: v.pipe(v.string(), v.nonEmpty(), v.maxLength(64)),
-  amount: v.pipe(v.string(), v.regex(/^\d{1,15}$/)),
-  bankTransId: v.pipe(v.string(), v.nonEmpty(), v.maxLength(64)),
+  custCode: v.string(),
+  amount: v.string(),
+  bankTransId: v.string(),
   remark: v.optional(v.string()),
   signature: v.optional(v.string()),
 });
@@ -58,6 +61,16 @@ export async function handleNotice(request: Request, ctx: CallbackContext<Vietin
     const echoed = echoedTransId(transId);
     ctx.log.warn({ transId: echoed }, 'VietinBank notice refused: the signature does not verify');
     return answer(echoed, NOTICE_ANSWERS.badSignature, false, { refused: 'invalid signature', transId: echoed });
+  }
+  const problem = noticeFieldProblem(notice.output, config);
+  if (problem) {
+    // Signed by the bank, yet a field is not in its form: a genuine notice whose characters were moved between
+    // fields (the signature covers them joined without separators), or a bank whose forms the config does not know.
+    const echoed = echoedTransId(transId);
+    const why = `${problem.field} is not ${problem.expected}`;
+    const cause = "its signature verifies, so its fields may have been shifted, or the bank's form is not the instance's config";
+    ctx.log.warn({ transId: echoed, field: problem.field }, `VietinBank notice refused: ${why}; ${cause}`);
+    return answer(echoed, NOTICE_ANSWERS.malformed, false, { refused: 'malformed notice', field: problem.field, reason: why, transId: echoed });
   }
   const payment = await findPayment(ctx.records, paymentId);
   if (!payment) {

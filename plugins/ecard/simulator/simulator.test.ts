@@ -117,6 +117,8 @@ describe('documents against the simulator', () => {
     const list = await documents({ agency, cardNumber: 'TTH-EC-000101' }, ctx);
     const expected = simulatedCards()[0]?.documents ?? [];
     expect(list.documents.map((entry) => [entry.id, entry.sha256, entry.issueDate])).toEqual(expected.map((doc) => [doc.id, doc.sha256, doc.issueDate]));
+    // The simulator lists a download URL on the card service, as a real one may: never handed on.
+    expect(JSON.stringify(list)).not.toMatch(/https?:|\/content/);
     for (const entry of list.documents) {
       const file = await document({ agency, cardNumber: 'TTH-EC-000101', documentId: entry.id }, ctx);
       expect(createHash('sha256').update(file.body).digest('hex')).toBe(entry.sha256);
