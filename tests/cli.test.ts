@@ -58,58 +58,68 @@ async function createStore(file: string): Promise<void> {
 }
 
 describe('the command line itself', () => {
-  it('prints the usage and exits 2 without arguments', async () => {
+  it('prints the usage on stderr and exits 2 without arguments', async () => {
     const result = await program();
     expect(result.code).toBe(2);
-    expect(result.stdout).toContain('usage:');
-    expect(result.stdout).toContain('lienthong keys create');
+    expect(result.stderr).toMatch(/^lienthong: give one of the commands below\n\nUsage: lienthong <command> \[options\]\n/);
+    expect(result.stderr).toContain('keys');
+    expect(result.stdout).toBe('');
   });
 
   it('prints the usage and exits 0 for help', async () => {
     const result = await cli('help');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('usage:');
+    expect(result.stdout).toContain('Usage: lienthong <command> [options]');
     expect(result.stderr).toBe('');
   });
 
   it('names an unknown command on stderr, with the usage, and exits 2', async () => {
     const result = await program('frobnicate');
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('unknown command "frobnicate"');
-    expect(result.stderr).toContain('usage:');
+    expect(result.stderr.split('\n')[0]).toBe("lienthong: unknown command 'frobnicate'");
+    expect(result.stderr).toContain('Usage: lienthong <command> [options]');
     expect(result.stdout).toBe('');
   });
 
   const badLines: Array<[string, string[], RegExp]> = [
-    ['keys without a verb', ['keys'], /keys takes create, revoke or list/],
+    ['keys without a verb', ['keys'], /keys needs one of its commands: create, revoke, list/],
     ['keys create without --role', ['keys', 'create'], /--role/],
     ['keys create --role admin', ['keys', 'create', '--role', 'admin'], /--role client or --role operator/],
     ['keys create with empty --agencies', ['keys', 'create', '--role', 'client', '--agencies', ','], /--agencies/],
-    ['keys revoke without an id', ['keys', 'revoke'], /keys revoke takes one key id/],
-    ['messages without a verb', ['messages'], /messages takes list or show/],
+    ['keys revoke without an id', ['keys', 'revoke'], /missing required argument 'id'/],
+    ['keys revoke with two ids', ['keys', 'revoke', 'key_a', 'key_b'], /too many arguments for 'revoke'/],
+    ['messages without a verb', ['messages'], /messages needs one of its commands: list, show/],
     ['messages list --status nope', ['messages', 'list', '--status', 'nope'], /--status is one of queued, processing, succeeded, dead/],
     ['messages list --since yesterday', ['messages', 'list', '--since', 'yesterday'], /--since takes an ISO 8601 time/],
     ['messages list --limit 0', ['messages', 'list', '--limit', '0'], /--limit/],
-    ['messages show without an id', ['messages', 'show'], /messages show takes a message id/],
+    ['messages show without an id', ['messages', 'show'], /missing required argument 'id'/],
     ['replay with nothing', ['replay'], /replay takes message ids, or a filter/],
     ['replay --status queued', ['replay', '--status', 'queued'], /only dead messages are replayed/],
     ['replay id --status dead', ['replay', 'msg_x', '--status', 'dead'], /message ids or a filter, not both/],
-    ['an unknown flag', ['messages', 'list', '--foo'], /Unknown option '--foo'/],
-    ['an unknown flag on keys create', ['keys', 'create', '--role', 'client', '--foo'], /Unknown option '--foo'/],
+    ['an unknown flag', ['messages', 'list', '--foo'], /unknown option '--foo'/],
+    ['an unknown flag on keys create', ['keys', 'create', '--role', 'client', '--foo'], /unknown option '--foo'/],
     ['keys create without --agencies or --all-agencies', ['keys', 'create', '--role', 'client'], /keys create needs either --agencies A,B \(the agency codes the key acts for\) or --all-agencies/],
     ['keys create with both --agencies and --all-agencies', ['keys', 'create', '--role', 'client', '--agencies', 'A', '--all-agencies'], /either --agencies A,B .* or --all-agencies/],
     ['check-config without a file', ['check-config'], /check-config needs --config FILE/],
-    ['audit without a verb', ['audit'], /audit takes verify or export/],
-    ['simulate without a plugin, naming those with a simulator', ['simulate'], /simulate needs a plugin: sms-viettel, payment-vietinbank, payment-paygov, national-portal, ecard, webhook/],
+    ['audit without a verb', ['audit'], /audit needs one of its commands: verify, export/],
+    ['simulate without a plugin', ['simulate'], /missing required argument 'plugin'/],
     ['simulate of an unknown plugin', ['simulate', 'sms-nope'], /unknown plugin 'sms-nope': simulate needs a plugin: sms-viettel,/],
     ['sandbox --port abc', ['sandbox', '--port', 'abc'], /--port takes a port number 0-65535, not "abc"/],
   ];
 
-  it.each(badLines)('refuses %s: exit 2, the problem named on stderr', async (_name, args, problem) => {
+  it.each(badLines)('refuses %s: exit 2, the problem named in a line on stderr, then the usage', async (_name, args, problem) => {
     const result = await cli(...args);
     expect(result.code, result.stderr).toBe(2);
-    expect(result.stderr).toMatch(problem);
-    expect(result.stderr).toContain('usage:');
+    const [first] = result.stderr.split('\n');
+    expect(first).toMatch(/^lienthong: /);
+    expect(first).toMatch(problem);
+    expect(result.stderr).toContain(`Usage: lienthong ${args[0]}`);
+    expect(result.stdout).toBe('');
+  });
+
+  it('names the commands a plugin can be simulated with, in the usage simulate prints', async () => {
+    const result = await cli('simulate');
+    expect(result.stderr).toMatch(/plugin +one of sms-viettel, payment-vietinbank, payment-paygov,\s+national-portal, ecard, webhook/);
   });
 });
 
@@ -533,12 +543,18 @@ describe('which store', () => {
     expect(keys.code, keys.stderr).toBe(1);
   });
 
-  it('lists --db in the usage for every verb that uses a store', async () => {
-    const { stdout } = await cli('help');
-    const lines = stdout.split('\n').filter((line) => /^ {2}lienthong (sandbox|serve|keys|messages|replay|audit)\b/.test(line));
-    // sandbox, serve, keys create|revoke|list, messages list|show, replay ×2, audit verify|export.
-    expect(lines).toHaveLength(11);
-    for (const line of lines) expect(line).toContain('[--db FILE]');
+  it.each([['sandbox'], ['serve'], ['keys', 'create'], ['keys', 'revoke'], ['keys', 'list'], ['messages', 'list'], ['messages', 'show'], ['replay'], ['audit', 'verify'], ['audit', 'export']])(
+    'lists --db in the usage of %s',
+    async (...verb) => {
+      const { code, stdout } = await cli(...verb, '--help');
+      expect(code).toBe(0);
+      expect(stdout).toContain(`Usage: lienthong ${verb.join(' ')} `);
+      expect(stdout).toMatch(verb[0] === 'sandbox' ? /--db <file> +the store, created if need be \(default: LIENTHONG_DB, else\s+\.\/data\/sandbox\.db\)/ : /--db <file> +the store/);
+    },
+  );
+
+  it('says in the usage which store each verb uses', async () => {
+    const { stdout } = await cli('--help');
     expect(stdout).toContain('./data/sandbox.db (sandbox)');
   });
 

@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import * as v from 'valibot';
 import { allEntries } from '../audit/verify-store.ts';
 import type { AuditEntry } from '../store/types.ts';
+import { type CliContext, existingDbOption, verbAction } from './command.ts';
 import type { CliIo } from './io.ts';
-import { dbOption, openExistingStore } from './store.ts';
+import { openExistingStore } from './store.ts';
 import { UsageError, parseTime } from './usage.ts';
 
 const exportedEntry = v.object({
@@ -20,16 +21,26 @@ const exportedEntry = v.object({
   hash: v.string(),
 });
 
-export async function auditCommand(args: string[], io: CliIo): Promise<number> {
-  const [verb, ...rest] = args;
-  if (verb === 'verify') return verifyCommand(rest, io);
-  if (verb === 'export') return exportCommand(rest, io);
-  throw new UsageError(`audit takes verify or export${verb ? `, not "${verb}"` : ''}`);
+export function auditCommand(context: CliContext): Command {
+  const audit = new Command('audit').description('the audit log: verify, export').usage('<command> [options]');
+  audit
+    .command('verify')
+    .description('recompute the chain; exit 1 naming the first entry altered, removed, inserted or moved')
+    .option('--export <file>', 'also check that the log still holds the last entry of this export')
+    .addOption(existingDbOption())
+    .action(verbAction(context, (command) => verifyCommand(command.opts(), context.io)));
+  audit
+    .command('export')
+    .description('the audit entries as JSON lines, exactly as chained (README: how an entry is hashed)')
+    .option('--since <time>', 'entries at or after, ISO 8601, e.g. 2026-11-01T00:00:00+07:00')
+    .option('--until <time>', 'entries before, ISO 8601')
+    .addOption(existingDbOption())
+    .action(verbAction(context, (command) => exportCommand(command.opts(), context.io)));
+  return audit;
 }
 
 /** Recomputes the chain; with --export, also checks that the log still holds the export's last entry. */
-async function verifyCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args, options: { export: { type: 'string' }, ...dbOption } });
+async function verifyCommand(values: { export?: string; db?: string }, io: CliIo): Promise<number> {
   const exported = values.export ? await lastExportedEntry(values.export) : undefined;
   const store = await openExistingStore(io, values.db);
   try {
@@ -46,8 +57,7 @@ async function verifyCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 /** JSON lines, one entry each, exactly as chained: an export can be verified again later, and against the log. */
-async function exportCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args, options: { since: { type: 'string' }, until: { type: 'string' }, ...dbOption } });
+async function exportCommand(values: { since?: string; until?: string; db?: string }, io: CliIo): Promise<number> {
   const since = parseTime(values.since, 'since');
   const until = parseTime(values.until, 'until');
   const store = await openExistingStore(io, values.db);
