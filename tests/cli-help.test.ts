@@ -58,6 +58,7 @@ describe('--help', () => {
     expect(result.stdout).toContain('Each command answers --help');
     expect(result.stdout).toContain('./data/lienthong.db');
     expect(result.stdout).toContain('LIENTHONG_AUDIT_KEY');
+    expect(result.stdout).toContain('2026-12-07T13:05:00+07:00');
   });
 
   it.each([['keys', ['create', 'revoke', 'list']], ['messages', ['list', 'show']], ['audit', ['verify', 'export']]] as Array<[string, string[]]>)(

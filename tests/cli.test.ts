@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { acceptedEntry } from '../core/audit/entries.ts';
 import { loadConfig } from '../core/config/load.ts';
 import { Instances } from '../core/runtime/instances.ts';
 import { buildMessage } from '../core/delivery/new-message.ts';
@@ -163,7 +164,7 @@ describe('keys', () => {
     }
   });
 
-  it('prints a text key once, with its id, and lists it as active', async () => {
+  it('prints a text key once, with its id, and lists it as active under a header, created in Vietnam time', async () => {
     await createStore(db);
     const created = await cli('keys', 'create', '--role', 'operator', '--all-agencies', '--label', 'night shift');
     expect(created.code, created.stderr).toBe(0);
@@ -172,9 +173,22 @@ describe('keys', () => {
     const id = /key_[0-9a-f]+/.exec(created.stdout)?.[0];
     const listed = await cli('keys', 'list');
     expect(listed.code).toBe(0);
-    const line = listed.stdout.split('\n').find((candidate) => candidate.startsWith(`${id} `));
-    expect(line).toMatch(/operator .* active .*night shift/);
+    const lines = listed.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ID +ROLE +AGENCIES +STATUS +CREATED +LABEL$/);
+    const line = lines.find((candidate) => candidate.startsWith(`${id} `));
+    expect(line).toMatch(/operator +\* +active +\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00 +night shift$/);
     expect(listed.stdout).not.toContain(token);
+  });
+
+  it('lists keys as JSON with ISO 8601 times, a revoked key with its time', async () => {
+    await createStore(db);
+    const { id } = JSON.parse((await cli('keys', 'create', '--role', 'client', '--agencies', AGENCY, '--json')).stdout) as { id: string };
+    expect((await cli('keys', 'revoke', id)).code).toBe(0);
+    const keys = JSON.parse((await cli('keys', 'list', '--json')).stdout) as Array<{ id: string; createdAt: string; revokedAt: string | null }>;
+    const key = keys.find((candidate) => candidate.id === id);
+    expect(key?.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(key?.revokedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect((await cli('keys', 'list')).stdout).toMatch(new RegExp(`${id} .* revoked \\d{4}-\\d\\d-\\d\\dT[0-9:]{8}\\+07:00`));
   });
 });
 
@@ -277,7 +291,7 @@ async function seed(file: string): Promise<Seeded> {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
       const message = buildMessage(instance, 'send', { agency: AGENCY, to: PHONE, text: `Ho so HS-${i} da co ket qua, goi ${PHONE}`, reference: `HS-${i}` }, now + i);
-      expect(await store.accept(message)).toEqual({ outcome: 'accepted', messageId: message.id });
+      expect(await store.accept(message, { audit: acceptedEntry(message, 'key:key_seed') })).toEqual({ outcome: 'accepted', messageId: message.id });
       ids.push(message.id);
     }
     const lease = { instance: 'sms-hue', now: now + 10, leaseOwner: 'seed', leaseUntil: now + 60_000 };
@@ -342,28 +356,57 @@ describe('messages list and show', () => {
     expect((JSON.parse(all.stdout) as unknown[]).length).toBe(5);
   });
 
-  it('prints one line per message in text, even when an error has several lines', async () => {
+  it('prints a header row, then one line per message, even when an error has several lines, times in Vietnam time', async () => {
     const result = await cli('messages', 'list', '--status', 'dead');
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
-    // One line per message, then the count.
-    expect(lines).toHaveLength(seeded.dead.length + 1);
+    // The header, one line per message, then the count.
+    expect(lines).toHaveLength(seeded.dead.length + 2);
+    expect(lines[0]).toMatch(/^ID +STATUS +OPERATION +AGENCY +ATTEMPTS +CREATED +LAST ERROR$/);
     for (const id of seeded.dead) expect(lines.filter((line) => line.startsWith(`${id} `))).toHaveLength(1);
+    // Columns line up under the header.
+    const created = lines[0]!.indexOf('CREATED');
+    for (const line of lines.slice(1, -1)) expect(line.slice(created)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00  /);
     expect(lines.at(-1)).toBe('3 message(s)');
     expect(result.stdout).toContain('BLACKLISTED');
     expect(result.stdout).not.toContain(PHONE);
   });
 
-  it('shows one message with its payload masked and its attempts', async () => {
+  it('prints no header for an empty list, only the count', async () => {
+    const result = await cli('messages', 'list', '--agency', '000.00.99.H22');
+    expect(result.stdout).toBe('0 message(s)\n');
+  });
+
+  it('shows one message with its payload masked, its attempts and its audit trail, times in Vietnam time', async () => {
     const id = seeded.dead[0]!;
     const result = await cli('messages', 'show', id);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).not.toContain(PHONE);
-    const shown = JSON.parse(result.stdout) as { id: string; status: string; payload: { to: string; text: string }; attemptHistory: Array<{ number: number; outcome: string; providerCode: string }> };
+    const shown = JSON.parse(result.stdout) as {
+      id: string; status: string; createdAt: string; payload: { to: string; text: string };
+      attemptHistory: Array<{ number: number; outcome: string; providerCode: string; startedAt: string }>;
+      auditTrail: Array<{ action: string; actor: string; messageId: string; time: string; hash: string }>;
+    };
     expect(shown).toMatchObject({ id, status: 'dead' });
     expect(shown.payload.to).toBe('8498****567');
     expect(shown.payload.text).toContain('HS-0');
     expect(shown.attemptHistory).toEqual([expect.objectContaining({ number: 1, outcome: 'dead', providerCode: 'BLACKLISTED' })]);
+    expect(shown.auditTrail).toEqual([expect.objectContaining({ action: 'message.accepted', actor: 'key:key_seed', messageId: id, hash: expect.stringMatching(/^[0-9a-f]{64}$/) })]);
+    const vietnamTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$/;
+    for (const time of [shown.createdAt, shown.attemptHistory[0]!.startedAt, shown.auditTrail[0]!.time]) expect(time).toMatch(vietnamTime);
+    expect(result.stdout).not.toMatch(/\d\d:\d\d(\.\d+)?Z"/);
+  });
+
+  it('shows with --json what the admin API answers: one line, times in UTC, the same instants', async () => {
+    const id = seeded.dead[0]!;
+    const [shown, json] = [await cli('messages', 'show', id), await cli('messages', 'show', id, '--json')];
+    expect(json.stdout.trimEnd()).not.toContain('\n');
+    type Shown = { createdAt: string; auditTrail: Array<{ at: number; time: string }> };
+    const human = JSON.parse(shown.stdout) as Shown;
+    const exact = JSON.parse(json.stdout) as Shown;
+    expect(exact.createdAt).toMatch(/Z$/);
+    expect(Math.floor(Date.parse(exact.createdAt) / 1000)).toBe(Date.parse(human.createdAt) / 1000);
+    expect(exact.auditTrail[0]).toMatchObject({ at: Date.parse(exact.auditTrail[0]!.time) });
   });
 
   it('answers exit 1 for an unknown message id', async () => {

@@ -3,6 +3,8 @@ import { createKey } from '../api-keys.ts';
 import { type CliContext, existingDbOption, jsonOption, verbAction } from './command.ts';
 import type { CliIo } from './io.ts';
 import { openExistingStore } from './store.ts';
+import { table } from './table.ts';
+import { vietnamTime } from './time.ts';
 import { UsageError } from './usage.ts';
 
 export function keysCommand(context: CliContext): Command {
@@ -27,7 +29,7 @@ export function keysCommand(context: CliContext): Command {
   keys
     .command('list')
     .description('list the keys, never the keys themselves')
-    .addOption(jsonOption('print the keys as JSON'))
+    .addOption(jsonOption('print the keys as JSON (times in UTC)'))
     .addOption(existingDbOption())
     .action(verbAction(context, (command) => listKeysCommand(command.opts(), context.io)));
   return keys;
@@ -79,9 +81,14 @@ async function revokeKeyCommand(id: string, options: { db?: string }, io: CliIo)
 async function listKeysCommand(options: { json?: boolean; db?: string }, io: CliIo): Promise<number> {
   const store = await openExistingStore(io, options.db);
   try {
-    const keys = (await store.listKeys()).map(({ hash: _hash, ...key }) => key);
-    if (options.json) io.stdout.write(`${JSON.stringify(keys)}\n`);
-    else for (const key of keys) io.stdout.write(`${key.id}  ${key.role.padEnd(8)} ${key.agencies.join(',').padEnd(20)} ${key.revokedAt ? 'revoked' : 'active '} ${key.label ?? ''}\n`);
+    const keys = await store.listKeys();
+    // As every JSON answer of the gateway writes times: ISO 8601 in UTC.
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    if (options.json) io.stdout.write(`${JSON.stringify(keys.map(({ hash: _hash, ...key }) => ({ ...key, createdAt: iso(key.createdAt), revokedAt: iso(key.revokedAt) })))}\n`);
+    else {
+      const rows = keys.map((key) => [key.id, key.role, key.agencies.join(','), key.revokedAt === null ? 'active' : `revoked ${vietnamTime(key.revokedAt)}`, vietnamTime(key.createdAt), key.label ?? '']);
+      io.stdout.write(`${table(['ID', 'ROLE', 'AGENCIES', 'STATUS', 'CREATED', 'LABEL'], rows)}\n`);
+    }
     return 0;
   } finally {
     await store.close();
