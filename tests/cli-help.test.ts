@@ -19,7 +19,7 @@ const verbs: Array<[string, string[]]> = [
   ['serve', ['--config <file>', '--port <n>', '--host <host>', '--db <file>']],
   ['check-config', ['--config <file>']],
   ['simulate', ['<plugin>', '--port <n>', '--host <host>', '--instance-out <file>']],
-  ['keys create', ['--role client|operator', '--agencies <codes>', '--all-agencies', '--label <text>', '--json', '--db <file>']],
+  ['keys create', ['--role client|operator', '--agencies <codes>', '--all-agencies', '--label <text>', '--config <file>', '--json', '--db <file>']],
   ['keys revoke', ['<id>', '--db <file>']],
   ['keys list', ['--json', '--db <file>']],
   ['messages list', ['--status <status>', '--capability <name>', '--instance <id>', '--agency <code>', '--since <time>', '--until <time>', '--q <text>', '--limit <n>', '--json', '--db <file>']],

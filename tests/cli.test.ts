@@ -190,6 +190,52 @@ describe('keys', () => {
     expect(key?.revokedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect((await cli('keys', 'list')).stdout).toMatch(new RegExp(`${id} .* revoked \\d{4}-\\d\\d-\\d\\dT[0-9:]{8}\\+07:00`));
   });
+
+  describe('with --config', () => {
+    const write = async (config: unknown) => {
+      const file = join(dir, 'gateway.json');
+      await writeFile(file, JSON.stringify(config));
+      return file;
+    };
+    const agencies = [{ code: AGENCY }, { code: '000.00.02.H22' }];
+
+    it('refuses an agency the config does not list: one line naming it and the known ones, exit 1, no key made', async () => {
+      await createStore(db);
+      const config = await write({ agencies });
+      const result = await cli('keys', 'create', '--role', 'client', '--agencies', `${AGENCY},000.00.09.H22`, '--config', config, '--json');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`lienthong: ${config} has no agency '000.00.09.H22' (its agencies: ${AGENCY}, 000.00.02.H22): check the code, or add the agency to the config first\n`);
+      expect(result.stdout).toBe('');
+      expect(JSON.parse((await cli('keys', 'list', '--json')).stdout)).toEqual([]);
+    });
+
+    it('names the first twenty known agencies of a long list, and how many there are', async () => {
+      await createStore(db);
+      const many = Array.from({ length: 30 }, (_, i) => ({ code: `000.00.${String(i + 1).padStart(2, '0')}.H22` }));
+      const config = await write({ agencies: many });
+      const result = await cli('keys', 'create', '--role', 'client', '--agencies', '000.00.99.H22', '--config', config);
+      expect(result.code).toBe(1);
+      expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(result.stderr).toContain(`(its agencies: ${many.slice(0, 20).map((agency) => agency.code).join(', ')}, … 30 in all)`);
+    });
+
+    it('creates a key for agencies the config lists, and for all agencies', async () => {
+      await createStore(db);
+      const config = await write({ agencies });
+      const listed = await cli('keys', 'create', '--role', 'client', '--agencies', `${AGENCY},000.00.02.H22`, '--config', config, '--json');
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(JSON.parse(listed.stdout)).toMatchObject({ agencies: [AGENCY, '000.00.02.H22'] });
+      const all = await cli('keys', 'create', '--role', 'operator', '--all-agencies', '--config', config, '--json');
+      expect(all.code, all.stderr).toBe(0);
+    });
+
+    it('refuses a config that does not load, as check-config does, before the store is opened', async () => {
+      const result = await cli('keys', 'create', '--role', 'client', '--agencies', AGENCY, '--config', join(dir, 'nowhere.json'));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^lienthong: cannot read config file .*nowhere\.json \(ENOENT\)\n$/);
+      expect(await readdir(dir)).toEqual([]);
+    });
+  });
 });
 
 describe('check-config', () => {

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { createKey } from '../api-keys.ts';
+import { readConfigFile } from '../config/load.ts';
+import { ConfigError } from '../config/config-error.ts';
 import { type CliContext, existingDbOption, jsonOption, verbAction } from './command.ts';
 import type { CliIo } from './io.ts';
 import { openExistingStore } from './store.ts';
@@ -17,6 +19,7 @@ export function keysCommand(context: CliContext): Command {
     .option('--agencies <codes>', 'the agency codes the key acts for, separated by commas')
     .option('--all-agencies', 'a key for every agency, instead of --agencies')
     .option('--label <text>', 'a note shown in keys list, e.g. who holds the key')
+    .option('--config <file>', "the gateway's config: --agencies must name agencies it lists")
     .addOption(jsonOption('print { id, key, role, agencies } as JSON'))
     .addOption(existingDbOption())
     .action(verbAction(context, (command) => createKeyCommand(command.opts(), context)));
@@ -40,11 +43,12 @@ interface CreateOptions {
   agencies?: string;
   allAgencies?: boolean;
   label?: string;
+  config?: string;
   json?: boolean;
   db?: string;
 }
 
-async function createKeyCommand(options: CreateOptions, { io }: CliContext): Promise<number> {
+async function createKeyCommand(options: CreateOptions, { io, plugins }: CliContext): Promise<number> {
   const { role } = options;
   if (role !== 'client' && role !== 'operator') throw new UsageError('keys create needs --role client or --role operator');
   const agencies = options.agencies?.split(',').map((code) => code.trim()).filter(Boolean);
@@ -53,6 +57,7 @@ async function createKeyCommand(options: CreateOptions, { io }: CliContext): Pro
   if ((agencies === undefined) === !options.allAgencies) {
     throw new UsageError('keys create needs either --agencies A,B (the agency codes the key acts for) or --all-agencies');
   }
+  if (options.config !== undefined && agencies) await checkAgenciesKnown(options.config, agencies, { io, plugins });
   const store = await openExistingStore(io, options.db);
   try {
     const { token, key } = await createKey(store, { actor: 'cli', role, agencies: agencies ?? ['*'], ...(options.label ? { label: options.label } : {}) });
@@ -62,6 +67,20 @@ async function createKeyCommand(options: CreateOptions, { io }: CliContext): Pro
   } finally {
     await store.close();
   }
+}
+
+const KNOWN_SHOWN = 20;
+
+/** A key for an agency the gateway does not serve would be refused on every call: refused here instead, before the store is opened. */
+async function checkAgenciesKnown(file: string, agencies: readonly string[], { io, plugins }: Pick<CliContext, 'io' | 'plugins'>): Promise<void> {
+  const config = await readConfigFile(file, plugins, io.env);
+  const unknown = agencies.filter((code) => !config.agencies.has(code));
+  if (unknown.length === 0) return;
+  const codes = [...config.agencies.keys()];
+  // A province lists hundreds of agencies: the line names the first ones, and how many there are.
+  const known = codes.length <= KNOWN_SHOWN ? codes.join(', ') : `${codes.slice(0, KNOWN_SHOWN).join(', ')}, … ${codes.length} in all`;
+  const named = unknown.map((code) => `'${code}'`).join(', ');
+  throw new ConfigError(`${file} has no agency ${named} (its agencies: ${known}): check the code, or add the agency to the config first`);
 }
 
 async function revokeKeyCommand(id: string, options: { db?: string }, io: CliIo): Promise<number> {
