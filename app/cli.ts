@@ -6,56 +6,12 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { plugins } from './plugins.ts';
-import { auditCommand } from '../core/cli/audit.ts';
 import { type CliIo, processIo } from '../core/cli/io.ts';
-import { keysCommand } from '../core/cli/keys.ts';
-import { newPluginCommand } from '../core/cli/new-plugin.ts';
-import { messagesCommand, replayCommand } from '../core/cli/messages.ts';
-import { checkConfigCommand } from '../core/cli/check-config.ts';
-import { sandboxCommand } from '../core/cli/sandbox.ts';
-import { serveCommand } from '../core/cli/serve.ts';
-import { simulateCommand } from '../core/cli/simulate.ts';
-import { USAGE, UsageError } from '../core/cli/usage.ts';
+import { runProgram } from '../core/cli/program.ts';
 import { ConfigError } from '../core/config/config-error.ts';
 import { errorMessage } from '../core/sdk/errors.ts';
 
 export type { CliIo } from '../core/cli/io.ts';
-
-/** Dispatches to a verb. undefined: the verb keeps running (serve, sandbox, simulate) until a signal stops it. */
-async function main(argv: string[], io: CliIo): Promise<number | undefined> {
-  const [command, ...args] = argv;
-  switch (command) {
-    case 'sandbox':
-      await sandboxCommand(args, plugins, io);
-      return undefined;
-    case 'serve':
-      await serveCommand(args, plugins, io);
-      return undefined;
-    case 'check-config':
-      return checkConfigCommand(args, plugins, io);
-    case 'simulate':
-      await simulateCommand(args, plugins, io);
-      return undefined;
-    case 'keys':
-      return keysCommand(args, io);
-    case 'messages':
-      return messagesCommand(args, io);
-    case 'replay':
-      return replayCommand(args, io);
-    case 'audit':
-      return auditCommand(args, io);
-    case 'new-plugin':
-      return newPluginCommand(args, io);
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      io.stdout.write(`${USAGE}\n`);
-      return command === undefined ? 2 : 0;
-    default:
-      throw new UsageError(`unknown command "${command}"`);
-  }
-}
 
 /**
  * Runs `lienthong …argv` and answers its exit code: 0, 1 (a refusal, a bad config, a failure) or 2 (a bad command
@@ -64,12 +20,8 @@ async function main(argv: string[], io: CliIo): Promise<number | undefined> {
  */
 export async function run(argv: string[], io: CliIo = processIo()): Promise<number | undefined> {
   try {
-    return await main(argv, io);
+    return await runProgram(argv, io, plugins);
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
-      io.stderr.write(`lienthong: ${error.message}\n\n${USAGE}\n`);
-      return 2;
-    }
     io.stderr.write(`lienthong: ${error instanceof ConfigError ? error.message : errorMessage(error)}\n`);
     return 1;
   }

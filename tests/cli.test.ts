@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { acceptedEntry } from '../core/audit/entries.ts';
 import { loadConfig } from '../core/config/load.ts';
 import { Instances } from '../core/runtime/instances.ts';
 import { buildMessage } from '../core/delivery/new-message.ts';
@@ -58,58 +59,68 @@ async function createStore(file: string): Promise<void> {
 }
 
 describe('the command line itself', () => {
-  it('prints the usage and exits 2 without arguments', async () => {
+  it('prints the usage on stderr and exits 2 without arguments', async () => {
     const result = await program();
     expect(result.code).toBe(2);
-    expect(result.stdout).toContain('usage:');
-    expect(result.stdout).toContain('lienthong keys create');
+    expect(result.stderr).toMatch(/^lienthong: give one of the commands below\n\nUsage: lienthong <command> \[options\]\n/);
+    expect(result.stderr).toContain('keys');
+    expect(result.stdout).toBe('');
   });
 
   it('prints the usage and exits 0 for help', async () => {
     const result = await cli('help');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('usage:');
+    expect(result.stdout).toContain('Usage: lienthong <command> [options]');
     expect(result.stderr).toBe('');
   });
 
   it('names an unknown command on stderr, with the usage, and exits 2', async () => {
     const result = await program('frobnicate');
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('unknown command "frobnicate"');
-    expect(result.stderr).toContain('usage:');
+    expect(result.stderr.split('\n')[0]).toBe("lienthong: unknown command 'frobnicate'");
+    expect(result.stderr).toContain('Usage: lienthong <command> [options]');
     expect(result.stdout).toBe('');
   });
 
   const badLines: Array<[string, string[], RegExp]> = [
-    ['keys without a verb', ['keys'], /keys takes create, revoke or list/],
+    ['keys without a verb', ['keys'], /keys needs one of its commands: create, revoke, list/],
     ['keys create without --role', ['keys', 'create'], /--role/],
     ['keys create --role admin', ['keys', 'create', '--role', 'admin'], /--role client or --role operator/],
     ['keys create with empty --agencies', ['keys', 'create', '--role', 'client', '--agencies', ','], /--agencies/],
-    ['keys revoke without an id', ['keys', 'revoke'], /keys revoke takes one key id/],
-    ['messages without a verb', ['messages'], /messages takes list or show/],
+    ['keys revoke without an id', ['keys', 'revoke'], /missing required argument 'id'/],
+    ['keys revoke with two ids', ['keys', 'revoke', 'key_a', 'key_b'], /too many arguments for 'revoke'/],
+    ['messages without a verb', ['messages'], /messages needs one of its commands: list, show/],
     ['messages list --status nope', ['messages', 'list', '--status', 'nope'], /--status is one of queued, processing, succeeded, dead/],
     ['messages list --since yesterday', ['messages', 'list', '--since', 'yesterday'], /--since takes an ISO 8601 time/],
     ['messages list --limit 0', ['messages', 'list', '--limit', '0'], /--limit/],
-    ['messages show without an id', ['messages', 'show'], /messages show takes a message id/],
+    ['messages show without an id', ['messages', 'show'], /missing required argument 'id'/],
     ['replay with nothing', ['replay'], /replay takes message ids, or a filter/],
     ['replay --status queued', ['replay', '--status', 'queued'], /only dead messages are replayed/],
     ['replay id --status dead', ['replay', 'msg_x', '--status', 'dead'], /message ids or a filter, not both/],
-    ['an unknown flag', ['messages', 'list', '--foo'], /Unknown option '--foo'/],
-    ['an unknown flag on keys create', ['keys', 'create', '--role', 'client', '--foo'], /Unknown option '--foo'/],
+    ['an unknown flag', ['messages', 'list', '--foo'], /unknown option '--foo'/],
+    ['an unknown flag on keys create', ['keys', 'create', '--role', 'client', '--foo'], /unknown option '--foo'/],
     ['keys create without --agencies or --all-agencies', ['keys', 'create', '--role', 'client'], /keys create needs either --agencies A,B \(the agency codes the key acts for\) or --all-agencies/],
     ['keys create with both --agencies and --all-agencies', ['keys', 'create', '--role', 'client', '--agencies', 'A', '--all-agencies'], /either --agencies A,B .* or --all-agencies/],
     ['check-config without a file', ['check-config'], /check-config needs --config FILE/],
-    ['audit without a verb', ['audit'], /audit takes verify, export or rotate-key/],
-    ['simulate without a plugin, naming those with a simulator', ['simulate'], /simulate needs a plugin: sms-viettel, payment-vietinbank, payment-paygov, national-portal, ecard, webhook/],
+    ['audit without a verb', ['audit'], /audit needs one of its commands: verify, export, rotate-key/],
+    ['simulate without a plugin', ['simulate'], /missing required argument 'plugin'/],
     ['simulate of an unknown plugin', ['simulate', 'sms-nope'], /unknown plugin 'sms-nope': simulate needs a plugin: sms-viettel,/],
     ['sandbox --port abc', ['sandbox', '--port', 'abc'], /--port takes a port number 0-65535, not "abc"/],
   ];
 
-  it.each(badLines)('refuses %s: exit 2, the problem named on stderr', async (_name, args, problem) => {
+  it.each(badLines)('refuses %s: exit 2, the problem named in a line on stderr, then the usage', async (_name, args, problem) => {
     const result = await cli(...args);
     expect(result.code, result.stderr).toBe(2);
-    expect(result.stderr).toMatch(problem);
-    expect(result.stderr).toContain('usage:');
+    const [first] = result.stderr.split('\n');
+    expect(first).toMatch(/^lienthong: /);
+    expect(first).toMatch(problem);
+    expect(result.stderr).toContain(`Usage: lienthong ${args[0]}`);
+    expect(result.stdout).toBe('');
+  });
+
+  it('names the commands a plugin can be simulated with, in the usage simulate prints', async () => {
+    const result = await cli('simulate');
+    expect(result.stderr).toMatch(/plugin +one of sms-viettel, payment-vietinbank, payment-paygov,\s+national-portal, ecard, webhook/);
   });
 });
 
@@ -153,7 +164,7 @@ describe('keys', () => {
     }
   });
 
-  it('prints a text key once, with its id, and lists it as active', async () => {
+  it('prints a text key once, with its id, and lists it as active under a header, created in Vietnam time', async () => {
     await createStore(db);
     const created = await cli('keys', 'create', '--role', 'operator', '--all-agencies', '--label', 'night shift');
     expect(created.code, created.stderr).toBe(0);
@@ -162,9 +173,68 @@ describe('keys', () => {
     const id = /key_[0-9a-f]+/.exec(created.stdout)?.[0];
     const listed = await cli('keys', 'list');
     expect(listed.code).toBe(0);
-    const line = listed.stdout.split('\n').find((candidate) => candidate.startsWith(`${id} `));
-    expect(line).toMatch(/operator .* active .*night shift/);
+    const lines = listed.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ID +ROLE +AGENCIES +STATUS +CREATED +LABEL$/);
+    const line = lines.find((candidate) => candidate.startsWith(`${id} `));
+    expect(line).toMatch(/operator +\* +active +\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00 +night shift$/);
     expect(listed.stdout).not.toContain(token);
+  });
+
+  it('lists keys as JSON with ISO 8601 times, a revoked key with its time', async () => {
+    await createStore(db);
+    const { id } = JSON.parse((await cli('keys', 'create', '--role', 'client', '--agencies', AGENCY, '--json')).stdout) as { id: string };
+    expect((await cli('keys', 'revoke', id)).code).toBe(0);
+    const keys = JSON.parse((await cli('keys', 'list', '--json')).stdout) as Array<{ id: string; createdAt: string; revokedAt: string | null }>;
+    const key = keys.find((candidate) => candidate.id === id);
+    expect(key?.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(key?.revokedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect((await cli('keys', 'list')).stdout).toMatch(new RegExp(`${id} .* revoked \\d{4}-\\d\\d-\\d\\dT[0-9:]{8}\\+07:00`));
+  });
+
+  describe('with --config', () => {
+    const write = async (config: unknown) => {
+      const file = join(dir, 'gateway.json');
+      await writeFile(file, JSON.stringify(config));
+      return file;
+    };
+    const agencies = [{ code: AGENCY }, { code: '000.00.02.H22' }];
+
+    it('refuses an agency the config does not list: one line naming it and the known ones, exit 1, no key made', async () => {
+      await createStore(db);
+      const config = await write({ agencies });
+      const result = await cli('keys', 'create', '--role', 'client', '--agencies', `${AGENCY},000.00.09.H22`, '--config', config, '--json');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`lienthong: ${config} has no agency '000.00.09.H22' (its agencies: ${AGENCY}, 000.00.02.H22): check the code, or add the agency to the config first\n`);
+      expect(result.stdout).toBe('');
+      expect(JSON.parse((await cli('keys', 'list', '--json')).stdout)).toEqual([]);
+    });
+
+    it('names the first twenty known agencies of a long list, and how many there are', async () => {
+      await createStore(db);
+      const many = Array.from({ length: 30 }, (_, i) => ({ code: `000.00.${String(i + 1).padStart(2, '0')}.H22` }));
+      const config = await write({ agencies: many });
+      const result = await cli('keys', 'create', '--role', 'client', '--agencies', '000.00.99.H22', '--config', config);
+      expect(result.code).toBe(1);
+      expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(result.stderr).toContain(`(its agencies: ${many.slice(0, 20).map((agency) => agency.code).join(', ')}, … 30 in all)`);
+    });
+
+    it('creates a key for agencies the config lists, and for all agencies', async () => {
+      await createStore(db);
+      const config = await write({ agencies });
+      const listed = await cli('keys', 'create', '--role', 'client', '--agencies', `${AGENCY},000.00.02.H22`, '--config', config, '--json');
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(JSON.parse(listed.stdout)).toMatchObject({ agencies: [AGENCY, '000.00.02.H22'] });
+      const all = await cli('keys', 'create', '--role', 'operator', '--all-agencies', '--config', config, '--json');
+      expect(all.code, all.stderr).toBe(0);
+    });
+
+    it('refuses a config that does not load, as check-config does, before the store is opened', async () => {
+      const result = await cli('keys', 'create', '--role', 'client', '--agencies', AGENCY, '--config', join(dir, 'nowhere.json'));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^lienthong: cannot read config file .*nowhere\.json \(ENOENT\)\n$/);
+      expect(await readdir(dir)).toEqual([]);
+    });
   });
 });
 
@@ -267,7 +337,7 @@ async function seed(file: string): Promise<Seeded> {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
       const message = buildMessage(instance, 'send', { agency: AGENCY, to: PHONE, text: `Ho so HS-${i} da co ket qua, goi ${PHONE}`, reference: `HS-${i}` }, now + i);
-      expect(await store.accept(message)).toEqual({ outcome: 'accepted', messageId: message.id });
+      expect(await store.accept(message, { audit: acceptedEntry(message, 'key:key_seed') })).toEqual({ outcome: 'accepted', messageId: message.id });
       ids.push(message.id);
     }
     const lease = { instance: 'sms-hue', now: now + 10, leaseOwner: 'seed', leaseUntil: now + 60_000 };
@@ -332,28 +402,57 @@ describe('messages list and show', () => {
     expect((JSON.parse(all.stdout) as unknown[]).length).toBe(5);
   });
 
-  it('prints one line per message in text, even when an error has several lines', async () => {
+  it('prints a header row, then one line per message, even when an error has several lines, times in Vietnam time', async () => {
     const result = await cli('messages', 'list', '--status', 'dead');
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
-    // One line per message, then the count.
-    expect(lines).toHaveLength(seeded.dead.length + 1);
+    // The header, one line per message, then the count.
+    expect(lines).toHaveLength(seeded.dead.length + 2);
+    expect(lines[0]).toMatch(/^ID +STATUS +OPERATION +AGENCY +ATTEMPTS +CREATED +LAST ERROR$/);
     for (const id of seeded.dead) expect(lines.filter((line) => line.startsWith(`${id} `))).toHaveLength(1);
+    // Columns line up under the header.
+    const created = lines[0]!.indexOf('CREATED');
+    for (const line of lines.slice(1, -1)) expect(line.slice(created)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00  /);
     expect(lines.at(-1)).toBe('3 message(s)');
     expect(result.stdout).toContain('BLACKLISTED');
     expect(result.stdout).not.toContain(PHONE);
   });
 
-  it('shows one message with its payload masked and its attempts', async () => {
+  it('prints no header for an empty list, only the count', async () => {
+    const result = await cli('messages', 'list', '--agency', '000.00.99.H22');
+    expect(result.stdout).toBe('0 message(s)\n');
+  });
+
+  it('shows one message with its payload masked, its attempts and its audit trail, times in Vietnam time', async () => {
     const id = seeded.dead[0]!;
     const result = await cli('messages', 'show', id);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).not.toContain(PHONE);
-    const shown = JSON.parse(result.stdout) as { id: string; status: string; payload: { to: string; text: string }; attemptHistory: Array<{ number: number; outcome: string; providerCode: string }> };
+    const shown = JSON.parse(result.stdout) as {
+      id: string; status: string; createdAt: string; payload: { to: string; text: string };
+      attemptHistory: Array<{ number: number; outcome: string; providerCode: string; startedAt: string }>;
+      auditTrail: Array<{ action: string; actor: string; messageId: string; time: string; hash: string }>;
+    };
     expect(shown).toMatchObject({ id, status: 'dead' });
     expect(shown.payload.to).toBe('8498****567');
     expect(shown.payload.text).toContain('HS-0');
     expect(shown.attemptHistory).toEqual([expect.objectContaining({ number: 1, outcome: 'dead', providerCode: 'BLACKLISTED' })]);
+    expect(shown.auditTrail).toEqual([expect.objectContaining({ action: 'message.accepted', actor: 'key:key_seed', messageId: id, hash: expect.stringMatching(/^[0-9a-f]{64}$/) })]);
+    const vietnamTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$/;
+    for (const time of [shown.createdAt, shown.attemptHistory[0]!.startedAt, shown.auditTrail[0]!.time]) expect(time).toMatch(vietnamTime);
+    expect(result.stdout).not.toMatch(/\d\d:\d\d(\.\d+)?Z"/);
+  });
+
+  it('shows with --json what the admin API answers: one line, times in UTC, the same instants', async () => {
+    const id = seeded.dead[0]!;
+    const [shown, json] = [await cli('messages', 'show', id), await cli('messages', 'show', id, '--json')];
+    expect(json.stdout.trimEnd()).not.toContain('\n');
+    type Shown = { createdAt: string; auditTrail: Array<{ at: number; time: string }> };
+    const human = JSON.parse(shown.stdout) as Shown;
+    const exact = JSON.parse(json.stdout) as Shown;
+    expect(exact.createdAt).toMatch(/Z$/);
+    expect(Math.floor(Date.parse(exact.createdAt) / 1000)).toBe(Date.parse(human.createdAt) / 1000);
+    expect(exact.auditTrail[0]).toMatchObject({ at: Date.parse(exact.auditTrail[0]!.time) });
   });
 
   it('answers exit 1 for an unknown message id', async () => {
@@ -533,12 +632,18 @@ describe('which store', () => {
     expect(keys.code, keys.stderr).toBe(1);
   });
 
-  it('lists --db in the usage for every verb that uses a store', async () => {
-    const { stdout } = await cli('help');
-    const lines = stdout.split('\n').filter((line) => /^ {2}lienthong (sandbox|serve|keys|messages|replay|audit)\b/.test(line));
-    // sandbox, serve, keys create|revoke|list, messages list|show, replay ×2, audit verify|rotate-key|export.
-    expect(lines).toHaveLength(12);
-    for (const line of lines) expect(line).toContain('[--db FILE]');
+  it.each([['sandbox'], ['serve'], ['keys', 'create'], ['keys', 'revoke'], ['keys', 'list'], ['messages', 'list'], ['messages', 'show'], ['replay'], ['audit', 'verify'], ['audit', 'export'], ['audit', 'rotate-key']])(
+    'lists --db in the usage of %s',
+    async (...verb) => {
+      const { code, stdout } = await cli(...verb, '--help');
+      expect(code).toBe(0);
+      expect(stdout).toContain(`Usage: lienthong ${verb.join(' ')} `);
+      expect(stdout).toMatch(verb[0] === 'sandbox' ? /--db <file> +the store, created if need be \(default: LIENTHONG_DB, else\s+\.\/data\/sandbox\.db\)/ : /--db <file> +the store/);
+    },
+  );
+
+  it('says in the usage which store each verb uses', async () => {
+    const { stdout } = await cli('--help');
     expect(stdout).toContain('./data/sandbox.db (sandbox)');
   });
 

@@ -1,15 +1,16 @@
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
+import { readFile } from 'node:fs/promises';
+import { Command } from 'commander';
 import * as v from 'valibot';
 import { parseAuditKeys } from '../audit/keyring.ts';
 import { NEW_KEY_VARIABLE, readNewAuditKey, rotateAuditKey, rotationReport } from '../audit/rotate.ts';
 import { allEntries } from '../audit/verify-store.ts';
 import { storeFile } from '../store/open.ts';
 import type { AuditEntry, AuditVerification } from '../store/types.ts';
+import { type CliContext, existingDbOption, verbAction } from './command.ts';
 import type { CliIo } from './io.ts';
-import { dbOption, openExistingStore, storeEnv } from './store.ts';
+import { openExistingStore, storeEnv } from './store.ts';
 import { UsageError, parseTime } from './usage.ts';
 
 const exportedEntry = v.object({
@@ -24,22 +25,38 @@ const exportedEntry = v.object({
   hash: v.string(),
 });
 
-export async function auditCommand(args: string[], io: CliIo): Promise<number> {
-  const [verb, ...rest] = args;
-  if (verb === 'verify') return verifyCommand(rest, io);
-  if (verb === 'export') return exportCommand(rest, io);
-  if (verb === 'rotate-key') return rotateKeyCommand(rest, io);
-  throw new UsageError(`audit takes verify, export or rotate-key${verb ? `, not "${verb}"` : ''}`);
+export function auditCommand(context: CliContext): Command {
+  const audit = new Command('audit').description('the audit log: verify, export, rotate-key').usage('<command> [options]');
+  audit
+    .command('verify')
+    .description('recompute the chain; exit 1 naming the first entry altered, removed, inserted or moved')
+    .option('--export <file>', 'also check that the log still holds the last entry of this export')
+    .option('--keys-file <file>', 'older audit keys, one a line, to verify across key rotations (also LIENTHONG_AUDIT_KEYS)')
+    .addOption(existingDbOption())
+    .action(verbAction(context, (command) => verifyCommand(command.opts(), context.io)));
+  audit
+    .command('export')
+    .description('the audit entries as JSON lines, exactly as chained (README: how an entry is hashed)')
+    .option('--since <time>', 'entries at or after, ISO 8601, e.g. 2026-11-01T00:00:00+07:00')
+    .option('--until <time>', 'entries before, ISO 8601')
+    .addOption(existingDbOption())
+    .action(verbAction(context, (command) => exportCommand(command.opts(), context.io)));
+  audit
+    .command('rotate-key')
+    .description(`chain the audit log with a new key from here on, recorded in the chain (the new key from --new-key-file or ${NEW_KEY_VARIABLE})`)
+    .option('--new-key-file <file>', 'the new key (never on the command line, where ps shows it)')
+    .addOption(existingDbOption())
+    .action(verbAction(context, (command) => rotateKeyCommand(command.opts(), context.io)));
+  return audit;
 }
 
 /**
  * Recomputes the chain, across key rotations with the older keys of LIENTHONG_AUDIT_KEYS and --keys-file; with
  * --export, also checks that the log still holds the export's last entry.
  */
-async function verifyCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args, options: { export: { type: 'string' }, 'keys-file': { type: 'string' }, ...dbOption } });
+async function verifyCommand(values: { export?: string; keysFile?: string; db?: string }, io: CliIo): Promise<number> {
   const exported = values.export ? await lastExportedEntry(values.export) : undefined;
-  const olderAuditKeys = values['keys-file'] ? await readKeysFile(values['keys-file']) : [];
+  const olderAuditKeys = values.keysFile ? await readKeysFile(values.keysFile) : [];
   const store = await openExistingStore(io, values.db, { olderAuditKeys });
   try {
     const result = await store.verifyAudit(exported);
@@ -71,9 +88,8 @@ async function readKeysFile(file: string): Promise<Buffer[]> {
 }
 
 /** Chains the log with a new key from here on; the new key comes from --new-key-file or LIENTHONG_NEW_AUDIT_KEY. */
-async function rotateKeyCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args, options: { 'new-key-file': { type: 'string' }, ...dbOption } });
-  const newKey = await readNewAuditKey({ file: values['new-key-file'], env: io.env[NEW_KEY_VARIABLE] });
+async function rotateKeyCommand(values: { newKeyFile?: string; db?: string }, io: CliIo): Promise<number> {
+  const newKey = await readNewAuditKey({ file: values.newKeyFile, env: io.env[NEW_KEY_VARIABLE] });
   const store = await openExistingStore(io, values.db);
   try {
     const done = await rotateAuditKey(store, storeFile(storeEnv(io, values.db)), newKey, Date.now(), 'cli');
@@ -85,8 +101,7 @@ async function rotateKeyCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 /** JSON lines, one entry each, exactly as chained: an export can be verified again later, and against the log. */
-async function exportCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args, options: { since: { type: 'string' }, until: { type: 'string' }, ...dbOption } });
+async function exportCommand(values: { since?: string; until?: string; db?: string }, io: CliIo): Promise<number> {
   const since = parseTime(values.since, 'since');
   const until = parseTime(values.until, 'until');
   const store = await openExistingStore(io, values.db);

@@ -1,17 +1,25 @@
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { readConfigFile } from '../config/load.ts';
 import { startGateway } from '../gateway.ts';
 import { createLogger } from '../logger.ts';
-import type { AnyPlugin } from '../sdk/contract.ts';
 import { openStore } from '../store/open.ts';
-import type { CliIo } from './io.ts';
-import { dbOption, sayStore, storeEnv } from './store.ts';
+import { type CliContext, verbAction } from './command.ts';
+import { sayStore, storeEnv } from './store.ts';
 import { stopOnSignals } from './stop-on-signals.ts';
 import { UsageError, parsePort } from './usage.ts';
 
+export function serveCommand(context: CliContext): Command {
+  return new Command('serve')
+    .description('the gateway, as production runs it')
+    .option('--config <file>', 'the config file (check it first with check-config)')
+    .option('--port <n>', 'the port (default: PORT, else 8080)')
+    .option('--host <host>', 'the address to listen on (default: 0.0.0.0)')
+    .option('--db <file>', 'the store, created if need be (default: LIENTHONG_DB, else ./data/lienthong.db)')
+    .action(verbAction(context, (command) => serve(command.opts(), context)));
+}
+
 /** Runs until a signal stops the process (stop-on-signals.ts): a program's verb, not one to call in a test. */
-export async function serveCommand(args: string[], plugins: readonly AnyPlugin[], io: CliIo): Promise<void> {
-  const { values } = parseArgs({ args, options: { config: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, ...dbOption } });
+async function serve(values: { config?: string; port?: string; host?: string; db?: string }, { io, plugins }: CliContext): Promise<undefined> {
   if (!values.config) throw new UsageError('serve needs --config FILE');
   const port = parsePort(values.port ?? io.env.PORT, 8080);
   const log = createLogger(io.env.LOG_LEVEL ?? 'info');
@@ -26,4 +34,5 @@ export async function serveCommand(args: string[], plugins: readonly AnyPlugin[]
     await store.close();
     throw error;
   });
+  return undefined;
 }

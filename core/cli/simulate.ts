@@ -1,33 +1,41 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { createLogger } from '../logger.ts';
 import type { AnyPlugin } from '../sdk/contract.ts';
 import { Secret } from '../sdk/secret.ts';
 import { webhookPlugin } from '../webhooks/index.ts';
+import { type CliContext, verbAction } from './command.ts';
 import type { CliIo } from './io.ts';
 import { stopOnSignals } from './stop-on-signals.ts';
 import { UsageError, parsePort } from './usage.ts';
+
+/** The plugins with a simulator; the built-in webhook delivery has one too: a receiver that checks signatures. */
+const withSimulator = (plugins: readonly AnyPlugin[]) => [...plugins, webhookPlugin].filter((plugin) => plugin.simulator);
+
+export function simulateCommand(context: CliContext): Command {
+  const simulated = withSimulator(context.plugins).map((plugin) => plugin.id);
+  return new Command('simulate')
+    .description("one provider's simulator alone; with --instance-out, the config entry that points serve at it")
+    .argument('<plugin>', `one of ${simulated.join(', ')}`)
+    .option('--port <n>', 'the port (default: a free one, printed)')
+    .option('--host <host>', 'the address to listen on (default: 127.0.0.1)')
+    .option('--instance-out <file>', 'write there a ready instance entry { "plugin", "config" } for serve, its secrets in files beside it (mode 0600)')
+    .action(verbAction(context, (command) => simulate(command.processedArgs[0] as string, command.opts(), context.plugins, context.io)));
+}
 
 /**
  * Runs one provider's simulator alone until a signal stops the process (stop-on-signals.ts). With --instance-out,
  * first writes the config entry that points `serve` at it, each secret in a file of its own beside that entry.
  */
-export async function simulateCommand(args: string[], plugins: readonly AnyPlugin[], io: CliIo): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { port: { type: 'string' }, host: { type: 'string' }, 'instance-out': { type: 'string' } },
-  });
-  // The built-in webhook delivery has a simulator too: a receiver that checks signatures.
-  const simulated = [...plugins, webhookPlugin].filter((plugin) => plugin.simulator);
-  const id = positionals[0];
+async function simulate(id: string, values: { port?: string; host?: string; instanceOut?: string }, plugins: readonly AnyPlugin[], io: CliIo): Promise<undefined> {
+  const simulated = withSimulator(plugins);
   const plugin = simulated.find((candidate) => candidate.id === id);
-  if (!id || !plugin?.simulator) {
-    const unknown = id && !plugins.some((candidate) => candidate.id === id) ? `unknown plugin '${id}': ` : id ? `plugin '${id}' has no simulator: ` : '';
-    throw new UsageError(`${unknown}simulate needs a plugin: ${simulated.map((p) => p.id).join(', ')}`);
+  if (!plugin?.simulator) {
+    const why = plugins.some((candidate) => candidate.id === id) ? `plugin '${id}' has no simulator` : `unknown plugin '${id}'`;
+    throw new UsageError(`${why}: simulate needs a plugin: ${simulated.map((p) => p.id).join(', ')}`);
   }
-  const out = values['instance-out'];
+  const out = values.instanceOut;
   if (out === '') throw new UsageError('--instance-out takes a file name');
   const port = parsePort(values.port, 0);
 
@@ -50,6 +58,7 @@ export async function simulateCommand(args: string[], plugins: readonly AnyPlugi
     lines.push(`  a ready config entry for serve, with the credentials in files: lienthong simulate ${id} --port N --instance-out FILE`);
   }
   io.stdout.write(`${lines.join('\n')}\n`);
+  return undefined;
 }
 
 /**

@@ -4,9 +4,6 @@ import type { Store } from '../store/types.ts';
 import type { CliIo } from './io.ts';
 import { UsageError } from './usage.ts';
 
-/** `--db FILE`, taken by every verb that uses a store: it overrides `LIENTHONG_DB`. */
-export const dbOption = { db: { type: 'string' } } as const;
-
 /** The verb's environment with `--db` in `LIENTHONG_DB`, so that whatever opens the store opens that file. */
 export function storeEnv(io: CliIo, db: string | undefined): CliIo['env'] {
   if (db === '') throw new UsageError('--db takes a file, e.g. --db ./data/lienthong.db');
