@@ -24,6 +24,9 @@ import type {
   StoredResponse,
 } from '../types.ts';
 import { verifyStore } from '../../audit/verify-store.ts';
+import { type AvailabilityListener, StoreAvailability } from '../availability.ts';
+import { diskIsFull } from '../disk.ts';
+import type { StoreUnavailableError } from '../unavailable.ts';
 import { SqliteAuditLog, listAudit } from './audit-log.ts';
 import { type Acceptance, completeAttempts, insertAcceptances } from './bulk-writes.ts';
 import { CoalescedLookup } from './coalesced-lookup.ts';
@@ -65,26 +68,60 @@ export class SqliteStore implements Store {
     return new Map(rows.map((row) => [row.hash, toApiKey(row)]));
   });
 
+  readonly #availability: StoreAvailability;
+
   private constructor(
+    private readonly file: string,
     private readonly writer: Connection,
     private readonly reader: Connection,
     auditLog: SqliteAuditLog,
     private readonly auditKey: Buffer,
     private readonly codec: PayloadCodec,
+    private readonly options: SqliteStoreOptions,
   ) {
-    this.#commits = new GroupCommit(writer, auditLog);
+    this.#availability = new StoreAvailability(() => this.#probe(), options.probeIntervalMs);
+    this.#commits = new GroupCommit(writer, auditLog, { onUnavailable: (error) => this.#availability.failed(error) });
     this.#accept = this.#commits.channel((db, items, audit) => insertAcceptances(db, items, audit, codec));
     this.#complete = this.#commits.channel((db, items, audit) => completeAttempts(db, items, audit, codec));
   }
 
   /** `auditKey` signs the audit chain (LIENTHONG_AUDIT_KEY); `dataKey` encrypts payloads at rest (LIENTHONG_DATA_KEY). */
-  static async open(file: string, options: { auditKey: Buffer; dataKey?: PayloadCipher | undefined }): Promise<SqliteStore> {
+  static async open(file: string, options: SqliteStoreOptions): Promise<SqliteStore> {
     await mkdir(dirname(file), { recursive: true });
-    const writer = await openConnection(file);
-    await migrate(writer);
-    const reader = await openConnection(file, sqlite3.OPEN_READONLY);
-    const auditLog = await SqliteAuditLog.open(writer, options.auditKey);
-    return new SqliteStore(writer, reader, auditLog, options.auditKey, payloadCodec(options.dataKey));
+    const { busyTimeoutMs } = options;
+    const writer = await openConnection(file, { busyTimeoutMs });
+    try {
+      await migrate(writer);
+      const reader = await openConnection(file, { mode: sqlite3.OPEN_READONLY, busyTimeoutMs });
+      const auditLog = await SqliteAuditLog.open(writer, options.auditKey).catch(async (error: unknown) => {
+        await reader.close();
+        throw error;
+      });
+      return new SqliteStore(file, writer, reader, auditLog, options.auditKey, payloadCodec(options.dataKey), options);
+    } catch (error) {
+      await writer.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * While the store cannot write, a real write (the one row of `store_probe`) every few seconds; a disk that is
+   * still full is not written to at all (SQLite may find room in its WAL, which says nothing of the disk).
+   */
+  async #probe(): Promise<void> {
+    const outage = this.#availability.outage;
+    if (outage?.reason === 'disk-full' && diskIsFull(this.file)) throw outage;
+    await this.#commits.write((db) =>
+      db.run('INSERT INTO store_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at', [Date.now()]),
+    );
+  }
+
+  unavailable(): StoreUnavailableError | undefined {
+    return this.#availability.outage;
+  }
+
+  onAvailabilityChange(listener: AvailabilityListener): () => void {
+    return this.#availability.onChange(listener);
   }
 
   #toMessage = (row: MessageRow): MessageRecord => toMessage(row, this.codec);
@@ -317,12 +354,32 @@ export class SqliteStore implements Store {
   }
 
   async checkReady(): Promise<void> {
+    const outage = this.#availability.outage;
+    if (outage) throw outage;
     await checkMigrated(this.reader);
   }
 
   async close(): Promise<void> {
-    await this.#commits.drain();
-    await this.reader.close();
-    await this.writer.close();
+    this.#availability.close();
+    try {
+      await this.#commits.drain();
+      await this.reader.close();
+      await this.writer.close();
+    } finally {
+      await this.options.onClose?.();
+    }
   }
+}
+
+export interface SqliteStoreOptions {
+  /** Signs the audit chain (LIENTHONG_AUDIT_KEY). */
+  auditKey: Buffer;
+  /** Encrypts payloads at rest (LIENTHONG_DATA_KEY). */
+  dataKey?: PayloadCipher | undefined;
+  /** How long a write waits for another process's write lock before it is refused. Default 5 s (connection.ts). */
+  busyTimeoutMs?: number | undefined;
+  /** How often a store that cannot write tries again. Default 2 s. */
+  probeIntervalMs?: number | undefined;
+  /** Runs once the store is closed: the gateway process gives up its claim on the file. */
+  onClose?: (() => Promise<void>) | undefined;
 }
