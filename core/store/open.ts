@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { ConfigError } from '../config/config-error.ts';
 import { auditKey } from './audit-key.ts';
 import { PayloadCipher } from './payload-cipher.ts';
+import { startStoreFile } from './sqlite/start-checks.ts';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './types.ts';
 
@@ -15,6 +16,11 @@ export interface OpenOptions {
   sandbox?: boolean;
   /** A verb that reads a store: a file that is not there is an error, and nothing is created. */
   existing?: boolean;
+  /**
+   * A gateway process (serve, the sandbox): refuses a full disk, and claims the file for itself until the store
+   * is closed, refusing a file another gateway process holds. Both before anything is written.
+   */
+  gateway?: boolean;
 }
 
 /** The SQLite file the environment names: `LIENTHONG_DB`, else the default of `serve` or of the sandbox. */
@@ -39,5 +45,19 @@ export async function openStore(env: Record<string, string | undefined> = proces
     const sandboxHint = !env.LIENTHONG_DB && existsSync(DEFAULT_SANDBOX_DB) ? ` (the sandbox's store is ${DEFAULT_SANDBOX_DB})` : '';
     throw new ConfigError(`no store at ${named}: check --db or LIENTHONG_DB${sandboxHint}, or start \`lienthong serve\` once to create it`);
   }
-  return SqliteStore.open(file, { auditKey: await auditKey(file, env, options.sandbox ?? false), dataKey: PayloadCipher.fromEnvironment(env.LIENTHONG_DATA_KEY) });
+  const busyTimeoutMs = busyTimeout(env);
+  const open = async (onClose?: () => Promise<void>) =>
+    SqliteStore.open(file, { auditKey: await auditKey(file, env, options.sandbox ?? false), dataKey: PayloadCipher.fromEnvironment(env.LIENTHONG_DATA_KEY), busyTimeoutMs, onClose });
+  return options.gateway ? startStoreFile(file, busyTimeoutMs, open) : open();
+}
+
+/** `LIENTHONG_SQLITE_BUSY_TIMEOUT_MS`: how long a write waits for another process's write lock before a 503. */
+function busyTimeout(env: Record<string, string | undefined>): number | undefined {
+  const text = env.LIENTHONG_SQLITE_BUSY_TIMEOUT_MS;
+  if (text === undefined || text === '') return undefined;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 600_000) {
+    throw new ConfigError(`LIENTHONG_SQLITE_BUSY_TIMEOUT_MS must be a whole number of milliseconds from 0 to 600000, not '${text}'; unset it for 5000`);
+  }
+  return ms;
 }
