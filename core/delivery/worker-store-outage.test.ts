@@ -4,6 +4,9 @@ import { openConnection } from '../store/sqlite/connection.ts';
 import { useFixtures } from './worker-fixture.test-helper.ts';
 import { DeliveryWorker } from './worker.ts';
 
+/** An upper bound for what the store's own probe does by itself (every 20 ms here), not a timing claim. */
+const WAIT = { timeout: 10_000, interval: 20 };
+
 const setup = useFixtures();
 
 /** Log lines as the worker writes them: level and message. */
@@ -23,12 +26,12 @@ describe('the worker while the store cannot write', () => {
     const before = await f.send('before the outage');
     worker.start();
     try {
-      await vi.waitFor(async () => expect((await f.row(before.id)).status).toBe('succeeded'));
+      await vi.waitFor(async () => expect((await f.row(before.id)).status).toBe('succeeded'), WAIT);
 
       // Another process takes the store's write lock and stalls.
       const stalled = await openConnection(f.db.file);
       await stalled.exec('BEGIN IMMEDIATE');
-      await vi.waitFor(() => expect(messages().filter((msg) => msg.startsWith('store unavailable'))).toHaveLength(1));
+      await vi.waitFor(() => expect(messages().filter((msg) => msg.startsWith('store unavailable'))).toHaveLength(1), WAIT);
       const claimsWhenDown = claims.mock.calls.length;
       // Several of the store's probes fail meanwhile (each waits out the busy timeout).
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -36,9 +39,9 @@ describe('the worker while the store cannot write', () => {
 
       await stalled.exec('ROLLBACK');
       await stalled.close();
-      await vi.waitFor(() => expect(messages()).toContain('store writable again; deliveries resume'));
+      await vi.waitFor(() => expect(messages()).toContain('store writable again; deliveries resume'), WAIT);
       const after = await f.send('after the outage');
-      await vi.waitFor(async () => expect((await f.row(after.id)).status).toBe('succeeded'));
+      await vi.waitFor(async () => expect((await f.row(after.id)).status).toBe('succeeded'), WAIT);
 
       const outageLines = messages().filter((msg) => /store (unavailable|writable)|delivery pass failed/.test(msg));
       expect(outageLines).toHaveLength(2);

@@ -2,6 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Connection, openConnection } from '../store/sqlite/connection.ts';
 import { type TestGateway, expectProblem, openTestGateway, smsBody } from './app-fixture.test-helper.ts';
 
+/** An upper bound for what the store's own probe does by itself (every 20 ms here), not a timing claim. */
+const WAIT = { timeout: 10_000, interval: 20 };
+
 let gateway: TestGateway;
 let holder: Connection | undefined;
 
@@ -45,7 +48,7 @@ describe('a store that cannot write, as callers see it', () => {
 
     await lock.exec('ROLLBACK');
     // Nothing is written meanwhile: the store's own probe finds it writable.
-    await vi.waitFor(async () => expect((await gateway.request('/readyz', { token: null })).status).toBe(200));
+    await vi.waitFor(async () => expect((await gateway.request('/readyz', { token: null })).status).toBe(200), WAIT);
     const accepted = await gateway.request('/v1/sms/send', { body: smsBody() });
     expect(accepted.status).toBe(202);
     expect(await gateway.messages()).toHaveLength(1);

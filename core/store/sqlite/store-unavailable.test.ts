@@ -9,6 +9,9 @@ import { StoreUnavailableError } from '../unavailable.ts';
 import { type Connection, openConnection } from './connection.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
+/** An upper bound for what the store's own probe does by itself (every 20 ms here), not a timing claim. */
+const WAIT = { timeout: 10_000, interval: 20 };
+
 const T0 = Date.UTC(2026, 10, 21, 2, 30);
 
 let dir: string;
@@ -66,7 +69,7 @@ describe('a store whose write lock another process holds', () => {
     expect((error as StoreUnavailableError).publicDetail).not.toContain(dir);
 
     await lock.exec('ROLLBACK');
-    await vi.waitFor(() => expect(store.unavailable()).toBeUndefined());
+    await vi.waitFor(() => expect(store.unavailable()).toBeUndefined(), WAIT);
     expect(await store.getMessage(refused.id)).toBeUndefined();
   });
 
@@ -81,7 +84,7 @@ describe('a store whose write lock another process holds', () => {
     for (const outcome of outcomes) expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(StoreUnavailableError);
 
     await lock.exec('ROLLBACK');
-    await vi.waitFor(() => expect(store.unavailable()).toBeUndefined());
+    await vi.waitFor(() => expect(store.unavailable()).toBeUndefined(), WAIT);
     for (const each of batch) expect(await store.getMessage(each.id)).toBeUndefined();
     expect(await auditEntries()).toBe(0);
   });
@@ -98,7 +101,7 @@ describe('a store whose write lock another process holds', () => {
 
     await lock.exec('ROLLBACK');
     // However many refused writes and failed probes came before: one change each way.
-    await vi.waitFor(() => expect(changes).toEqual(['busy', undefined]));
+    await vi.waitFor(() => expect(changes).toEqual(['busy', undefined]), WAIT);
     await expect(store.checkReady()).resolves.toBeUndefined();
     const accepted = message();
     await expect(store.accept(accepted)).resolves.toEqual({ outcome: 'accepted', messageId: accepted.id });
