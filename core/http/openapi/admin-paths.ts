@@ -20,6 +20,7 @@ const operatorProblems: Responses = {
   '429': ref('responses', 'TooManyRequests'),
   '403': ref('responses', 'Forbidden'),
   '500': ref('responses', 'InternalError'),
+  '503': ref('responses', 'StoreUnavailable'),
 };
 
 const admin = (operation: Omit<Operation, 'tags'>): Operation => ({

@@ -65,7 +65,9 @@ describe('capability operations', () => {
     const accepted = resolve(responses['202']!);
     expect(accepted.headers).toHaveProperty('Location');
     expect(schemaOf(accepted)).toMatchObject({ required: ['id', 'status'], properties: { status: { const: 'queued' } } });
-    for (const status of ['409', '502', '503', '504']) expect(responses).not.toHaveProperty(status);
+    for (const status of ['409', '502', '504']) expect(responses).not.toHaveProperty(status);
+    // A store that cannot write refuses to accept it.
+    expect(responses['503']).toEqual({ $ref: '#/components/responses/StoreUnavailable' });
   });
 
   it.each(callable.filter(({ operation }) => !operation.internal && operation.mode === 'sync'))('$path: sync → 200, 409 and 502/503/504', ({ path, operation }) => {

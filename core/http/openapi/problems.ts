@@ -71,6 +71,10 @@ export const responses = {
   PayloadTooLarge: problem('The body is over the gateway\'s size limit.'),
   TooManyRequests: problem('The API key is over its rate limit (limits.requestsPerSecondPerKey); wait Retry-After seconds.', { 'Retry-After': ref('headers', 'RetryAfter') }),
   InternalError: problem('The gateway could not complete the request; the `instance` member finds it in the log.'),
+  StoreUnavailable: problem(
+    "The gateway's store cannot write now (its disk is full, another process holds its write lock …): nothing was stored; retry after Retry-After seconds.",
+    { 'Retry-After': ref('headers', 'RetryAfter') },
+  ),
 } satisfies Record<string, Response>;
 
 export type SharedResponse = keyof typeof responses;

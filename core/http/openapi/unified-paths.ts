@@ -92,7 +92,12 @@ function operationProblems(operation: OperationSpec): Responses {
     '429': ref('responses', 'TooManyRequests'),
   };
   if (operation.mode === 'async') {
-    return { ...shared, '422': problem('The Idempotency-Key was used with another request.'), '500': ref('responses', 'InternalError') };
+    return {
+      ...shared,
+      '422': problem('The Idempotency-Key was used with another request.'),
+      '500': ref('responses', 'InternalError'),
+      '503': ref('responses', 'StoreUnavailable'),
+    };
   }
   const retryAfter = { 'Retry-After': ref('headers', 'RetryAfter') };
   return {
@@ -101,7 +106,7 @@ function operationProblems(operation: OperationSpec): Responses {
     '422': problem('The provider refused the request (a retry cannot change it), or the Idempotency-Key was used with another request.'),
     '500': ref('responses', 'InternalError'),
     '502': problem('The provider failed or answered with an error; a later retry may succeed.', retryAfter),
-    '503': problem("The provider instance's circuit is open or it is at its rate limit.", retryAfter),
+    '503': problem("The provider instance's circuit is open or it is at its rate limit, or the gateway's store cannot write now.", retryAfter),
     '504': problem('The provider did not answer in time.', retryAfter),
   };
 }
