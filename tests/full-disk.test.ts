@@ -67,6 +67,8 @@ describe.skipIf(refusal !== undefined)('a store whose disk fills up', () => {
     const before = [await accepted(gateway, 1), await accepted(gateway, 2), await accepted(gateway, 3)];
 
     await fillDisk();
+    // Said before any write fails on it.
+    expect((await readyz(gateway)).status).toBe(503);
     // SQLite may still commit a few into WAL space it already holds: send until one is refused.
     const acceptedWhileFilling: string[] = [];
     let refused: Response | undefined;

@@ -25,18 +25,18 @@ import type {
 } from '../types.ts';
 import { verifyStore } from '../../audit/verify-store.ts';
 import { type AvailabilityListener, StoreAvailability } from '../availability.ts';
-import { diskIsFull } from '../disk.ts';
 import type { StoreUnavailableError } from '../unavailable.ts';
 import { SqliteAuditLog, listAudit } from './audit-log.ts';
 import { type Acceptance, completeAttempts, insertAcceptances } from './bulk-writes.ts';
 import { CoalescedLookup } from './coalesced-lookup.ts';
 import { type PayloadCipher, type PayloadCodec, payloadCodec } from '../payload-cipher.ts';
-import { type Connection, openConnection } from './connection.ts';
+import { type Connection, DEFAULT_BUSY_TIMEOUT_MS, openConnection } from './connection.ts';
 import { filterClause } from './filter.ts';
 import { GroupCommit } from './group-commit.ts';
 import { checkMigrated, migrate } from './migrate.ts';
 import { createRecord, getRecord, listRecords, transitionRecord } from './plugin-records.ts';
 import { type ApiKeyRow, type AttemptRow, type MessageRow, toApiKey, toAttempt, toMessage } from './rows.ts';
+import { fullDisk, probeWrites } from './write-probe.ts';
 
 const CLAIM = `UPDATE messages SET status = 'processing', attempts = attempts + 1, total_attempts = total_attempts + 1, lease_owner = ?, lease_until = ?, updated_at = ?`;
 
@@ -79,7 +79,7 @@ export class SqliteStore implements Store {
     private readonly codec: PayloadCodec,
     private readonly options: SqliteStoreOptions,
   ) {
-    this.#availability = new StoreAvailability(() => this.#probe(), options.probeIntervalMs);
+    this.#availability = new StoreAvailability(() => probeWrites(file, this.#availability.outage, this.#commits), options.probeIntervalMs);
     this.#commits = new GroupCommit(writer, auditLog, { onUnavailable: (error) => this.#availability.failed(error) });
     this.#accept = this.#commits.channel((db, items, audit) => insertAcceptances(db, items, audit, codec));
     this.#complete = this.#commits.channel((db, items, audit) => completeAttempts(db, items, audit, codec));
@@ -102,18 +102,6 @@ export class SqliteStore implements Store {
       await writer.close().catch(() => undefined);
       throw error;
     }
-  }
-
-  /**
-   * While the store cannot write, a real write (the one row of `store_probe`) every few seconds; a disk that is
-   * still full is not written to at all (SQLite may find room in its WAL, which says nothing of the disk).
-   */
-  async #probe(): Promise<void> {
-    const outage = this.#availability.outage;
-    if (outage?.reason === 'disk-full' && diskIsFull(this.file)) throw outage;
-    await this.#commits.write((db) =>
-      db.run('INSERT INTO store_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at', [Date.now()]),
-    );
   }
 
   unavailable(): StoreUnavailableError | undefined {
@@ -354,6 +342,9 @@ export class SqliteStore implements Store {
   }
 
   async checkReady(): Promise<void> {
+    // A full disk is said before a write fails on it: an idle gateway writes nothing that would find out.
+    const full = this.#availability.outage ? undefined : fullDisk({ file: this.file, busyTimeoutMs: this.options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+    if (full) this.#availability.failed(full);
     const outage = this.#availability.outage;
     if (outage) throw outage;
     await checkMigrated(this.reader);

@@ -1,8 +1,8 @@
 import { DEFAULT_BUSY_TIMEOUT_MS } from './connection.ts';
-import { diskIsFull } from '../disk.ts';
 import { StoreUnavailableError, findStoreUnavailable } from '../unavailable.ts';
 import { claimStoreFile } from './gateway-lock.ts';
 import { classifyStoreError, operatorLine } from './unavailable-errors.ts';
+import { fullDisk } from './write-probe.ts';
 
 /**
  * A gateway process opening its store: a full disk is refused with one line saying which disk, then the file is
@@ -11,7 +11,8 @@ import { classifyStoreError, operatorLine } from './unavailable-errors.ts';
  */
 export async function startStoreFile<S>(file: string, busyTimeoutMs: number | undefined, open: (onClose: () => Promise<void>) => Promise<S>): Promise<S> {
   const situation = { file, busyTimeoutMs: busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS, starting: true };
-  if (diskIsFull(file)) throw new StoreUnavailableError('disk-full', operatorLine('disk-full', 'ENOSPC', situation));
+  const full = fullDisk(situation);
+  if (full) throw full;
   try {
     const lock = await claimStoreFile(file);
     try {
