@@ -15,8 +15,8 @@ export interface Connection {
 const STATEMENT_CACHE_SIZE = 256;
 
 /**
- * How long a write waits for another process's write lock before it is refused (503). Long enough for a CLI verb's
- * bulk replay to finish; short enough that a stopped or hung process is reported before callers time out.
+ * How long a write waits for another process's write lock before it is refused (503): long enough for another
+ * process's brief writes (a CLI verb's), short enough that a stopped or hung one is reported before callers give up.
  */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
