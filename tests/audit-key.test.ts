@@ -45,7 +45,10 @@ async function storeWithEntries(file = db): Promise<void> {
   await store.close();
 }
 
-/** The store as the disk holds it: its bytes, the files beside it, and its audit log's length and head, read without a key. */
+/**
+ * The store as the disk holds it: its bytes, the files beside it, and its audit log's length and head, read without a
+ * key. `<db>.lock` is left out: a gateway process claims the file (one process per SQLite file) before it opens the store.
+ */
 async function snapshot(file = db) {
   const database = await new Promise<sqlite3.Database>((resolve, reject) => {
     const opened: sqlite3.Database = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (error) => (error ? reject(error) : resolve(opened)));
@@ -54,7 +57,7 @@ async function snapshot(file = db) {
     database.get('SELECT COUNT(*) AS entries, MAX(seq) AS seq, (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1) AS hash FROM audit_log', (error, row) => (error ? reject(error) : resolve(row))),
   );
   await new Promise<void>((resolve) => database.close(() => resolve()));
-  return { head, sha256: createHash('sha256').update(await readFile(file)).digest('hex'), files: (await readdir(dir)).sort() };
+  return { head, sha256: createHash('sha256').update(await readFile(file)).digest('hex'), files: (await readdir(dir)).filter((name) => !name.endsWith('.lock')).sort() };
 }
 
 const refusal = (given: string, name = 'LIENTHONG_AUDIT_KEY', expected = STORE_ID) =>

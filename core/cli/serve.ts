@@ -25,7 +25,7 @@ async function serve(values: { config?: string; port?: string; host?: string; db
   const log = createLogger(io.env.LOG_LEVEL ?? 'info');
   const config = await readConfigFile(values.config, plugins, io.env);
   const env = storeEnv(io, values.db);
-  const store = await openStore(env);
+  const store = await openStore(env, { gateway: true });
   sayStore(io, env);
   const starting = startGateway({ config, store, log, port, host: values.host ?? '0.0.0.0' });
   stopOnSignals(async () => (await starting).stop(), io);

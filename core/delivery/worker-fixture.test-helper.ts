@@ -26,6 +26,8 @@ export interface FixtureOptions {
   events?: string[];
   /** What the workers' jitter draws (default 0.5); change it later with `fixture.jitter`. */
   random?: number;
+  /** The store's waits (openTempStore). */
+  store?: Parameters<typeof openTempStore>[0];
 }
 
 export interface Fixture {
@@ -75,7 +77,7 @@ export async function createFixture(options: FixtureOptions = {}): Promise<Fixtu
   );
   const log = pino({ level: 'silent' });
   const instances = new Instances(config, log, { checkOutputs: true });
-  const db = await openTempStore();
+  const db = await openTempStore(options.store);
   let time = T0;
   let random = options.random ?? 0.5;
   const clock = { now: () => time };

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { acceptedEntry, attemptEntry } from '../audit/entries.ts';
 import { errorMessage } from '../sdk/errors.ts';
 import type { AttemptOutcome, CompleteAttempt, MessageRecord, Store } from '../store/types.ts';
+import { StoreUnavailableError, findStoreUnavailable } from '../store/unavailable.ts';
 import { gate } from '../runtime/gate.ts';
 import { runOperation } from '../runtime/run-operation.ts';
 import { retryDelay } from './backoff.ts';
@@ -28,6 +29,11 @@ export interface WorkerOptions {
   services: (instance: InstanceRuntime) => PluginServices;
   /** Told of every attempt whose outcome the store recorded (metrics). Default none; what it throws is logged. */
   onAttempt?: (event: AttemptEvent) => void;
+  /**
+   * While the store cannot write the worker claims nothing; it looks again when the store says it can write, or
+   * after this long. Default 5 s.
+   */
+  storeRecheckMs?: number;
 }
 
 /** An attempt whose outcome the store has recorded. */
@@ -57,6 +63,8 @@ export class DeliveryWorker {
   readonly #batchSize: number;
   readonly #leaseMarginMs: number;
   readonly #onAttempt: ((event: AttemptEvent) => void) | undefined;
+  readonly #storeRecheckMs: number;
+  #stopWatchingStore: (() => void) | undefined;
   readonly #services: (instance: InstanceRuntime) => PluginServices;
   readonly #inFlight = new Map<string, Set<Promise<void>>>();
   readonly #shutdown = new AbortController();
@@ -82,6 +90,7 @@ export class DeliveryWorker {
     this.#batchSize = options.batchSize ?? 100;
     this.#leaseMarginMs = options.leaseMarginMs ?? 10_000;
     this.#onAttempt = options.onAttempt;
+    this.#storeRecheckMs = options.storeRecheckMs ?? 5000;
     this.#services = options.services;
     // Every attempt in flight listens for shutdown: as many listeners as the instances' concurrency allows.
     setMaxListeners(0, this.#shutdown.signal);
@@ -90,6 +99,15 @@ export class DeliveryWorker {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    // One line when the store stops being able to write and one when it can again, however many polls between.
+    this.#stopWatchingStore = this.#store.onAvailabilityChange((outage) => {
+      if (outage) {
+        this.#log.error({ reason: outage.reason }, `store unavailable: ${outage.message}; deliveries wait until it can write`);
+      } else {
+        this.#log.info('store writable again; deliveries resume');
+        this.notify();
+      }
+    });
     this.#loop = this.#run();
   }
 
@@ -132,7 +150,15 @@ export class DeliveryWorker {
       this.#shutdown.abort();
       await Promise.all(pending);
     }
-    const released = await this.#store.releaseLeases(this.leaseOwner, this.#clock.now());
+    this.#stopWatchingStore?.();
+    let released: number;
+    try {
+      released = await this.#store.releaseLeases(this.leaseOwner, this.#clock.now());
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      this.#log.warn(`could not release leased messages on shutdown (${error.message}); they are tried again once their lease runs out`);
+      return;
+    }
     if (released > 0) this.#log.info({ released }, 'released leased messages on shutdown');
   }
 
@@ -141,6 +167,11 @@ export class DeliveryWorker {
     let lastFullPass = Number.NEGATIVE_INFINITY;
     while (this.#running) {
       this.#wakeRequested = false;
+      if (this.#store.unavailable()) {
+        // Back off entirely: a claim would be refused too. The store's own probe ends the outage and wakes us.
+        await this.#sleep(this.#storeRecheckMs);
+        continue;
+      }
       // Every poll interval, however busy: a steady stream of notifies for one instance must not starve the others.
       const full = performance.now() - lastFullPass >= this.#pollIntervalMs;
       if (full) lastFullPass = performance.now();
@@ -148,19 +179,25 @@ export class DeliveryWorker {
       try {
         await this.#pass(instances, false);
       } catch (error) {
-        this.#log.error({ err: errorMessage(error) }, 'delivery pass failed; retrying after the poll interval');
+        // A store that cannot write was said once, when it stopped (start); the next turn backs off.
+        if (!(error instanceof StoreUnavailableError)) this.#log.error({ err: errorMessage(error) }, 'delivery pass failed; retrying after the poll interval');
       }
       if (!this.#running) break;
       if (this.#wakeRequested) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(0, lastFullPass + this.#pollIntervalMs - performance.now()));
-        this.#wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.#wake = undefined;
+      await this.#sleep(Math.max(0, lastFullPass + this.#pollIntervalMs - performance.now()));
     }
+  }
+
+  /** Waits `ms`, or less if `notify` wakes the worker. */
+  async #sleep(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.#wake = undefined;
   }
 
   async #claimFor(instance: InstanceRuntime): Promise<Promise<void>[]> {
@@ -203,8 +240,10 @@ export class DeliveryWorker {
     try {
       await this.#attempt(instance, message, log);
     } catch (error) {
-      // The store refused the outcome: the lease expires and the message is tried again. Nothing is lost.
-      log.error({ err: errorMessage(error) }, 'could not record the outcome of an attempt');
+      // The store refused the outcome: the lease expires and the message is tried again. Nothing is lost. A store
+      // that cannot write is said once for all (start), not once per message.
+      if (findStoreUnavailable(error)) log.debug({ err: errorMessage(error) }, 'could not record the outcome of an attempt: the store cannot write');
+      else log.error({ err: errorMessage(error) }, 'could not record the outcome of an attempt');
     }
   }
 

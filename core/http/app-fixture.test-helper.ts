@@ -13,7 +13,7 @@ import { Instances } from '../runtime/instances.ts';
 import { createKey } from '../api-keys.ts';
 import type { KeyRole, MessageRecord } from '../store/types.ts';
 import type { AnyPlugin } from '../sdk/contract.ts';
-import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
+import { SqliteStore, type SqliteStoreOptions } from '../store/sqlite/sqlite-store.ts';
 import { createApp } from './app.ts';
 import { testEcardPlugin, testPaymentPlugin, testSmsPlugin } from './test-plugins.test-helper.ts';
 import { TEST_AUDIT_KEY } from '../testing/test-audit-key.ts';
@@ -37,6 +37,8 @@ export interface FixtureOptions {
   log?: Logger;
   /** Plugins a test adds to the scripted ones, for its own `instances`. */
   plugins?: AnyPlugin[];
+  /** The store's waits: e.g. a short busy timeout for a test that holds its write lock from another connection. */
+  store?: Pick<SqliteStoreOptions, 'busyTimeoutMs' | 'probeIntervalMs'>;
 }
 
 export interface RequestOptions {
@@ -52,7 +54,8 @@ export type TestGateway = Awaited<ReturnType<typeof openTestGateway>>;
 
 export async function openTestGateway(options: FixtureOptions = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'lienthong-http-'));
-  const store = await SqliteStore.open(join(dir, 'lienthong.db'), { auditKey: TEST_AUDIT_KEY });
+  const file = join(dir, 'lienthong.db');
+  const store = await SqliteStore.open(file, { auditKey: TEST_AUDIT_KEY, ...options.store });
   const sms = testSmsPlugin();
   const payment = testPaymentPlugin();
   const ecard = testEcardPlugin();
@@ -97,6 +100,8 @@ export async function openTestGateway(options: FixtureOptions = {}) {
   return {
     app,
     store,
+    /** The store's SQLite file. */
+    file,
     context,
     clock,
     notify,

@@ -5,7 +5,8 @@ import { apiKeyAuth } from './auth.ts';
 import { limitBody } from './body-limit.ts';
 import type { AppEnv } from './env.ts';
 import { openApiRoutes } from './openapi/route.ts';
-import { ProblemError, problemResponse } from './problem.ts';
+import { findStoreUnavailable } from '../store/unavailable.ts';
+import { ProblemError, problemResponse, storeUnavailable } from './problem.ts';
 import { responseHeaders } from './response-headers.ts';
 import { keyRateLimit } from './rate-limit.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -47,6 +48,9 @@ export function createApp(gateway: GatewayContext): Hono<AppEnv> {
   app.notFound((c) => problemResponse(c, { status: 404, title: 'Not found', kind: 'not-found', detail: 'no such endpoint' }));
   app.onError((error, c) => {
     if (error instanceof ProblemError) return problemResponse(c, error.problem);
+    // Logged once per outage by whoever watches the store (the delivery worker), not once per refused request.
+    const unavailable = findStoreUnavailable(error);
+    if (unavailable) return problemResponse(c, storeUnavailable(unavailable));
     gateway.log.error({ err: errorMessage(error), requestId: c.get('requestId'), path: c.req.path }, 'request failed');
     return problemResponse(c, { status: 500, title: 'Internal error', kind: 'internal', detail: 'the gateway could not complete the request; see its log' });
   });

@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as v from 'valibot';
 import { issueMessage } from '../capabilities/messages.ts';
 import type { InputIssue } from '../sdk/errors.ts';
+import type { StoreUnavailableError } from '../store/unavailable.ts';
 
 export interface ProblemDetails {
   status: ContentfulStatusCode;
@@ -32,6 +33,15 @@ export function problemResponse(c: Context, problem: ProblemDetails): Response {
   };
   return c.body(JSON.stringify(body), problem.status, { 'content-type': 'application/problem+json', ...problem.headers });
 }
+
+/** A store that cannot write: 503 with Retry-After, never a 500; the caller learns why without a path. */
+export const storeUnavailable = (error: StoreUnavailableError): ProblemDetails => ({
+  status: 503,
+  title: 'Store unavailable',
+  kind: 'store-unavailable',
+  detail: error.publicDetail,
+  headers: { 'retry-after': String(error.retryAfterSeconds) },
+});
 
 export const malformedJson = () =>
   new ProblemError({ status: 400, title: 'Malformed JSON', kind: 'malformed-json', detail: 'the request body is not valid JSON' });

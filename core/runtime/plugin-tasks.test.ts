@@ -6,6 +6,7 @@ import { Instances } from './instances.ts';
 import { definePlugin } from '../sdk/contract.ts';
 import { startPluginTasks, taskPeriod } from './plugin-tasks.ts';
 import { type TempStore, openTempStore } from '../store/temp-store.test-helper.ts';
+import { StoreUnavailableError } from '../store/unavailable.ts';
 
 interface TaskRun {
   instance: string;
@@ -91,6 +92,19 @@ describe('plugin tasks', () => {
       ['task:check-pending', 'bank-b'],
     ]);
     expect(JSON.stringify(noted)).not.toContain('0981234567');
+  });
+
+  it('skip their turns while the store cannot write, and run again once it can', async () => {
+    const outage = vi.spyOn(db.store, 'unavailable').mockReturnValue(new StoreUnavailableError('disk-full', 'the disk holding the store is full'));
+    const stop = start();
+    await vi.advanceTimersByTimeAsync(5000);
+    await settle();
+    expect(started).toEqual([]);
+    outage.mockRestore();
+    await vi.advanceTimersByTimeAsync(1000);
+    await vi.waitFor(() => expect(runs).toHaveLength(1));
+    for (const run of runs) run.finish();
+    await stop();
   });
 
   it('never overlap a run still going with the next turn', async () => {

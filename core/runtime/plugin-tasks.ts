@@ -22,7 +22,8 @@ export function startPluginTasks(deps: ServiceDeps, log: Logger): () => Promise<
       const audit = taskAudit(deps, instance.id, actor);
       let busy = false;
       const turn = () => {
-        if (busy || shutdown.signal.aborted) return;
+        // While the store cannot write a run could record nothing (the worker logs the outage once): skip the turn.
+        if (busy || shutdown.signal.aborted || deps.store.unavailable()) return;
         busy = true;
         // Through a promise, so that a run that throws before its first await is caught like any other.
         const run = Promise.resolve()

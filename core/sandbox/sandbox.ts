@@ -71,7 +71,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     }));
     // No per-key rate limit in the sandbox: one developer's machine, and the harness of whole-gateway tests and benchmarks.
     const config = loadConfig({ agencies, instances, webhooks, limits: { requestsPerSecondPerKey: 0 } }, options.plugins, env);
-    const store = await openStore(env, { sandbox: true });
+    const store = await openStore(env, { sandbox: true, gateway: true });
     const simulators = Object.fromEntries(running.map(({ id, simulator }) => [id, simulator.url]));
     let keys: SandboxKey[];
     let gateway: RunningGateway;

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { ConfigError } from '../config/config-error.ts';
 import { auditKeys } from './audit-key.ts';
 import { PayloadCipher } from './payload-cipher.ts';
+import { startStoreFile } from './sqlite/start-checks.ts';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './types.ts';
 
@@ -17,6 +18,11 @@ export interface OpenOptions {
   existing?: boolean;
   /** Keys the audit log was chained with before rotations, besides LIENTHONG_AUDIT_KEYS (`audit verify --keys-file`). */
   olderAuditKeys?: Buffer[];
+  /**
+   * A gateway process (serve, the sandbox): refuses a full disk, and claims the file for itself until the store
+   * is closed, refusing a file another gateway process holds. Both before anything is written.
+   */
+  gateway?: boolean;
 }
 
 /** The SQLite file the environment names: `LIENTHONG_DB`, else the default of `serve` or of the sandbox. */
@@ -42,18 +48,35 @@ export async function openStore(env: Record<string, string | undefined> = proces
     const sandboxHint = !env.LIENTHONG_DB && existsSync(DEFAULT_SANDBOX_DB) ? ` (the sandbox's store is ${DEFAULT_SANDBOX_DB})` : '';
     throw new ConfigError(`no store at ${named}: check --db or LIENTHONG_DB${sandboxHint}, or start \`lienthong serve\` once to create it`);
   }
-  const keys = await auditKeys(file, env, options.sandbox ?? false);
-  const store = await SqliteStore.open(file, {
-    auditKey: keys.key,
-    olderAuditKeys: [...keys.older, ...(options.olderAuditKeys ?? [])],
-    auditKeyName: keys.name,
-    dataKey: PayloadCipher.fromEnvironment(env.LIENTHONG_DATA_KEY),
-  });
-  try {
-    await keys.save?.();
-  } catch (error) {
-    await store.close();
-    throw error;
+  const busyTimeoutMs = busyTimeout(env);
+  const open = async (onClose?: () => Promise<void>) => {
+    const keys = await auditKeys(file, env, options.sandbox ?? false);
+    const store = await SqliteStore.open(file, {
+      auditKey: keys.key,
+      olderAuditKeys: [...keys.older, ...(options.olderAuditKeys ?? [])],
+      auditKeyName: keys.name,
+      dataKey: PayloadCipher.fromEnvironment(env.LIENTHONG_DATA_KEY),
+      busyTimeoutMs,
+      onClose,
+    });
+    try {
+      await keys.save?.();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
+  };
+  return options.gateway ? startStoreFile(file, busyTimeoutMs, open) : open();
+}
+
+/** `LIENTHONG_SQLITE_BUSY_TIMEOUT_MS`: how long a write waits for another process's write lock before a 503. */
+function busyTimeout(env: Record<string, string | undefined>): number | undefined {
+  const text = env.LIENTHONG_SQLITE_BUSY_TIMEOUT_MS;
+  if (text === undefined || text === '') return undefined;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 600_000) {
+    throw new ConfigError(`LIENTHONG_SQLITE_BUSY_TIMEOUT_MS must be a whole number of milliseconds from 0 to 600000, not '${text}'; unset it for 5000`);
   }
-  return store;
+  return ms;
 }

@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteStore } from './sqlite/sqlite-store.ts';
+import { SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.ts';
 import { TEST_AUDIT_KEY } from '../testing/test-audit-key.ts';
 
 export interface TempStore {
@@ -13,11 +13,12 @@ export interface TempStore {
   dispose(): Promise<void>;
 }
 
-export async function openTempStore(): Promise<TempStore> {
+/** `options`: the store's waits, e.g. a short busy timeout for a test that holds its write lock from another connection. */
+export async function openTempStore(options: Pick<SqliteStoreOptions, 'busyTimeoutMs' | 'probeIntervalMs'> = {}): Promise<TempStore> {
   const dir = await mkdtemp(join(tmpdir(), 'lienthong-store-'));
   const file = join(dir, 'lienthong.db');
   const handle: TempStore = {
-    store: await SqliteStore.open(file, { auditKey: TEST_AUDIT_KEY }),
+    store: await SqliteStore.open(file, { auditKey: TEST_AUDIT_KEY, ...options }),
     dir,
     file,
     async dispose() {

@@ -1,4 +1,6 @@
 import type { AuditEntry, AuditInput } from '../audit/chain.ts';
+import type { AvailabilityListener } from './availability.ts';
+import type { StoreUnavailableError } from './unavailable.ts';
 
 export type { AuditEntry, AuditInput } from '../audit/chain.ts';
 
@@ -291,7 +293,14 @@ export interface Store {
    */
   rotateAuditKey(newKey: Buffer, at: number, actor: Actor): Promise<AuditKeyRotation>;
 
-  /** Throws when the store cannot be read or its migrations are not all applied. */
+  /** Throws when the store cannot be read or written (a StoreUnavailableError), or its migrations are not all applied. */
   checkReady(): Promise<void>;
+  /**
+   * Why the store cannot write now (disk full, its write lock held by a stalled process, read-only …), or undefined.
+   * Set by a refused write (which rejects with that StoreUnavailableError), cleared by a probe the store runs by itself.
+   */
+  unavailable(): StoreUnavailableError | undefined;
+  /** Told once when the store stops being able to write and once when it can again; returns how to stop listening. */
+  onAvailabilityChange(listener: AvailabilityListener): () => void;
   close(): Promise<void>;
 }

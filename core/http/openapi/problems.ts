@@ -72,7 +72,7 @@ export const responses = {
   TooManyRequests: problem('The API key is over its rate limit (limits.requestsPerSecondPerKey); wait Retry-After seconds.', { 'Retry-After': ref('headers', 'RetryAfter') }),
   InternalError: problem('The gateway could not complete the request; the `instance` member finds it in the log.'),
   StoreUnavailable: problem(
-    "The gateway's store is unavailable (a full disk, a database that is down): nothing was stored; try again after Retry-After seconds.",
+    "The gateway's store cannot write now (its disk is full, another process holds its write lock …): nothing was stored; retry after Retry-After seconds.",
     { 'Retry-After': ref('headers', 'RetryAfter') },
   ),
 } satisfies Record<string, Response>;

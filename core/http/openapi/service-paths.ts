@@ -25,10 +25,13 @@ const productionPaths: Paths = {
   '/readyz': {
     get: service({
       operationId: 'readyz',
-      summary: 'The store is reachable and its migrations applied',
+      summary: 'The store is reachable, can write, and its migrations are applied',
       responses: {
         '200': { description: 'Ready.', content: { 'application/json': { schema: status('ready') } } },
-        '503': { description: 'Not ready.', content: { 'application/json': { schema: status('not ready', true) } } },
+        '503': {
+          description: 'Not ready: `detail` says why (e.g. the store cannot write: its disk is full); Retry-After while the store cannot write.',
+          content: { 'application/json': { schema: status('not ready', true) } },
+        },
       },
     }),
   },

@@ -1,4 +1,5 @@
 import type { AuditInput } from '../../audit/chain.ts';
+import { StoreUnavailableError } from '../unavailable.ts';
 import type { Connection } from './connection.ts';
 
 /**
@@ -36,7 +37,8 @@ interface Taken {
  * transaction, so durability costs one fsync per batch, not per request. Every caller is answered only after
  * the COMMIT that holds its write returned. A batch is first written optimistically in one transaction with
  * the fewest statements; if anything in it fails, it is rolled back and written again unit by unit, each in a
- * savepoint, so one bad write does not fail its neighbours.
+ * savepoint, so one bad write does not fail its neighbours. A store that cannot write (StoreUnavailableError) is
+ * nobody's fault in the batch: the whole batch is refused and rolled back, and `onUnavailable` is told.
  */
 export class GroupCommit {
   readonly #channels: Array<(max: number) => Taken | undefined> = [];
@@ -48,8 +50,12 @@ export class GroupCommit {
   constructor(
     private readonly db: Connection,
     private readonly audit: AuditWriter,
-    private readonly maxBatch = 1000,
+    private readonly options: { maxBatch?: number; onUnavailable?: (error: StoreUnavailableError) => void } = {},
   ) {}
+
+  get #maxBatch(): number {
+    return this.options.maxBatch ?? 1000;
+  }
 
   /** A bulk channel: items added to it are written together by `bulk`, in the next batch. */
   channel<Item, Result>(bulk: BulkWrite<Item, Result>): (item: Item) => Promise<Result> {
@@ -117,8 +123,8 @@ export class GroupCommit {
   }
 
   #take(): Taken[] {
-    const taken = this.#channels.map((take) => take(this.maxBatch)).filter((batch) => batch !== undefined);
-    const jobs = this.#jobs.splice(0, this.maxBatch);
+    const taken = this.#channels.map((take) => take(this.#maxBatch)).filter((batch) => batch !== undefined);
+    const jobs = this.#jobs.splice(0, this.#maxBatch);
     this.#waiting -= jobs.length;
     if (jobs.length > 0) taken.push(jobsBatch(jobs));
     return taken;
@@ -128,14 +134,21 @@ export class GroupCommit {
   async #flush(taken: Taken[]): Promise<Array<() => void>> {
     try {
       return await this.#transaction((audit) => runInOrder(taken, (part) => part.writeTogether(this.db, audit)));
-    } catch {
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) return this.#refuseAll(taken, error);
       // Something in the batch failed: find out what, unit by unit, and answer each for itself.
     }
     try {
       return await this.#transaction((audit) => runInOrder(taken, (part) => part.writeEach(this.db, audit)));
     } catch (error) {
+      if (error instanceof StoreUnavailableError) return this.#refuseAll(taken, error);
       return taken.map((part) => () => part.rejectAll(error));
     }
+  }
+
+  #refuseAll(taken: Taken[], error: StoreUnavailableError): Array<() => void> {
+    this.options.onUnavailable?.(error);
+    return taken.map((part) => () => part.rejectAll(error));
   }
 
   async #transaction(work: (audit: AuditInput[]) => Promise<Array<Array<() => void>>>): Promise<Array<() => void>> {
@@ -193,6 +206,9 @@ async function inSavepoint<T>(
     audit.push(...unitAudit);
     return { ok: true, value };
   } catch (error) {
+    // The store itself cannot write: no unit is at fault, and SQLite may have rolled the whole transaction back
+    // already (a later unit would then commit on its own). The batch stops here, rolled back, every caller refused.
+    if (error instanceof StoreUnavailableError) throw error;
     await db.run('ROLLBACK TO unit');
     await db.run('RELEASE unit');
     return { ok: false, error };

@@ -29,16 +29,19 @@ import { auditKeyId } from '../../audit/key-id.ts';
 import { AuditKeyring } from '../../audit/keyring.ts';
 import { KEY_ROTATED } from '../../audit/verify.ts';
 import { verifyStore } from '../../audit/verify-store.ts';
+import { type AvailabilityListener, StoreAvailability } from '../availability.ts';
+import type { StoreUnavailableError } from '../unavailable.ts';
 import { SqliteAuditLog, listAudit, readAuditKeys } from './audit-log.ts';
 import { type Acceptance, completeAttempts, insertAcceptances } from './bulk-writes.ts';
 import { CoalescedLookup } from './coalesced-lookup.ts';
 import { type PayloadCipher, type PayloadCodec, payloadCodec } from '../payload-cipher.ts';
-import { type Connection, openConnection } from './connection.ts';
+import { type Connection, DEFAULT_BUSY_TIMEOUT_MS, openConnection } from './connection.ts';
 import { filterClause } from './filter.ts';
 import { GroupCommit } from './group-commit.ts';
 import { checkMigrated, migrate } from './migrate.ts';
 import { createRecord, getRecord, listRecords, transitionRecord } from './plugin-records.ts';
 import { type ApiKeyRow, type AttemptRow, type MessageRow, toApiKey, toAttempt, toMessage } from './rows.ts';
+import { fullDisk, probeWrites } from './write-probe.ts';
 
 const CLAIM = `UPDATE messages SET status = 'processing', attempts = attempts + 1, total_attempts = total_attempts + 1, lease_owner = ?, lease_until = ?, updated_at = ?`;
 
@@ -70,14 +73,19 @@ export class SqliteStore implements Store {
     return new Map(rows.map((row) => [row.hash, toApiKey(row)]));
   });
 
+  readonly #availability: StoreAvailability;
+
   private constructor(
+    private readonly file: string,
     private readonly writer: Connection,
     private readonly reader: Connection,
     private readonly auditLog: SqliteAuditLog,
     private readonly auditKeys: AuditKeyring,
     private readonly codec: PayloadCodec,
+    private readonly options: SqliteStoreOptions,
   ) {
-    this.#commits = new GroupCommit(writer, auditLog);
+    this.#availability = new StoreAvailability(() => probeWrites(file, this.#availability.outage, this.#commits), options.probeIntervalMs);
+    this.#commits = new GroupCommit(writer, auditLog, { onUnavailable: (error) => this.#availability.failed(error) });
     this.#accept = this.#commits.channel((db, items, audit) => insertAcceptances(db, items, audit, codec));
     this.#complete = this.#commits.channel((db, items, audit) => completeAttempts(db, items, audit, codec));
   }
@@ -87,24 +95,30 @@ export class SqliteStore implements Store {
    * (AuditKeyRefused, `auditKeyName` saying where it came from) and nothing is written. `olderAuditKeys` verify
    * entries chained before a rotation; `dataKey` encrypts payloads at rest (LIENTHONG_DATA_KEY).
    */
-  static async open(
-    file: string,
-    options: { auditKey: Buffer; olderAuditKeys?: Buffer[]; auditKeyName?: string; dataKey?: PayloadCipher | undefined },
-  ): Promise<SqliteStore> {
+  static async open(file: string, options: SqliteStoreOptions): Promise<SqliteStore> {
     await mkdir(dirname(file), { recursive: true });
-    const writer = await openConnection(file);
+    const { busyTimeoutMs } = options;
+    const writer = await openConnection(file, { busyTimeoutMs });
     let reader: Connection | undefined;
     try {
       await migrate(writer);
-      reader = await openConnection(file, sqlite3.OPEN_READONLY);
+      reader = await openConnection(file, { mode: sqlite3.OPEN_READONLY, busyTimeoutMs });
       const auditLog = await SqliteAuditLog.open(writer, options.auditKey, options.auditKeyName);
       const keyring = new AuditKeyring([...(options.olderAuditKeys ?? []), options.auditKey]);
-      return new SqliteStore(writer, reader, auditLog, keyring, payloadCodec(options.dataKey));
+      return new SqliteStore(file, writer, reader, auditLog, keyring, payloadCodec(options.dataKey), options);
     } catch (error) {
       await reader?.close().catch(() => undefined);
       await writer.close().catch(() => undefined);
       throw error;
     }
+  }
+
+  unavailable(): StoreUnavailableError | undefined {
+    return this.#availability.outage;
+  }
+
+  onAvailabilityChange(listener: AvailabilityListener): () => void {
+    return this.#availability.onChange(listener);
   }
 
   #toMessage = (row: MessageRow): MessageRecord => toMessage(row, this.codec);
@@ -348,12 +362,39 @@ export class SqliteStore implements Store {
   }
 
   async checkReady(): Promise<void> {
+    // A full disk is said before a write fails on it: an idle gateway writes nothing that would find out.
+    const full = this.#availability.outage ? undefined : fullDisk({ file: this.file, busyTimeoutMs: this.options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+    if (full) this.#availability.failed(full);
+    const outage = this.#availability.outage;
+    if (outage) throw outage;
     await checkMigrated(this.reader);
   }
 
   async close(): Promise<void> {
-    await this.#commits.drain();
-    await this.reader.close();
-    await this.writer.close();
+    this.#availability.close();
+    try {
+      await this.#commits.drain();
+      await this.reader.close();
+      await this.writer.close();
+    } finally {
+      await this.options.onClose?.();
+    }
   }
+}
+
+export interface SqliteStoreOptions {
+  /** Signs the audit chain (LIENTHONG_AUDIT_KEY). */
+  auditKey: Buffer;
+  /** Keys the log was chained with before rotations, to verify it. */
+  olderAuditKeys?: Buffer[] | undefined;
+  /** Where the audit key came from, named when it is refused. */
+  auditKeyName?: string | undefined;
+  /** Encrypts payloads at rest (LIENTHONG_DATA_KEY). */
+  dataKey?: PayloadCipher | undefined;
+  /** How long a write waits for another process's write lock before it is refused. Default 5 s (connection.ts). */
+  busyTimeoutMs?: number | undefined;
+  /** How often a store that cannot write tries again. Default 2 s. */
+  probeIntervalMs?: number | undefined;
+  /** Runs once the store is closed: the gateway process gives up its claim on the file. */
+  onClose?: (() => Promise<void>) | undefined;
 }
