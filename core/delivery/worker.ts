@@ -226,7 +226,7 @@ export class DeliveryWorker {
       return;
     }
 
-    gate.begin(instance, startedAt);
+    const ticket = gate.begin(instance, startedAt);
     log.debug(`attempt ${message.attempts} of ${message.maxAttempts}`);
     const outcome = await runOperation({
       instance,
@@ -242,7 +242,7 @@ export class DeliveryWorker {
     });
     const now = this.#clock.now();
     const attempt = { number: message.attempts, startedAt };
-    gate.settle(instance, outcome, now);
+    gate.settle(instance, outcome, now, ticket);
 
     if (!outcome.ok && outcome.interrupted) {
       // Shutdown cut the attempt short: keep the lease so that `stop` releases the message and gives the attempt
