@@ -28,11 +28,13 @@ export interface EchoHooks {
    * moment it wants them sent (e.g. while the gateway is stopped).
    */
   beforeAnswer?: (message: EchoReceipt) => Promise<void>;
+  /** How `GET /health` answers, once it does: `ok` (200) or `down` (503). Default: `ok` at once. */
+  health?: () => Promise<'ok' | 'down'>;
 }
 
 /**
  * A small JSON SMS provider for whole-gateway tests: `POST /messages { requestId, to, text }` answers
- * `{ status: 'accepted' }`, with the fault injection every simulator has. `/__received` lists one entry per
+ * `{ status: 'accepted' }`, with the fault injection every simulator has; `GET /health` answers `{ status }`. `/__received` lists one entry per
  * request id with how many times it arrived.
  */
 export async function startEchoSimulator(options: SimulatorOptions, hooks: EchoHooks = {}): Promise<RunningSimulator> {
@@ -40,6 +42,10 @@ export async function startEchoSimulator(options: SimulatorOptions, hooks: EchoH
   const received = createReceivedLedger<EchoMessage>();
   const app = new Hono();
   app.route('/', controlRoutes(faults, received));
+  app.get('/health', async (c) => {
+    const state = (await hooks.health?.()) ?? 'ok';
+    return c.json({ status: state }, state === 'ok' ? 200 : 503);
+  });
   app.post(
     '/messages',
     faultMiddleware(faults, {
