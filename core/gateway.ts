@@ -6,6 +6,7 @@ import type { GatewayConfig } from './config/load.ts';
 import type { GatewayContext } from './gateway-context.ts';
 import { type Clock, systemClock } from './delivery/clock.ts';
 import { Instances } from './runtime/instances.ts';
+import type { HealthMonitorOptions } from './runtime/health-monitor.ts';
 import { DeliveryWorker, type WorkerOptions } from './delivery/worker.ts';
 import { configLoadedEntry } from './audit/entries.ts';
 import { createApp } from './http/app.ts';
@@ -24,6 +25,8 @@ export interface GatewayOptions {
   clock?: Clock;
   sandbox?: GatewayContext['sandbox'];
   worker?: Pick<WorkerOptions, 'pollIntervalMs' | 'batchSize' | 'leaseMarginMs'>;
+  /** How often and how patiently each instance's provider health is checked in the background. */
+  health?: HealthMonitorOptions;
   /** Check every plugin result against its capability's output schema (the sandbox does). */
   checkOutputs?: boolean;
 }
@@ -68,6 +71,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${address.port}`;
   listeningUrl = url;
   worker.start();
+  instances.health.start(clock, options.health);
   const stopRetention = startRetention(store, config, clock, log.child({ component: 'retention' }));
   const stopTasks = startPluginTasks(deps, log.child({ component: 'tasks' }));
   log.info({ url, instances: instances.all.map((instance) => instance.id) }, 'gateway listening');
@@ -83,6 +87,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       // Idle keep-alive connections would hold close() open; requests in progress are let finish.
       server.closeIdleConnections();
       stopRetention();
+      instances.health.stop();
       await stopTasks();
       await worker.stop(graceMs);
       const forceClose = setTimeout(() => server.closeAllConnections(), graceMs);

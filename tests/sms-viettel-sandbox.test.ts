@@ -145,11 +145,14 @@ describe('sms-viettel through the whole gateway', () => {
     expect((await received()).length).toBe(receivedBefore);
   });
 
-  it('shows the account balance as exact text in the instance health', async () => {
+  it('shows the account balance as exact text in the instance health, with when it was checked', async () => {
     const { instances } = await asOperator<{ instances: Array<{ plugin: string; health: unknown }> }>('/admin/v1/instances');
+    // Checked in the background since the start, long before this test.
     expect(instances.find((instance) => instance.plugin === 'sms-viettel')?.health).toEqual({
       ok: true,
       detail: { balance: '50000000.00', errCode: 0 },
+      checkedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      ageMs: expect.any(Number),
     });
   });
 });

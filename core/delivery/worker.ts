@@ -67,6 +67,8 @@ export class DeliveryWorker {
   #stopWatchingStore: (() => void) | undefined;
   readonly #services: (instance: InstanceRuntime) => PluginServices;
   readonly #inFlight = new Map<string, Set<Promise<void>>>();
+  /** Each message this worker is attempting: its instance, and when its lease runs out. */
+  readonly #leases = new Map<string, { instance: string; until: number }>();
   readonly #shutdown = new AbortController();
   #running = false;
   #loop: Promise<void> | undefined;
@@ -209,30 +211,40 @@ export class DeliveryWorker {
       instance.policy.concurrency - inFlight.size,
       gate.allowance(instance, now),
     );
-    // Full, open circuit or out of tokens: nothing to ask the store, but worth asking again at the next pass.
-    if (limit <= 0) {
+    // Full, open circuit or out of tokens: nothing to ask the store, but worth asking again at the next pass. Or a
+    // lease of ours ran out while its attempt is still in flight (the process was paused: see runtime/deadline.ts):
+    // a claim now would take that message again and send it twice. The attempt settles within its grace; then claim.
+    if (limit <= 0 || this.#leaseRanOut(instance.id, now)) {
       this.#maybeDue.add(instance.id);
       return [];
     }
+    const leaseUntil = now + instance.policy.timeoutMs + this.#leaseMarginMs;
     const claimed = await this.#store.claimDue({
       instance: instance.id,
       limit,
       now,
       leaseOwner: this.leaseOwner,
-      leaseUntil: now + instance.policy.timeoutMs + this.#leaseMarginMs,
+      leaseUntil,
     });
     gate.reserve(instance, claimed.length, now);
     // A full claim may have left more behind.
     if (claimed.length === limit) this.#maybeDue.add(instance.id);
     return claimed.map((message) => {
+      this.#leases.set(message.id, { instance: instance.id, until: leaseUntil });
       const delivery = this.#deliver(instance, message).finally(() => {
         inFlight.delete(delivery);
+        this.#leases.delete(message.id);
         // A slot is free, and the next message with this one's ordering key may have come due.
         this.notify(instance.id);
       });
       inFlight.add(delivery);
       return delivery;
     });
+  }
+
+  #leaseRanOut(instance: string, now: number): boolean {
+    for (const lease of this.#leases.values()) if (lease.instance === instance && lease.until <= now) return true;
+    return false;
   }
 
   async #deliver(instance: InstanceRuntime, message: MessageRecord): Promise<void> {
@@ -265,7 +277,7 @@ export class DeliveryWorker {
       return;
     }
 
-    gate.begin(instance, startedAt);
+    const ticket = gate.begin(instance, startedAt);
     log.debug(`attempt ${message.attempts} of ${message.maxAttempts}`);
     const outcome = await runOperation({
       instance,
@@ -281,7 +293,7 @@ export class DeliveryWorker {
     });
     const now = this.#clock.now();
     const attempt = { number: message.attempts, startedAt };
-    gate.settle(instance, outcome, now);
+    gate.settle(instance, outcome, now, ticket);
 
     if (!outcome.ok && outcome.interrupted) {
       // Shutdown cut the attempt short: keep the lease so that `stop` releases the message and gives the attempt

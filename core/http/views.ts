@@ -1,5 +1,8 @@
 import { maskPersonalData, maskText } from '../audit/mask.ts';
-import type { AttemptRecord, AuditEntry, MessageRecord } from '../store/types.ts';
+import type { CircuitState } from '../runtime/circuit-breaker.ts';
+import type { KnownHealth } from '../runtime/health-monitor.ts';
+import type { InstanceRuntime } from '../runtime/instances.ts';
+import type { AttemptRecord, AuditEntry, InstanceQueueStats, MessageRecord } from '../store/types.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -62,4 +65,30 @@ export function attemptView(attempt: AttemptRecord) {
 /** An audit entry as operators read it: its time in ISO form beside the exact fields its hash covers. */
 export function auditView(entry: AuditEntry) {
   return { ...entry, time: iso(entry.at) };
+}
+
+/**
+ * A plugin instance as `GET /admin/v1/instances` shows it. Its health is the last background check's, with when it
+ * ended and its age (`ok` null until the first check ends); null when the plugin has no health check.
+ */
+export function instanceView(instance: InstanceRuntime, state: { circuit: CircuitState; queue: InstanceQueueStats | undefined; health: KnownHealth | undefined }, now: number) {
+  const { queue, health } = state;
+  return {
+    id: instance.id,
+    plugin: instance.plugin.id,
+    capability: instance.plugin.capability,
+    agencies: instance.agencies === '*' ? ['*'] : [...instance.agencies],
+    circuit: state.circuit,
+    queue: { queued: queue?.queued ?? 0, processing: queue?.processing ?? 0, dead: queue?.dead ?? 0, succeeded: queue?.succeeded ?? 0 },
+    oldestWaitingAgeMs: queue?.oldestWaitingAt == null ? null : now - queue.oldestWaitingAt,
+    health:
+      health === undefined
+        ? null
+        : {
+            ok: health.report?.ok ?? null,
+            ...(health.report?.detail ? { detail: health.report.detail } : {}),
+            checkedAt: health.checkedAt === undefined ? null : iso(health.checkedAt),
+            ageMs: health.checkedAt === undefined ? null : Math.max(0, now - health.checkedAt),
+          },
+  };
 }

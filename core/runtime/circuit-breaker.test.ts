@@ -57,8 +57,8 @@ describe('CircuitBreaker', () => {
   it('opens again for a whole cooldown when the probe fails', () => {
     const breaker = openedBreaker();
     const probeAt = T0 + 30_000;
-    breaker.started(probeAt);
-    breaker.failed(probeAt + 100);
+    const probe = breaker.started(probeAt);
+    breaker.failed(probeAt + 100, probe);
     expect(breaker.state(probeAt + 100)).toBe('open');
     expect(breaker.allowance(probeAt + 30_099)).toBe(0);
     expect(breaker.allowance(probeAt + 30_100)).toBe(1);
@@ -67,8 +67,8 @@ describe('CircuitBreaker', () => {
   it('lets the next probe go when one ends neither way', () => {
     const breaker = openedBreaker();
     const probeAt = T0 + 30_000;
-    breaker.started(probeAt);
-    breaker.settled();
+    const probe = breaker.started(probeAt);
+    breaker.settled(probe);
     expect(breaker.state(probeAt)).toBe('half-open');
     expect(breaker.allowance(probeAt)).toBe(1);
   });
@@ -91,8 +91,7 @@ describe('CircuitBreaker changes', () => {
     const { breaker, changes } = watched();
     for (let i = 0; i < 5; i++) breaker.failed(T0);
     expect(changes).toEqual([{ to: 'open', failures: 3, afterProbe: false, cooldownMs: 30_000 }]);
-    breaker.started(T0 + 30_000);
-    breaker.settled();
+    breaker.settled(breaker.started(T0 + 30_000));
     breaker.started(T0 + 30_000);
     breaker.succeeded();
     breaker.succeeded();
@@ -102,8 +101,7 @@ describe('CircuitBreaker changes', () => {
   it('tells that a failed probe opened it again', () => {
     const { breaker, changes } = watched();
     for (let i = 0; i < 3; i++) breaker.failed(T0);
-    breaker.started(T0 + 30_000);
-    breaker.failed(T0 + 30_000);
+    breaker.failed(T0 + 30_000, breaker.started(T0 + 30_000));
     expect(changes.map((change) => [change.to, change.afterProbe])).toEqual([
       ['open', false],
       ['half-open', false],

@@ -1,5 +1,11 @@
+import type { Probe } from './circuit-breaker.ts';
 import type { InstanceRuntime } from './instances.ts';
 import type { AttemptResult } from './run-operation.ts';
+
+/** What `gate.begin` hands an attempt, to give back to `gate.settle`: whether it is the half-open circuit's probe. */
+export interface AttemptTicket {
+  readonly probe: Probe | undefined;
+}
 
 /**
  * The one gate every attempt of an instance passes, queued (the worker) or sync (the API edge): its circuit breaker
@@ -23,19 +29,20 @@ export const gate = {
     instance.limiter.take(count, now);
   },
 
-  /** An attempt starts: a half-open circuit lets no other through until this one settles. */
-  begin(instance: InstanceRuntime, now: number): void {
-    instance.breaker.started(now);
+  /** An attempt starts: if the circuit is half-open it is the probe, and no other goes through until it settles. */
+  begin(instance: InstanceRuntime, now: number): AttemptTicket {
+    return { probe: instance.breaker.started(now) };
   },
 
   /**
    * An attempt ended: success closes the circuit, a retryable failure of the provider counts towards opening it,
    * anything else neither. A retryable outcome the plugin says is not the provider's fault (`providerFault: false`)
-   * neither counts nor fails a probe: the probe ends undecided and the next attempt may probe.
+   * neither counts nor fails a probe: the probe ends undecided and the next attempt may probe. Only the probe's
+   * own ticket ends the probe: an older attempt settling meanwhile neither frees its slot nor fails it.
    */
-  settle(instance: InstanceRuntime, outcome: AttemptResult, now: number): void {
+  settle(instance: InstanceRuntime, outcome: AttemptResult, now: number, ticket: AttemptTicket): void {
     if (outcome.ok) instance.breaker.succeeded();
-    else if (outcome.retryable && !outcome.interrupted && outcome.providerFault !== false) instance.breaker.failed(now);
-    else instance.breaker.settled();
+    else if (outcome.retryable && !outcome.interrupted && outcome.providerFault !== false) instance.breaker.failed(now, ticket.probe);
+    else instance.breaker.settled(ticket.probe);
   },
 };

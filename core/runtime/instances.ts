@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { GatewayConfig, InstanceSettings } from '../config/load.ts';
 import { createHttpClient } from './outbound/http-client.ts';
 import { CircuitBreaker, type CircuitChange } from './circuit-breaker.ts';
+import { HealthMonitor } from './health-monitor.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { errorMessage } from '../sdk/errors.ts';
 
@@ -26,6 +27,8 @@ export type CircuitListener = (instance: string, change: CircuitChange) => void;
 
 export class Instances {
   readonly all: readonly InstanceRuntime[];
+  /** Each instance's provider health, checked in the background once started (the gateway starts and stops it). */
+  readonly health: HealthMonitor;
   readonly #byId: ReadonlyMap<string, InstanceRuntime>;
   readonly #circuitListeners: CircuitListener[] = [];
 
@@ -43,6 +46,7 @@ export class Instances {
       };
     });
     this.#byId = new Map(this.all.map((instance) => [instance.id, instance]));
+    this.health = new HealthMonitor(this.all);
   }
 
   /** Adds a listener told of every change of any instance's circuit, after it is logged. */

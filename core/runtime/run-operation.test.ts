@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { OperationContext } from '../sdk/contract.ts';
 import { RetryableError } from '../sdk/errors.ts';
 import { runOperation } from './run-operation.ts';
+import { blockEventLoop } from './block-event-loop.test-helper.ts';
+import { PAUSE_TOLERANCE_MS } from './deadline.ts';
 import type { InstanceRuntime } from './instances.ts';
 import { AGENCY, createFixture, type Fixture, SMS } from '../delivery/worker-fixture.test-helper.ts';
 
@@ -41,6 +43,17 @@ describe('runOperation: the attempt signal', () => {
     expect(await attempt(instance)).toEqual({ ok: false, retryable: true, error: 'timed out after 30 ms', providerCode: 'TIMEOUT' });
     expect(seen?.aborted).toBe(true);
     expect((seen?.reason as DOMException).name).toBe('TimeoutError');
+  });
+
+  it("reports a timeout after this process did not run as a timeout that is not the provider's fault", async () => {
+    const instance = await instanceRunning(async () => {
+      // The process stops (as SIGSTOP or a frozen VM would stop it) past the attempt's timeout.
+      blockEventLoop(30 + PAUSE_TOLERANCE_MS + 300);
+      await new Promise(() => undefined);
+    }, 30);
+    const outcome = await attempt(instance);
+    expect(outcome).toMatchObject({ ok: false, retryable: true, providerCode: 'TIMEOUT', providerFault: false });
+    expect(outcome.ok ? '' : outcome.error).toMatch(/^no answer within 30 ms, but the gateway process did not run for \d+ s meanwhile/);
   });
 
   it('passes a shutdown on to the plugin and reports the attempt interrupted', async () => {

@@ -5,6 +5,7 @@ import { NotFoundError, PermanentError, RetryableError, errorMessage } from '../
 import type { PluginServices } from './plugin-services.ts';
 import type { InstanceRuntime } from './instances.ts';
 import { operationContext } from './plugin-context.ts';
+import { type Expiry, startDeadline } from './deadline.ts';
 
 export type AttemptResult =
   | { ok: true; result: unknown }
@@ -18,7 +19,10 @@ export type AttemptResult =
       interrupted?: boolean;
       /** The provider (or the plugin's records) does not know what was asked about. */
       notFound?: boolean;
-      /** False when the plugin said the provider is not at fault (`RetryableError` with `providerFault: false`): the breaker does not count it. */
+      /**
+       * False when the provider is not at fault: the plugin said so (`RetryableError` with `providerFault: false`), or
+       * the attempt timed out after this process was paused. The breaker does not count it.
+       */
       providerFault?: boolean;
     };
 
@@ -49,15 +53,15 @@ export async function runOperation(request: AttemptRequest): Promise<AttemptResu
   const handler = instance.plugin.operations[request.operation];
   if (!handler) return { ok: false, retryable: false, error: `plugin '${instance.plugin.id}' has no operation '${request.operation}'` };
   const timeoutMs = instance.policy.timeoutMs;
-  // One controller and one timer, cleared as soon as the attempt ends: AbortSignal.timeout and AbortSignal.any
+  // One controller and one deadline, cancelled as soon as the attempt ends: AbortSignal.timeout and AbortSignal.any
   // would leave a timer and weak references behind for every attempt until its timeout had run out.
   const controller = new AbortController();
   const signal = controller.signal;
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
+  let timedOut: Expiry | undefined;
+  const deadline = startDeadline(timeoutMs, (expiry) => {
+    timedOut = expiry;
     controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError'));
-  }, timeoutMs);
+  });
   const outside = request.signal;
   const interrupt = () => controller.abort(outside?.reason);
   if (outside?.aborted) interrupt();
@@ -74,7 +78,7 @@ export async function runOperation(request: AttemptRequest): Promise<AttemptResu
     if (breach) return { ok: false, retryable: false, error: breach, providerCode: 'PLUGIN_OUTPUT' };
     return { ok: true, result };
   } catch (error) {
-    if (timedOut) return { ok: false, retryable: true, error: `timed out after ${timeoutMs} ms`, providerCode: 'TIMEOUT' };
+    if (timedOut) return timeoutResult(timeoutMs, timedOut);
     if (request.signal?.aborted) return { ok: false, retryable: true, error: 'interrupted by shutdown', providerCode: 'SHUTDOWN', interrupted: true };
     if (error instanceof PermanentError) {
       return { ok: false, retryable: false, error: error.message, providerCode: error.code, ...(error instanceof NotFoundError ? { notFound: true } : {}) };
@@ -91,9 +95,22 @@ export async function runOperation(request: AttemptRequest): Promise<AttemptResu
     }
     return { ok: false, retryable: true, error: errorMessage(error) };
   } finally {
-    clearTimeout(timer);
+    deadline.cancel();
     outside?.removeEventListener('abort', interrupt);
   }
+}
+
+/** A timeout after a pause of this process is not the provider's: it is retried without counting against it. */
+function timeoutResult(timeoutMs: number, expiry: Expiry): AttemptResult {
+  if (!expiry.afterPause) return { ok: false, retryable: true, error: `timed out after ${timeoutMs} ms`, providerCode: 'TIMEOUT' };
+  const paused = `${Math.ceil(expiry.pausedMs / 1000)} s`;
+  return {
+    ok: false,
+    retryable: true,
+    error: `no answer within ${timeoutMs} ms, but the gateway process did not run for ${paused} meanwhile (stopped, a frozen VM or a blocked event loop), so the provider is not blamed; if this recurs, find what stops the process`,
+    providerCode: 'TIMEOUT',
+    providerFault: false,
+  };
 }
 
 function rejectOnAbort(signal: AbortSignal): Promise<never> {

@@ -24,6 +24,7 @@ export interface SandboxOptions {
   /** Applied to every instance, e.g. shorter backoff for rehearsals. */
   delivery?: DeliveryOverrides;
   worker?: GatewayOptions['worker'];
+  health?: GatewayOptions['health'];
   /** Check every plugin result against its capability's output schema. Default true: the sandbox is where adapters are tried. */
   checkOutputs?: boolean;
 }
@@ -77,7 +78,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     let gateway: RunningGateway;
     try {
       keys = await sandboxKeys(store, env);
-      gateway = await startGateway({ config, store, log: options.log, port: options.port, host: '127.0.0.1', sandbox: { simulators }, worker: options.worker, checkOutputs: options.checkOutputs ?? true });
+      gateway = await startGateway({ config, store, log: options.log, port: options.port, host: '127.0.0.1', sandbox: { simulators }, worker: options.worker, health: options.health, checkOutputs: options.checkOutputs ?? true });
     } catch (error) {
       await store.close();
       throw error;

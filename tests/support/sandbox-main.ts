@@ -1,8 +1,8 @@
 /**
  * The sandbox as whole-gateway tests and benchmarks run it in a child process: every real plugin plus the
  * echo SMS stand-in (or only those LIENTHONG_TEST_PLUGINS names), with delivery settings from
- * LIENTHONG_TEST_DELIVERY and worker settings from LIENTHONG_TEST_WORKER (JSON) so rehearsals need not wait
- * minutes for backoff or leases. Prints one JSON line `{"ready":…}` on stdout when it listens (announceSandbox).
+ * LIENTHONG_TEST_DELIVERY, worker settings from LIENTHONG_TEST_WORKER and health-check settings from
+ * LIENTHONG_TEST_HEALTH (JSON) so rehearsals need not wait minutes for backoff, leases or the next health check. Prints one JSON line `{"ready":…}` on stdout when it listens (announceSandbox).
  */
 import { createLogger } from '../../core/logger.ts';
 import type { AnyPlugin } from '../../core/sdk/contract.ts';
@@ -45,6 +45,7 @@ const sandbox = await startSandbox({
     .map(withExternalSimulator),
   delivery: json('LIENTHONG_TEST_DELIVERY'),
   worker: json('LIENTHONG_TEST_WORKER'),
+  health: json('LIENTHONG_TEST_HEALTH'),
   // LIENTHONG_TEST_CHECK_OUTPUTS=0: results unchecked, as `serve` runs (the benchmarks measure the gateway as deployed).
   checkOutputs: process.env.LIENTHONG_TEST_CHECK_OUTPUTS !== '0',
   port: Number(process.env.PORT ?? 0),

@@ -149,8 +149,21 @@ export const viewSchemas: Record<string, JsonSchema> = {
     queue: object({ queued: count, processing: count, dead: count, succeeded: count }),
     oldestWaitingAgeMs: { type: ['integer', 'null'], minimum: 0, description: 'Age of the oldest queued or processing message.' },
     health: {
-      description: "The plugin's own check of its provider, when it has one.",
-      anyOf: [{ type: 'null' }, { type: 'object', required: ['ok'], properties: { ok: { type: 'boolean' }, detail: { type: 'object' } } }],
+      description:
+        "The plugin's own check of its provider, run in the background (at start, then at an interval, each with a timeout): the last finished check, when it ended and how old it is. Null when the plugin has no check.",
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          required: ['ok', 'checkedAt', 'ageMs'],
+          properties: {
+            ok: { type: ['boolean', 'null'], description: 'Null until the first check ends.' },
+            detail: { type: 'object' },
+            checkedAt: nullableTimestamp,
+            ageMs: { type: ['integer', 'null'], minimum: 0, description: 'How long ago the last check ended.' },
+          },
+        },
+      ],
     },
   }),
   InstanceList: object({ instances: { type: 'array', items: ref('schemas', 'InstanceStatus') } }),

@@ -31,7 +31,7 @@ export async function callSync(
     throw new ProblemError({ status: 503, title: 'Provider rate limit', kind: 'rate-limited', detail: `instance ${instance.id} is at its rate limit`, headers: { 'retry-after': '1' } });
   }
   gate.reserve(instance, 1, now);
-  gate.begin(instance, now);
+  const ticket = gate.begin(instance, now);
   const actor = `key:${c.get('apiKey').id}`;
   const services = pluginServices(gateway, instance.id, actor);
   const outcome = await runOperation({ instance, operation, input, messageId, attempt: 1, agency: input.agency, requestId: c.get('requestId'), services });
@@ -39,7 +39,7 @@ export async function callSync(
   // changes are audited on their own, in their transactions).
   const entry = syncCallEntry({ id: messageId, instance: instance.id, capability: instance.plugin.capability, operation, input, actor, startedAt: now, finishedAt: gateway.clock.now(), outcome });
   gateway.store.appendAudit([entry]).catch((error: unknown) => gateway.log.error({ err: errorMessage(error), requestId: c.get('requestId') }, 'could not audit a sync call'));
-  gate.settle(instance, outcome, gateway.clock.now());
+  gate.settle(instance, outcome, gateway.clock.now(), ticket);
   if (outcome.ok) {
     if (spec.binary) return fileResponse(c, outcome.result);
     return c.json(outcome.result as object, 200);

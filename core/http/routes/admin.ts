@@ -4,14 +4,11 @@ import * as v from 'valibot';
 import { isoDateTime } from '../../capabilities/define.ts';
 import { INPUT_CHECKS } from '../../capabilities/messages.ts';
 import type { GatewayContext } from '../../gateway-context.ts';
-import { healthContext } from '../../runtime/plugin-context.ts';
-import type { InstanceRuntime } from '../../runtime/instances.ts';
-import { errorMessage } from '../../sdk/errors.ts';
 import { coversAgency } from '../../api-keys.ts';
 import type { MessageFilter, MessageRecord } from '../../store/types.ts';
 import type { AppEnv } from '../env.ts';
 import { ProblemError, describeIssues, invalidInput, malformedJson } from '../problem.ts';
-import { attemptView, auditView, operatorMessageView } from '../views.ts';
+import { attemptView, auditView, instanceView, operatorMessageView } from '../views.ts';
 import { waitingFor } from '../waiting-for.ts';
 
 const toMs = v.pipe(isoDateTime, v.transform((value: string) => Date.parse(value)));
@@ -136,20 +133,9 @@ export function adminRoutes(gateway: GatewayContext) {
   app.get('/instances', async (c) => {
     const stats = new Map((await gateway.store.queueStats()).map((entry) => [entry.instance, entry]));
     const now = gateway.clock.now();
-    const instances = await Promise.all(
-      gateway.instances.all.map(async (instance) => {
-        const queue = stats.get(instance.id);
-        return {
-          id: instance.id,
-          plugin: instance.plugin.id,
-          capability: instance.plugin.capability,
-          agencies: instance.agencies === '*' ? ['*'] : [...instance.agencies],
-          circuit: instance.breaker.state(now),
-          queue: { queued: queue?.queued ?? 0, processing: queue?.processing ?? 0, dead: queue?.dead ?? 0, succeeded: queue?.succeeded ?? 0 },
-          oldestWaitingAgeMs: queue?.oldestWaitingAt == null ? null : now - queue.oldestWaitingAt,
-          health: await health(instance),
-        };
-      }),
+    // Health as last checked in the background: a provider that hangs right now does not hold this answer.
+    const instances = gateway.instances.all.map((instance) =>
+      instanceView(instance, { circuit: instance.breaker.state(now), queue: stats.get(instance.id), health: gateway.instances.health.known(instance) }, now),
     );
     return c.json({ instances });
   });
@@ -159,15 +145,4 @@ export function adminRoutes(gateway: GatewayContext) {
 
 function maxAgeOf(gateway: GatewayContext) {
   return (instance: string) => gateway.instances.get(instance)?.policy.maxAgeMs ?? 86_400_000;
-}
-
-/** The plugin's own check of its provider (e.g. an SMS balance), bounded so one slow provider cannot stall the page. */
-async function health(instance: InstanceRuntime) {
-  if (!instance.plugin.health) return null;
-  const signal = AbortSignal.timeout(3000);
-  try {
-    return await instance.plugin.health(healthContext(instance, signal));
-  } catch (error) {
-    return { ok: false, detail: { error: errorMessage(error) } };
-  }
 }

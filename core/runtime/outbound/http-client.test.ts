@@ -8,6 +8,8 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentError, RetryableError } from '../../sdk/errors.ts';
+import { blockEventLoop } from '../block-event-loop.test-helper.ts';
+import { PAUSE_TOLERANCE_MS } from '../deadline.ts';
 import { createHttpClient } from './http-client.ts';
 
 interface Seen {
@@ -23,6 +25,10 @@ const seen: Seen[] = [];
 let open = 0;
 let mostOpen = 0;
 
+/** The timeout of the calls to the routes that stall this process, and how long they stall it: well past both. */
+const STALLED_CALL_TIMEOUT_MS = 100;
+const STALL_MS = STALLED_CALL_TIMEOUT_MS + PAUSE_TOLERANCE_MS + 300;
+
 const routes: Record<string, (request: IncomingMessage, response: ServerResponse, body: string) => void> = {
   '/json': (_, response) => response.writeHead(200, { 'content-type': 'application/json', 'set-cookie': ['a=1', 'b=2'] }).end('{"ok":true}'),
   '/echo': (_, response, body) => response.writeHead(200, { 'content-type': 'text/plain' }).end(`echo:${body}`),
@@ -35,6 +41,12 @@ const routes: Record<string, (request: IncomingMessage, response: ServerResponse
   '/hold': (_, response) => setTimeout(() => response.writeHead(200).end('held'), 50),
   '/empty-gzip': (_, response) => response.writeHead(204, { 'content-encoding': 'gzip' }).end(),
   '/gzip': (_, response) => response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync('{"packed":true}')),
+  // The server shares this process: once it has answered, it stops the process as a pause would, past the timeout.
+  '/answer-then-stall': (_, response) => {
+    response.writeHead(200, { 'content-type': 'text/plain' }).end('answered');
+    blockEventLoop(STALL_MS);
+  },
+  '/stall-unanswered': () => blockEventLoop(STALL_MS),
   '/cut': (_, response) => {
     response.writeHead(200, { 'content-length': '100' }).write('partial');
     setTimeout(() => response.socket?.destroy(), 10);
@@ -141,7 +153,19 @@ describe('the outbound client', () => {
   it('gives up after the timeout, retryably', async () => {
     const error = await client(100).get(`${base}/slow`).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(RetryableError);
-    expect((error as RetryableError).code).toBe('ETIMEDOUT');
+    expect(error).toMatchObject({ code: 'ETIMEDOUT', providerFault: true });
+  });
+
+  it('takes an answer that came while this process did not run (past the timeout) for the answer it is', async () => {
+    const answer = await client(STALLED_CALL_TIMEOUT_MS).get(`${base}/answer-then-stall`, { responseType: 'text' });
+    expect(answer).toMatchObject({ status: 200, data: 'answered' });
+  });
+
+  it('times out after this process did not run, retryably, without blaming the provider', async () => {
+    const error = await client(STALLED_CALL_TIMEOUT_MS).get(`${base}/stall-unanswered`).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(RetryableError);
+    expect(error).toMatchObject({ code: 'ETIMEDOUT', providerFault: false });
+    expect((error as Error).message).toMatch(/^no answer from 127\.0\.0\.1:\d+ in time, but the gateway process did not run meanwhile/);
   });
 
   it("stops when the caller's signal aborts", async () => {

@@ -3,7 +3,7 @@ import { Agent, ProxyAgent } from 'undici';
 import { PermanentError, RetryableError, errorMessage } from '../../sdk/errors.ts';
 import { hostOf } from '../../sdk/provider/host.ts';
 import { httpStatusError } from '../../sdk/provider/http-status.ts';
-import { RESPONSE_TOO_LARGE, undiciAdapter } from './undici-adapter.ts';
+import { RESPONSE_TOO_LARGE, timedOutAfterPause, undiciAdapter } from './undici-adapter.ts';
 
 export interface OutboundProxy {
   protocol?: 'http' | 'https';
@@ -42,7 +42,8 @@ const MALFORMED_CALL = new Set(['ERR_INVALID_URL', 'ERR_BAD_OPTION_VALUE', 'ERR_
 
 /**
  * Maps what an HTTP call threw to the plugin contract's errors: no answer, a timeout, 5xx, 408, 425 and 429 are
- * retryable (with the server's Retry-After); any other status is a refusal a retry cannot change. Messages name
+ * retryable (with the server's Retry-After); any other status is a refusal a retry cannot change. A timeout that
+ * came after a pause of this process is retryable but not the provider's fault. Messages name
  * the host and status only: URLs may carry credentials and bodies may carry personal data. The axios error is
  * not kept as `cause` for the same reason: it holds the request's body and headers.
  */
@@ -58,6 +59,12 @@ export function classifyHttpError(error: unknown): RetryableError | PermanentErr
   const statusTaken = response !== undefined && (!validate || validate(response.status));
   if (response && !statusTaken) return httpStatusError(response.status, host, response.headers['retry-after']);
   if (error.code === 'ERR_CANCELED') return new RetryableError(`call to ${host} aborted`, { code: 'ABORTED' });
+  if (timedOutAfterPause(error)) {
+    return new RetryableError(`no answer from ${host} in time, but the gateway process did not run meanwhile (stopped, a frozen VM or a blocked event loop); not the provider's fault`, {
+      code: error.code ?? 'ETIMEDOUT',
+      providerFault: false,
+    });
+  }
   const code = error.code ?? 'NETWORK_ERROR';
   return new RetryableError(`${code} calling ${host}`, { code });
 }

@@ -9,6 +9,7 @@ import { PassThrough, Readable, pipeline } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import axios, { AxiosError, AxiosHeaders, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { type Dispatcher, request } from 'undici';
+import { type Expiry, startDeadline } from '../deadline.ts';
 
 /** What one call answered, whichever way it went out. */
 interface RawResponse {
@@ -57,12 +58,29 @@ export const RESPONSE_TOO_LARGE = 'RESPONSE_TOO_LARGE';
 /** Connection-level headers are the dispatcher's business; undici refuses most of them. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']);
 
+/** Timeouts that followed a pause of this process (see ../deadline.ts): `timedOutAfterPause` tells them. */
+const afterPause = new WeakSet<object>();
+
+/** Whether `error` is this adapter's timeout that came after a pause of the process, not a slow provider. */
+export function timedOutAfterPause(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && afterPause.has(error);
+}
+
 export function undiciAdapter(dispatcher: Dispatcher): AxiosAdapter {
   return async function undiciAdapter(config) {
     const timeoutMs = config.timeout ?? 0;
-    const timeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
+    const timeout = timeoutMs > 0 ? new AbortController() : undefined;
+    let expired: Expiry | undefined;
+    const deadline = timeout
+      ? startDeadline(timeoutMs, (expiry) => {
+          expired = expiry;
+          timeout.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError'));
+        })
+      : undefined;
+    // A streamed body is read after the adapter returns: the deadline covers it until it closes.
+    let streaming = false;
     const caller = config.signal instanceof AbortSignal ? config.signal : undefined;
-    const signals = [caller, timeout].filter((signal) => signal !== undefined);
+    const signals = [caller, timeout?.signal].filter((signal) => signal !== undefined);
     const signal = signals.length === 1 && signals[0] ? signals[0] : AbortSignal.any(signals);
     try {
       const raw = await send(requestUrl(config), {
@@ -72,8 +90,13 @@ export function undiciAdapter(dispatcher: Dispatcher): AxiosAdapter {
         signal,
         dispatcher,
       });
+      const data = await responseData(decoded(raw, config), config);
+      if (deadline && data instanceof Readable) {
+        streaming = true;
+        data.once('close', () => deadline.cancel());
+      }
       const response: AxiosResponse = {
-        data: await responseData(decoded(raw, config), config),
+        data,
         status: raw.status,
         statusText: STATUS_CODES[raw.status] ?? '',
         headers: new AxiosHeaders(raw.headers),
@@ -86,9 +109,15 @@ export function undiciAdapter(dispatcher: Dispatcher): AxiosAdapter {
       throw new AxiosError(`Request failed with status code ${response.status}`, code, config, {}, response);
     } catch (error) {
       if (error instanceof AxiosError) throw error;
-      if (timeout?.aborted) throw new AxiosError(`timeout of ${timeoutMs}ms exceeded`, AxiosError.ETIMEDOUT, config, {});
+      if (expired) {
+        const timedOut = new AxiosError(`timeout of ${timeoutMs}ms exceeded`, AxiosError.ETIMEDOUT, config, {});
+        if (expired.afterPause) afterPause.add(timedOut);
+        throw timedOut;
+      }
       if (caller?.aborted) throw new axios.CanceledError(undefined, config, {});
       throw AxiosError.from(error, networkCode(error), config, {});
+    } finally {
+      if (!streaming) deadline?.cancel();
     }
   };
 }

@@ -7,6 +7,9 @@ const configSchema = v.object({ url: v.pipe(v.string(), v.url()) });
 /** The echo provider's answer: `accepted`, or the reason it refused. */
 const echoAnswer = v.object({ status: v.string(), duplicate: v.optional(v.boolean()) });
 
+/** The echo provider's health answer. */
+const echoHealth = v.object({ status: v.string() });
+
 /** A stand-in SMS adapter speaking the echo simulator's JSON, for whole-gateway tests and benchmarks. */
 export default definePlugin({
   id: 'echo-sms',
@@ -26,6 +29,10 @@ export default definePlugin({
         return { providerMessage: answer.status, segments: 1, duplicate: answer.duplicate ?? false, providerMessageId: ctx.messageId };
       },
     },
+  },
+  async health(ctx) {
+    const { answer } = await requestJson(ctx.http, { method: 'GET', url: `${ctx.config.url}/health`, answer: echoHealth, signal: ctx.signal });
+    return { ok: answer.status === 'ok', detail: { status: answer.status } };
   },
   simulator: {
     start: startEchoSimulator,
