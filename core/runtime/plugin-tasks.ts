@@ -22,7 +22,8 @@ export function startPluginTasks(deps: ServiceDeps, log: Logger): () => Promise<
       const audit = taskAudit(deps, instance.id, actor);
       let busy = false;
       const turn = () => {
-        if (busy || shutdown.signal.aborted) return;
+        // A paused instance's provider is in maintenance: its tasks wait for the resume, as its messages do.
+        if (busy || shutdown.signal.aborted || instance.pause) return;
         busy = true;
         // Through a promise, so that a run that throws before its first await is caught like any other.
         const run = Promise.resolve()
