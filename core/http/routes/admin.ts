@@ -4,6 +4,7 @@ import * as v from 'valibot';
 import { isoDateTime } from '../../capabilities/define.ts';
 import { INPUT_CHECKS } from '../../capabilities/messages.ts';
 import type { GatewayContext } from '../../gateway-context.ts';
+import { refreshPauses } from '../../runtime/pauses.ts';
 import { healthContext } from '../../runtime/plugin-context.ts';
 import type { InstanceRuntime } from '../../runtime/instances.ts';
 import { errorMessage } from '../../sdk/errors.ts';
@@ -13,6 +14,7 @@ import type { AppEnv } from '../env.ts';
 import { ProblemError, describeIssues, invalidInput, malformedJson } from '../problem.ts';
 import { attemptView, auditView, operatorMessageView } from '../views.ts';
 import { waitingFor } from '../waiting-for.ts';
+import { pauseRoutes, pauseView } from './admin-pauses.ts';
 
 const toMs = v.pipe(isoDateTime, v.transform((value: string) => Date.parse(value)));
 const name = v.pipe(v.string(), v.maxLength(100));
@@ -134,6 +136,8 @@ export function adminRoutes(gateway: GatewayContext) {
   });
 
   app.get('/instances', async (c) => {
+    // The store, not this process's last poll, says what is paused: a pause made elsewhere shows at once.
+    await refreshPauses(gateway.store, gateway.instances, gateway.log);
     const stats = new Map((await gateway.store.queueStats()).map((entry) => [entry.instance, entry]));
     const now = gateway.clock.now();
     const instances = await Promise.all(
@@ -145,6 +149,7 @@ export function adminRoutes(gateway: GatewayContext) {
           capability: instance.plugin.capability,
           agencies: instance.agencies === '*' ? ['*'] : [...instance.agencies],
           circuit: instance.breaker.state(now),
+          paused: pauseView(instance.pause),
           queue: { queued: queue?.queued ?? 0, processing: queue?.processing ?? 0, dead: queue?.dead ?? 0, succeeded: queue?.succeeded ?? 0 },
           oldestWaitingAgeMs: queue?.oldestWaitingAt == null ? null : now - queue.oldestWaitingAt,
           health: await health(instance),
@@ -153,6 +158,8 @@ export function adminRoutes(gateway: GatewayContext) {
     );
     return c.json({ instances });
   });
+
+  app.route('/instances', pauseRoutes(gateway));
 
   return app;
 }
