@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { maskText } from '../audit/mask.ts';
-import type { InstancePause, Store } from '../store/types.ts';
+import type { Actor, InstancePause, InstanceResume, Store } from '../store/types.ts';
 import type { InstanceRuntime, Instances } from './instances.ts';
 
 /** The command that resumes `instance`, as every message about a pause names it. */
@@ -45,4 +45,42 @@ export async function refreshPauses(store: Pick<Store, 'pausedInstances'>, insta
       `the store holds a pause of instance ${pause.instance}, which this gateway's config does not have (its instances: ${instances.all.map((each) => each.id).join(', ')}): if the id was mistyped, run \`${resumeCommand(pause.instance)}\` and pause the right one`,
     );
   }
+}
+
+/** What pausing and resuming need of a running gateway (the admin API and the console both act through these). */
+export interface PauseDeps {
+  store: Pick<Store, 'pauseInstance' | 'resumeInstance'>;
+  clock: { now(): number };
+  /** Wakes the delivery worker for these instances. */
+  notify(...instances: string[]): void;
+}
+
+/**
+ * Pauses `instance` in the store (audited as `actor`) and in this process at once, so that no claim starts after the
+ * answer. Already paused: the pause in place (`created: false`), nothing written.
+ */
+export async function pauseInstance(deps: PauseDeps, instance: InstanceRuntime, request: { actor: Actor; reason?: string | undefined }) {
+  const outcome = await deps.store.pauseInstance(instance.id, { actor: request.actor, reason: request.reason, at: deps.clock.now() });
+  markPaused(instance, outcome.pause);
+  return outcome;
+}
+
+/** Ends the pause of `instance` (audited as `actor`) and wakes the worker for it at once; undefined when it was not paused. */
+export async function resumeInstance(deps: PauseDeps, instance: InstanceRuntime, actor: Actor): Promise<InstanceResume | undefined> {
+  const resumed = await deps.store.resumeInstance(instance.id, { actor, at: deps.clock.now() });
+  markPaused(instance, null);
+  deps.notify(instance.id);
+  return resumed;
+}
+
+/**
+ * Why a key covering `agencies` may not pause or resume `instance`, or undefined when it may: a key limited to some
+ * agencies acts only on an instance that serves none but its agencies.
+ */
+export function pauseRefusal(agencies: readonly string[], instance: InstanceRuntime): string | undefined {
+  if (agencies.includes('*')) return undefined;
+  if (instance.agencies === '*') return `instance ${instance.id} serves every agency: pausing or resuming it needs an operator key for every agency`;
+  const others = [...instance.agencies].filter((agency) => !agencies.includes(agency));
+  if (others.length === 0) return undefined;
+  return `instance ${instance.id} also serves ${others.join(', ')}, which this key does not cover: pausing or resuming it needs an operator key covering every agency it serves`;
 }

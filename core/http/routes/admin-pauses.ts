@@ -5,7 +5,7 @@ import { maskText } from '../../audit/mask.ts';
 import { INPUT_CHECKS } from '../../capabilities/messages.ts';
 import type { GatewayContext } from '../../gateway-context.ts';
 import type { InstanceRuntime } from '../../runtime/instances.ts';
-import { markPaused } from '../../runtime/pauses.ts';
+import { pauseInstance, pauseRefusal, resumeInstance } from '../../runtime/pauses.ts';
 import type { InstancePause } from '../../store/types.ts';
 import type { AppEnv } from '../env.ts';
 import { ProblemError, describeIssues, invalidInput, malformedJson } from '../problem.ts';
@@ -47,17 +47,14 @@ export function pauseRoutes(gateway: GatewayContext) {
   app.post('/:id/pause', async (c) => {
     const instance = pausable(c, gateway);
     const { reason } = await pauseBody(c);
-    const { pause } = await gateway.store.pauseInstance(instance.id, { actor: actor(c), reason, at: gateway.clock.now() });
-    markPaused(instance, pause);
+    const { pause } = await pauseInstance(gateway, instance, { actor: actor(c), reason });
     return c.json({ id: instance.id, paused: pauseView(pause) });
   });
 
   app.post('/:id/resume', async (c) => {
     const instance = pausable(c, gateway);
-    await gateway.store.resumeInstance(instance.id, { actor: actor(c), at: gateway.clock.now() });
-    markPaused(instance, null);
-    // Its waiting messages are due: the worker claims them now rather than at its next poll.
-    gateway.notify(instance.id);
+    // Its waiting messages are due: the worker is woken to claim them now rather than at its next poll.
+    await resumeInstance(gateway, instance, actor(c));
     return c.json({ id: instance.id, paused: null });
   });
 
@@ -75,20 +72,8 @@ function pausable(c: Context<AppEnv>, gateway: GatewayContext): InstanceRuntime 
     const named = /^[\w.-]{1,100}$/.test(id) ? `no instance '${id}'` : 'no such instance';
     throw new ProblemError({ status: 404, title: 'Not found', kind: 'not-found', detail: `${named} (instances: ${known}): check the id (GET /admin/v1/instances lists them)` });
   }
-  const covered = c.get('apiKey').agencies;
-  if (covered.includes('*')) return instance;
-  if (instance.agencies === '*') {
-    throw new ProblemError({ status: 403, title: 'Forbidden', kind: 'forbidden', detail: `instance ${id} serves every agency: pausing or resuming it needs an operator key for every agency` });
-  }
-  const others = [...instance.agencies].filter((agency) => !covered.includes(agency));
-  if (others.length > 0) {
-    throw new ProblemError({
-      status: 403,
-      title: 'Forbidden',
-      kind: 'forbidden',
-      detail: `instance ${id} also serves ${others.join(', ')}, which this key does not cover: pausing or resuming it needs an operator key covering every agency it serves`,
-    });
-  }
+  const refusal = pauseRefusal(c.get('apiKey').agencies, instance);
+  if (refusal) throw new ProblemError({ status: 403, title: 'Forbidden', kind: 'forbidden', detail: refusal });
   return instance;
 }
 
