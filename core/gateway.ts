@@ -11,6 +11,7 @@ import { DeliveryWorker, type WorkerOptions } from './delivery/worker.ts';
 import { configLoadedEntry } from './audit/entries.ts';
 import { createApp } from './http/app.ts';
 import { startRetention } from './retention.ts';
+import { refreshPauses } from './runtime/pauses.ts';
 import { pluginServices } from './runtime/plugin-services.ts';
 import { startPluginTasks } from './runtime/plugin-tasks.ts';
 import { createMetrics } from './metrics/metrics.ts';
@@ -59,6 +60,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const context: GatewayContext = { store, config, instances, log, clock, notify, publicUrl, sandbox: options.sandbox, metrics };
   const app = createApp(context);
+  // An instance paused before this start is paused from the first request on, not from the worker's first poll.
+  await refreshPauses(store, instances, log);
   // Listening comes first: a gateway that cannot take its port writes nothing, not even its config.loaded entry.
   const server = await listen(app.fetch, options.port, options.host);
   try {

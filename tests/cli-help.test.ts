@@ -25,6 +25,9 @@ const verbs: Array<[string, string[]]> = [
   ['messages list', ['--status <status>', '--capability <name>', '--instance <id>', '--agency <code>', '--since <time>', '--until <time>', '--q <text>', '--limit <n>', '--json', '--db <file>']],
   ['messages show', ['<id>', '--json', '--db <file>']],
   ['replay', ['<id...>', '--status dead', '--dry-run', '--capability <name>', '--since <time>', '--db <file>']],
+  ['instances list', ['--config <file>', '--json', '--db <file>']],
+  ['instances pause', ['<id>', '--reason <text>', '--config <file>', '--db <file>']],
+  ['instances resume', ['<id>', '--config <file>', '--db <file>']],
   ['audit verify', ['--export <file>', '--db <file>']],
   ['audit export', ['--since <time>', '--until <time>', '--db <file>']],
   ['new-plugin', ['<id>', '--capability <name>']],
@@ -54,14 +57,14 @@ describe('--help', () => {
     expect(result.code).toBe(0);
     const commands = result.stdout.slice(result.stdout.indexOf('Commands:\n'), result.stdout.indexOf('\n\n', result.stdout.indexOf('Commands:\n')));
     const listed = commands.split('\n').filter((line) => /^ {2}[a-z]/.test(line)).map((line) => line.trim().split(' ')[0]);
-    expect(listed).toEqual(['sandbox', 'serve', 'check-config', 'simulate', 'keys', 'messages', 'replay', 'audit', 'new-plugin', 'help']);
+    expect(listed).toEqual(['sandbox', 'serve', 'check-config', 'simulate', 'keys', 'messages', 'replay', 'instances', 'audit', 'new-plugin', 'help']);
     expect(result.stdout).toContain('Each command answers --help');
     expect(result.stdout).toContain('./data/lienthong.db');
     expect(result.stdout).toContain('LIENTHONG_AUDIT_KEY');
     expect(result.stdout).toContain('2026-12-07T13:05:00+07:00');
   });
 
-  it.each([['keys', ['create', 'revoke', 'list']], ['messages', ['list', 'show']], ['audit', ['verify', 'export']]] as Array<[string, string[]]>)(
+  it.each([['keys', ['create', 'revoke', 'list']], ['messages', ['list', 'show']], ['instances', ['list', 'pause', 'resume']], ['audit', ['verify', 'export']]] as Array<[string, string[]]>)(
     'lienthong %s --help lists its verbs',
     async (group, subverbs) => {
       const result = await cli(group, '--help');

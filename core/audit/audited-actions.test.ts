@@ -25,6 +25,8 @@ const TESTED: Record<string, string> = {
   'key.revoked': 'core/key-audit.test.ts',
   'config.loaded': 'core/config-loaded-audit.test.ts',
   'payloads.purged': 'core/retention.test.ts',
+  'instance.paused': 'core/store/sqlite/instance-pauses.test.ts',
+  'instance.resumed': 'core/store/sqlite/instance-pauses.test.ts',
   'payment.answer-refused': 'plugins/payment-vietinbank/reconcile.test.ts',
 };
 

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type { GatewayConfig } from '../config/load.ts';
-import type { MessageRecord, NewMessage } from '../store/types.ts';
+import type { InstancePause, InstanceResume, MessageRecord, NewMessage } from '../store/types.ts';
 import type { AuditInput } from './chain.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { maskText } from './mask.ts';
@@ -110,6 +110,33 @@ export function syncCallEntry(facts: SyncCallFacts): AuditInput {
       durationMs: facts.finishedAt - facts.startedAt,
       providerCode: outcome.ok ? undefined : outcome.providerCode,
       error: outcome.ok ? undefined : maskText(outcome.error),
+    },
+  };
+}
+
+/** An operator paused an instance: who (the entry's actor), and why, personal data masked. */
+export function instancePausedEntry(pause: InstancePause): AuditInput {
+  return {
+    at: pause.at,
+    actor: pause.by,
+    action: 'instance.paused',
+    instance: pause.instance,
+    summary: { reason: pause.reason === null ? undefined : maskText(pause.reason) },
+  };
+}
+
+/** An operator resumed an instance: the pause it ended, and how many waiting messages had their max age moved on. */
+export function instanceResumedEntry(resume: InstanceResume): AuditInput {
+  return {
+    at: resume.at,
+    actor: resume.by,
+    action: 'instance.resumed',
+    instance: resume.pause.instance,
+    summary: {
+      pausedAt: resume.pause.at,
+      pausedBy: resume.pause.by,
+      pausedForMs: resume.at - resume.pause.at,
+      maxAgeMovedOn: resume.extended,
     },
   };
 }

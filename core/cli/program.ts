@@ -8,6 +8,7 @@ import type { AnyPlugin } from '../sdk/contract.ts';
 import { auditCommand } from './audit.ts';
 import { checkConfigCommand } from './check-config.ts';
 import type { CliContext } from './command.ts';
+import { instancesCommand } from './instances.ts';
 import type { CliIo } from './io.ts';
 import { keysCommand } from './keys.ts';
 import { messagesCommand } from './messages.ts';
@@ -20,7 +21,7 @@ import { simulateCommand } from './simulate.ts';
 const NOTES = `
 Each command answers --help, e.g. lienthong keys create --help.
 
-Store: --db FILE, else LIENTHONG_DB, else ./data/lienthong.db (serve, keys, messages, replay, audit) or
+Store: --db FILE, else LIENTHONG_DB, else ./data/lienthong.db (serve, keys, messages, replay, instances, audit) or
   ./data/sandbox.db (sandbox). Only serve and sandbox create a store; the other commands refuse one that does
   not exist. Each names its store on stderr ("store: PATH").
 Times are printed in Vietnam's time (2026-12-07T13:05:00+07:00); --json answers give them in UTC, as the API does.
@@ -48,6 +49,7 @@ export function lienthongProgram(context: CliContext): ProgramRun {
     keysCommand,
     messagesCommand,
     replayCommand,
+    instancesCommand,
     auditCommand,
     newPluginCommand,
   ]) {

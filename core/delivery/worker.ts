@@ -6,6 +6,7 @@ import { errorMessage } from '../sdk/errors.ts';
 import type { AttemptOutcome, CompleteAttempt, MessageRecord, Store } from '../store/types.ts';
 import { StoreUnavailableError, findStoreUnavailable } from '../store/unavailable.ts';
 import { gate } from '../runtime/gate.ts';
+import { refreshPauses } from '../runtime/pauses.ts';
 import { runOperation } from '../runtime/run-operation.ts';
 import { retryDelay } from './backoff.ts';
 import { type Clock, systemClock } from './clock.ts';
@@ -125,6 +126,7 @@ export class DeliveryWorker {
    * it started have finished (tests drive the worker this way with a fake clock). Returns how many it claimed.
    */
   async deliverDue(options: { wait?: boolean } = {}): Promise<number> {
+    await this.#readPauses();
     return this.#pass(this.#instances.all, options.wait ?? false);
   }
 
@@ -179,6 +181,7 @@ export class DeliveryWorker {
       if (full) lastFullPass = performance.now();
       const instances = full ? this.#instances.all : this.#instances.all.filter((instance) => this.#maybeDue.has(instance.id));
       try {
+        if (full) await this.#readPauses();
         await this.#pass(instances, false);
       } catch (error) {
         // A store that cannot write was said once, when it stopped (start); the next turn backs off.
@@ -200,6 +203,14 @@ export class DeliveryWorker {
       };
     });
     this.#wake = undefined;
+  }
+
+  /**
+   * Which instances an operator paused, read from the store at every poll: a pause made by the CLI or another
+   * process stops this worker's claims within a poll interval (the gate lets no attempt of a paused instance start).
+   */
+  #readPauses(): Promise<void> {
+    return refreshPauses(this.#store, this.#instances, this.#log);
   }
 
   async #claimFor(instance: InstanceRuntime): Promise<Promise<void>[]> {

@@ -6,8 +6,11 @@ import type { AttemptRecord, AuditEntry, InstanceQueueStats, MessageRecord } fro
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** What a queued message waits for besides its time: its instance's open circuit (no attempt is spent meanwhile). */
-export type WaitingFor = 'circuit' | null;
+/**
+ * What a queued message waits for besides its time: its instance paused by an operator, or its instance's open
+ * circuit (no attempt is spent meanwhile).
+ */
+export type WaitingFor = 'paused' | 'circuit' | null;
 
 /** A message as `GET /v1/messages/{id}` shows it to the caller that sent it. */
 export function messageView(message: MessageRecord, waitingFor: WaitingFor = null) {

@@ -8,17 +8,22 @@ export interface AttemptTicket {
 }
 
 /**
- * The one gate every attempt of an instance passes, queued (the worker) or sync (the API edge): its circuit breaker
- * and its rate limit. Concurrency is the worker's business: a sync call holds no queue slot.
+ * The one gate every attempt of an instance passes, queued (the worker) or sync (the API edge): an operator's pause,
+ * its circuit breaker and its rate limit. Concurrency is the worker's business: a sync call holds no queue slot.
  */
 export const gate = {
-  /** How many attempts may start now: none while the circuit is open (one while it probes), and no more than the rate allows. */
+  /**
+   * How many attempts may start now: none while paused or while the circuit is open (one while it probes), and no
+   * more than the rate allows.
+   */
   allowance(instance: InstanceRuntime, now: number): number {
+    if (instance.pause) return 0;
     return Math.min(instance.breaker.allowance(now), instance.limiter.available(now));
   },
 
   /** Why one attempt may not start now, or undefined when it may. */
-  refusal(instance: InstanceRuntime, now: number): 'circuit-open' | 'rate-limited' | undefined {
+  refusal(instance: InstanceRuntime, now: number): 'paused' | 'circuit-open' | 'rate-limited' | undefined {
+    if (instance.pause) return 'paused';
     if (instance.breaker.allowance(now) < 1) return 'circuit-open';
     if (instance.limiter.available(now) < 1) return 'rate-limited';
     return undefined;

@@ -6,6 +6,7 @@ import { CircuitBreaker, type CircuitChange } from './circuit-breaker.ts';
 import { HealthMonitor } from './health-monitor.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { errorMessage } from '../sdk/errors.ts';
+import type { InstancePause } from '../store/types.ts';
 
 /** A plugin instance at run time: its settings plus the state the gateway keeps for it. */
 export interface InstanceRuntime extends InstanceSettings {
@@ -15,6 +16,8 @@ export interface InstanceRuntime extends InstanceSettings {
   log: Logger;
   /** Whether each result is checked against the capability's output schema (the sandbox and tests: a plugin's contract). */
   checkOutputs: boolean;
+  /** An operator's pause, as this process last read it from the store (core/runtime/pauses.ts): no attempt starts. */
+  pause: InstancePause | null;
 }
 
 export interface InstancesOptions {
@@ -43,6 +46,7 @@ export class Instances {
         limiter: new RateLimiter(settings.policy.ratePerSecond),
         log: instanceLog,
         checkOutputs: options.checkOutputs ?? false,
+        pause: null,
       };
     });
     this.#byId = new Map(this.all.map((instance) => [instance.id, instance]));

@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import * as v from 'valibot';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../config/load.ts';
-import { Instances } from './instances.ts';
+import { type InstanceRuntime, Instances } from './instances.ts';
 import { definePlugin } from '../sdk/contract.ts';
 import { startPluginTasks, taskPeriod } from './plugin-tasks.ts';
 import { type TempStore, openTempStore } from '../store/temp-store.test-helper.ts';
@@ -18,6 +18,8 @@ let db: TempStore;
 let runs: TaskRun[];
 /** Counted before the run's first await, so that an overlapping run shows at once. */
 let started: string[];
+/** Instances a test paused. */
+let paused: InstanceRuntime[];
 
 /** A payment plugin whose one task runs every `everyMs` of its config and finishes when the test says so. */
 const plugin = definePlugin({
@@ -42,7 +44,7 @@ const plugin = definePlugin({
   ],
 });
 
-function start() {
+function start(options: { pausedAtStart?: string } = {}) {
   const config = loadConfig(
     {
       agencies: [{ code: '000.00.01.H22' }],
@@ -55,6 +57,11 @@ function start() {
     {},
   );
   const deps = { store: db.store, instances: new Instances(config, pino({ level: 'silent' })), clock: { now: () => Date.now() }, notify: () => undefined, publicUrl: () => 'http://127.0.0.1:8080' };
+  if (options.pausedAtStart) {
+    const instance = deps.instances.get(options.pausedAtStart);
+    if (instance) paused.push(instance);
+  }
+  for (const instance of paused) instance.pause = { instance: instance.id, at: 0, by: 'cli', reason: null };
   return startPluginTasks(deps, pino({ level: 'silent' }));
 }
 
@@ -62,6 +69,7 @@ beforeEach(async () => {
   db = await openTempStore();
   runs = [];
   started = [];
+  paused = [];
   vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
 });
 afterEach(async () => {
@@ -135,6 +143,21 @@ describe('plugin tasks', () => {
     await stopping;
     await vi.advanceTimersByTimeAsync(10_000);
     expect(runs).toHaveLength(1);
+  });
+
+  it("of a paused instance wait for its resume, as its messages do (its provider is in maintenance)", async () => {
+    const stop = start({ pausedAtStart: 'bank-a' });
+    await vi.advanceTimersByTimeAsync(5000);
+    await vi.waitFor(() => expect(runs).toHaveLength(1));
+    expect(started).toEqual(['bank-b']);
+    const bankA = paused[0];
+    if (!bankA) throw new Error('bank-a not paused');
+    bankA.pause = null;
+    await vi.advanceTimersByTimeAsync(1000);
+    await vi.waitFor(() => expect(runs.map((run) => run.instance)).toEqual(['bank-b', 'bank-a']));
+    expect(started).toEqual(['bank-b', 'bank-a']);
+    for (const run of runs) run.finish();
+    await stop();
   });
 
   it('keep a period between a second and what a timer can hold', () => {

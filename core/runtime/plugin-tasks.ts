@@ -23,7 +23,8 @@ export function startPluginTasks(deps: ServiceDeps, log: Logger): () => Promise<
       let busy = false;
       const turn = () => {
         // While the store cannot write a run could record nothing (the worker logs the outage once): skip the turn.
-        if (busy || shutdown.signal.aborted || deps.store.unavailable()) return;
+        // A paused instance's provider is in maintenance: its tasks wait for the resume, as its messages do.
+        if (busy || shutdown.signal.aborted || deps.store.unavailable() || instance.pause) return;
         busy = true;
         // Through a promise, so that a run that throws before its first await is caught like any other.
         const run = Promise.resolve()

@@ -98,7 +98,7 @@ export function adminPaths(schemas: AdminSchemas): Paths {
     '/admin/v1/instances': {
       get: admin({
         operationId: 'adminListInstances',
-        summary: 'Each provider instance: circuit, queue depth, oldest waiting message, health',
+        summary: 'Each provider instance: circuit, pause, queue depth, oldest waiting message, health',
         responses: { '200': json('The instances.', 'InstanceList') },
       }),
     },

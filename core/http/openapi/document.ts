@@ -1,9 +1,11 @@
 import packageJson from '../../../package.json' with { type: 'json' };
 import { adminAuditQuery, adminListQuery, adminReplayBody } from '../routes/admin.ts';
+import { adminPauseBody } from '../routes/admin-pauses.ts';
 import { adminPaths } from './admin-paths.ts';
 import { withFrontAnswers } from './front-answers.ts';
 import { namedSchemaComponents } from './json-schema.ts';
 import { messageResultSchemas } from './message-results.ts';
+import { pausePaths, pauseSchemas } from './pause-paths.ts';
 import { headers, parameters, problemSchema, responses } from './problems.ts';
 import { servicePaths } from './service-paths.ts';
 import type { OpenApiDocument } from './types.ts';
@@ -39,7 +41,7 @@ export interface DocumentOptions {
 /** The OpenAPI 3.1 document, generated from the schemas that validate the requests. */
 export function buildOpenApiDocument({ serverUrl = '/', sandbox = false }: DocumentOptions = {}): OpenApiDocument {
   const unified = operationPaths();
-  const paths = { ...unified.paths, ...messagePaths, ...adminPaths({ listQuery: adminListQuery, replayBody: adminReplayBody, auditQuery: adminAuditQuery }), ...servicePaths(sandbox) };
+  const paths = { ...unified.paths, ...messagePaths, ...adminPaths({ listQuery: adminListQuery, replayBody: adminReplayBody, auditQuery: adminAuditQuery }), ...pausePaths(adminPauseBody), ...servicePaths(sandbox) };
   return {
     openapi: '3.1.0',
     info: {
@@ -62,7 +64,7 @@ export function buildOpenApiDocument({ serverUrl = '/', sandbox = false }: Docum
     paths: withFrontAnswers(paths),
     webhooks: eventWebhooks(),
     components: {
-      schemas: { Problem: problemSchema, ...namedSchemaComponents(), ...viewSchemas, ...messageResultSchemas(), ...unified.schemas },
+      schemas: { Problem: problemSchema, ...namedSchemaComponents(), ...viewSchemas, ...pauseSchemas, ...messageResultSchemas(), ...unified.schemas },
       responses,
       parameters,
       headers,

@@ -39,9 +39,13 @@ describe('answers of the app match the document', () => {
     await expectDocumented(await admin('/admin/v1/replay', { body: {} }), 200, 'ReplayOutcome');
   });
 
-  it('instances', async () => {
+  it('instances, paused and resumed', async () => {
     await send();
     await expectDocumented(await admin('/admin/v1/instances'), 200, 'InstanceList');
+    await expectDocumented(await admin('/admin/v1/instances/sms-a/pause', { body: { reason: 'bảo trì' } }), 200, 'InstancePauseState');
+    await expectDocumented(await admin('/admin/v1/instances'), 200, 'InstanceList');
+    await expectDocumented(await admin(`/v1/messages/${await send()}`), 200, 'MessageView');
+    await expectDocumented(await admin('/admin/v1/instances/sms-a/resume', { method: 'POST' }), 200, 'InstancePauseState');
   });
 
   it('a sync operation', async () => {

@@ -99,7 +99,7 @@ function operationProblems(operation: OperationSpec): Responses {
     '409': problem('A request with this Idempotency-Key is still running.'),
     '422': problem('The provider refused the request (a retry cannot change it), or the Idempotency-Key was used with another request.'),
     '502': problem('The provider failed or answered with an error; a later retry may succeed.', retryAfter),
-    '503': problem("The provider instance's circuit is open or it is at its rate limit, or the gateway's store cannot write now.", retryAfter),
+    '503': problem("An operator paused the provider instance (`instance-paused`, naming the pause), its circuit is open or it is at its rate limit, or the gateway's store cannot write now.", retryAfter),
     '504': problem('The provider did not answer in time.', retryAfter),
   };
 }

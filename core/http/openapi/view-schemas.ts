@@ -42,8 +42,9 @@ const messageViewProperties: Record<string, JsonSchema> = {
   nextAttemptAt: { ...nullableTimestamp, description: 'When queued: the next try.' },
   waitingFor: {
     type: ['string', 'null'],
-    enum: ['circuit', null],
-    description: "When queued and held by its instance's open circuit: `circuit` (no attempt is spent; nextAttemptAt may be past). Otherwise null.",
+    enum: ['paused', 'circuit', null],
+    description:
+      "When queued and held without spending attempts (nextAttemptAt may be past): `paused` while an operator has paused its instance, `circuit` while its instance's circuit is open. Otherwise null.",
   },
   lastError: { ...nullableString, description: 'The error of the latest attempt; null after a success (the attempts keep the history).' },
   result: { description: "When succeeded: the operation's output, typed by capability and operation in `MessageResult`; otherwise null." },
@@ -146,6 +147,7 @@ export const viewSchemas: Record<string, JsonSchema> = {
     capability: string,
     agencies: { type: 'array', items: string, description: '`["*"]` when it serves every agency.' },
     circuit: { type: 'string', enum: circuitStates },
+    paused: { anyOf: [ref('schemas', 'InstancePause'), { type: 'null' }], description: 'Its pause, or null when it is not paused.' },
     queue: object({ queued: count, processing: count, dead: count, succeeded: count }),
     oldestWaitingAgeMs: { type: ['integer', 'null'], minimum: 0, description: 'Age of the oldest queued or processing message.' },
     health: {

@@ -4,6 +4,7 @@ import { syncCallEntry } from '../../audit/entries.ts';
 import type { GatewayContext } from '../../gateway-context.ts';
 import { gate } from '../../runtime/gate.ts';
 import type { InstanceRuntime } from '../../runtime/instances.ts';
+import { pausedProblem } from '../paused-problem.ts';
 import { pluginServices } from '../../runtime/plugin-services.ts';
 import { runOperation } from '../../runtime/run-operation.ts';
 import { errorMessage } from '../../sdk/errors.ts';
@@ -24,6 +25,7 @@ export async function callSync(
   const now = gateway.clock.now();
   const retryIn = String(Math.ceil(instance.policy.breakerCooldownMs / 1000));
   const refusal = gate.refusal(instance, now);
+  if (refusal === 'paused' && instance.pause) throw pausedProblem(instance.pause);
   if (refusal === 'circuit-open') {
     throw new ProblemError({ status: 503, title: 'Provider unavailable', kind: 'circuit-open', detail: `the circuit of instance ${instance.id} is open`, headers: { 'retry-after': retryIn } });
   }

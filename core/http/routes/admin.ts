@@ -4,12 +4,14 @@ import * as v from 'valibot';
 import { isoDateTime } from '../../capabilities/define.ts';
 import { INPUT_CHECKS } from '../../capabilities/messages.ts';
 import type { GatewayContext } from '../../gateway-context.ts';
+import { refreshPauses } from '../../runtime/pauses.ts';
 import { coversAgency } from '../../api-keys.ts';
 import type { MessageFilter, MessageRecord } from '../../store/types.ts';
 import type { AppEnv } from '../env.ts';
 import { ProblemError, describeIssues, invalidInput, malformedJson } from '../problem.ts';
 import { attemptView, auditView, instanceView, operatorMessageView } from '../views.ts';
 import { waitingFor } from '../waiting-for.ts';
+import { pauseRoutes, pauseView } from './admin-pauses.ts';
 
 const toMs = v.pipe(isoDateTime, v.transform((value: string) => Date.parse(value)));
 const name = v.pipe(v.string(), v.maxLength(100));
@@ -131,14 +133,18 @@ export function adminRoutes(gateway: GatewayContext) {
   });
 
   app.get('/instances', async (c) => {
+    // The store, not this process's last poll, says what is paused: a pause made elsewhere shows at once.
+    await refreshPauses(gateway.store, gateway.instances, gateway.log);
     const stats = new Map((await gateway.store.queueStats()).map((entry) => [entry.instance, entry]));
     const now = gateway.clock.now();
     // Health as last checked in the background: a provider that hangs right now does not hold this answer.
     const instances = gateway.instances.all.map((instance) =>
-      instanceView(instance, { circuit: instance.breaker.state(now), queue: stats.get(instance.id), health: gateway.instances.health.known(instance) }, now),
+      ({ ...instanceView(instance, { circuit: instance.breaker.state(now), queue: stats.get(instance.id), health: gateway.instances.health.known(instance) }, now), paused: pauseView(instance.pause) }),
     );
     return c.json({ instances });
   });
+
+  app.route('/instances', pauseRoutes(gateway));
 
   return app;
 }

@@ -12,7 +12,9 @@ import type {
   AuditVerification,
   CompleteAttempt,
   IdempotencyClaim,
+  InstancePause,
   InstanceQueueStats,
+  InstanceResume,
   MessageFilter,
   MessageRecord,
   MessageStatus,
@@ -39,6 +41,7 @@ import { type Connection, DEFAULT_BUSY_TIMEOUT_MS, openConnection } from './conn
 import { filterClause } from './filter.ts';
 import { GroupCommit } from './group-commit.ts';
 import { checkMigrated, migrate } from './migrate.ts';
+import { pauseInstance, pausedInstances, resumeInstance } from './instance-pauses.ts';
 import { createRecord, getRecord, listRecords, transitionRecord } from './plugin-records.ts';
 import { type ApiKeyRow, type AttemptRow, type MessageRow, toApiKey, toAttempt, toMessage } from './rows.ts';
 import { fullDisk, probeWrites } from './write-probe.ts';
@@ -263,6 +266,18 @@ export class SqliteStore implements Store {
       stats.set(row.instance, entry);
     }
     return [...stats.values()];
+  }
+
+  pauseInstance(instance: string, pause: { actor: Actor; reason?: string | undefined; at: number }): Promise<{ pause: InstancePause; created: boolean }> {
+    return this.#commits.write((db, audit) => pauseInstance(db, audit, instance, pause));
+  }
+
+  resumeInstance(instance: string, resume: { actor: Actor; at: number }): Promise<InstanceResume | undefined> {
+    return this.#commits.write((db, audit) => resumeInstance(db, audit, instance, resume));
+  }
+
+  pausedInstances(): Promise<InstancePause[]> {
+    return pausedInstances(this.reader);
   }
 
   purgePayloads(succeededBefore: number, now: number, actor: Actor): Promise<number> {
