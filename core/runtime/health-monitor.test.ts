@@ -108,6 +108,27 @@ describe('HealthMonitor', () => {
     expect(up?.report).toEqual({ ok: true, detail: { balance: '90' } });
   });
 
+  it('does not ask the provider of a paused instance (announced maintenance), and asks again once it is resumed', async () => {
+    const sms = provider('sms-hue');
+    monitor = new HealthMonitor([sms.instance]);
+    let checks = 0;
+    const health = sms.instance.plugin.health!;
+    (sms.instance.plugin as { health: typeof health }).health = (ctx) => {
+      checks += 1;
+      return health(ctx);
+    };
+    monitor.start(clock, { intervalMs: 5, timeoutMs: 1_000 });
+    const known = await until(() => monitor!.known(sms.instance), (value) => value?.report?.ok === true);
+    (sms.instance as { pause: unknown }).pause = { at: Date.now(), by: 'cli', reason: 'maintenance' };
+    await sleep(20);
+    const whilePaused = checks;
+    await sleep(100);
+    expect(checks).toBe(whilePaused);
+    expect(monitor.known(sms.instance)?.report).toEqual(known?.report);
+    (sms.instance as { pause: unknown }).pause = null;
+    await until(() => checks, (count) => count > whilePaused);
+  });
+
   it('never has more than one check of an instance in flight, even when its plugin ignores its signal', async () => {
     const sms = provider('sms-hue');
     monitor = new HealthMonitor([sms.instance]);

@@ -77,6 +77,12 @@ export class HealthMonitor {
     const health = instance.plugin.health;
     const clock = this.#clock;
     if (!health || !clock) return;
+    if (instance.pause) {
+      // A provider in announced maintenance is not asked: the last known health stays, with its growing age.
+      watch.timer = setTimeout(() => this.#check(instance, watch), this.#intervalMs);
+      watch.timer.unref();
+      return;
+    }
     const timeoutMs = this.#timeoutMs;
     const controller = new AbortController();
     let over = false;
