@@ -9,6 +9,7 @@ import { Instances } from './runtime/instances.ts';
 import { DeliveryWorker, type WorkerOptions } from './delivery/worker.ts';
 import { configLoadedEntry } from './audit/entries.ts';
 import { createApp } from './http/app.ts';
+import { type ConnectionLimits, capConnections, serverTimeouts } from './http/connection-limits.ts';
 import { startRetention } from './retention.ts';
 import { pluginServices } from './runtime/plugin-services.ts';
 import { startPluginTasks } from './runtime/plugin-tasks.ts';
@@ -57,7 +58,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const context: GatewayContext = { store, config, instances, log, clock, notify, publicUrl, sandbox: options.sandbox, metrics };
   const app = createApp(context);
   // Listening comes first: a gateway that cannot take its port writes nothing, not even its config.loaded entry.
-  const server = await listen(app.fetch, options.port, options.host);
+  const server = await listen(app.fetch, options.port, options.host, config.connectionLimits, log);
   try {
     await store.appendAudit([configLoadedEntry(config, clock.now())]);
   } catch (error) {
@@ -96,9 +97,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   return { url, context, worker, stop };
 }
 
-/** Starts the HTTP server; a port it cannot take is one line saying which and what to do. */
-function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, host: string): Promise<Server> {
-  const server = createAdaptorServer({ fetch }) as Server;
+/**
+ * Starts the HTTP server, its connections capped and timed out (connection-limits.ts); a port it cannot take is one
+ * line saying which and what to do.
+ */
+function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, host: string, limits: ConnectionLimits, log: Logger): Promise<Server> {
+  const server = createAdaptorServer({ fetch, serverOptions: serverTimeouts(limits) }) as Server;
+  const cap = capConnections(server, limits, log);
+  log.info({ maxConnections: cap.max, maxConnectionsPerAddress: limits.maxConnectionsPerAddress || 'none', headersTimeoutMs: limits.headersTimeoutMs, requestTimeoutMs: limits.requestTimeoutMs, keepAliveTimeoutMs: limits.keepAliveTimeoutMs }, 'connection limits');
   return new Promise<Server>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') reject(new Error(`port ${port} on ${host} is in use: stop what listens there, or give another --port (or PORT)`));
