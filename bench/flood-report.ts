@@ -6,8 +6,13 @@ const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : 'n/a'
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
 const counts = (record: Record<string, number>) =>
   Object.keys(record).length === 0 ? 'none' : Object.entries(record).map(([what, count]) => `${what}: ${int(count)}`).join(', ');
-const latency = (summary: LatencySummary) =>
-  `${ms(summary.p50Ms)} / ${ms(summary.p99Ms)} / ${ms(summary.maxMs)}${Object.keys(summary.failures).length > 0 ? ` (failed: ${counts(summary.failures)})` : ''}`;
+const latency = (summary: LatencySummary) => {
+  const notes = [
+    ...(Object.keys(summary.failures).length > 0 ? [`failed: ${counts(summary.failures)}`] : []),
+    ...(summary.queued.count > 0 ? [`${int(summary.queued.count)} waited for the pool, up to ${ms(summary.queued.maxMs)} ms`] : []),
+  ];
+  return `${ms(summary.p50Ms)} / ${ms(summary.p99Ms)} / ${ms(summary.maxMs)}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
+};
 
 /** The verdict beside the figure: the target is the issue's, judged on the pooled client during each flood. */
 export const floodVerdict = (flood: FloodBench) => {
@@ -48,7 +53,8 @@ export function floodSection(flood: FloodBench): string[] {
     ...floods.map((figures) => floodLine(figures, floodSeconds(figures.keys))),
     `flood: each flooding connection sends GET /v1/messages/msg_flood again as soon as it is answered, and is opened again ${settings.reconnectMs} ms after the gateway closes it; ` +
       `the other key sends ${settings.victimRate}/s through a keep-alive pool of up to 8 connections and ${settings.victimRate}/s each on a new connection, on schedule whatever the answers do; ` +
-      'a phase counts the requests sent in it (p50/p99/max of those answered 202). The gateway: the sandbox with echo SMS, its default limits, no per-key rate limit. ' +
+      'a phase counts the requests sent in it (p50/p99/max of those answered 202; pooled: from when the pool handed the request a connection, ' +
+      'the wait for a free one being the client\'s own queue; new connection: connecting included). The gateway: the sandbox with echo SMS, its default limits, no per-key rate limit. ' +
       'CPU in % of one core, from the moment every flooding process runs; "outside" is the machine\'s busy time (steal included) less the bench and its children.',
   ];
 }
