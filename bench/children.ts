@@ -30,14 +30,20 @@ export const urlReady = v.object({ url: v.string() });
 /**
  * Runs `script` (a path from the repository root) as `node --import tsx script` and resolves once it printed
  * one line `{"ready":…}` on stdout that `readyShape` accepts. Rejects if it exits or stays silent for `readyTimeoutMs`.
+ * With `openFiles`, the child's soft limit on open files is raised to it first (through `sh -c 'ulimit -S -n …'`),
+ * or to the hard limit when that is lower: the child reads what it got.
  */
 export async function startChild<Ready>(
   script: string,
   env: Record<string, string>,
   readyShape: v.GenericSchema<unknown, Ready>,
   readyTimeoutMs = 30_000,
+  options: { openFiles?: number } = {},
 ): Promise<ChildServer<Ready>> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const node = [process.execPath, '--import', 'tsx', script];
+  const raise = `ulimit -S -n ${options.openFiles} 2>/dev/null || ulimit -S -n "$(ulimit -H -n)" 2>/dev/null; exec "$0" "$@"`;
+  const [command, ...args] = options.openFiles === undefined ? node : ['/bin/sh', '-c', raise, ...node];
+  const child = spawn(command ?? process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

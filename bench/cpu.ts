@@ -9,6 +9,8 @@ export interface CpuShares {
   outsidePercent: number;
   /** CPU seconds used by the measured child (all its threads) and by the bench process (the load generator). */
   seconds: { measured: number; bench: number };
+  /** The span watched. */
+  wallSeconds: number;
 }
 
 interface Sample {
@@ -41,6 +43,7 @@ export function watchCpu(measured: number | undefined, idle: Array<number | unde
         // Tick granularity can make the difference a hair negative on an otherwise quiet machine.
         outsidePercent: (Math.max(0, machine - ours) / wallSeconds) * 100,
         seconds: { measured: known[0] ?? 0, bench },
+        wallSeconds,
       };
     },
   };

@@ -10,6 +10,8 @@
  * BENCH_CONNECTIONS (50), BENCH_MESSAGES (5000) webhook events per delivery run; BENCH_SMS_* in bench/sms.ts,
  * BENCH_PORTAL_* in bench/portal.ts, BENCH_ECARD_* in bench/ecard.ts.
  * BENCH_ONLY=sms, BENCH_ONLY=portal or BENCH_ONLY=ecard runs that part alone, with its own heading and JSON line.
+ * Last, the connection flood (bench/flood.ts, BENCH_FLOOD_*; about 80 s): another key's latency while 10,000
+ * connections flood the gateway; `BENCH_ONLY=flood`, or `npm run bench -- flood`, runs it alone.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -18,6 +20,8 @@ import { startServers } from './accept.ts';
 import { stopAllChildren } from './children.ts';
 import { benchEcard, readEcardSettings } from './ecard.ts';
 import { ecardSection } from './ecard-report.ts';
+import { benchFlood, readFloodSettings } from './flood.ts';
+import { floodSection, floodVerdict } from './flood-report.ts';
 import { benchPortal, readPortalSettings } from './portal.ts';
 import { portalSection } from './portal-report.ts';
 import { ecardVerdict, formatPart, formatReport, portalVerdict, smsVerdict } from './report.ts';
@@ -34,6 +38,7 @@ const settings = readSettings();
 const smsSettings = readSmsSettings();
 const portalSettings = readPortalSettings();
 const ecardSettings = readEcardSettings();
+const floodSettings = readFloodSettings();
 
 /** What BENCH_ONLY can name: each part's run and its report alone. */
 const PARTS: Record<string, (dir: string, step: Step) => Promise<string>> = {
@@ -49,10 +54,15 @@ const PARTS: Record<string, (dir: string, step: Step) => Promise<string>> = {
     const ecard = await benchEcard(dir, step, ecardSettings);
     return formatPart('e-card', ecardSection(ecard), { ecard, ...ecardVerdict(ecard) });
   },
+  flood: async (dir, step) => {
+    const flood = await benchFlood(dir, step, floodSettings);
+    return formatPart('connection flood', floodSection(flood), { flood, ...floodVerdict(flood) });
+  },
 };
-const only = process.env.BENCH_ONLY ?? '';
+// `npm run bench -- flood` is BENCH_ONLY=flood.
+const only = process.argv[2] ?? process.env.BENCH_ONLY ?? '';
 const part = PARTS[only];
-if (only !== '' && !part) throw new Error(`BENCH_ONLY can be ${Object.keys(PARTS).join(', ')}, not '${only}'`);
+if (only !== '' && !part) throw new Error(`BENCH_ONLY (or npm run bench -- <part>) can be ${Object.keys(PARTS).join(', ')}, not '${only}'`);
 
 async function benchAll(dir: string, step: Step): Promise<string> {
   step('starting raw Hono and two gateway sandboxes, (a) with delivery held back and (b) delivering');
@@ -66,7 +76,8 @@ async function benchAll(dir: string, step: Step): Promise<string> {
   const sms = await benchSms(dir, smsSettings, step);
   const portal = await benchPortal(dir, step, portalSettings);
   const ecard = await benchEcard(dir, step, ecardSettings);
-  return formatReport({ settings, rounds, durability, delivery, sms, portal, ecard });
+  const flood = await benchFlood(dir, step, floodSettings);
+  return formatReport({ settings, rounds, durability, delivery, sms, portal, ecard, flood });
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

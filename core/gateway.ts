@@ -10,6 +10,7 @@ import type { HealthMonitorOptions } from './runtime/health-monitor.ts';
 import { DeliveryWorker, type WorkerOptions } from './delivery/worker.ts';
 import { configLoadedEntry } from './audit/entries.ts';
 import { createApp } from './http/app.ts';
+import { type ConnectionLimits, capConnections, serverTimeouts } from './http/connection-limits.ts';
 import { startRetention } from './retention.ts';
 import { refreshPauses } from './runtime/pauses.ts';
 import { pluginServices } from './runtime/plugin-services.ts';
@@ -63,7 +64,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // An instance paused before this start is paused from the first request on, not from the worker's first poll.
   await refreshPauses(store, instances, log);
   // Listening comes first: a gateway that cannot take its port writes nothing, not even its config.loaded entry.
-  const server = await listen(app.fetch, options.port, options.host);
+  const server = await listen(app.fetch, options.port, options.host, config.connectionLimits, log);
   try {
     await store.appendAudit([configLoadedEntry(config, clock.now())]);
   } catch (error) {
@@ -104,9 +105,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   return { url, context, worker, stop };
 }
 
-/** Starts the HTTP server; a port it cannot take is one line saying which and what to do. */
-function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, host: string): Promise<Server> {
-  const server = createAdaptorServer({ fetch }) as Server;
+/**
+ * Starts the HTTP server, its connections capped and timed out (connection-limits.ts); a port it cannot take is one
+ * line saying which and what to do.
+ */
+function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, host: string, limits: ConnectionLimits, log: Logger): Promise<Server> {
+  const server = createAdaptorServer({ fetch, serverOptions: serverTimeouts(limits) }) as Server;
+  const cap = capConnections(server, limits, log);
+  log.info({ maxConnections: cap.max, maxConnectionsPerAddress: limits.maxConnectionsPerAddress || 'none', headersTimeoutMs: limits.headersTimeoutMs, requestTimeoutMs: limits.requestTimeoutMs, keepAliveTimeoutMs: limits.keepAliveTimeoutMs }, 'connection limits');
   return new Promise<Server>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') reject(new Error(`port ${port} on ${host} is in use: stop what listens there, or give another --port (or PORT)`));

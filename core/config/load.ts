@@ -5,7 +5,7 @@ import type { AnyPlugin } from '../sdk/contract.ts';
 import { ConfigError } from './config-error.ts';
 import { indexPlugins } from './plugins.ts';
 import { webhookPlugin } from '../webhooks/index.ts';
-import { gatewayConfigSchema } from './schema.ts';
+import { type GatewayConfigFile, gatewayConfigSchema } from './schema.ts';
 import { resolveSecrets } from './secrets.ts';
 import { checkSubscribedEvents } from './subscribed-events.ts';
 import { isUnknownKey, issueKeys, unknownKeyHint } from './unknown-keys.ts';
@@ -28,6 +28,18 @@ export interface GatewayConfig {
   bodyLimitBytes: number;
   /** Per API key, in each process: requests per second (0: no limit) and the burst above it. */
   keyRateLimit: { requestsPerSecond: number; burst: number };
+  /** Per client address, in each process: requests without a valid API key (0: no limit) and the burst above it. */
+  unknownKeyRateLimit: { requestsPerSecond: number; burst: number };
+  /** The HTTP server's connections: caps and timeouts (core/http/connection-limits.ts). */
+  connectionLimits: {
+    /** Undefined: the default, bounded by the process's open-file limit. */
+    maxConnections: number | undefined;
+    /** 0: no cap per address. */
+    maxConnectionsPerAddress: number;
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+  };
   retention: { succeededPayloadDays?: number | undefined };
   /** Where providers reach the gateway; undefined: where it listens. */
   publicUrl?: string | undefined;
@@ -110,7 +122,27 @@ export function loadConfig(
   }
   const { requestsPerSecondPerKey, burstPerKey } = file.limits;
   const keyRateLimit = { requestsPerSecond: requestsPerSecondPerKey, burst: burstPerKey ?? Math.max(1, Math.ceil(2 * requestsPerSecondPerKey)) };
-  return { agencies, instances, bodyLimitBytes: file.limits.bodyBytes, keyRateLimit, retention: file.retention, publicUrl: file.publicUrl };
+  const { unknownKeyRateLimit, connectionLimits } = networkLimits(file.limits);
+  return { agencies, instances, bodyLimitBytes: file.limits.bodyBytes, keyRateLimit, unknownKeyRateLimit, connectionLimits, retention: file.retention, publicUrl: file.publicUrl };
+}
+
+function networkLimits(limits: GatewayConfigFile['limits']): Pick<GatewayConfig, 'unknownKeyRateLimit' | 'connectionLimits'> {
+  const { headersTimeoutMs, requestTimeoutMs } = limits;
+  // Node's HTTP server refuses to start otherwise; said here, where the operator can fix it.
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(`config: limits.headersTimeoutMs (${headersTimeoutMs}) must not be above limits.requestTimeoutMs (${requestTimeoutMs}): the whole request includes its headers`);
+  }
+  const rate = limits.unknownKeyRequestsPerSecondPerAddress;
+  return {
+    unknownKeyRateLimit: { requestsPerSecond: rate, burst: limits.unknownKeyBurstPerAddress ?? Math.max(1, Math.ceil(2 * rate)) },
+    connectionLimits: {
+      maxConnections: limits.connections,
+      maxConnectionsPerAddress: limits.connectionsPerAddress,
+      headersTimeoutMs,
+      requestTimeoutMs,
+      keepAliveTimeoutMs: limits.keepAliveTimeoutMs,
+    },
+  };
 }
 
 /**

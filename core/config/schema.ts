@@ -67,6 +67,18 @@ export const gatewayConfigSchema = v.strictObject({
       /** Requests per second per API key, in each process (0: no limit), and the burst above it (default: twice the rate). */
       requestsPerSecondPerKey: v.optional(v.pipe(v.number(), v.minValue(0)), 200),
       burstPerKey: v.optional(v.pipe(positiveInt, v.maxValue(1_000_000))),
+      /** Open connections in all (default: 4096, or less when the process's open-file limit leaves less room). */
+      connections: v.optional(v.pipe(positiveInt, v.maxValue(1_000_000))),
+      /** Open connections per client address (an IPv6 /64 counts as one); 0: no cap per address. */
+      connectionsPerAddress: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000)), 256),
+      /** A request's headers must arrive within this time, the whole request (body included) within the next. */
+      headersTimeoutMs: v.optional(v.pipe(positiveInt, v.maxValue(600_000)), 10_000),
+      requestTimeoutMs: v.optional(v.pipe(positiveInt, v.maxValue(3_600_000)), 30_000),
+      /** An idle keep-alive connection is closed after this time. */
+      keepAliveTimeoutMs: v.optional(v.pipe(positiveInt, v.maxValue(3_600_000)), 5_000),
+      /** Requests per second per client address with a missing, malformed or unknown API key (0: no limit), and the burst. */
+      unknownKeyRequestsPerSecondPerAddress: v.optional(v.pipe(v.number(), v.minValue(0)), 10),
+      unknownKeyBurstPerAddress: v.optional(v.pipe(positiveInt, v.maxValue(1_000_000))),
     }),
     { bodyBytes: 256 * 1024 },
   ),

@@ -9,6 +9,7 @@ import { findStoreUnavailable } from '../store/unavailable.ts';
 import { ProblemError, problemResponse, storeUnavailable } from './problem.ts';
 import { responseHeaders } from './response-headers.ts';
 import { keyRateLimit } from './rate-limit.ts';
+import { UnknownKeyLimit } from './unknown-key-limit.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { auditOversizedCallback, callbackRoutes } from './routes/callbacks.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -39,10 +40,11 @@ export function createApp(gateway: GatewayContext): Hono<AppEnv> {
   // Provider callbacks carry the provider's signature, not an API key.
   app.route('/v1/callbacks', callbackRoutes(gateway));
   const limitPerKey = keyRateLimit(gateway.config.keyRateLimit, gateway.clock);
-  app.use('/v1/*', apiKeyAuth(gateway.store), limitPerKey);
+  const unknownKeys = new UnknownKeyLimit(gateway.config.unknownKeyRateLimit, gateway.clock);
+  app.use('/v1/*', apiKeyAuth(gateway.store, undefined, unknownKeys), limitPerKey);
   app.route('/v1/messages', messageRoutes(gateway));
   app.route('/v1', operationRoutes(gateway));
-  app.use('/admin/v1/*', apiKeyAuth(gateway.store, 'operator'), limitPerKey);
+  app.use('/admin/v1/*', apiKeyAuth(gateway.store, 'operator', unknownKeys), limitPerKey);
   app.route('/admin/v1', adminRoutes(gateway));
 
   app.notFound((c) => problemResponse(c, { status: 404, title: 'Not found', kind: 'not-found', detail: 'no such endpoint' }));

@@ -54,6 +54,16 @@ describe('KeyBuckets', () => {
     buckets.take('key_g', 1_000);
     expect(buckets.size).toBe(3);
   });
+
+  it('forgets, a minute on, the keys whose buckets are full again, so the map shrinks back after a burst of keys', () => {
+    const buckets = new KeyBuckets({ requestsPerSecond: 1, burst: 2 });
+    for (let i = 0; i < 1_000; i++) buckets.take(`key_${i}`, 0);
+    expect(buckets.size).toBe(1_000);
+    buckets.take('key_0', 30_000);
+    expect(buckets.size).toBe(1_000);
+    buckets.take('key_late', 60_000);
+    expect(buckets.size).toBe(1);
+  });
 });
 
 describe('the per-key rate limit on the API', () => {

@@ -15,13 +15,18 @@ interface Bucket {
   updatedAt: number;
 }
 
+/** How often buckets idle long enough to be full again are forgotten, as requests come. */
+const SWEEP_INTERVAL_MS = 60_000;
+
 /**
- * One token bucket per API key id: `burst` tokens, refilled at `requestsPerSecond`, one token per request. Held in
- * memory, in each process: behind a load balancer, several gateway processes each enforce their own share, so a key
- * may send up to N times the limit across N processes.
+ * One token bucket per key (an API key id, a client address): `burst` tokens, refilled at `requestsPerSecond`, one
+ * token per request. Held in memory, in each process: behind a load balancer, several gateway processes each enforce
+ * their own share, so a key may send up to N times the limit across N processes. A bucket full again holds nothing a
+ * fresh one would not: it is forgotten at the next sweep, so the map shrinks back after a burst of new keys.
  */
 export class KeyBuckets {
   readonly #buckets = new Map<string, Bucket>();
+  #sweptAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly limit: KeyRateLimit,
@@ -33,6 +38,10 @@ export class KeyBuckets {
   take(keyId: string, now: number): number {
     const { requestsPerSecond, burst } = this.limit;
     if (requestsPerSecond <= 0) return 0;
+    if (now - this.#sweptAt >= SWEEP_INTERVAL_MS) {
+      this.#forgetFull(now);
+      this.#sweptAt = now;
+    }
     let bucket = this.#buckets.get(keyId);
     if (!bucket) {
       if (this.#buckets.size >= this.maxKeys) this.#forgetIdle(now);
@@ -54,11 +63,15 @@ export class KeyBuckets {
     return this.#buckets.size;
   }
 
-  #forgetIdle(now: number): void {
+  #forgetFull(now: number): void {
     const { requestsPerSecond, burst } = this.limit;
     for (const [keyId, bucket] of this.#buckets) {
       if (bucket.tokens + ((now - bucket.updatedAt) * requestsPerSecond) / 1000 >= burst) this.#buckets.delete(keyId);
     }
+  }
+
+  #forgetIdle(now: number): void {
+    this.#forgetFull(now);
     // Every key busy: drop the oldest, which at worst lets it start again with a full burst.
     const oldest = this.#buckets.keys().next();
     if (this.#buckets.size >= this.maxKeys && !oldest.done) this.#buckets.delete(oldest.value);
