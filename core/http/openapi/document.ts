@@ -1,6 +1,7 @@
 import packageJson from '../../../package.json' with { type: 'json' };
 import { adminAuditQuery, adminListQuery, adminReplayBody } from '../routes/admin.ts';
 import { adminPaths } from './admin-paths.ts';
+import { consoleDataSchemas } from './console-data.ts';
 import { namedSchemaComponents } from './json-schema.ts';
 import { headers, parameters, problemSchema, responses } from './problems.ts';
 import { servicePaths } from './service-paths.ts';
@@ -48,7 +49,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     paths: { ...unified.paths, ...messagePaths, ...adminPaths({ listQuery: adminListQuery, replayBody: adminReplayBody, auditQuery: adminAuditQuery }), ...servicePaths },
     webhooks: eventWebhooks(),
     components: {
-      schemas: { Problem: problemSchema, ...namedSchemaComponents(), ...viewSchemas, ...unified.schemas },
+      schemas: { Problem: problemSchema, ...namedSchemaComponents(), ...viewSchemas, ...consoleDataSchemas, ...unified.schemas },
       responses,
       parameters,
       headers,

@@ -10,6 +10,8 @@ import { coversAgency } from '../../api-keys.ts';
 import type { MessageFilter, MessageRecord } from '../../store/types.ts';
 import type { AppEnv } from '../env.ts';
 import { ProblemError, describeIssues, invalidInput, malformedJson } from '../problem.ts';
+import { adminDossierRoutes } from './admin-dossiers.ts';
+import { adminOverviewRoutes } from './admin-overview.ts';
 import { attemptView, auditView, operatorMessageView } from '../views.ts';
 import { waitingFor } from '../waiting-for.ts';
 
@@ -131,6 +133,9 @@ export function adminRoutes(gateway: GatewayContext) {
     gateway.notify();
     return c.json({ dryRun: false, queued: ids.length });
   });
+
+  app.route('/', adminOverviewRoutes(gateway));
+  app.route('/', adminDossierRoutes(gateway));
 
   app.get('/instances', async (c) => {
     const stats = new Map((await gateway.store.queueStats()).map((entry) => [entry.instance, entry]));
