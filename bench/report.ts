@@ -1,5 +1,7 @@
 import os from 'node:os';
 import { type Durability, HOLD_BACK_ENV, LABELS, type MeasurementKey } from './accept.ts';
+import type { ConsoleBench } from './console.ts';
+import { consoleSection, consoleVerdict } from './console-report.ts';
 import type { EcardBench } from './ecard.ts';
 import { ecardSection } from './ecard-report.ts';
 import type { PortalBench } from './portal.ts';
@@ -30,6 +32,8 @@ export interface BenchResults {
   portal: PortalBench;
   /** The e-card look-up through the gateway beside the same look-up made directly (bench/ecard.ts). */
   ecard: EcardBench;
+  /** The operators' reads at a million messages (bench/console.ts). */
+  console: ConsoleBench;
 }
 
 /** The figures of one part judged against its target, for the JSON line. */
@@ -55,7 +59,7 @@ const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
 const secs = (value: number) => `${value.toFixed(1)} s`;
 
 /** The plain-text tables and notes, then one JSON line with every figure of every round. */
-export function formatReport({ settings, rounds, durability, delivery, sms, portal, ecard }: BenchResults): string {
+export function formatReport({ settings, rounds, durability, delivery, sms, portal, ecard, console: consoleReads }: BenchResults): string {
   const { shape } = settings;
   const machine = machineFacts();
   const rateOf = (key: MeasurementKey) => summarizeRates(rounds.map((round) => round[key].load));
@@ -139,6 +143,8 @@ export function formatReport({ settings, rounds, durability, delivery, sms, port
     '',
     ...ecardSection(ecard),
     '',
+    ...consoleSection(consoleReads),
+    '',
     JSON.stringify({
       machine,
       shape,
@@ -158,6 +164,8 @@ export function formatReport({ settings, rounds, durability, delivery, sms, port
       ...portalVerdict(portal),
       ecard,
       ...ecardVerdict(ecard),
+      console: consoleReads,
+      ...consoleVerdict(consoleReads),
     }),
   ];
   return lines.join('\n');

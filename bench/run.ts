@@ -9,13 +9,16 @@
  * BENCH_ROUNDS (default 3), BENCH_SECONDS (8) measured per run, BENCH_WARMUP_SECONDS (2) before each,
  * BENCH_CONNECTIONS (50), BENCH_MESSAGES (5000) webhook events per delivery run; BENCH_SMS_* in bench/sms.ts,
  * BENCH_PORTAL_* in bench/portal.ts, BENCH_ECARD_* in bench/ecard.ts.
- * BENCH_ONLY=sms, BENCH_ONLY=portal or BENCH_ONLY=ecard runs that part alone, with its own heading and JSON line.
+ * Last, the operators' reads at a million messages (bench/console.ts, BENCH_CONSOLE_*).
+ * BENCH_ONLY=sms, portal, ecard or console runs that part alone, with its own heading and JSON line.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { startServers } from './accept.ts';
 import { stopAllChildren } from './children.ts';
+import { benchConsole, readConsoleSettings } from './console.ts';
+import { consoleSection, consoleVerdict } from './console-report.ts';
 import { benchEcard, readEcardSettings } from './ecard.ts';
 import { ecardSection } from './ecard-report.ts';
 import { benchPortal, readPortalSettings } from './portal.ts';
@@ -34,6 +37,7 @@ const settings = readSettings();
 const smsSettings = readSmsSettings();
 const portalSettings = readPortalSettings();
 const ecardSettings = readEcardSettings();
+const consoleSettings = readConsoleSettings();
 
 /** What BENCH_ONLY can name: each part's run and its report alone. */
 const PARTS: Record<string, (dir: string, step: Step) => Promise<string>> = {
@@ -48,6 +52,10 @@ const PARTS: Record<string, (dir: string, step: Step) => Promise<string>> = {
   ecard: async (dir, step) => {
     const ecard = await benchEcard(dir, step, ecardSettings);
     return formatPart('e-card', ecardSection(ecard), { ecard, ...ecardVerdict(ecard) });
+  },
+  console: async (dir, step) => {
+    const consoleReads = await benchConsole(dir, step, consoleSettings);
+    return formatPart('console', consoleSection(consoleReads), { console: consoleReads, ...consoleVerdict(consoleReads) });
   },
 };
 const only = process.env.BENCH_ONLY ?? '';
@@ -66,7 +74,8 @@ async function benchAll(dir: string, step: Step): Promise<string> {
   const sms = await benchSms(dir, smsSettings, step);
   const portal = await benchPortal(dir, step, portalSettings);
   const ecard = await benchEcard(dir, step, ecardSettings);
-  return formatReport({ settings, rounds, durability, delivery, sms, portal, ecard });
+  const consoleReads = await benchConsole(dir, step, consoleSettings);
+  return formatReport({ settings, rounds, durability, delivery, sms, portal, ecard, console: consoleReads });
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
