@@ -84,6 +84,14 @@ describe('GET /admin/v1/overview', () => {
     expect(body.instances.map((instance) => instance.id)).toEqual(['sms-all']);
     expect(byId(body)['sms-all']?.queue.queued).toBe(1);
     expect(body.counts).toEqual([{ capability: 'sms', agency: AGENCY_B, status: 'queued', count: 1 }]);
+
+    // An instance that served agency B before the configuration changed still shows B's messages to B.
+    const at = gateway.clock.t;
+    await gateway.store.accept({
+      id: 'msg_before', capability: 'sms', operation: 'send', agency: AGENCY_B, instance: 'sms-a', plugin: 'test-sms',
+      payload: { agency: AGENCY_B }, maxAttempts: 8, createdAt: at, expiresAt: at + MINUTE,
+    });
+    expect(byId(await overview(token))['sms-a']).toMatchObject({ configured: true, plugin: 'test-sms', queue: { queued: 1 } });
   });
 
   it('keeps showing the messages of an instance the configuration no longer names', async () => {
