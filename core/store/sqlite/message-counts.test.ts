@@ -1,4 +1,3 @@
-import sqlite3 from 'sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageCount } from '../types.ts';
 import { type Connection, openConnection } from './connection.ts';
@@ -17,7 +16,8 @@ afterEach(async () => {
 
 /** What a full count of the messages says, beside what the store's counters say. */
 async function countedBoth() {
-  truth ??= await openConnection(ctx.db.file, sqlite3.OPEN_READONLY);
+  // A connection of its own, which sees what the store committed (WAL).
+  truth ??= await openConnection(ctx.db.file);
   const full = await truth.all<MessageCount>(
     'SELECT capability, agency, status, COUNT(*) AS count FROM messages GROUP BY capability, agency, status ORDER BY capability, agency, status',
   );

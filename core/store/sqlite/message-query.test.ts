@@ -1,4 +1,3 @@
-import sqlite3 from 'sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { MessageFilter, MessageRecord } from '../types.ts';
 import { openConnection } from './connection.ts';
@@ -94,7 +93,7 @@ describe('listMessages at scale: keyset paging with each filter', () => {
       { capability: 'ecard' },
       { instance: 'nowhere' },
     ];
-    const reader = await openConnection(ctx.db.file, sqlite3.OPEN_READONLY);
+    const reader = await openConnection(ctx.db.file);
     try {
       for (const filter of filters) {
         const expected = newestFirst.filter((message) => matches(message, filter)).map((message) => message.id);
