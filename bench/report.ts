@@ -1,5 +1,7 @@
 import os from 'node:os';
 import { type Durability, HOLD_BACK_ENV, LABELS, type MeasurementKey } from './accept.ts';
+import type { ConsoleBench } from './console.ts';
+import { consoleSection, consoleVerdict } from './console-report.ts';
 import type { EcardBench } from './ecard.ts';
 import { ecardSection } from './ecard-report.ts';
 import type { FloodBench } from './flood.ts';
@@ -34,6 +36,8 @@ export interface BenchResults {
   ecard: EcardBench;
   /** Another key's latency and the gateway's memory while 10,000 connections flood it (bench/flood.ts). */
   flood: FloodBench;
+  /** The operators' reads at a million messages (bench/console.ts). */
+  console: ConsoleBench;
 }
 
 /** The figures of one part judged against its target, for the JSON line. */
@@ -59,7 +63,7 @@ const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
 const secs = (value: number) => `${value.toFixed(1)} s`;
 
 /** The plain-text tables and notes, then one JSON line with every figure of every round. */
-export function formatReport({ settings, rounds, durability, delivery, sms, portal, ecard, flood }: BenchResults): string {
+export function formatReport({ settings, rounds, durability, delivery, sms, portal, ecard, flood, console: consoleReads }: BenchResults): string {
   const { shape } = settings;
   const machine = machineFacts();
   const rateOf = (key: MeasurementKey) => summarizeRates(rounds.map((round) => round[key].load));
@@ -144,6 +148,7 @@ export function formatReport({ settings, rounds, durability, delivery, sms, port
     ...ecardSection(ecard),
     '',
     ...floodSection(flood),
+    ...consoleSection(consoleReads),
     '',
     JSON.stringify({
       machine,
@@ -166,6 +171,8 @@ export function formatReport({ settings, rounds, durability, delivery, sms, port
       ...ecardVerdict(ecard),
       flood,
       ...floodVerdict(flood),
+      console: consoleReads,
+      ...consoleVerdict(consoleReads),
     }),
   ];
   return lines.join('\n');

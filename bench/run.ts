@@ -9,15 +9,19 @@
  * BENCH_ROUNDS (default 3), BENCH_SECONDS (8) measured per run, BENCH_WARMUP_SECONDS (2) before each,
  * BENCH_CONNECTIONS (50), BENCH_MESSAGES (5000) webhook events per delivery run; BENCH_SMS_* in bench/sms.ts,
  * BENCH_PORTAL_* in bench/portal.ts, BENCH_ECARD_* in bench/ecard.ts.
- * BENCH_ONLY=sms, BENCH_ONLY=portal or BENCH_ONLY=ecard runs that part alone, with its own heading and JSON line.
- * Last, the connection flood (bench/flood.ts, BENCH_FLOOD_*; about 80 s): another key's latency while 10,000
- * connections flood the gateway; `BENCH_ONLY=flood`, or `npm run bench -- flood`, runs it alone.
+ * BENCH_ONLY=sms, portal, ecard, flood or console (or `npm run bench -- <part>`) runs that part alone, with its own
+ * heading and JSON line.
+ * Then the connection flood (bench/flood.ts, BENCH_FLOOD_*; about 80 s): another key's latency while 10,000
+ * connections flood the gateway.
+ * Last, the operators' reads at a million messages (bench/console.ts, BENCH_CONSOLE_*).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { startServers } from './accept.ts';
 import { stopAllChildren } from './children.ts';
+import { benchConsole, readConsoleSettings } from './console.ts';
+import { consoleSection, consoleVerdict } from './console-report.ts';
 import { benchEcard, readEcardSettings } from './ecard.ts';
 import { ecardSection } from './ecard-report.ts';
 import { benchFlood, readFloodSettings } from './flood.ts';
@@ -39,6 +43,7 @@ const smsSettings = readSmsSettings();
 const portalSettings = readPortalSettings();
 const ecardSettings = readEcardSettings();
 const floodSettings = readFloodSettings();
+const consoleSettings = readConsoleSettings();
 
 /** What BENCH_ONLY can name: each part's run and its report alone. */
 const PARTS: Record<string, (dir: string, step: Step) => Promise<string>> = {
@@ -57,6 +62,10 @@ const PARTS: Record<string, (dir: string, step: Step) => Promise<string>> = {
   flood: async (dir, step) => {
     const flood = await benchFlood(dir, step, floodSettings);
     return formatPart('connection flood', floodSection(flood), { flood, ...floodVerdict(flood) });
+  },
+  console: async (dir, step) => {
+    const consoleReads = await benchConsole(dir, step, consoleSettings);
+    return formatPart('console', consoleSection(consoleReads), { console: consoleReads, ...consoleVerdict(consoleReads) });
   },
 };
 // `npm run bench -- flood` is BENCH_ONLY=flood.
@@ -77,7 +86,8 @@ async function benchAll(dir: string, step: Step): Promise<string> {
   const portal = await benchPortal(dir, step, portalSettings);
   const ecard = await benchEcard(dir, step, ecardSettings);
   const flood = await benchFlood(dir, step, floodSettings);
-  return formatReport({ settings, rounds, durability, delivery, sms, portal, ecard, flood });
+  const consoleReads = await benchConsole(dir, step, consoleSettings);
+  return formatReport({ settings, rounds, durability, delivery, sms, portal, ecard, flood, console: consoleReads });
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -17,6 +17,11 @@ export interface OperationSpec<
    * the capability can send. Never quotes the input in its messages.
    */
   normalise?(input: v.InferOutput<Input>): v.InferOutput<Input>;
+  /**
+   * The dossier a message of this operation is about, from its input: stored with the message (indexed), it puts the
+   * message on the dossier's timeline and makes it found by the dossier code. Undefined when it names none.
+   */
+  dossierCode?(input: v.InferOutput<Input>): string | undefined;
   /** Messages with one ordering key are delivered strictly in order (e.g. a dossier's progress). */
   orderingKey?(input: v.InferOutput<Input>): string | undefined;
   /**

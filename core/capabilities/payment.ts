@@ -50,6 +50,7 @@ export const payment = defineCapability({
       summary: 'Register a fee payment for a dossier and get the payment page or QR code',
       input: paymentCreateInput,
       output: paymentCreateOutput,
+      dossierCode: (input) => input.dossierCode,
     }),
     query: defineOperation({
       mode: 'sync',

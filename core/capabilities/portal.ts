@@ -114,6 +114,7 @@ export const portal = defineCapability({
       summary: 'Add or update a dossier on the portal',
       input: syncDossierInput,
       output: portalAnswer,
+      dossierCode: (input) => input.dossier.code,
       orderingKey: (input) => input.dossier.code,
     }),
     updateProgress: defineOperation({
@@ -121,6 +122,7 @@ export const portal = defineCapability({
       summary: "Append processing-progress entries, delivered in order per dossier",
       input: updateProgressInput,
       output: portalAnswer,
+      dossierCode: (input) => input.dossierCode,
       orderingKey: (input) => input.dossierCode,
       // Progress the portal cannot take before its dossier: an add that comes in later still goes first.
       orderingRank: 1,
@@ -130,6 +132,7 @@ export const portal = defineCapability({
       summary: 'Look a dossier up on the portal',
       input: lookupDossierInput,
       output: lookupDossierOutput,
+      dossierCode: (input) => input.dossierCode,
     }),
     listProcedures: defineOperation({
       mode: 'sync',

@@ -57,6 +57,8 @@ export const sms = defineCapability({
       input: smsSendInput,
       output: smsSendOutput,
       normalise: normaliseSmsSend,
+      // The one-stop software sends the dossier code as an SMS's reference (what the SMS is about).
+      dossierCode: (input) => input.reference || undefined,
     }),
   },
 });

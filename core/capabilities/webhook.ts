@@ -13,6 +13,11 @@ export const webhookDeliverInput = v.object({
 
 export const webhookDeliverOutput = v.object({ status: v.number() });
 
+const textField = (data: Record<string, unknown>, name: string): string | undefined => {
+  const value = data[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+};
+
 /** Events to the one-stop software's endpoints. Queued by the gateway itself, never through `/v1`. */
 export const webhook = defineCapability({
   summary: "Signed event delivery to the one-stop software's endpoints",
@@ -23,6 +28,8 @@ export const webhook = defineCapability({
       input: webhookDeliverInput,
       output: webhookDeliverOutput,
       internal: true,
+      // A payment's events name the dossier; message.dead names the dead message's reference, its dossier code.
+      dossierCode: (input) => textField(input.event.data, 'dossierCode') ?? textField(input.event.data, 'reference'),
     }),
   },
 });

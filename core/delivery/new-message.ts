@@ -21,6 +21,7 @@ export function buildMessage(
     plugin: instance.plugin.id,
     payload: input,
     reference: referenceOf(input),
+    dossierCode: spec?.dossierCode?.(input),
     orderingKey: spec?.orderingKey?.(input),
     orderingRank: spec?.orderingRank,
     maxAttempts: instance.policy.maxAttempts,

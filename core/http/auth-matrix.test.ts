@@ -39,6 +39,8 @@ const admin: Record<string, Endpoint> = {
   'POST /admin/v1/messages/{id}/cancel': { method: 'POST', path: () => `/admin/v1/messages/${messageId}/cancel` },
   'POST /admin/v1/replay': { method: 'POST', path: () => '/admin/v1/replay', body: { dryRun: false } },
   'GET /admin/v1/instances': { method: 'GET', path: () => '/admin/v1/instances' },
+  'GET /admin/v1/overview': { method: 'GET', path: () => '/admin/v1/overview' },
+  'GET /admin/v1/dossiers/{code}': { method: 'GET', path: () => '/admin/v1/dossiers/000.00.01.H22-260301-0001' },
   'GET /admin/v1/audit': { method: 'GET', path: () => '/admin/v1/audit' },
   'POST /admin/v1/audit/verify': { method: 'POST', path: () => '/admin/v1/audit/verify' },
 };

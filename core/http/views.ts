@@ -1,8 +1,8 @@
-import { maskPersonalData, maskText } from '../audit/mask.ts';
+import { maskName, maskPersonalData, maskText } from '../audit/mask.ts';
 import type { CircuitState } from '../runtime/circuit-breaker.ts';
 import type { KnownHealth } from '../runtime/health-monitor.ts';
 import type { InstanceRuntime } from '../runtime/instances.ts';
-import type { AttemptRecord, AuditEntry, InstanceQueueStats, MessageRecord } from '../store/types.ts';
+import type { AttemptRecord, AuditEntry, DossierEntry, InstanceQueueStats, MessageRecord, Overview } from '../store/types.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -42,6 +42,8 @@ export function operatorMessageView(message: MessageRecord, waitingFor: WaitingF
     lastError: message.lastError === null ? null : maskText(message.lastError),
     // The caller's own reference may hold a phone or an identity number (it is free text).
     reference: message.reference === null ? null : maskText(message.reference),
+    // An SMS's dossier code is its reference: free text as well.
+    dossierCode: message.dossierCode === null ? null : maskText(message.dossierCode),
     orderingKey: message.orderingKey,
     replays: message.replays,
     cancelledAt: iso(message.cancelledAt),
@@ -93,5 +95,102 @@ export function instanceView(instance: InstanceRuntime, state: { circuit: Circui
             checkedAt: health.checkedAt === undefined ? null : iso(health.checkedAt),
             ageMs: health.checkedAt === undefined ? null : Math.max(0, now - health.checkedAt),
           },
+  };
+}
+
+/**
+ * One entry of a dossier's timeline as operators see it: what it is, when, where it stands, and what it says about
+ * the dossier, personal data masked. A plugin record is a `payment` when its instance serves payments.
+ */
+export function dossierEntryView(entry: DossierEntry, capabilityOf: (instance: string) => string | undefined) {
+  const common = { at: iso(entry.at), id: entry.id, status: entry.status, instance: entry.instance, agency: entry.agency };
+  if (entry.kind === 'record') {
+    const capability = capabilityOf(entry.instance) ?? null;
+    return {
+      ...common,
+      kind: capability === 'payment' ? 'payment' : 'record',
+      capability,
+      operation: null,
+      updatedAt: iso(entry.record.updatedAt),
+      detail: maskPersonalData(entry.record.data),
+    };
+  }
+  const { message } = entry;
+  return {
+    ...common,
+    kind: entry.kind,
+    capability: entry.capability,
+    operation: entry.operation,
+    updatedAt: iso(message.updatedAt),
+    attempts: message.attempts,
+    maxAttempts: message.maxAttempts,
+    lastError: message.lastError === null ? null : maskText(message.lastError),
+    ...(entry.kind === 'event' ? { eventType: entry.eventType } : {}),
+    detail: messageDetail(message),
+  };
+}
+
+const field = (value: unknown, name: string): unknown => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[name] : undefined);
+
+/** What a message says about its dossier, masked; null once retention removed its payload. */
+function messageDetail(message: MessageRecord): Record<string, unknown> | null {
+  const { payload } = message;
+  if (payload === null || typeof payload !== 'object') return null;
+  if (message.capability === 'portal' && message.operation === 'updateProgress') {
+    const entries = field(payload, 'entries');
+    return {
+      progress: (Array.isArray(entries) ? entries : []).map((progress: unknown) => ({
+        handledAt: field(progress, 'handledAt') ?? null,
+        status: field(progress, 'status') ?? null,
+        handler: typeof field(progress, 'handler') === 'string' ? maskName(field(progress, 'handler') as string) : null,
+        content: typeof field(progress, 'content') === 'string' ? maskText(field(progress, 'content') as string) : null,
+      })),
+    };
+  }
+  if (message.capability === 'portal') {
+    const dossier = field(payload, 'dossier');
+    return { dossierStatus: field(dossier, 'status') ?? null, procedureCode: field(dossier, 'procedureCode') ?? null };
+  }
+  if (message.capability === 'webhook') return { data: maskPersonalData(field(field(payload, 'event'), 'data') ?? null) };
+  const shown = { ...payload } as Record<string, unknown>;
+  delete shown.agency;
+  return maskPersonalData(shown) as Record<string, unknown>;
+}
+
+/** The dossier timeline answer: oldest first, at most `limit` entries (`truncated` when there were more). */
+export function dossierView(code: string, entries: DossierEntry[], limit: number, capabilityOf: (instance: string) => string | undefined) {
+  return {
+    dossierCode: code,
+    entries: entries.slice(0, limit).map((entry) => dossierEntryView(entry, capabilityOf)),
+    truncated: entries.length > limit,
+  };
+}
+
+export type OverviewInstance = {
+  id: string;
+  plugin: string | null;
+  capability: string | null;
+  /** False for an instance the store has messages of but the configuration no longer names. */
+  configured: boolean;
+  circuit: 'closed' | 'open' | 'half-open' | null;
+};
+
+/** The overview answer: per instance its queue, oldest waiting message and the last hour's attempts; the counts. */
+export function overviewView(overview: Overview, now: number, instances: OverviewInstance[]) {
+  const activity = new Map(overview.instances.map((entry) => [entry.instance, entry]));
+  return {
+    at: iso(now),
+    instances: instances.map((instance) => {
+      const entry = activity.get(instance.id);
+      const attempts = entry?.lastHour.attempts ?? 0;
+      const failures = entry?.lastHour.failures ?? 0;
+      return {
+        ...instance,
+        queue: { queued: entry?.queued ?? 0, processing: entry?.processing ?? 0, dead: entry?.dead ?? 0, succeeded: entry?.succeeded ?? 0 },
+        oldestWaitingAgeMs: entry?.oldestWaitingAt == null ? null : Math.max(0, now - entry.oldestWaitingAt),
+        lastHour: { attempts, failures, failureRate: attempts === 0 ? null : failures / attempts },
+      };
+    }),
+    counts: overview.counts,
   };
 }

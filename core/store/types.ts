@@ -22,6 +22,8 @@ export interface NewMessage {
   payload: unknown;
   /** The caller's reference or dossier code, for operators' searches. */
   reference?: string | undefined;
+  /** The dossier the message is about, by its capability's rule (OperationSpec's `dossierCode`): its timeline's key. */
+  dossierCode?: string | undefined;
   orderingKey?: string | undefined;
   /** Within one ordering key, lower ranks go first; equal ranks in the order they came. Default 0. */
   orderingRank?: number | undefined;
@@ -42,6 +44,7 @@ export interface MessageRecord {
   plugin: string;
   payload: unknown;
   reference: string | null;
+  dossierCode: string | null;
   orderingKey: string | null;
   orderingRank: number;
   status: MessageStatus;
@@ -141,7 +144,10 @@ export interface MessageFilter {
   agencies?: readonly string[];
   since?: number;
   until?: number;
-  /** Matches the message id, the reference or the last error text. */
+  /**
+   * Text search: the message id exactly, a dossier code or reference that starts with it, or a last error that
+   * contains it (ASCII letters in any case). Succeeded messages have no error to match.
+   */
   q?: string;
 }
 
@@ -165,6 +171,72 @@ export interface InstanceQueueStats {
   /** Creation time of the oldest message still waiting (queued or processing). */
   oldestWaitingAt: number | null;
 }
+
+/** Messages of one status, capability and agency, over every instance. */
+export interface MessageCount {
+  capability: string;
+  agency: string;
+  status: MessageStatus;
+  count: number;
+}
+
+export interface InstanceActivity {
+  instance: string;
+  /** Of its messages; null for an instance known only by its sync calls. */
+  capability: string | null;
+  queued: number;
+  processing: number;
+  dead: number;
+  succeeded: number;
+  /** Creation time of the oldest message still waiting (queued or processing). */
+  oldestWaitingAt: number | null;
+  /** Attempts started and failed (any outcome but success) over the last hour: deliveries and sync calls. */
+  lastHour: { attempts: number; failures: number };
+}
+
+/** What the overview shows, read from counters and indexes, never by counting the messages. */
+export interface Overview {
+  /** Non-zero counts only. */
+  counts: MessageCount[];
+  /** Every instance with a message or an attempt in the last hour, by id. */
+  instances: InstanceActivity[];
+}
+
+interface DossierEntryFacts {
+  /** When it began: a message's creation, a record's. */
+  at: number;
+  id: string;
+  status: string;
+  instance: string;
+  /** Null for a record whose data names no agency. */
+  agency: string | null;
+}
+
+/** A message about the dossier: a portal sync, its progress, an SMS. */
+export interface DossierMessageEntry extends DossierEntryFacts {
+  kind: 'message';
+  capability: string;
+  operation: string;
+  message: MessageRecord;
+}
+
+/** An event about the dossier delivered to the one-stop software (`payment.succeeded`, `message.dead` …). */
+export interface DossierEventEntry extends DossierEntryFacts {
+  kind: 'event';
+  capability: string;
+  operation: string;
+  /** Null once retention removed the payload. */
+  eventType: string | null;
+  message: MessageRecord;
+}
+
+/** A plugin record about the dossier (a payment): `id` is its key. */
+export interface DossierRecordEntry extends DossierEntryFacts {
+  kind: 'record';
+  record: StoredRecord;
+}
+
+export type DossierEntry = DossierMessageEntry | DossierEventEntry | DossierRecordEntry;
 
 export type KeyRole = 'client' | 'operator';
 
@@ -273,6 +345,16 @@ export interface Store {
   cancel(id: string, now: number, reason: string, actor: Actor): Promise<MessageRecord | undefined>;
 
   queueStats(): Promise<InstanceQueueStats[]>;
+  /**
+   * Counts per status × instance × capability × agency, and per instance its queue, oldest waiting message and the
+   * last hour's attempts (as of `now`); only `agencies`' when given (an API key's scope, `*` for all).
+   */
+  overview(now: number, agencies?: readonly string[]): Promise<Overview>;
+  /**
+   * Everything about one dossier (its code matched exactly), oldest first: its messages, its events and its plugin
+   * records (payments); only `agencies`' when given. At most `limit` entries (default 1000), the oldest.
+   */
+  dossierTimeline(code: string, options?: { agencies?: readonly string[] | undefined; limit?: number }): Promise<DossierEntry[]>;
 
   /**
    * Pauses an instance, with its audit entry (`instance.paused`): no process starts an attempt of it until it is

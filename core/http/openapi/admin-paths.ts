@@ -1,5 +1,6 @@
 import type * as v from 'valibot';
 import { queryParameters, requestSchema } from './json-schema.ts';
+import { consoleDataPaths } from './console-data.ts';
 import { problem } from './problems.ts';
 import { type Operation, type Paths, ref } from './types.ts';
 
@@ -102,5 +103,6 @@ export function adminPaths(schemas: AdminSchemas): Paths {
         responses: { '200': json('The instances.', 'InstanceList') },
       }),
     },
+    ...consoleDataPaths(admin),
   };
 }

@@ -3,6 +3,7 @@ import { adminAuditQuery, adminListQuery, adminReplayBody } from '../routes/admi
 import { adminPauseBody } from '../routes/admin-pauses.ts';
 import { adminPaths } from './admin-paths.ts';
 import { withFrontAnswers } from './front-answers.ts';
+import { consoleDataSchemas } from './console-data.ts';
 import { namedSchemaComponents } from './json-schema.ts';
 import { messageResultSchemas } from './message-results.ts';
 import { pausePaths, pauseSchemas } from './pause-paths.ts';
@@ -64,7 +65,7 @@ export function buildOpenApiDocument({ serverUrl = '/', sandbox = false }: Docum
     paths: withFrontAnswers(paths),
     webhooks: eventWebhooks(),
     components: {
-      schemas: { Problem: problemSchema, ...namedSchemaComponents(), ...viewSchemas, ...pauseSchemas, ...messageResultSchemas(), ...unified.schemas },
+      schemas: { Problem: problemSchema, ...namedSchemaComponents(), ...viewSchemas, ...pauseSchemas, ...consoleDataSchemas, ...messageResultSchemas(), ...unified.schemas },
       responses,
       parameters,
       headers,

@@ -19,6 +19,7 @@ const message = (overrides: Partial<MessageRecord> = {}): MessageRecord => ({
   plugin: 'sms-viettel',
   payload: { agency: '000.00.01.H22', to: '84981234567', text: 'Hồ sơ đã có kết quả' },
   reference: null,
+  dossierCode: null,
   orderingKey: null,
   orderingRank: 0,
   status: 'queued',

@@ -57,6 +57,7 @@ const operatorMessageProperties: Record<string, JsonSchema> = {
   ...messageViewProperties,
   lastError: { ...nullableString, description: 'The error of the latest attempt, personal data masked; null after a success.' },
   result: { description: 'As the caller sees it (`MessageResult`), personal data masked.' },
+  dossierCode: { type: ['string', 'null'], description: 'The dossier it is about (GET /admin/v1/dossiers/{code}), by its capability: e.g. an SMS by its reference.' },
   orderingKey: { type: ['string', 'null'], description: 'Messages with one key are delivered strictly in order.' },
   replays: { ...count, description: 'How many times an operator replayed it: the number of its current round.' },
   cancelledAt: nullableTimestamp,

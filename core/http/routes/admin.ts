@@ -9,6 +9,8 @@ import { coversAgency } from '../../api-keys.ts';
 import type { MessageFilter, MessageRecord } from '../../store/types.ts';
 import type { AppEnv } from '../env.ts';
 import { ProblemError, describeIssues, invalidInput, malformedJson } from '../problem.ts';
+import { adminDossierRoutes } from './admin-dossiers.ts';
+import { adminOverviewRoutes } from './admin-overview.ts';
 import { attemptView, auditView, instanceView, operatorMessageView } from '../views.ts';
 import { waitingFor } from '../waiting-for.ts';
 import { pauseRoutes, pauseView } from './admin-pauses.ts';
@@ -131,6 +133,9 @@ export function adminRoutes(gateway: GatewayContext) {
     gateway.notify();
     return c.json({ dryRun: false, queued: ids.length });
   });
+
+  app.route('/', adminOverviewRoutes(gateway));
+  app.route('/', adminDossierRoutes(gateway));
 
   app.get('/instances', async (c) => {
     // The store, not this process's last poll, says what is paused: a pause made elsewhere shows at once.

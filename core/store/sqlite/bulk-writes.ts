@@ -17,10 +17,10 @@ export interface Acceptance {
 }
 
 const INSERT_MESSAGES = `
-  INSERT INTO messages (id, capability, operation, agency, instance, plugin, payload, reference, ordering_key, ordering_rank,
+  INSERT INTO messages (id, capability, operation, agency, instance, plugin, payload, reference, dossier_code, ordering_key, ordering_rank,
                         status, attempts, max_attempts, next_attempt_at, created_at, updated_at, expires_at)
   SELECT value->>'id', value->>'capability', value->>'operation', value->>'agency', value->>'instance',
-         value->>'plugin', value->>'payload', value->>'reference', value->>'orderingKey', COALESCE(value->>'orderingRank', 0),
+         value->>'plugin', value->>'payload', value->>'reference', value->>'dossierCode', value->>'orderingKey', COALESCE(value->>'orderingRank', 0),
          'queued', 0, value->>'maxAttempts', value->>'createdAt', value->>'createdAt', value->>'createdAt', value->>'expiresAt'
     FROM jsonb_each(?)`;
 

@@ -3,7 +3,7 @@ import type { PayloadCodec } from '../payload-cipher.ts';
 import type { Connection } from './connection.ts';
 import { insertMessages } from './bulk-writes.ts';
 
-interface RecordRow {
+export interface RecordRow {
   instance: string;
   key: string;
   status: string;
@@ -13,7 +13,7 @@ interface RecordRow {
 }
 
 /** Record data may hold personal data (a payer's name): it is stored like a payload, encrypted when a key is set. */
-function toRecord(row: RecordRow, codec: PayloadCodec): StoredRecord {
+export function toRecord(row: RecordRow, codec: PayloadCodec): StoredRecord {
   return {
     instance: row.instance,
     key: row.key,
@@ -25,6 +25,12 @@ function toRecord(row: RecordRow, codec: PayloadCodec): StoredRecord {
 }
 
 const SELECT = 'SELECT * FROM plugin_records WHERE instance = ? AND key = ?';
+
+/** A record whose data names a `dossierCode` (a payment's) is on that dossier's timeline: kept in a column, indexed. */
+export function recordDossierCode(data: Record<string, unknown>): string | null {
+  const code = data.dossierCode;
+  return typeof code === 'string' && code !== '' ? code : null;
+}
 
 export async function getRecord(db: Connection, instance: string, key: string, codec: PayloadCodec): Promise<StoredRecord | undefined> {
   const row = await db.get<RecordRow>(SELECT, [instance, key]);
@@ -38,8 +44,8 @@ export async function createRecord(
   codec: PayloadCodec,
 ): Promise<{ record: StoredRecord; created: boolean }> {
   const { changes } = await db.run(
-    'INSERT INTO plugin_records (instance, key, status, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (instance, key) DO NOTHING',
-    [record.instance, record.key, record.status, codec.encode(JSON.stringify(record.data)), record.now, record.now],
+    'INSERT INTO plugin_records (instance, key, status, data, dossier_code, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (instance, key) DO NOTHING',
+    [record.instance, record.key, record.status, codec.encode(JSON.stringify(record.data)), recordDossierCode(record.data), record.now, record.now],
   );
   const stored = await getRecord(db, record.instance, record.key, codec);
   if (!stored) throw new Error(`record ${record.key} of ${record.instance} vanished while it was written`);
@@ -56,8 +62,8 @@ export async function transitionRecord(db: Connection, audit: AuditInput[], chan
   const data = { ...before.data, ...change.data };
   // Guarded by the state read, so that a store where another writer could come between read and write still
   // lets only one of two racing transitions through.
-  const { changes } = await db.run('UPDATE plugin_records SET status = ?, data = ?, updated_at = ? WHERE instance = ? AND key = ? AND status = ?', [
-    change.to, codec.encode(JSON.stringify(data)), change.now, change.instance, change.key, before.status,
+  const { changes } = await db.run('UPDATE plugin_records SET status = ?, data = ?, dossier_code = ?, updated_at = ? WHERE instance = ? AND key = ? AND status = ?', [
+    change.to, codec.encode(JSON.stringify(data)), recordDossierCode(data), change.now, change.instance, change.key, before.status,
   ]);
   if (changes === 0) return undefined;
   audit.push({

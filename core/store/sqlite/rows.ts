@@ -11,6 +11,7 @@ export interface MessageRow {
   plugin: string;
   payload: string;
   reference: string | null;
+  dossier_code: string | null;
   ordering_key: string | null;
   ordering_rank: number;
   status: MessageStatus;
@@ -42,6 +43,7 @@ export function toMessage(row: MessageRow, codec: PayloadCodec): MessageRecord {
     plugin: row.plugin,
     payload: JSON.parse(codec.decode(row.payload)),
     reference: row.reference,
+    dossierCode: row.dossier_code,
     orderingKey: row.ordering_key,
     orderingRank: row.ordering_rank,
     status: row.status,

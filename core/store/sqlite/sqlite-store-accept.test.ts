@@ -159,7 +159,9 @@ describe('listMessages', () => {
     // LIKE wildcards in q are taken literally.
     expect(await list({ q: '%' })).toEqual([failed.id]);
     expect(await list({ q: '100__busy' })).toEqual([]);
-    expect(await list({ q: 'H22.99' })).toEqual([]);
+    // A reference or dossier code is found by its beginning, not by a part in the middle.
+    expect(await list({ q: 'H22.99' })).toEqual([thirdAgency.id, sms.id]);
+    expect(await list({ q: '99-0005' })).toEqual([]);
     expect(await list({ agencies: ['000.00.02.H22', '000.00.03.H22'] })).toEqual([thirdAgency.id, otherAgency.id]);
     expect(await list({ agencies: ['*'] })).toHaveLength(5);
     expect(await list({ agencies: [] })).toEqual([]);

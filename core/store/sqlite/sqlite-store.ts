@@ -11,6 +11,7 @@ import type {
   AuditKeyRotation,
   AuditVerification,
   CompleteAttempt,
+  DossierEntry,
   IdempotencyClaim,
   InstancePause,
   InstanceQueueStats,
@@ -20,6 +21,7 @@ import type {
   MessageStatus,
   NewMessage,
   NewRecord,
+  Overview,
   RecordChange,
   ReplayPlan,
   StoredRecord,
@@ -38,10 +40,14 @@ import { type Acceptance, completeAttempts, insertAcceptances } from './bulk-wri
 import { CoalescedLookup } from './coalesced-lookup.ts';
 import { type PayloadCipher, type PayloadCodec, payloadCodec } from '../payload-cipher.ts';
 import { type Connection, DEFAULT_BUSY_TIMEOUT_MS, openConnection } from './connection.ts';
-import { filterClause } from './filter.ts';
+import { backfillDossierCodes } from './dossier-backfill.ts';
+import { readDossierTimeline } from './dossier-timeline.ts';
 import { GroupCommit } from './group-commit.ts';
+import { cursorKeyset, listMessageSeqs } from './message-query.ts';
 import { checkMigrated, migrate } from './migrate.ts';
 import { pauseInstance, pausedInstances, resumeInstance } from './instance-pauses.ts';
+import { readOverview, readQueues } from './overview.ts';
+import { REPLAYABLE, planReplay, replayableClause } from './replay-plan.ts';
 import { createRecord, getRecord, listRecords, transitionRecord } from './plugin-records.ts';
 import { type ApiKeyRow, type AttemptRow, type MessageRow, toApiKey, toAttempt, toMessage } from './rows.ts';
 import { fullDisk, probeWrites } from './write-probe.ts';
@@ -105,6 +111,7 @@ export class SqliteStore implements Store {
     let reader: Connection | undefined;
     try {
       await migrate(writer);
+      await backfillDossierCodes(writer, payloadCodec(options.dataKey));
       reader = await openConnection(file, { mode: sqlite3.OPEN_READONLY, busyTimeoutMs });
       const auditLog = await SqliteAuditLog.open(writer, options.auditKey, options.auditKeyName);
       const keyring = new AuditKeyring([...(options.olderAuditKeys ?? []), options.auditKey]);
@@ -135,16 +142,19 @@ export class SqliteStore implements Store {
     return row && this.#toMessage(row);
   }
 
+  /** Newest first by creation; the cursor is the last message's sequence number (see message-query.ts). */
   async listMessages(filter: MessageFilter, page: { limit: number; cursor?: string }) {
-    const { where, params } = filterClause(filter);
-    const before = page.cursor ? Number(page.cursor) : Number.MAX_SAFE_INTEGER;
-    const rows = await this.reader.all<MessageRow>(
-      `SELECT * FROM messages WHERE ${where} AND seq < ? ORDER BY seq DESC LIMIT ?`,
-      [...params, before, page.limit + 1],
-    );
-    const messages = rows.slice(0, page.limit).map(this.#toMessage);
+    const after = page.cursor === undefined ? undefined : await cursorKeyset(this.reader, page.cursor);
+    if (page.cursor !== undefined && !after) return { messages: [] };
+    const seqs = await listMessageSeqs(this.reader, filter, page.limit + 1, after);
+    const rows = seqs.length === 0 ? [] : await this.reader.all<MessageRow>('SELECT * FROM messages WHERE seq IN (SELECT value FROM json_each(?))', [JSON.stringify(seqs)]);
+    const bySeq = new Map(rows.map((row) => [row.seq, row]));
+    const messages = seqs.slice(0, page.limit).flatMap((seq) => {
+      const row = bySeq.get(seq);
+      return row ? [this.#toMessage(row)] : [];
+    });
     const last = messages.at(-1);
-    return rows.length > page.limit && last ? { messages, nextCursor: String(last.sequence) } : { messages };
+    return seqs.length > page.limit && last ? { messages, nextCursor: String(last.sequence) } : { messages };
   }
 
   async listAttempts(messageId: string) {
@@ -194,25 +204,19 @@ export class SqliteStore implements Store {
     });
   }
 
-  async planReplay(filter: MessageFilter): Promise<ReplayPlan> {
-    const { where, params } = filterClause({ ...filter, status: 'dead' });
-    const rows = await this.reader.all<{ instance: string; count: number }>(
-      `SELECT instance, COUNT(*) AS count FROM messages WHERE ${where} AND cancelled_at IS NULL GROUP BY instance ORDER BY instance`,
-      params,
-    );
-    const byInstance = Object.fromEntries(rows.map((row) => [row.instance, row.count]));
-    return { total: rows.reduce((sum, row) => sum + row.count, 0), byInstance };
+  planReplay(filter: MessageFilter): Promise<ReplayPlan> {
+    return planReplay(this.reader, filter);
   }
 
   replay(target: { ids: string[] } | { filter: MessageFilter }, now: number, maxAgeMs: (instance: string) => number, actor: Actor) {
     return this.#commits.write(async (db, audit) => {
       // By id an operator may bring back a cancelled message; a filter never does: cancelled is closed for good.
-      const { where, params } =
+      const { from, where, params } =
         'ids' in target
-          ? { where: `id IN (${target.ids.map(() => '?').join(', ') || 'NULL'})`, params: target.ids }
-          : (({ where: clause, params: values }) => ({ where: `${clause} AND cancelled_at IS NULL`, params: values }))(filterClause(target.filter));
+          ? { from: 'messages', where: `id IN (${target.ids.map(() => '?').join(', ') || 'NULL'})`, params: target.ids }
+          : { from: REPLAYABLE, ...replayableClause(target.filter) };
       const dead = await db.all<{ id: string; instance: string; replays: number; attempts: number }>(
-        `SELECT id, instance, replays, attempts FROM messages WHERE status = 'dead' AND ${where} ORDER BY seq`,
+        `SELECT id, instance, replays, attempts FROM ${from} WHERE status = 'dead' AND ${where} ORDER BY seq`,
         params,
       );
       for (const message of dead) {
@@ -251,21 +255,15 @@ export class SqliteStore implements Store {
   }
 
   async queueStats(): Promise<InstanceQueueStats[]> {
-    const rows = await this.reader.all<{ instance: string; status: MessageStatus; count: number; oldest: number }>(
-      'SELECT instance, status, COUNT(*) AS count, MIN(created_at) AS oldest FROM messages GROUP BY instance, status',
-    );
-    const stats = new Map<string, InstanceQueueStats>();
-    for (const row of rows) {
-      const entry = stats.get(row.instance) ?? {
-        instance: row.instance, queued: 0, processing: 0, dead: 0, succeeded: 0, oldestWaitingAt: null,
-      };
-      entry[row.status] = row.count;
-      if (row.status === 'queued' || row.status === 'processing') {
-        entry.oldestWaitingAt = Math.min(entry.oldestWaitingAt ?? row.oldest, row.oldest);
-      }
-      stats.set(row.instance, entry);
-    }
-    return [...stats.values()];
+    return (await readQueues(this.reader)).map(({ capability: _, ...queue }) => queue);
+  }
+
+  overview(now: number, agencies?: readonly string[]): Promise<Overview> {
+    return readOverview(this.reader, now, agencies);
+  }
+
+  dossierTimeline(code: string, options: { agencies?: readonly string[] | undefined; limit?: number } = {}): Promise<DossierEntry[]> {
+    return readDossierTimeline(this.reader, this.codec, code, options);
   }
 
   pauseInstance(instance: string, pause: { actor: Actor; reason?: string | undefined; at: number }): Promise<{ pause: InstancePause; created: boolean }> {
