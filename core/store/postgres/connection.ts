@@ -114,23 +114,25 @@ export class Session implements Queries {
 
   async #query<Row>(sql: string, params: unknown[]): Promise<pg.QueryResult<Row & pg.QueryResultRow>> {
     const ends = sql === 'COMMIT' || sql === 'ROLLBACK';
+    // A new transaction means the one whose connection was lost is over, whoever forgot to roll it back.
+    if (sql === 'BEGIN') this.#lost = undefined;
     if (this.#lost !== undefined) {
       const lost = this.#lost;
       if (ends) this.#lost = undefined;
-      this.#inTransaction = false;
       if (sql === 'ROLLBACK') return emptyResult();
       throw lost;
     }
-    if (sql === 'BEGIN') this.#inTransaction = true;
-    if (ends) this.#inTransaction = false;
     try {
       const client = await this.#connection();
-      return await client.query<Row & pg.QueryResultRow>(text(sql), params);
+      const result = await client.query<Row & pg.QueryResultRow>(text(sql), params);
+      if (sql === 'BEGIN') this.#inTransaction = true;
+      if (ends) this.#inTransaction = false;
+      return result;
     } catch (error) {
       const classified = classifyPostgresError(error, this.where);
       if (connectionLost(error)) {
         this.#drop(error);
-        if (this.#inTransaction) this.#lost = classified;
+        if (this.#inTransaction && !ends) this.#lost = classified;
         this.#inTransaction = false;
       }
       throw classified;

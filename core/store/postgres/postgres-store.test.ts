@@ -1,0 +1,163 @@
+/**
+ * What only the PostgreSQL store does: processes starting together on an empty database, a server that goes away
+ * and comes back, connections the server ends, and the counters folded. Needs LIENTHONG_TEST_DATABASE_URL.
+ */
+import { once } from 'node:events';
+import { type AddressInfo, type Server, type Socket, connect, createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_AUDIT_KEY } from '../../testing/test-audit-key.ts';
+import { POSTGRES_SKIP, createTestDatabase, onServer } from '../contract/postgres-kind.test-helper.ts';
+import type { NewMessage } from '../types.ts';
+import { StoreUnavailableError } from '../unavailable.ts';
+import { PostgresStore } from './postgres-store.ts';
+
+const serverUrl = process.env.LIENTHONG_TEST_DATABASE_URL;
+const T0 = Date.UTC(2026, 10, 21, 2, 30);
+let n = 0;
+const message = (): NewMessage => {
+  n += 1;
+  return {
+    id: `msg_pg_${n}`, capability: 'sms', operation: 'send', agency: '000.00.01.H22', instance: 'sms-hue', plugin: 'sms-viettel',
+    payload: { agency: '000.00.01.H22', to: '84981234567', text: `message ${n}` }, maxAttempts: 3, createdAt: T0 + n, expiresAt: T0 + 86_400_000,
+  };
+};
+
+/** A TCP relay to the server that the test can cut and restore, as a network or a restart would. */
+class Relay {
+  #server: Server | undefined;
+  readonly #sockets = new Set<Socket>();
+  port = 0;
+
+  constructor(private readonly target: { host: string; port: number }) {}
+
+  async up(): Promise<void> {
+    const server = createServer((client) => {
+      const upstream = connect(this.target.port, this.target.host);
+      for (const socket of [client, upstream]) {
+        this.#sockets.add(socket);
+        socket.on('close', () => this.#sockets.delete(socket));
+        socket.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    server.listen(this.port, '127.0.0.1');
+    await once(server, 'listening');
+    this.port = (server.address() as AddressInfo).port;
+    this.#server = server;
+  }
+
+  async down(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    const closed = server ? new Promise((done) => server.close(done)) : undefined;
+    for (const socket of this.#sockets) socket.destroy();
+    await closed;
+  }
+}
+
+describe.skipIf(!serverUrl)('the PostgreSQL store', () => {
+  let database: { url: string; drop(): Promise<void> };
+  let schemas = 0;
+  const freshSchema = async () => {
+    const schema = `store_${++schemas}`;
+    await onServer(database.url, `CREATE SCHEMA ${schema}`);
+    return schema;
+  };
+  beforeAll(async () => {
+    database = await createTestDatabase(serverUrl as string);
+  });
+  afterAll(() => database?.drop());
+
+  it('lets processes that start together on an empty database migrate it once', async () => {
+    const schema = await freshSchema();
+    const stores = await Promise.all([1, 2, 3].map(() => PostgresStore.open({ url: database.url, schema, auditKey: TEST_AUDIT_KEY })));
+    try {
+      await Promise.all(stores.map((store) => store.accept(message())));
+      for (const store of stores) await store.checkReady();
+      expect((await stores[0]!.listMessages({}, { limit: 10 })).messages).toHaveLength(3);
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+    }
+  });
+
+  it('refuses writes with a 503 while the server cannot be reached, and writes again by itself once it can', async () => {
+    const url = new URL(database.url);
+    const relay = new Relay({ host: url.hostname, port: Number(url.port || 5432) });
+    await relay.up();
+    url.host = `127.0.0.1:${relay.port}`;
+    const store = await PostgresStore.open({ url: url.toString(), schema: await freshSchema(), auditKey: TEST_AUDIT_KEY, probeIntervalMs: 50 });
+    try {
+      const before = message();
+      expect(await store.accept(before)).toMatchObject({ outcome: 'accepted' });
+
+      await relay.down();
+      const refused = await store.accept(message()).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(StoreUnavailableError);
+      expect(refused).toMatchObject({ reason: 'unreachable', retryAfterSeconds: 5 });
+      expect((refused as StoreUnavailableError).publicDetail).not.toContain('127.0.0.1');
+      await expect(store.checkReady()).rejects.toBeInstanceOf(StoreUnavailableError);
+
+      const back = new Promise<void>((resolve) => store.onAvailabilityChange((outage) => outage === undefined && resolve()));
+      await relay.up();
+      await back;
+      await store.checkReady();
+      const after = message();
+      expect(await store.accept(after)).toMatchObject({ outcome: 'accepted' });
+      expect((await store.listMessages({}, { limit: 10 })).messages.map((m) => m.id)).toEqual([after.id, before.id]);
+    } finally {
+      await store.close();
+      await relay.down();
+    }
+  });
+
+  it('reconnects after the server ended its connections, losing nothing it acknowledged', async () => {
+    const store = await PostgresStore.open({ url: database.url, schema: await freshSchema(), auditKey: TEST_AUDIT_KEY, probeIntervalMs: 50 });
+    try {
+      const acknowledged: string[] = [];
+      const accept = async () => {
+        const m = message();
+        try {
+          await store.accept(m);
+          acknowledged.push(m.id);
+        } catch (error) {
+          // Only ever a 503 while the connection is being replaced.
+          expect(error).toBeInstanceOf(StoreUnavailableError);
+        }
+      };
+      await Promise.all(Array.from({ length: 20 }, accept));
+      await onServer(serverUrl as string, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${new URL(database.url).pathname.slice(1)}' AND application_name = 'lienthong'`);
+      await Promise.all(Array.from({ length: 20 }, accept));
+      // Whatever the first writes after it met, the store writes again.
+      for (let tries = 0; tries < 50 && store.unavailable(); tries++) await new Promise((done) => setTimeout(done, 20));
+      await accept();
+      const stored = (await store.listMessages({}, { limit: 100 })).messages.map((m) => m.id);
+      expect(stored).toEqual(expect.arrayContaining(acknowledged));
+      expect(acknowledged.length).toBeGreaterThan(20);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('folds the counters without changing what they say', async () => {
+    const store = await PostgresStore.open({ url: database.url, schema: await freshSchema(), auditKey: TEST_AUDIT_KEY });
+    try {
+      const messages = Array.from({ length: 12 }, message);
+      await Promise.all(messages.map((m) => store.accept(m)));
+      const claimed = await store.claimDue({ instance: 'sms-hue', limit: 5, now: T0 + 100, leaseOwner: 'w', leaseUntil: T0 + 60_000 });
+      for (const m of claimed) await store.completeAttempt({ messageId: m.id, leaseOwner: 'w', outcome: 'dead', now: T0 + 200, attempt: { number: 1, startedAt: T0 + 100 } });
+      const before = await store.overview(T0 + 300);
+      await store.foldCounters();
+      expect(await store.overview(T0 + 300)).toEqual(before);
+      expect(before.counts).toEqual([
+        { capability: 'sms', agency: '000.00.01.H22', status: 'dead', count: 5 },
+        { capability: 'sms', agency: '000.00.01.H22', status: 'queued', count: 7 },
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe.skipIf(serverUrl)('the PostgreSQL store', () => {
+  it.skip(POSTGRES_SKIP, () => undefined);
+});
