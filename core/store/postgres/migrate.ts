@@ -61,3 +61,9 @@ export async function checkMigrated(all: <Row>(sql: string) => Promise<Row[]>): 
   const missing = (await loadMigrations()).filter((migration) => !applied.has(migration.version));
   if (missing.length > 0) throw new Error(`migrations not applied: ${missing.map((m) => m.version).join(', ')}`);
 }
+
+/** Whether the gateway ever migrated this database (schema): its table of migrations is there. */
+export async function isMigrated(pool: pg.Pool): Promise<boolean> {
+  const { rows } = await pool.query<{ found: string | null }>("SELECT to_regclass('schema_migrations')::text AS found");
+  return rows[0]?.found !== null && rows[0]?.found !== undefined;
+}

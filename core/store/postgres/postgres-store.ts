@@ -48,10 +48,12 @@ import { databaseTarget } from './database-url.ts';
 import { readDossierTimeline } from './dossier-timeline.ts';
 import { pauseInstance, pausedInstances, resumeInstance } from './instance-pauses.ts';
 import { listMessageRows } from './message-query.ts';
-import { checkMigrated, migrate } from './migrate.ts';
+import { checkMigrated, isMigrated, migrate } from './migrate.ts';
 import { readOverview, readQueues } from './overview.ts';
 import { createRecord, getRecord, listRecords, transitionRecord } from './plugin-records.ts';
 import { planReplay, replayableClause } from './replay-plan.ts';
+import { classifyPostgresError } from './unavailable-errors.ts';
+import { ConfigError } from '../../config/config-error.ts';
 
 /** How often a process folds the counters' rows of changes (counters.ts). */
 const FOLD_INTERVAL_MS = 30_000;
@@ -73,6 +75,8 @@ export interface PostgresStoreOptions {
   dataKey?: PayloadCipher | undefined;
   /** How often a store that cannot write tries again. Default 2 s. */
   probeIntervalMs?: number | undefined;
+  /** A verb that reads a store: a database the gateway never migrated is refused, and nothing is created in it. */
+  existing?: boolean | undefined;
 }
 
 /**
@@ -124,6 +128,9 @@ export class PostgresStore implements Store {
     const pool = createPool({ connectionString: target.connectionString, poolSize: options.poolSize ?? target.poolSize, schema: options.schema });
     const session = new Session(pool, target.display);
     try {
+      if (options.existing && !(await isMigrated(pool))) {
+        throw new ConfigError(`no lienthong store in ${target.display}: check LIENTHONG_DATABASE_URL, or start \`lienthong serve\` with it once to create it`);
+      }
       await migrate(pool);
       await bindKey(session, options.auditKey, options.auditKeyName ?? 'the audit key');
       const keyring = new AuditKeyring([...(options.olderAuditKeys ?? []), options.auditKey]);
@@ -131,7 +138,7 @@ export class PostgresStore implements Store {
     } catch (error) {
       session.close();
       await pool.end().catch(() => undefined);
-      throw error;
+      throw classifyPostgresError(error, target.display, { starting: true });
     }
   }
 

@@ -46,16 +46,18 @@ export function connectionLost(error: unknown): boolean {
  * `error` as a StoreUnavailableError with the operator's line when it says the database cannot be written now;
  * any other error as it is. `where` names the database without its password.
  */
-export function classifyPostgresError(error: unknown, where: string): unknown {
-  if (error instanceof StoreUnavailableError) return error;
+export function classifyPostgresError(error: unknown, where: string, situation: { starting?: boolean } = {}): unknown {
   const reason = unavailableReason(error);
   if (!reason) return error;
-  const code = (error as { code?: unknown }).code;
-  return new StoreUnavailableError(reason, operatorLine(reason, typeof code === 'string' ? code : String((error as Error).message), where), { cause: error });
+  if (error instanceof StoreUnavailableError && !situation.starting) return error;
+  const cause = error instanceof StoreUnavailableError ? error.cause : error;
+  const code = (cause as { code?: unknown }).code;
+  const line = operatorLine(reason, typeof code === 'string' ? code : String((cause as Error).message), where, situation.starting ?? false);
+  return new StoreUnavailableError(reason, line, { cause });
 }
 
-function operatorLine(reason: UnavailableReason, code: string, where: string): string {
-  const then = 'the gateway writes again by itself once it can';
+function operatorLine(reason: UnavailableReason, code: string, where: string, starting: boolean): string {
+  const then = starting ? 'then start the gateway again' : 'the gateway writes again by itself once it can';
   switch (reason) {
     case 'disk-full':
       return `the PostgreSQL server of ${where} has no disk space left (${code}): free space on its data disk, ${then}`;
