@@ -30,9 +30,13 @@ export async function onServer(serverUrl: string, sql: string): Promise<void> {
   }
 }
 
-/** A database of its own for one test file, dropped by `drop`. */
+/**
+ * A database of its own for one test file, dropped by `drop`: `lienthong_test_<random>`, or, when the URL names a
+ * CI run's database (`lienthong_ci_<pid>`), `<that name>_<random>`, so that the run drops whatever a failure left.
+ */
 export async function createTestDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `lienthong_test_${randomBytes(6).toString('hex')}`;
+  const named = new URL(serverUrl).pathname.slice(1);
+  const name = `${/^lienthong_ci_\d+$/.test(named) ? `${named}_` : 'lienthong_test_'}${randomBytes(6).toString('hex')}`;
   await onServer(serverUrl, `CREATE DATABASE ${name}`);
   return { url: withDatabase(serverUrl, name), drop: () => onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
