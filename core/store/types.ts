@@ -409,6 +409,13 @@ export interface Store {
    */
   rotateAuditKey(newKey: Buffer, at: number, actor: Actor): Promise<AuditKeyRotation>;
 
+  /**
+   * Runs `work` unless work under the same `name` (a plugin task of one instance) runs now in any process sharing the
+   * store; answers whether it ran. SQLite has one gateway process per file, so only PostgreSQL needs it (an advisory
+   * lock held while `work` runs); a store without it runs `work` every time.
+   */
+  runAlone?(name: string, work: () => Promise<void>): Promise<boolean>;
+
   /** Throws when the store cannot be read or written (a StoreUnavailableError), or its migrations are not all applied. */
   checkReady(): Promise<void>;
   /**

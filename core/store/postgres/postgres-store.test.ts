@@ -138,6 +138,41 @@ describe.skipIf(!serverUrl)('the PostgreSQL store', () => {
     }
   });
 
+  it('runs a plugin task in one process at a time: the others skip their turn while it runs', async () => {
+    const schema = await freshSchema();
+    const [one, two] = await Promise.all([1, 2].map(() => PostgresStore.open({ url: database.url, schema, auditKey: TEST_AUDIT_KEY })));
+    try {
+      let finish = () => {};
+      const running = new Promise<void>((resolve) => {
+        finish = resolve;
+      });
+      let started = () => {};
+      const hasStarted = new Promise<void>((resolve) => {
+        started = resolve;
+      });
+      const first = one!.runAlone('task reconcile of pay-hue', async () => {
+        started();
+        await running;
+      });
+      await hasStarted;
+      let ranBeside = false;
+      expect(await two!.runAlone('task reconcile of pay-hue', async () => {
+        ranBeside = true;
+      })).toBe(false);
+      expect(ranBeside).toBe(false);
+      // Another task, or the same task of another instance, is not held up.
+      expect(await two!.runAlone('task reconcile of pay-other', async () => undefined)).toBe(true);
+      finish();
+      expect(await first).toBe(true);
+      expect(await two!.runAlone('task reconcile of pay-hue', async () => undefined)).toBe(true);
+      // A run that fails gives the lock back all the same.
+      await expect(one!.runAlone('task reconcile of pay-hue', async () => Promise.reject(new Error('provider down')))).rejects.toThrow('provider down');
+      expect(await two!.runAlone('task reconcile of pay-hue', async () => undefined)).toBe(true);
+    } finally {
+      await Promise.all([one?.close(), two?.close()]);
+    }
+  });
+
   it('folds the counters without changing what they say', async () => {
     const store = await PostgresStore.open({ url: database.url, schema: await freshSchema(), auditKey: TEST_AUDIT_KEY });
     try {

@@ -52,7 +52,7 @@ import { checkMigrated, isMigrated, migrate } from './migrate.ts';
 import { readOverview, readQueues } from './overview.ts';
 import { createRecord, getRecord, listRecords, transitionRecord } from './plugin-records.ts';
 import { planReplay, replayableClause } from './replay-plan.ts';
-import { classifyPostgresError } from './unavailable-errors.ts';
+import { classifyPostgresError, connectionLost } from './unavailable-errors.ts';
 import { ConfigError } from '../../config/config-error.ts';
 
 /** How often a process folds the counters' rows of changes (counters.ts). */
@@ -367,6 +367,42 @@ export class PostgresStore implements Store {
     return this.#commits.write((db) => foldCounters(db));
   }
 
+  /**
+   * Runs `work` holding a session advisory lock named after `name`, on a connection of its own; answers false at
+   * once when another process holds it. Should that connection break mid-run, the server frees the lock early.
+   */
+  async runAlone(name: string, work: () => Promise<void>): Promise<boolean> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw classifyPostgresError(error, this.where);
+    }
+    let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
+    try {
+      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [`lienthong ${name}`]);
+      if (!rows[0]?.locked) return false;
+      try {
+        await work();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [`lienthong ${name}`]).catch((error: Error) => {
+          broken = error;
+        });
+      }
+      return true;
+    } catch (error) {
+      broken ??= connectionLostError(error);
+      throw classifyPostgresError(error, this.where);
+    } finally {
+      client.off('error', onError);
+      client.release(broken ?? false);
+    }
+  }
+
   async checkReady(): Promise<void> {
     const outage = this.#availability.outage;
     if (outage) throw outage;
@@ -385,4 +421,9 @@ export class PostgresStore implements Store {
     this.session.close();
     await this.pool.end();
   }
+}
+
+/** The error to release a connection with when it is lost (destroyed, not reused), else undefined. */
+function connectionLostError(error: unknown): Error | undefined {
+  return connectionLost(error) && error instanceof Error ? error : undefined;
 }
