@@ -173,6 +173,30 @@ describe.skipIf(!serverUrl)('the PostgreSQL store', () => {
     }
   });
 
+  it('wakes the other processes when one stores new messages (LISTEN/NOTIFY), with their instances', async () => {
+    const schema = await freshSchema();
+    const [writer, listener] = await Promise.all([1, 2].map(() => PostgresStore.open({ url: database.url, schema, auditKey: TEST_AUDIT_KEY })));
+    try {
+      const woken: string[][] = [];
+      let heard = () => {};
+      const first = new Promise<void>((resolve) => {
+        heard = resolve;
+      });
+      listener!.onNewWork((instances) => {
+        woken.push(instances);
+        heard();
+      });
+      // The listener connects in the background: store until it hears one (a bounded number of tries).
+      for (let i = 0; i < 50 && woken.length === 0; i++) {
+        await writer!.accept({ ...message(), instance: 'sms-quangtri' });
+        await Promise.race([first, new Promise((done) => setTimeout(done, 100))]);
+      }
+      expect(woken[0]).toEqual(['sms-quangtri']);
+    } finally {
+      await Promise.all([writer?.close(), listener?.close()]);
+    }
+  });
+
   it('folds the counters without changing what they say', async () => {
     const store = await PostgresStore.open({ url: database.url, schema: await freshSchema(), auditKey: TEST_AUDIT_KEY });
     try {

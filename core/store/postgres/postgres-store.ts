@@ -51,6 +51,7 @@ import { listMessageRows } from './message-query.ts';
 import { checkMigrated, isMigrated, migrate } from './migrate.ts';
 import { readOverview, readQueues } from './overview.ts';
 import { createRecord, getRecord, listRecords, transitionRecord } from './plugin-records.ts';
+import { NewWorkListener } from './new-work.ts';
 import { planReplay, replayableClause } from './replay-plan.ts';
 import { classifyPostgresError, connectionLost } from './unavailable-errors.ts';
 import { ConfigError } from '../../config/config-error.ts';
@@ -93,6 +94,8 @@ export class PostgresStore implements Store {
   readonly #reads: Queries;
   readonly #keyLookups: CoalescedLookup<string, ApiKeyRecord>;
   readonly #foldTimer: NodeJS.Timeout;
+  readonly #workListeners = new Set<(instances: string[]) => void>();
+  readonly #newWork: NewWorkListener;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -102,6 +105,7 @@ export class PostgresStore implements Store {
     private readonly auditKeys: AuditKeyring,
     private readonly codec: PayloadCodec,
     options: PostgresStoreOptions,
+    listenConfig: pg.ClientConfig,
   ) {
     this.#availability = new StoreAvailability(
       () => this.#commits.write((db) => db.run('INSERT INTO store_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at', [Date.now()])).then(() => undefined),
@@ -117,6 +121,9 @@ export class PostgresStore implements Store {
     });
     this.#foldTimer = setInterval(() => void this.#commits.write((db) => foldCounters(db)).catch(() => undefined), FOLD_INTERVAL_MS);
     this.#foldTimer.unref();
+    this.#newWork = new NewWorkListener(listenConfig, (instances) => {
+      for (const listener of this.#workListeners) listener(instances);
+    });
   }
 
   /**
@@ -134,7 +141,8 @@ export class PostgresStore implements Store {
       await migrate(pool);
       await bindKey(session, options.auditKey, options.auditKeyName ?? 'the audit key');
       const keyring = new AuditKeyring([...(options.olderAuditKeys ?? []), options.auditKey]);
-      return new PostgresStore(pool, session, target.display, new PostgresAuditLog(options.auditKey), keyring, payloadCodec(options.dataKey), options);
+      const listenConfig = { connectionString: target.connectionString, application_name: 'lienthong', ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}) };
+      return new PostgresStore(pool, session, target.display, new PostgresAuditLog(options.auditKey), keyring, payloadCodec(options.dataKey), options, listenConfig);
     } catch (error) {
       session.close();
       await pool.end().catch(() => undefined);
@@ -367,6 +375,12 @@ export class PostgresStore implements Store {
     return this.#commits.write((db) => foldCounters(db));
   }
 
+  onNewWork(listener: (instances: string[]) => void): () => void {
+    this.#workListeners.add(listener);
+    this.#newWork.start();
+    return () => this.#workListeners.delete(listener);
+  }
+
   /**
    * Runs `work` holding a session advisory lock named after `name`, on a connection of its own; answers false at
    * once when another process holds it. Should that connection break mid-run, the server frees the lock early.
@@ -417,6 +431,7 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     this.#availability.close();
     clearInterval(this.#foldTimer);
+    await this.#newWork.close();
     await this.#commits.drain();
     this.session.close();
     await this.pool.end();
