@@ -45,11 +45,12 @@ export async function readAuditKeys(db: Queries): Promise<AuditKeyPeriod[]> {
   return rows.map((row) => ({ fromSeq: row.from_seq, keyId: row.key_id }));
 }
 
+/** The entries and the head that moves to the last of them, in one statement (one round trip). */
 async function insertEntries(db: Queries, entries: AuditEntry[]): Promise<void> {
-  const rows = entries.map((entry) => ({ ...entry, summary: JSON.stringify(entry.summary) }));
-  await db.run(INSERT_ENTRIES, [JSON.stringify(rows)]);
   const last = entries.at(-1);
-  if (last) await db.run('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1', [last.seq, last.hash]);
+  if (!last) return;
+  const rows = entries.map((entry) => ({ ...entry, summary: JSON.stringify(entry.summary) }));
+  await db.run(`WITH appended AS (${INSERT_ENTRIES}) UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, [JSON.stringify(rows), last.seq, last.hash]);
 }
 
 /**

@@ -24,27 +24,23 @@ const ORDERING_FREE = `(m.ordering_key IS NULL OR NOT EXISTS (
     AND (p.status IN ('queued', 'processing') OR (p.status = 'dead' AND p.cancelled_at IS NULL))))`;
 
 /**
- * Leases up to `limit` messages of one instance: leases a stopped process left first, then due messages in order.
- * Rows another process is claiming are skipped (FOR UPDATE SKIP LOCKED), never waited for, so processes claiming
- * together each get their own messages and no message is leased twice. Each statement commits on its own.
+ * Leases up to `limit` messages of one instance in one statement: leases a stopped process left first, then due
+ * messages in order. Rows another process is claiming are skipped (FOR UPDATE SKIP LOCKED), never waited for, so
+ * processes claiming together each get their own messages and no message is leased twice.
  */
 export async function claimDue(db: Queries, claim: Claim): Promise<MessageRow[]> {
-  const lease = [claim.leaseOwner, claim.leaseUntil, claim.now];
-  const expired = await db.all<MessageRow>(
-    `WITH picked AS (
-       SELECT seq FROM messages WHERE instance = ? AND status = 'processing' AND lease_until < ?
-        ORDER BY lease_until LIMIT ? FOR UPDATE SKIP LOCKED)
-     ${CLAIM} FROM picked WHERE messages.seq = picked.seq RETURNING messages.*`,
-    [claim.instance, claim.now, claim.limit, ...lease],
-  );
-  if (expired.length >= claim.limit) return expired;
-  const due = await db.all<MessageRow>(
-    `WITH picked AS (
-       SELECT m.seq FROM messages m
+  return db.all<MessageRow>(
+    `WITH expired AS (
+       SELECT seq, 0 AS turn, lease_until AS rank FROM messages
+        WHERE instance = ? AND status = 'processing' AND lease_until < ?
+        ORDER BY lease_until LIMIT ? FOR UPDATE SKIP LOCKED),
+     due AS (
+       SELECT m.seq, 1 AS turn, m.next_attempt_at AS rank FROM messages m
         WHERE m.instance = ? AND m.status = 'queued' AND m.next_attempt_at <= ? AND ${ORDERING_FREE}
-        ORDER BY m.next_attempt_at, m.seq LIMIT ? FOR UPDATE OF m SKIP LOCKED)
+        ORDER BY m.next_attempt_at, m.seq LIMIT ? FOR UPDATE OF m SKIP LOCKED),
+     picked AS (
+       SELECT seq FROM (SELECT * FROM expired UNION ALL SELECT * FROM due) candidates ORDER BY turn, rank, seq LIMIT ?)
      ${CLAIM} FROM picked WHERE messages.seq = picked.seq RETURNING messages.*`,
-    [claim.instance, claim.now, claim.limit - expired.length, ...lease],
+    [claim.instance, claim.now, claim.limit, claim.instance, claim.now, claim.limit, claim.limit, claim.leaseOwner, claim.leaseUntil, claim.now],
   );
-  return [...expired, ...due];
 }
