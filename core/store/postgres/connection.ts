@@ -28,14 +28,33 @@ export function numbered(sql: string): string {
   return out;
 }
 
-const cache = new Map<string, string>();
-function text(sql: string): string {
-  let converted = cache.get(sql);
-  if (converted === undefined) {
-    converted = numbered(sql);
-    if (cache.size < 2000) cache.set(sql, converted);
+interface Statement {
+  text: string;
+  uses: number;
+  name?: string;
+}
+
+/** Statements run again and again (claims, outcomes, accepts) are prepared once per connection, up to this many. */
+const MAX_PREPARED = 300;
+const statements = new Map<string, Statement>();
+const TRANSACTION_CONTROL = /^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b/;
+let prepared = 0;
+
+/**
+ * The query as `pg` takes it: `$n` placeholders, and a name once the same text ran twice, so each connection parses
+ * and plans it once (planning a claim cost more than running it). Text built from a filter's values is named too,
+ * but only so many: the rest run unnamed. A migration that changes a table's columns under a running process makes
+ * its prepared `SELECT *` fail ("cached plan must not change result type"): restart processes after migrating.
+ */
+function query(sql: string, values: unknown[]): pg.QueryConfig {
+  let statement = statements.get(sql);
+  if (!statement) {
+    statement = { text: numbered(sql), uses: 0 };
+    if (statements.size < 4 * MAX_PREPARED) statements.set(sql, statement);
   }
-  return converted;
+  statement.uses += 1;
+  if (statement.name === undefined && statement.uses >= 2 && prepared < MAX_PREPARED && !TRANSACTION_CONTROL.test(sql)) statement.name = `lienthong_${++prepared}`;
+  return statement.name === undefined ? { text: statement.text, values } : { name: statement.name, text: statement.text, values };
 }
 
 export interface PoolOptions {
@@ -66,17 +85,17 @@ export function createPool(options: PoolOptions): pg.Pool {
 
 /** Reads and single-statement writes on any pooled connection; errors of an unreachable database classified. */
 export function poolQueries(pool: pg.Pool, where: string, onUnavailable: (error: StoreUnavailableError) => void): Queries {
-  const query = async <Row>(sql: string, params: unknown[] = []) => {
+  const run = async <Row>(sql: string, params: unknown[] = []) => {
     try {
-      return await pool.query<Row & pg.QueryResultRow>(text(sql), params);
+      return await pool.query<Row & pg.QueryResultRow>(query(sql, params));
     } catch (error) {
       throw report(classifyPostgresError(error, where), onUnavailable);
     }
   };
   return {
-    all: async <Row>(sql: string, params?: unknown[]) => (await query<Row>(sql, params)).rows,
-    get: async <Row>(sql: string, params?: unknown[]) => (await query<Row>(sql, params)).rows[0],
-    run: async (sql, params) => ({ changes: (await query(sql, params)).rowCount ?? 0 }),
+    all: async <Row>(sql: string, params?: unknown[]) => (await run<Row>(sql, params)).rows,
+    get: async <Row>(sql: string, params?: unknown[]) => (await run<Row>(sql, params)).rows[0],
+    run: async (sql, params) => ({ changes: (await run(sql, params)).rowCount ?? 0 }),
   };
 }
 
@@ -124,7 +143,7 @@ export class Session implements Queries {
     }
     try {
       const client = await this.#connection();
-      const result = await client.query<Row & pg.QueryResultRow>(text(sql), params);
+      const result = await client.query<Row & pg.QueryResultRow>(query(sql, params));
       if (sql === 'BEGIN') this.#inTransaction = true;
       if (ends) this.#inTransaction = false;
       return result;
