@@ -43,8 +43,7 @@ let prepared = 0;
 /**
  * The query as `pg` takes it: `$n` placeholders, and a name once the same text ran twice, so each connection parses
  * and plans it once (planning a claim cost more than running it). Text built from a filter's values is named too,
- * but only so many: the rest run unnamed. A migration that changes a table's columns under a running process makes
- * its prepared `SELECT *` fail ("cached plan must not change result type"): restart processes after migrating.
+ * but only so many: the rest run unnamed.
  */
 function query(sql: string, values: unknown[]): pg.QueryConfig {
   let statement = statements.get(sql);
@@ -55,6 +54,21 @@ function query(sql: string, values: unknown[]): pg.QueryConfig {
   statement.uses += 1;
   if (statement.name === undefined && statement.uses >= 2 && prepared < MAX_PREPARED && !TRANSACTION_CONTROL.test(sql)) statement.name = `lienthong_${++prepared}`;
   return statement.name === undefined ? { text: statement.text, values } : { name: statement.name, text: statement.text, values };
+}
+
+/**
+ * A newer process's migration changed the columns a prepared `SELECT *` returns (a rolling upgrade): the statement
+ * is prepared again under a new name, and the query runs once more.
+ */
+async function replanned<T>(sql: string, values: unknown[], run: (config: pg.QueryConfig) => Promise<T>): Promise<T> {
+  try {
+    return await run(query(sql, values));
+  } catch (error) {
+    const statement = statements.get(sql);
+    if ((error as { code?: unknown }).code !== '0A000' || !statement?.name || !/cached plan must not change result type/.test(String(error))) throw error;
+    statement.name = `lienthong_${++prepared}`;
+    return run(query(sql, values));
+  }
 }
 
 export interface PoolOptions {
@@ -87,7 +101,7 @@ export function createPool(options: PoolOptions): pg.Pool {
 export function poolQueries(pool: pg.Pool, where: string, onUnavailable: (error: StoreUnavailableError) => void): Queries {
   const run = async <Row>(sql: string, params: unknown[] = []) => {
     try {
-      return await pool.query<Row & pg.QueryResultRow>(query(sql, params));
+      return await replanned(sql, params, (config) => pool.query<Row & pg.QueryResultRow>(config));
     } catch (error) {
       throw report(classifyPostgresError(error, where), onUnavailable);
     }
@@ -143,7 +157,7 @@ export class Session implements Queries {
     }
     try {
       const client = await this.#connection();
-      const result = await client.query<Row & pg.QueryResultRow>(query(sql, params));
+      const result = await replanned(sql, params, (config) => client.query<Row & pg.QueryResultRow>(config));
       if (sql === 'BEGIN') this.#inTransaction = true;
       if (ends) this.#inTransaction = false;
       return result;

@@ -197,6 +197,20 @@ describe.skipIf(!serverUrl)('the PostgreSQL store', () => {
     }
   });
 
+  it('goes on reading when a newer process adds a column under it (a rolling upgrade)', async () => {
+    const schema = await freshSchema();
+    const store = await PostgresStore.open({ url: database.url, schema, auditKey: TEST_AUDIT_KEY, poolSize: 2 });
+    try {
+      const m = message();
+      await store.accept(m);
+      for (let i = 0; i < 3; i++) expect(await store.getMessage(m.id)).toMatchObject({ id: m.id });
+      await onServer(database.url, `ALTER TABLE ${schema}.messages ADD COLUMN added_later text`);
+      for (let i = 0; i < 3; i++) expect(await store.getMessage(m.id)).toMatchObject({ id: m.id });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('folds the counters without changing what they say', async () => {
     const store = await PostgresStore.open({ url: database.url, schema: await freshSchema(), auditKey: TEST_AUDIT_KEY });
     try {
