@@ -106,6 +106,7 @@ export function formatReport({ settings, rounds, durability, delivery, sms, port
     delivery.map((run) => [
       `webhook delivery, concurrency ${run.concurrency}`,
       `${int(run.perSecond)} msg/s`,
+      run.cpuMicrosPerMessage === null ? 'CPU n/a' : `${int(run.cpuMicrosPerMessage)} µs CPU per message`,
       `${int(run.messages)} in ${run.seconds.toFixed(2)} s; ${int(run.receivedDistinct)} distinct ids received, ${run.redeliveries} redelivered`,
     ]),
   );
