@@ -39,6 +39,8 @@ export interface DeliveryPeerRun {
   /** lienthong: from its worker's start; graphile-worker: from its first job's start. Both until the last outcome is committed. */
   seconds: number;
   perSecond: number;
+  /** From the worker's start (graphile-worker's `run()`, lienthong's `worker.start()`) until the last outcome is committed. */
+  fromWorkerStartSeconds: number;
   /** Storing (lienthong) or queueing (graphile-worker) the jobs before the run, not in it. */
   queueSeconds: number;
   /** Deliveries beyond one per job, as the receiver counted them. */
@@ -80,8 +82,8 @@ export async function benchPeers(dir: string, step: (what: string) => void, sett
   step(`peers: connecting to PostgreSQL at ${server} (at most ${CONNECT_TIMEOUT_MS / 1000} s)`);
   const database = await createBenchDatabase(databaseUrl);
   if ('unreachable' in database) {
-    const skipped = `PostgreSQL at ${server} not reachable within ${CONNECT_TIMEOUT_MS / 1000} s (${database.unreachable}): the reference peers were skipped`;
-    step(skipped);
+    const skipped = `PostgreSQL at ${server} not reachable within ${CONNECT_TIMEOUT_MS / 1000} s (${database.unreachable})`;
+    step(`${skipped}: the reference peers are skipped`);
     return { ...base, skipped, postgres: null };
   }
   const started: Array<ChildServer<unknown>> = [];
@@ -216,6 +218,7 @@ async function deliverLienthong(file: string, jobs: number, receiverUrl: string,
     jobs,
     seconds: run.seconds,
     perSecond: run.perSecond,
+    fromWorkerStartSeconds: run.seconds,
     queueSeconds: run.acceptSeconds,
     redeliveries: run.redeliveries,
     cpu,
@@ -238,7 +241,16 @@ async function deliverGraphile(controlUrl: string, receiverUrl: string, jobs: nu
   const received = v.parse(receivedList, await receiver.received());
   if (received.length !== jobs) throw new Error(`graphile-worker: the receiver got ${received.length} distinct ids for ${jobs} jobs`);
   const redeliveries = received.reduce((sum, entry) => sum + entry.deliveries, 0) - received.length;
-  return { jobs, seconds: run.seconds, perSecond: run.perSecond, queueSeconds: queue.seconds, redeliveries, cpu, cpuMicrosPerJob: microsPer(cpu, jobs) };
+  return {
+    jobs,
+    seconds: run.seconds,
+    perSecond: run.perSecond,
+    fromWorkerStartSeconds: run.secondsFromStart,
+    queueSeconds: queue.seconds,
+    redeliveries,
+    cpu,
+    cpuMicrosPerJob: microsPer(cpu, jobs),
+  };
 }
 
 async function post(url: string): Promise<unknown> {
