@@ -1,4 +1,4 @@
-import { wholeFromEnv } from '../env.ts';
+import { positiveFromEnv, wholeFromEnv } from '../env.ts';
 
 /** At most this many jobs per delivery run, each side. */
 export const MAX_JOBS = 20_000;
@@ -31,8 +31,8 @@ export function readPeersSettings(messages: number): PeersSettings {
   }
   return {
     rounds: wholeFromEnv('BENCH_PEERS_ROUNDS', 3),
-    seconds: wholeFromEnv('BENCH_PEERS_SECONDS', 8),
-    warmupSeconds: wholeFromEnv('BENCH_PEERS_WARMUP_SECONDS', 2),
+    seconds: positiveFromEnv('BENCH_PEERS_SECONDS', 8),
+    warmupSeconds: positiveFromEnv('BENCH_PEERS_WARMUP_SECONDS', 2),
     jobs,
     databaseUrl,
     graphileBatchMs: wholeFromEnv('BENCH_PEERS_GRAPHILE_BATCH_MS', 1, 0),
