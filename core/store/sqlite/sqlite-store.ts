@@ -110,7 +110,7 @@ export class SqliteStore implements Store {
     const writer = await openConnection(file, { busyTimeoutMs });
     let reader: Connection | undefined;
     try {
-      await migrate(writer);
+      await migrate(writer, { file });
       await backfillDossierCodes(writer, payloadCodec(options.dataKey));
       reader = await openConnection(file, { mode: sqlite3.OPEN_READONLY, busyTimeoutMs });
       const auditLog = await SqliteAuditLog.open(writer, options.auditKey, options.auditKeyName);
