@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import type { AnyPlugin } from '../sdk/contract.ts';
 import { auditCommand } from './audit.ts';
+import { backupCommand } from './backup.ts';
 import { checkConfigCommand } from './check-config.ts';
 import type { CliContext } from './command.ts';
 import { instancesCommand } from './instances.ts';
@@ -14,6 +15,7 @@ import { keysCommand } from './keys.ts';
 import { messagesCommand } from './messages.ts';
 import { newPluginCommand } from './new-plugin.ts';
 import { replayCommand } from './replay.ts';
+import { restoreCommand } from './restore.ts';
 import { sandboxCommand } from './sandbox.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
@@ -51,6 +53,8 @@ export function lienthongProgram(context: CliContext): ProgramRun {
     replayCommand,
     instancesCommand,
     auditCommand,
+    backupCommand,
+    restoreCommand,
     newPluginCommand,
   ]) {
     program.addCommand(verb(context));

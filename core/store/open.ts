@@ -41,13 +41,7 @@ export function storeFile(env: Record<string, string | undefined> = process.env,
  */
 export async function openStore(env: Record<string, string | undefined> = process.env, options: OpenOptions = {}): Promise<Store> {
   const file = storeFile(env, options);
-  if (options.existing && !existsSync(file)) {
-    const absolute = resolve(file);
-    const named = absolute === file ? file : `${file} (${absolute})`;
-    // Someone who ran `npm start` and then a verb without --db: the store they mean is most likely the sandbox's.
-    const sandboxHint = !env.LIENTHONG_DB && existsSync(DEFAULT_SANDBOX_DB) ? ` (the sandbox's store is ${DEFAULT_SANDBOX_DB})` : '';
-    throw new ConfigError(`no store at ${named}: check --db or LIENTHONG_DB${sandboxHint}, or start \`lienthong serve\` once to create it`);
-  }
+  if (options.existing) refuseMissingStore(file, env);
   const busyTimeoutMs = busyTimeout(env);
   const open = async (onClose?: () => Promise<void>) => {
     const keys = await auditKeys(file, env, options.sandbox ?? false);
@@ -68,6 +62,16 @@ export async function openStore(env: Record<string, string | undefined> = proces
     return store;
   };
   return options.gateway ? startStoreFile(file, busyTimeoutMs, open) : open();
+}
+
+/** A verb that needs an existing store: one line naming the file (and the sandbox's, if that is likely the one meant). */
+export function refuseMissingStore(file: string, env: Record<string, string | undefined>): void {
+  if (existsSync(file)) return;
+  const absolute = resolve(file);
+  const named = absolute === file ? file : `${file} (${absolute})`;
+  // Someone who ran `npm start` and then a verb without --db: the store they mean is most likely the sandbox's.
+  const sandboxHint = !env.LIENTHONG_DB && existsSync(DEFAULT_SANDBOX_DB) ? ` (the sandbox's store is ${DEFAULT_SANDBOX_DB})` : '';
+  throw new ConfigError(`no store at ${named}: check --db or LIENTHONG_DB${sandboxHint}, or start \`lienthong serve\` once to create it`);
 }
 
 /** `LIENTHONG_SQLITE_BUSY_TIMEOUT_MS`: how long a write waits for another process's write lock before a 503. */

@@ -108,6 +108,12 @@ function refuseUnknown(rows: { version: number; name: string }[], migrations: Mi
   throw new StoreNewerThanCode(file, newest.version, `${String(newest.version).padStart(3, '0')}_${newest.name}`, codeVersion);
 }
 
+/** Throws StoreNewerThanCode when the store `db` holds a migration this code does not know; writes nothing. */
+export async function refuseNewerStore(db: Connection, file: string): Promise<void> {
+  const rows = await db.all<{ version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version');
+  refuseUnknown(rows, await loadMigrations(), file);
+}
+
 /** Throws unless the store holds exactly the migrations shipped with this version: none missing, none newer. */
 export async function checkMigrated(db: Connection): Promise<void> {
   const rows = await db.all<{ version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version');
