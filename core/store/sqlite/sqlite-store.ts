@@ -24,6 +24,7 @@ import type {
   Overview,
   RecordChange,
   ReplayPlan,
+  ReplayTarget,
   StoredRecord,
   Store,
   StoredResponse,
@@ -208,16 +209,18 @@ export class SqliteStore implements Store {
     return planReplay(this.reader, filter);
   }
 
-  replay(target: { ids: string[] } | { filter: MessageFilter }, now: number, maxAgeMs: (instance: string) => number, actor: Actor) {
+  replay(target: ReplayTarget, now: number, maxAgeMs: (instance: string) => number, actor: Actor) {
     return this.#commits.write(async (db, audit) => {
       // By id an operator may bring back a cancelled message; a filter never does: cancelled is closed for good.
       const { from, where, params } =
         'ids' in target
           ? { from: 'messages', where: `id IN (${target.ids.map(() => '?').join(', ') || 'NULL'})`, params: target.ids }
           : { from: REPLAYABLE, ...replayableClause(target.filter) };
+      const batch = 'batch' in target ? target.batch : undefined;
+      const page = batch ? { sql: 'AND seq > ? ORDER BY seq LIMIT ?', params: [batch.afterSequence, batch.limit] } : { sql: 'ORDER BY seq', params: [] };
       const dead = await db.all<{ id: string; instance: string; replays: number; attempts: number }>(
-        `SELECT id, instance, replays, attempts FROM ${from} WHERE status = 'dead' AND ${where} ORDER BY seq`,
-        params,
+        `SELECT id, instance, replays, attempts FROM ${from} WHERE status = 'dead' AND ${where} ${page.sql}`,
+        [...params, ...page.params],
       );
       for (const message of dead) {
         await db.run(
