@@ -23,9 +23,10 @@ import { simulateCommand } from './simulate.ts';
 const NOTES = `
 Each command answers --help, e.g. lienthong keys create --help.
 
-Store: --db FILE, else LIENTHONG_DB, else ./data/lienthong.db (serve, keys, messages, replay, instances, audit) or
-  ./data/sandbox.db (sandbox). Only serve and sandbox create a store; the other commands refuse one that does
-  not exist. Each names its store on stderr ("store: PATH").
+Store: --db FILE, else LIENTHONG_DB, else ./data/lienthong.db (serve, keys, messages, replay, instances, audit,
+  backup, restore) or ./data/sandbox.db (sandbox). Only serve and sandbox create a store, and restore puts one
+  back from a backup; the other commands refuse one that does not exist. Each names its store on stderr
+  ("store: PATH").
 Times are printed in Vietnam's time (2026-12-07T13:05:00+07:00); --json answers give them in UTC, as the API does.
 
 Environment: PORT (8080), LIENTHONG_DB, LIENTHONG_AUDIT_KEY, LIENTHONG_AUDIT_KEYS (keys before rotations),
