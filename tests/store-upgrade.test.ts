@@ -2,7 +2,8 @@
  * Upgrading a store (README "Upgrading"): a store the previous schema version wrote opens with this code, its
  * migrations applied at start, everything in it read back and its audit chain verified; a store a newer lienthong
  * migrated is refused by every way in — serve, the sandbox and each CLI verb — in one line naming both schema
- * versions and what to do, exit 1, and the file is left byte for byte (no key file made either).
+ * versions and what to do, exit 1, and the file is left byte for byte (no key file made either). A verb of the new
+ * version does not migrate a store an older gateway is still running on.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { keyFileOf } from '../core/store/audit-key.ts';
 import { openConnection } from '../core/store/sqlite/connection.ts';
+import { claimStoreFile } from '../core/store/sqlite/gateway-lock.ts';
 import { codeSchemaVersion } from '../core/store/sqlite/migrate.ts';
 import { SqliteStore } from '../core/store/sqlite/sqlite-store.ts';
 import { TEST_AUDIT_KEY } from '../core/testing/test-audit-key.ts';
@@ -70,6 +72,28 @@ describe('a store the previous schema version wrote', () => {
     const verified = await cli('audit', 'verify');
     expect(verified.stdout).toMatch(new RegExp(`^audit log intact: ${previous.auditEntries + 1} entries`));
     expect(verified.code).toBe(0);
+  });
+});
+
+describe('a store the previous schema version wrote, with its gateway still running', () => {
+  it('is not migrated by a verb of the new version: refused in one line until the gateway is stopped', async () => {
+    const db = join(dir, 'previous-running.db');
+    const previous = await createPreviousSchemaStore(db);
+    const code = await codeSchemaVersion();
+    const gateway = await claimStoreFile(db);
+    try {
+      const refused = await runCliInProcess(['messages', 'list', '--db', db], { LIENTHONG_DATABASE_URL: undefined });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(
+        new RegExp(`^lienthong: ${db} needs migration ${code} of this lienthong, but the gateway process with pid ${process.pid} on host .* runs on it with an older version: stop that gateway and start this version \\(its migrations run at start\\), then run this command again\n$`),
+      );
+      expect((await schemaVersions(db)).at(-1)).toBe(previous.version);
+    } finally {
+      await gateway.release();
+    }
+    const listed = await runCliInProcess(['messages', 'list', '--db', db], { LIENTHONG_DATABASE_URL: undefined });
+    expect(listed.code).toBe(0);
+    expect((await schemaVersions(db)).at(-1)).toBe(code);
   });
 });
 

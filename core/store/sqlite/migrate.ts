@@ -57,6 +57,8 @@ export interface MigrateOptions {
   upTo?: number;
   /** Tests only: these migrations instead of the shipped ones. */
   migrations?: Migration[];
+  /** Runs before the first migration is applied, given the versions to apply; throwing leaves the store as it was. */
+  beforeApplying?: ((versions: number[]) => Promise<void>) | undefined;
 }
 
 /**
@@ -75,10 +77,10 @@ export async function migrate(db: Connection, options: MigrateOptions = {}): Pro
   const rows = await db.all<{ version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version');
   refuseUnknown(rows, migrations, options.file);
   const applied = new Set(rows.map((row) => row.version));
+  const pending = migrations.filter((migration) => !applied.has(migration.version) && (options.upTo === undefined || migration.version <= options.upTo));
+  if (pending.length > 0) await options.beforeApplying?.(pending.map((migration) => migration.version));
   const done: number[] = [];
-  for (const migration of migrations) {
-    if (options.upTo !== undefined && migration.version > options.upTo) break;
-    if (applied.has(migration.version)) continue;
+  for (const migration of pending) {
     await db.exec('BEGIN IMMEDIATE');
     try {
       // Another process opening the same file may have applied it since we looked: look again under the lock.

@@ -111,7 +111,7 @@ export class SqliteStore implements Store {
     const writer = await openConnection(file, { busyTimeoutMs });
     let reader: Connection | undefined;
     try {
-      await migrate(writer, { file });
+      await migrate(writer, { file, beforeApplying: options.beforeMigrating });
       await backfillDossierCodes(writer, payloadCodec(options.dataKey));
       reader = await openConnection(file, { mode: sqlite3.OPEN_READONLY, busyTimeoutMs });
       const auditLog = await SqliteAuditLog.open(writer, options.auditKey, options.auditKeyName);
@@ -411,6 +411,8 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number | undefined;
   /** How often a store that cannot write tries again. Default 2 s. */
   probeIntervalMs?: number | undefined;
+  /** Runs before migrations are applied to the file, given their versions; throwing refuses the store unchanged. */
+  beforeMigrating?: ((versions: number[]) => Promise<void>) | undefined;
   /** Runs once the store is closed: the gateway process gives up its claim on the file. */
   onClose?: (() => Promise<void>) | undefined;
 }
