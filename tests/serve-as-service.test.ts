@@ -1,13 +1,16 @@
 /**
  * Whole-command: `lienthong serve` as a service manager starts it, a real child process with a config of one
- * agency and no instance: where it listens when nothing says so, and `--host` / `LIENTHONG_HOST` opening it.
+ * agency and no instance: where it listens when nothing says so, and `--host` / `LIENTHONG_HOST` opening it; its
+ * audit key read from a file, as systemd's LoadCredential gives it.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listenHost } from '../core/cli/serve.ts';
-import { type ChildEnv, killChildren, spawnCli } from './support/run-cli.ts';
+import { TEST_AUDIT_KEY_TEXT } from '../core/testing/test-audit-key.ts';
+import { type ChildEnv, killChildren, runCli, spawnCli } from './support/run-cli.ts';
 
 let dir: string;
 let config: string;
@@ -82,5 +85,34 @@ describe('where serve listens', () => {
     expect(listenHost(undefined, { LIENTHONG_HOST: '0.0.0.0' })).toBe('0.0.0.0');
     expect(listenHost('::', { LIENTHONG_HOST: '0.0.0.0' })).toBe('::');
     expect(() => listenHost('', {})).toThrow(/--host takes an address/);
+  });
+});
+
+describe('secrets from files', () => {
+  it('serve takes its audit key from LIENTHONG_AUDIT_KEY_FILE, a file in the credentials directory', async () => {
+    const credentials = join(dir, 'credentials');
+    await mkdir(credentials, { mode: 0o700 });
+    await writeFile(join(credentials, 'audit-key'), `${TEST_AUDIT_KEY_TEXT}\n`, { mode: 0o400 });
+    const served = await startServe([], { ...env, LIENTHONG_AUDIT_KEY: undefined, LIENTHONG_AUDIT_KEY_FILE: join(credentials, 'audit-key') }, LISTENING_JSON);
+    expect(await served.stop()).toEqual({ code: 0, signal: null });
+    // The CLI given the key directly verifies the chain serve wrote: the same key.
+    const verified = await runCli(['audit', 'verify', '--db', env.LIENTHONG_DB!], { ...env, LIENTHONG_AUDIT_KEY: TEST_AUDIT_KEY_TEXT });
+    expect(verified.code, verified.stderr).toBe(0);
+  });
+
+  it('a key file that is not there: one line naming it and what to do, exit 1, no store made', async () => {
+    const missing = join(dir, 'credentials', 'audit-key');
+    const result = await runCli(['serve', '--config', config, '--port', '0'], { ...env, LIENTHONG_AUDIT_KEY: undefined, LIENTHONG_AUDIT_KEY_FILE: missing });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`lienthong: cannot read LIENTHONG_AUDIT_KEY_FILE ${missing} (no such file): check the path, and that the user the gateway runs as may read the file\n`);
+    expect(existsSync(env.LIENTHONG_DB!)).toBe(false);
+  });
+
+  it('the key given both ways is refused, naming both', async () => {
+    const path = join(dir, 'audit-key');
+    await writeFile(path, `${TEST_AUDIT_KEY_TEXT}\n`, { mode: 0o600 });
+    const result = await runCli(['serve', '--config', config, '--port', '0'], { ...env, LIENTHONG_AUDIT_KEY_FILE: path });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('LIENTHONG_AUDIT_KEY and LIENTHONG_AUDIT_KEY_FILE are both set');
   });
 });
