@@ -1,7 +1,7 @@
 /**
  * Whole-command: `lienthong serve` as a service manager starts it, a real child process with a config of one
  * agency and no instance: where it listens when nothing says so, and `--host` / `LIENTHONG_HOST` opening it; its
- * audit key read from a file, as systemd's LoadCredential gives it.
+ * audit key read from a file, as systemd's LoadCredential gives it; its logs as LOG_FORMAT asks.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -114,5 +114,22 @@ describe('secrets from files', () => {
     const result = await runCli(['serve', '--config', config, '--port', '0'], { ...env, LIENTHONG_AUDIT_KEY_FILE: path });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('LIENTHONG_AUDIT_KEY and LIENTHONG_AUDIT_KEY_FILE are both set');
+  });
+});
+
+describe('LOG_FORMAT', () => {
+  it('pretty: serve logs for a person at a terminal, and stops cleanly', async () => {
+    const served = await startServe([], { ...env, LOG_FORMAT: 'pretty' }, /INFO: gateway listening\n\s+url: "(http:\/\/127\.0\.0\.1:\d+)"/);
+    expect((await fetch(`${served.url}/healthz`)).status).toBe(200);
+    expect(await served.stop()).toEqual({ code: 0, signal: null });
+    expect(served.stdout()).toMatch(/^\[[^\]]+\+07:00\] INFO: gateway stopped$/m);
+    expect(served.stdout()).not.toContain('{"level"');
+  });
+
+  it('an unknown format: one line naming the valid ones, exit 1, no store made', async () => {
+    const result = await runCli(['serve', '--config', config, '--port', '0'], { ...env, LOG_FORMAT: 'text' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe("lienthong: LOG_FORMAT must be json or pretty, not 'text'; unset it for json\n");
+    expect(existsSync(env.LIENTHONG_DB!)).toBe(false);
   });
 });

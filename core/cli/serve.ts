@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { readConfigFile } from '../config/load.ts';
 import { startGateway } from '../gateway.ts';
-import { createLogger } from '../logger.ts';
+import { loggerFor } from '../logger.ts';
 import { openStore } from '../store/open.ts';
 import { type CliContext, verbAction } from './command.ts';
 import type { CliIo } from './io.ts';
@@ -35,7 +35,7 @@ export function listenHost(option: string | undefined, env: CliIo['env']): strin
 async function serve(values: { config?: string; port?: string; host?: string; db?: string }, { io, plugins }: CliContext): Promise<undefined> {
   if (!values.config) throw new UsageError('serve needs --config FILE');
   const port = parsePort(values.port ?? io.env.PORT, 8080);
-  const log = createLogger(io.env.LOG_LEVEL ?? 'info');
+  const log = loggerFor(io.env);
   const config = await readConfigFile(values.config, plugins, io.env);
   const env = storeEnv(io, values.db);
   const store = await openStore(env, { gateway: true });
