@@ -73,7 +73,7 @@ async function sqlitePrebuilds(): Promise<string> {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lienthong-packed-'));
   const packed = await run('npm', ['pack', '--pack-destination', dir, '--json'], { cwd: ROOT, env: operatorEnv(), maxBuffer: 16 * 1024 * 1024 });
-  const [{ filename }] = JSON.parse(packed.stdout) as Array<{ filename: string }>;
+  const [{ filename }] = JSON.parse(packed.stdout) as [{ filename: string }];
   folder = join(dir, 'install');
   await mkdir(folder);
   const { manifest, lock } = await lockfileFor(join(dir, filename));
