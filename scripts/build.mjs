@@ -25,7 +25,9 @@ const INPUTS = ['app', 'core', 'plugins', 'package.json', 'tsconfig.json', 'tsco
 /** `new URL('./x', import.meta.url)` as tsc writes it; the path is group 2. */
 const RUNTIME_FILE = /new URL\((['"`])([^'"`]+)\1,\s*import\.meta\.url\)/g;
 
+/** Says what is wrong and leaves no dist/: a half-built one would start and fail later, at run time. */
 function fail(message) {
+  rmSync(DIST, { recursive: true, force: true });
   process.stderr.write(`build: ${message}\n`);
   process.exit(1);
 }
