@@ -80,7 +80,10 @@ beforeAll(async () => {
   await writeFile(join(folder, 'package.json'), JSON.stringify(manifest, null, 2));
   await writeFile(join(folder, 'package-lock.json'), JSON.stringify(lock, null, 2));
   const env = operatorEnv({ NODE_OPTIONS: `--import=${REFUSE_NETWORK}`, npm_config_sqlite3_local_prebuilds: await sqlitePrebuilds() });
-  const installed = await run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], { cwd: folder, env, maxBuffer: 16 * 1024 * 1024 });
+  const installed = await run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], { cwd: folder, env, maxBuffer: 16 * 1024 * 1024 }).catch((error: { stderr?: string }) => {
+    const hint = error.stderr?.includes('ENOTCACHED') ? "a package is missing from npm's cache: `npm ci` in the repository fills it; then run this test again\n" : '';
+    throw new Error(`npm ci --offline of the packed package failed in ${folder}:\n${hint}${error.stderr ?? String(error)}`);
+  });
   expect(installed.stderr).not.toContain('network attempt');
   lienthong = join(folder, 'node_modules/.bin/lienthong');
 }, SLOW);
