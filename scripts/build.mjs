@@ -58,6 +58,10 @@ function copyRuntimeFiles() {
   const copied = new Set();
   for (const module of compiledModules(DIST)) {
     const text = readFileSync(module, 'utf8');
+    // A path joined to the module's folder cannot be found here: the file would be missing from dist/ at run time.
+    if (/import\.meta\.(dirname|filename)\b/.test(text)) {
+      fail(`${relative(DIST, module)} uses import.meta.dirname or .filename: name files it reads as new URL('./…', import.meta.url), so that the build copies them`);
+    }
     for (const [, , path] of text.matchAll(RUNTIME_FILE)) {
       const target = fileURLToPath(new URL(path, `file://${module}`));
       const source = join(ROOT, relative(DIST, target));
