@@ -10,6 +10,8 @@ import type { ConsoleEnv } from './console-env.ts';
 import { requireOperator } from './operator-session.ts';
 import { pageContext } from './page-context.ts';
 import { consolePageHeaders } from './page-headers.ts';
+import { overviewRoutes } from './routes/overview.tsx';
+import { pauseRoutes } from './routes/pauses.tsx';
 import { searchRoutes } from './routes/search.ts';
 import { signInRoutes } from './routes/sign-in.tsx';
 import { signOutRoutes } from './routes/sign-out.ts';
@@ -41,6 +43,8 @@ export function consoleApp(gateway: GatewayContext, options: ConsoleOptions = {}
   app.use('*', requireOperator(gateway, sessions, (c) => errorPage(c, 403, c.get('t')('error.forbiddenTitle'), c.get('t')('form.refused'))));
   app.route('/', signOutRoutes(gateway, sessions));
   app.route('/', searchRoutes(gateway));
+  app.route('/', overviewRoutes(gateway));
+  app.route('/', pauseRoutes(gateway));
 
   app.all('*', (c) => errorPage(c, 404, c.get('t')('error.notFoundTitle'), c.get('t')('error.notFound')));
   app.onError((error, c) => consoleError(gateway, c, error));

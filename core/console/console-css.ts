@@ -10,6 +10,7 @@ a{color:#0b4f9c}
 a:hover{color:#07366b}
 :focus-visible{outline:3px solid #b35900;outline-offset:2px}
 .skip{position:absolute;left:-9999px;top:0;background:#fff;padding:.5rem}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .skip:focus{left:.5rem}
 .top{display:flex;flex-wrap:wrap;align-items:center;gap:1rem;padding:.6rem 1rem;background:#12355b;color:#fff}
 .top a{color:#fff}

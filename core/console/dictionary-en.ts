@@ -90,6 +90,7 @@ export const en: Record<LabelKey, string> = {
   'pause.intro': 'While paused no attempt reaches the provider, messages wait without spending attempts, and sync calls answer 503.',
   'pause.reason': 'Reason (e.g. Viettel maintenance until 23:00)',
   'pause.confirm': 'Confirm pause',
+  'pause.badReason': 'The reason must be one line of at most 300 characters: correct it and confirm.',
   'pause.done': 'Instance {instance} paused.',
   'pause.already': 'Instance {instance} was paused already.',
   'resume.title': 'Resume instance {instance}',

@@ -88,6 +88,7 @@ export const vi = {
   'pause.intro': 'Khi tạm dừng, không gửi lần nào tới nhà cung cấp, tin nhắn chờ và không bị tính lần thử; lệnh đồng bộ trả lỗi 503.',
   'pause.reason': 'Lý do (ví dụ: Viettel bảo trì đến 23:00)',
   'pause.confirm': 'Xác nhận tạm dừng',
+  'pause.badReason': 'Lý do phải là một dòng, tối đa 300 ký tự: sửa lại rồi xác nhận.',
   'pause.done': 'Đã tạm dừng phiên bản {instance}.',
   'pause.already': 'Phiên bản {instance} đã tạm dừng từ trước.',
   'resume.title': 'Tiếp tục phiên bản {instance}',
