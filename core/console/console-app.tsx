@@ -10,6 +10,7 @@ import type { ConsoleEnv } from './console-env.ts';
 import { requireOperator } from './operator-session.ts';
 import { pageContext } from './page-context.ts';
 import { consolePageHeaders } from './page-headers.ts';
+import { dossierRoutes } from './routes/dossiers.tsx';
 import { messageRoutes } from './routes/messages.tsx';
 import { overviewRoutes } from './routes/overview.tsx';
 import { pauseRoutes } from './routes/pauses.tsx';
@@ -47,6 +48,7 @@ export function consoleApp(gateway: GatewayContext, options: ConsoleOptions = {}
   app.route('/', overviewRoutes(gateway));
   app.route('/', pauseRoutes(gateway));
   app.route('/', messageRoutes(gateway));
+  app.route('/', dossierRoutes(gateway));
 
   app.all('*', (c) => errorPage(c, 404, c.get('t')('error.notFoundTitle'), c.get('t')('error.notFound')));
   app.onError((error, c) => consoleError(gateway, c, error));
