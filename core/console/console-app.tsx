@@ -10,10 +10,12 @@ import type { ConsoleEnv } from './console-env.ts';
 import { requireOperator } from './operator-session.ts';
 import { pageContext } from './page-context.ts';
 import { consolePageHeaders } from './page-headers.ts';
+import { cancelRoutes } from './routes/cancel.tsx';
 import { dossierRoutes } from './routes/dossiers.tsx';
 import { messageRoutes } from './routes/messages.tsx';
 import { overviewRoutes } from './routes/overview.tsx';
 import { pauseRoutes } from './routes/pauses.tsx';
+import { replayRoutes } from './routes/replays.tsx';
 import { searchRoutes } from './routes/search.ts';
 import { signInRoutes } from './routes/sign-in.tsx';
 import { signOutRoutes } from './routes/sign-out.ts';
@@ -49,6 +51,8 @@ export function consoleApp(gateway: GatewayContext, options: ConsoleOptions = {}
   app.route('/', pauseRoutes(gateway));
   app.route('/', messageRoutes(gateway));
   app.route('/', dossierRoutes(gateway));
+  app.route('/', replayRoutes(gateway));
+  app.route('/', cancelRoutes(gateway));
 
   app.all('*', (c) => errorPage(c, 404, c.get('t')('error.notFoundTitle'), c.get('t')('error.notFound')));
   app.onError((error, c) => consoleError(gateway, c, error));

@@ -57,6 +57,7 @@ export function messageRoutes(gateway: GatewayContext) {
     ]);
     return c.html(
       <Layout {...page} title={t('detail.title', { id: message.id })}>
+        {c.req.query('done') === 'cancelled' && <Notice kind="ok">{t('cancel.done', { id: message.id })}</Notice>}
         <MessageDetail t={t} message={listedMessage(gateway, message)} attempts={attempts.map(attemptView)} audit={audit.map(auditView)} sameDossier={sameDossier} />
       </Layout>,
     );
