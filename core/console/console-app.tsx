@@ -10,6 +10,7 @@ import type { ConsoleEnv } from './console-env.ts';
 import { requireOperator } from './operator-session.ts';
 import { pageContext } from './page-context.ts';
 import { consolePageHeaders } from './page-headers.ts';
+import { auditRoutes } from './routes/audit.tsx';
 import { cancelRoutes } from './routes/cancel.tsx';
 import { dossierRoutes } from './routes/dossiers.tsx';
 import { messageRoutes } from './routes/messages.tsx';
@@ -53,6 +54,7 @@ export function consoleApp(gateway: GatewayContext, options: ConsoleOptions = {}
   app.route('/', dossierRoutes(gateway));
   app.route('/', replayRoutes(gateway));
   app.route('/', cancelRoutes(gateway));
+  app.route('/', auditRoutes(gateway));
 
   app.all('*', (c) => errorPage(c, 404, c.get('t')('error.notFoundTitle'), c.get('t')('error.notFound')));
   app.onError((error, c) => consoleError(gateway, c, error));
