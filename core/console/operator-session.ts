@@ -34,7 +34,9 @@ export const fieldOf = (form: Record<string, string | string[]>, name: string): 
  */
 export function sameOrigin(c: Context, gateway: GatewayContext): boolean {
   const origin = c.req.header('origin');
-  if (origin === undefined) return c.req.header('sec-fetch-site') === undefined || c.req.header('sec-fetch-site') === 'same-origin';
+  const site = c.req.header('sec-fetch-site');
+  // A browser sends `Origin: null` under some referrer policies; its Sec-Fetch-Site (which no page can forge) then decides.
+  if (origin === undefined || origin === 'null') return site === 'same-origin' || (origin === undefined && site === undefined);
   const allowed = [new URL(c.req.url).origin];
   if (gateway.config.publicUrl) allowed.push(new URL(gateway.config.publicUrl).origin);
   return allowed.includes(origin);

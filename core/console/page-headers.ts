@@ -19,6 +19,8 @@ export function consolePageHeaders() {
     await next();
     c.res.headers.set('content-security-policy', CONSOLE_CSP);
     c.res.headers.set('x-frame-options', 'DENY');
+    // Not the API's no-referrer: under it a browser posts a form with `Origin: null`, and the Origin check needs it.
+    c.res.headers.set('referrer-policy', 'same-origin');
     if (!c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-store');
   });
 }

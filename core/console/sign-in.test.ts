@@ -156,3 +156,12 @@ describe('console sign-in', () => {
     expect((await gateway.app.request('/admin/assets/console.css')).status).toBe(200);
   });
 });
+
+describe('console form origin', () => {
+  it("takes a browser's Origin: null only when Sec-Fetch-Site says same-origin", async () => {
+    const browser = consoleBrowser(() => gateway);
+    await browser.get('/admin/login');
+    expect((await browser.post('/admin/login', { key: gateway.operator.token }, { origin: 'null', 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await browser.post('/admin/login', { key: gateway.operator.token }, { origin: 'null', 'sec-fetch-site': 'same-origin' })).status).toBe(303);
+  });
+});
