@@ -14,6 +14,8 @@ import type { Round } from './rounds.ts';
 import type { BenchSettings } from './settings.ts';
 import type { SmsBench } from './sms.ts';
 import { smsSection } from './sms-report.ts';
+import type { StartupBench } from './startup.ts';
+import { startupSection } from './startup-report.ts';
 import { type RateSummary, type RatioSummary, median, summarizeRates, summarizeRatio } from './stats.ts';
 import { alignColumns } from './table.ts';
 import type { DeliveryRun } from './webhook-delivery.ts';
@@ -38,6 +40,8 @@ export interface BenchResults {
   flood: FloodBench;
   /** The operators' reads at a million messages (bench/console.ts). */
   console: ConsoleBench;
+  /** Start-up time and memory of `serve`, under tsx and compiled (bench/startup.ts). */
+  startup: StartupBench;
 }
 
 /** The figures of one part judged against its target, for the JSON line. */
@@ -63,7 +67,7 @@ const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
 const secs = (value: number) => `${value.toFixed(1)} s`;
 
 /** The plain-text tables and notes, then one JSON line with every figure of every round. */
-export function formatReport({ settings, rounds, durability, delivery, sms, portal, ecard, flood, console: consoleReads }: BenchResults): string {
+export function formatReport({ settings, rounds, durability, delivery, sms, portal, ecard, flood, console: consoleReads, startup }: BenchResults): string {
   const { shape } = settings;
   const machine = machineFacts();
   const rateOf = (key: MeasurementKey) => summarizeRates(rounds.map((round) => round[key].load));
@@ -150,6 +154,8 @@ export function formatReport({ settings, rounds, durability, delivery, sms, port
     ...floodSection(flood),
     ...consoleSection(consoleReads),
     '',
+    ...startupSection(startup),
+    '',
     JSON.stringify({
       machine,
       shape,
@@ -173,6 +179,7 @@ export function formatReport({ settings, rounds, durability, delivery, sms, port
       ...floodVerdict(flood),
       console: consoleReads,
       ...consoleVerdict(consoleReads),
+      startup,
     }),
   ];
   return lines.join('\n');

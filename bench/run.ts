@@ -9,11 +9,12 @@
  * BENCH_ROUNDS (default 3), BENCH_SECONDS (8) measured per run, BENCH_WARMUP_SECONDS (2) before each,
  * BENCH_CONNECTIONS (50), BENCH_MESSAGES (5000) webhook events per delivery run; BENCH_SMS_* in bench/sms.ts,
  * BENCH_PORTAL_* in bench/portal.ts, BENCH_ECARD_* in bench/ecard.ts.
- * BENCH_ONLY=sms, portal, ecard, flood or console (or `npm run bench -- <part>`) runs that part alone, with its own
+ * BENCH_ONLY=sms, portal, ecard, flood, console or startup (or `npm run bench -- <part>`) runs that part alone, with its own
  * heading and JSON line.
  * Then the connection flood (bench/flood.ts, BENCH_FLOOD_*; about 80 s): another key's latency while 10,000
  * connections flood the gateway.
- * Last, the operators' reads at a million messages (bench/console.ts, BENCH_CONSOLE_*).
+ * Then the operators' reads at a million messages (bench/console.ts, BENCH_CONSOLE_*).
+ * Last, the start-up time and memory of `serve`, under tsx and compiled (bench/startup.ts, BENCH_STARTUP_RUNS).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -33,6 +34,8 @@ import { runRounds } from './rounds.ts';
 import { readSettings } from './settings.ts';
 import { benchSms, readSmsSettings } from './sms.ts';
 import { smsSection } from './sms-report.ts';
+import { benchStartup, readStartupSettings } from './startup.ts';
+import { startupSection } from './startup-report.ts';
 import { benchWebhookDelivery } from './webhook-delivery.ts';
 
 type Step = (what: string) => void;
@@ -44,6 +47,7 @@ const portalSettings = readPortalSettings();
 const ecardSettings = readEcardSettings();
 const floodSettings = readFloodSettings();
 const consoleSettings = readConsoleSettings();
+const startupSettings = readStartupSettings();
 
 /** What BENCH_ONLY can name: each part's run and its report alone. */
 const PARTS: Record<string, (dir: string, step: Step) => Promise<string>> = {
@@ -67,6 +71,10 @@ const PARTS: Record<string, (dir: string, step: Step) => Promise<string>> = {
     const consoleReads = await benchConsole(dir, step, consoleSettings);
     return formatPart('console', consoleSection(consoleReads), { console: consoleReads, ...consoleVerdict(consoleReads) });
   },
+  startup: async (dir, step) => {
+    const startup = await benchStartup(dir, step, startupSettings);
+    return formatPart('start-up', startupSection(startup), { startup });
+  },
 };
 // `npm run bench -- flood` is BENCH_ONLY=flood.
 const only = process.argv[2] ?? process.env.BENCH_ONLY ?? '';
@@ -87,7 +95,8 @@ async function benchAll(dir: string, step: Step): Promise<string> {
   const ecard = await benchEcard(dir, step, ecardSettings);
   const flood = await benchFlood(dir, step, floodSettings);
   const consoleReads = await benchConsole(dir, step, consoleSettings);
-  return formatReport({ settings, rounds, durability, delivery, sms, portal, ecard, flood, console: consoleReads });
+  const startup = await benchStartup(dir, step, startupSettings);
+  return formatReport({ settings, rounds, durability, delivery, sms, portal, ecard, flood, console: consoleReads, startup });
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

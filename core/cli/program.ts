@@ -26,9 +26,10 @@ Store: --db FILE, else LIENTHONG_DB, else ./data/lienthong.db (serve, keys, mess
   not exist. Each names its store on stderr ("store: PATH").
 Times are printed in Vietnam's time (2026-12-07T13:05:00+07:00); --json answers give them in UTC, as the API does.
 
-Environment: PORT (8080), LIENTHONG_DB, LIENTHONG_AUDIT_KEY, LIENTHONG_AUDIT_KEYS (keys before rotations),
-  LIENTHONG_DATA_KEY, LOG_LEVEL (info),
-  LIENTHONG_SANDBOX_CLIENT_KEY, LIENTHONG_SANDBOX_OPERATOR_KEY, LIENTHONG_SANDBOX_PORT_BASE`;
+Environment: PORT (8080), LIENTHONG_HOST (127.0.0.1, serve), LIENTHONG_DB, LIENTHONG_AUDIT_KEY, LIENTHONG_AUDIT_KEYS (keys before rotations),
+  LIENTHONG_DATA_KEY, LOG_LEVEL (info), LOG_FORMAT (json, or pretty for a terminal),
+  LIENTHONG_SANDBOX_CLIENT_KEY, LIENTHONG_SANDBOX_OPERATOR_KEY, LIENTHONG_SANDBOX_PORT_BASE.
+  Each secret may be given as a file instead: LIENTHONG_AUDIT_KEY_FILE=PATH (systemd's LoadCredential), and so on.`;
 
 export interface ProgramRun {
   program: Command;
