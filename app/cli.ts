@@ -1,7 +1,8 @@
 /**
  * The `lienthong` command. This is the composition root: the one place that reads the plugin list and hands it to core.
- * `run` is the whole command, callable in this process with other streams and another environment; run as a
- * program (`node bin/lienthong.js`, `tsx app/cli.ts`), this module calls it with the process's own.
+ * `run` is the whole command, callable in this process with other streams and another environment. Started as the
+ * program itself (`tsx app/cli.ts` from the sources, `node dist/app/cli.js` compiled), this module calls it with the
+ * process's own; bin/lienthong.js (the installed command) imports the compiled module and calls it.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +28,7 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
   }
 }
 
-/** This module is the program when the script node started is bin/lienthong.js (which imports it) or this file. */
+/** This module is the program when the script node started is this file (named with or without its extension). */
 function startedAsProgram(): boolean {
   const script = process.argv[1];
   if (!script) return false;
@@ -38,11 +39,10 @@ function startedAsProgram(): boolean {
       return undefined;
     }
   };
-  const entries = [fileURLToPath(import.meta.url), fileURLToPath(new URL('../bin/lienthong.js', import.meta.url))].map(real);
-  // `node bin/lienthong` names the script without its extension.
+  const self = real(fileURLToPath(import.meta.url));
   return [script, `${script}.js`, `${script}.ts`].some((candidate) => {
     const file = real(candidate);
-    return file !== undefined && entries.includes(file);
+    return file !== undefined && file === self;
   });
 }
 

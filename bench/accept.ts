@@ -6,8 +6,8 @@ import { startSandboxChild } from './sandbox-child.ts';
 import { type SmsCounts, countSmsMessages } from './sms-count.ts';
 
 export const AGENCY = '000.00.01.H22';
-/** One valid SMS request; the raw baseline gets the very same bytes. */
-const SMS_BODY = JSON.stringify({ agency: AGENCY, to: '0981234567', text: 'Ho so 000.00.01.H22-250101-0001 da co ket qua. Moi ong/ba den nhan tai Bo phan mot cua.' });
+/** One valid SMS request; the raw baseline and the plain INSERT peer (bench/peers) get the very same bytes. */
+export const SMS_BODY = JSON.stringify({ agency: AGENCY, to: '0981234567', text: 'Ho so 000.00.01.H22-250101-0001 da co ket qua. Moi ong/ba den nhan tai Bo phan mot cua.' });
 
 /** The three servers every round measures, in this order. */
 export type MeasurementKey = 'raw' | 'acceptHeld' | 'acceptDelivering';

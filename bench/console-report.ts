@@ -6,7 +6,7 @@ const ms = (value: number) => value.toFixed(1);
 /** The console reads as lines for the bench's report. */
 export function consoleSection({ settings, fill, figures, targetP99Ms, met }: ConsoleBench): string[] {
   return [
-    `Operators' reads at ${fill.messages.toLocaleString('en')} messages: admin API over HTTP, one request at a time, in turns`,
+    `Operators' reads at ${fill.messages.toLocaleString('en')} messages: admin API and console pages over HTTP, one request at a time, in turns`,
     ...alignColumns([
       ['request', 'p50 ms', 'p99 ms', 'max ms', 'judged'],
       ...figures.map((figure) => [figure.name, ms(figure.p50Ms), ms(figure.p99Ms), ms(figure.maxMs), figure.judged ? (figure.p99Ms < targetP99Ms ? 'met' : 'NOT met') : 'shown']),

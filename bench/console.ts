@@ -37,16 +37,17 @@ export interface ConsoleRequest {
   scoped?: boolean;
   /** What the answer must hold, beside a 200. */
   check?(body: unknown): string | undefined;
+  /** A console page (HTML, behind the console's sign-in): asked with the operator's session cookie; `check` gets its text. */
+  page?: boolean;
 }
 
 const listed = (body: unknown) => (body as { messages?: unknown[] }).messages ?? [];
 const found = (what: string) => (body: unknown) => (listed(body).length > 0 ? undefined : `the ${what} found nothing`);
 const q = (text: string) => `/admin/v1/messages?q=${encodeURIComponent(text)}`;
 
-/**
- * What the bench asks, in turn. Add a console page here once it exists (e.g. `{ name: 'console: overview', path: () =>
- * '/admin', judged: true }`; a page behind the console's sign-in needs its session cookie in `send` below).
- */
+const rows = (what: string) => (body: unknown) => (typeof body === 'string' && body.includes('<tr data-message=') ? undefined : `the ${what} page lists nothing`);
+
+/** What the bench asks, in turn: the admin API's reads, then the console's pages (HTML, signed in). */
 export const CONSOLE_REQUESTS: ConsoleRequest[] = [
   { name: 'overview', path: () => '/admin/v1/overview', judged: true },
   { name: 'overview, key for 2 agencies', path: () => '/admin/v1/overview', judged: true, scoped: true },
@@ -65,6 +66,11 @@ export const CONSOLE_REQUESTS: ConsoleRequest[] = [
   { name: 'dossier', path: (s) => `/admin/v1/dossiers/${encodeURIComponent(s.dossierCode)}`, judged: true, check: (body) => ((body as { entries?: unknown[] }).entries?.length === 7 ? undefined : 'the dossier has not its 7 entries') },
   { name: 'message detail', path: (s) => `/admin/v1/messages/${s.messageId}`, judged: false },
   { name: 'instances (with live health checks)', path: () => '/admin/v1/instances', judged: false },
+  { name: 'console page: overview', path: () => '/admin', judged: true, page: true },
+  { name: 'console page: messages, dead of the SMS instance', path: () => `/admin/messages?status=dead&instance=${INSTANCES.sms}`, judged: true, page: true, check: rows('list') },
+  { name: 'console page: text search', path: () => '/admin/messages?q=blocked', judged: true, page: true, check: rows('search') },
+  { name: 'console page: dossier', path: (s) => `/admin/dossiers/${encodeURIComponent(s.dossierCode)}`, judged: true, page: true, check: (body) => ((String(body).match(/<li data-kind=/g) ?? []).length === 7 ? undefined : 'the dossier page has not its 7 entries') },
+  { name: 'console page: message detail', path: (s) => `/admin/messages/${s.messageId}`, judged: false, page: true },
 ];
 
 export interface RequestFigures {
@@ -103,15 +109,17 @@ export async function benchConsole(dir: string, step: (what: string) => void, se
     const base = child.ready.url;
     const tokens = { all: child.ready.keys.operator, scoped: filled.sample.scopedToken };
     const cursors = new Map<string, string>();
+    const session = await signInToConsole(base, tokens.all);
     const send = async (request: ConsoleRequest): Promise<number> => {
       let path = request.path(filled.sample);
       if (path.endsWith('cursor=')) path += await fifthPageCursor(base, tokens.all, path, cursors);
+      const headers: Record<string, string> = request.page ? { cookie: session } : { authorization: `Bearer ${request.scoped ? tokens.scoped : tokens.all}` };
       const began = performance.now();
-      const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${request.scoped ? tokens.scoped : tokens.all}` } });
+      const response = await fetch(`${base}${path}`, { headers, redirect: 'manual' });
       const text = await response.text();
       const took = performance.now() - began;
       if (response.status !== 200) throw new Error(`console: ${request.name} answered ${response.status}: ${text.slice(0, 300)}`);
-      const problem = request.check?.(JSON.parse(text));
+      const problem = request.check?.(request.page ? text : JSON.parse(text));
       if (problem) throw new Error(`console: ${request.name}: ${problem}`);
       return took;
     };
@@ -132,6 +140,22 @@ export async function benchConsole(dir: string, step: (what: string) => void, se
   } finally {
     await child.stop();
   }
+}
+
+/** Signs in to the console as a browser does (its form token, from its origin); answers the session cookie. */
+async function signInToConsole(base: string, operatorKey: string): Promise<string> {
+  const form = await fetch(`${base}/admin/login`);
+  const login = form.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+  const answer = await fetch(`${base}/admin/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: login, origin: base, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, key: operatorKey, next: '/admin' }).toString(),
+  });
+  const session = answer.headers.getSetCookie().find((cookie) => cookie.startsWith('lienthong_console='));
+  if (answer.status !== 303 || !session) throw new Error(`console: signing in to the console answered ${answer.status}`);
+  return session.split(';')[0] as string;
 }
 
 /** The cursor of a list's fifth page, read once and kept: paging deep into the dead letters. */

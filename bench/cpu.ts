@@ -56,7 +56,7 @@ function sample(pids: Array<number | undefined>): Sample {
 const difference = (before: number | undefined, after: number | undefined) => (before === undefined || after === undefined ? undefined : after - before);
 
 /** Busy CPU seconds of the whole machine (all cores): user, nice, system, irq, softirq and steal. */
-function machineBusySeconds(): number | undefined {
+export function machineBusySeconds(): number | undefined {
   let stat: string;
   try {
     stat = readFileSync('/proc/stat', 'utf8');

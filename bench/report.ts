@@ -6,6 +6,8 @@ import type { EcardBench } from './ecard.ts';
 import { ecardSection } from './ecard-report.ts';
 import type { FloodBench } from './flood.ts';
 import { floodSection, floodVerdict } from './flood-report.ts';
+import type { PeersBench } from './peers/peers.ts';
+import { peersSection, peersVerdict } from './peers/peers-report.ts';
 import type { PortalBench } from './portal.ts';
 import { portalSection } from './portal-report.ts';
 import { serverBudgetMicros, sharesOfBaselines } from './ceiling.ts';
@@ -14,6 +16,8 @@ import type { Round } from './rounds.ts';
 import type { BenchSettings } from './settings.ts';
 import type { SmsBench } from './sms.ts';
 import { smsSection } from './sms-report.ts';
+import type { StartupBench } from './startup.ts';
+import { startupSection } from './startup-report.ts';
 import { type RateSummary, type RatioSummary, median, summarizeRates, summarizeRatio } from './stats.ts';
 import { alignColumns } from './table.ts';
 import type { DeliveryRun } from './webhook-delivery.ts';
@@ -28,6 +32,8 @@ export interface BenchResults {
   rounds: Round[];
   durability: Record<'acceptHeld' | 'acceptDelivering', Durability>;
   delivery: DeliveryRun[];
+  /** lienthong beside a plain `pg` INSERT server and graphile-worker (bench/peers/), or why they were skipped. */
+  peers: PeersBench;
   /** SMS end to end through sms-viettel beside a bare node-soap client (bench/sms.ts). */
   sms: SmsBench;
   /** National-portal progress delivery with batching on and off (bench/portal.ts). */
@@ -38,6 +44,8 @@ export interface BenchResults {
   flood: FloodBench;
   /** The operators' reads at a million messages (bench/console.ts). */
   console: ConsoleBench;
+  /** Start-up time and memory of `serve`, under tsx and compiled (bench/startup.ts). */
+  startup: StartupBench;
 }
 
 /** The figures of one part judged against its target, for the JSON line. */
@@ -63,7 +71,7 @@ const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
 const secs = (value: number) => `${value.toFixed(1)} s`;
 
 /** The plain-text tables and notes, then one JSON line with every figure of every round. */
-export function formatReport({ settings, rounds, durability, delivery, sms, portal, ecard, flood, console: consoleReads }: BenchResults): string {
+export function formatReport({ settings, rounds, durability, delivery, peers, sms, portal, ecard, flood, console: consoleReads, startup }: BenchResults): string {
   const { shape } = settings;
   const machine = machineFacts();
   const rateOf = (key: MeasurementKey) => summarizeRates(rounds.map((round) => round[key].load));
@@ -106,6 +114,7 @@ export function formatReport({ settings, rounds, durability, delivery, sms, port
     delivery.map((run) => [
       `webhook delivery, concurrency ${run.concurrency}`,
       `${int(run.perSecond)} msg/s`,
+      run.cpuMicrosPerMessage === null ? 'CPU n/a' : `${int(run.cpuMicrosPerMessage)} µs CPU per message`,
       `${int(run.messages)} in ${run.seconds.toFixed(2)} s; ${int(run.receivedDistinct)} distinct ids received, ${run.redeliveries} redelivered`,
     ]),
   );
@@ -139,7 +148,10 @@ export function formatReport({ settings, rounds, durability, delivery, sms, port
     quietLine(rounds),
     durabilityLine('(a)', durability.acceptHeld, rounds.length),
     durabilityLine('(b)', durability.acceptDelivering, rounds.length),
-    `webhook: ${delivery.map((run) => `${int(run.messages)} stored in ${run.acceptSeconds.toFixed(2)} s before the worker started (c=${run.concurrency})`).join('; ')}`,
+    `webhook: ${delivery.map((run) => `${int(run.messages)} stored in ${run.acceptSeconds.toFixed(2)} s before the worker started (c=${run.concurrency})`).join('; ')}; ` +
+      'CPU per message: the bench process (store, SQLite\'s threads, worker) over the worker\'s run, from /proc; the receiver\'s not counted',
+    '',
+    ...peersSection(peers),
     '',
     ...smsSection(sms),
     '',
@@ -149,6 +161,8 @@ export function formatReport({ settings, rounds, durability, delivery, sms, port
     '',
     ...floodSection(flood),
     ...consoleSection(consoleReads),
+    '',
+    ...startupSection(startup),
     '',
     JSON.stringify({
       machine,
@@ -163,6 +177,8 @@ export function formatReport({ settings, rounds, durability, delivery, sms, port
       drainSeconds: rounds.map((round) => round.drainSeconds),
       durability,
       delivery,
+      peers,
+      ...peersVerdict(peers),
       sms,
       ...smsVerdict(sms),
       portal,
@@ -173,6 +189,7 @@ export function formatReport({ settings, rounds, durability, delivery, sms, port
       ...floodVerdict(flood),
       console: consoleReads,
       ...consoleVerdict(consoleReads),
+      startup,
     }),
   ];
   return lines.join('\n');

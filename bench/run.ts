@@ -9,11 +9,14 @@
  * BENCH_ROUNDS (default 3), BENCH_SECONDS (8) measured per run, BENCH_WARMUP_SECONDS (2) before each,
  * BENCH_CONNECTIONS (50), BENCH_MESSAGES (5000) webhook events per delivery run; BENCH_SMS_* in bench/sms.ts,
  * BENCH_PORTAL_* in bench/portal.ts, BENCH_ECARD_* in bench/ecard.ts.
- * BENCH_ONLY=sms, portal, ecard, flood or console (or `npm run bench -- <part>`) runs that part alone, with its own
+ * BENCH_ONLY=sms, portal, ecard, flood, console, startup or peers (or `npm run bench -- <part>`) runs that part alone, with its own
  * heading and JSON line.
  * Then the connection flood (bench/flood.ts, BENCH_FLOOD_*; about 80 s): another key's latency while 10,000
  * connections flood the gateway.
- * Last, the operators' reads at a million messages (bench/console.ts, BENCH_CONSOLE_*).
+ * Then the operators' reads at a million messages (bench/console.ts, BENCH_CONSOLE_*).
+ * Last, the start-up time and memory of `serve`, under tsx and compiled (bench/startup.ts, BENCH_STARTUP_RUNS).
+ * The reference peers (bench/peers/, BENCH_PEERS_*) run after the webhook delivery when PostgreSQL is reachable:
+ * a plain `pg` INSERT accept server and graphile-worker's delivery beside lienthong's, in interleaved rounds.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -28,11 +31,16 @@ import { benchFlood, readFloodSettings } from './flood.ts';
 import { floodSection, floodVerdict } from './flood-report.ts';
 import { benchPortal, readPortalSettings } from './portal.ts';
 import { portalSection } from './portal-report.ts';
+import { benchPeers } from './peers/peers.ts';
+import { peersSection, peersVerdict } from './peers/peers-report.ts';
+import { readPeersSettings } from './peers/settings.ts';
 import { ecardVerdict, formatPart, formatReport, portalVerdict, smsVerdict } from './report.ts';
 import { runRounds } from './rounds.ts';
 import { readSettings } from './settings.ts';
 import { benchSms, readSmsSettings } from './sms.ts';
 import { smsSection } from './sms-report.ts';
+import { benchStartup, readStartupSettings } from './startup.ts';
+import { startupSection } from './startup-report.ts';
 import { benchWebhookDelivery } from './webhook-delivery.ts';
 
 type Step = (what: string) => void;
@@ -44,6 +52,8 @@ const portalSettings = readPortalSettings();
 const ecardSettings = readEcardSettings();
 const floodSettings = readFloodSettings();
 const consoleSettings = readConsoleSettings();
+const peersSettings = readPeersSettings(settings.messages);
+const startupSettings = readStartupSettings();
 
 /** What BENCH_ONLY can name: each part's run and its report alone. */
 const PARTS: Record<string, (dir: string, step: Step) => Promise<string>> = {
@@ -63,9 +73,17 @@ const PARTS: Record<string, (dir: string, step: Step) => Promise<string>> = {
     const flood = await benchFlood(dir, step, floodSettings);
     return formatPart('connection flood', floodSection(flood), { flood, ...floodVerdict(flood) });
   },
+  peers: async (dir, step) => {
+    const peers = await benchPeers(dir, step, peersSettings, settings.shape.connections);
+    return formatPart('reference peers', peersSection(peers), { peers, ...peersVerdict(peers) });
+  },
   console: async (dir, step) => {
     const consoleReads = await benchConsole(dir, step, consoleSettings);
     return formatPart('console', consoleSection(consoleReads), { console: consoleReads, ...consoleVerdict(consoleReads) });
+  },
+  startup: async (dir, step) => {
+    const startup = await benchStartup(dir, step, startupSettings);
+    return formatPart('start-up', startupSection(startup), { startup });
   },
 };
 // `npm run bench -- flood` is BENCH_ONLY=flood.
@@ -82,12 +100,14 @@ async function benchAll(dir: string, step: Step): Promise<string> {
   await servers.raw.server.stop();
   step(`webhook delivery of ${settings.messages} events at concurrency 32, then 8`);
   const delivery = await benchWebhookDelivery(dir, settings.messages, [32, 8]);
+  const peers = await benchPeers(dir, step, peersSettings, settings.shape.connections);
   const sms = await benchSms(dir, smsSettings, step);
   const portal = await benchPortal(dir, step, portalSettings);
   const ecard = await benchEcard(dir, step, ecardSettings);
   const flood = await benchFlood(dir, step, floodSettings);
   const consoleReads = await benchConsole(dir, step, consoleSettings);
-  return formatReport({ settings, rounds, durability, delivery, sms, portal, ecard, flood, console: consoleReads });
+  const startup = await benchStartup(dir, step, startupSettings);
+  return formatReport({ settings, rounds, durability, delivery, peers, sms, portal, ecard, flood, console: consoleReads, startup });
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -12,6 +12,7 @@ import { SqliteStore } from '../core/store/sqlite/sqlite-store.ts';
 import { plugins } from '../app/plugins.ts';
 import { AGENCY } from './accept.ts';
 import { explained, startChild, urlReady } from './children.ts';
+import { processCpuSeconds } from './proc-cpu.ts';
 import { RECEIVED_LIST_LIMIT, simulatorClient } from './simulator-control.ts';
 /** A run that takes longer has stalled (a receiver refusing, a lost lease): fail rather than wait for ever. */
 const SETTLE_TIMEOUT_MS = 120_000;
@@ -28,6 +29,12 @@ export interface DeliveryRun {
   receivedDistinct: number;
   /** Deliveries beyond one per message (at-least-once: a retry after a lost answer). */
   redeliveries: number;
+  /**
+   * CPU seconds of this process (the store and its SQLite threads, the worker; all threads, from /proc) over the
+   * same span, worker start and stop included; null without /proc. The receiver's CPU is not in it.
+   */
+  cpuSeconds: number | null;
+  cpuMicrosPerMessage: number | null;
 }
 
 const receivedShape = v.array(
@@ -47,7 +54,7 @@ export async function benchWebhookDelivery(dir: string, messages: number, concur
     return await explained(receiver, async () => {
       const runs: DeliveryRun[] = [];
       for (const concurrency of concurrencies) {
-        runs.push(await deliverOnce({ dir, messages, concurrency, receiverUrl: receiver.ready.url, secret }));
+        runs.push(await deliverOnce({ file: join(dir, `webhook-c${concurrency}.db`), messages, concurrency, receiverUrl: receiver.ready.url, secret }));
       }
       return runs;
     });
@@ -56,15 +63,20 @@ export async function benchWebhookDelivery(dir: string, messages: number, concur
   }
 }
 
-interface RunOptions {
-  dir: string;
+export interface RunOptions {
+  /** A SQLite file of its own, made fresh. */
+  file: string;
   messages: number;
   concurrency: number;
   receiverUrl: string;
   secret: string;
 }
 
-async function deliverOnce({ dir, messages, concurrency, receiverUrl, secret }: RunOptions): Promise<DeliveryRun> {
+/**
+ * One timed delivery run: `messages` events stored first, then the worker timed until all succeeded; the receiver
+ * (any server that lists `{ id, deliveries }` at `GET /__received`) must have got every id.
+ */
+export async function deliverOnce({ file, messages, concurrency, receiverUrl, secret }: RunOptions): Promise<DeliveryRun> {
   const config = loadConfig(
     {
       agencies: [{ code: AGENCY }],
@@ -77,7 +89,7 @@ async function deliverOnce({ dir, messages, concurrency, receiverUrl, secret }: 
   const instances = new Instances(config, log);
   const instance = instances.get('webhook-bench');
   if (!instance) throw new Error('the config made no webhook-bench instance');
-  const store = await SqliteStore.open(join(dir, `webhook-c${concurrency}.db`), { auditKey: randomBytes(32) });
+  const store = await SqliteStore.open(file, { auditKey: randomBytes(32) });
   try {
     await simulatorClient(receiverUrl).clearReceived();
     const now = Date.now();
@@ -95,6 +107,7 @@ async function deliverOnce({ dir, messages, concurrency, receiverUrl, secret }: 
 
     const services = pluginServices({ store, instances, clock: { now: () => Date.now() }, notify: () => undefined, publicUrl: () => 'http://127.0.0.1' }, instance.id, 'worker');
     const worker = new DeliveryWorker({ store, instances, log, services: () => services });
+    const cpuBefore = processCpuSeconds(process.pid);
     const started = performance.now();
     worker.start();
     try {
@@ -103,9 +116,21 @@ async function deliverOnce({ dir, messages, concurrency, receiverUrl, secret }: 
       await worker.stop();
     }
     const seconds = (performance.now() - started) / 1000;
+    const cpuAfter = processCpuSeconds(process.pid);
+    const cpuSeconds = cpuBefore === undefined || cpuAfter === undefined ? null : cpuAfter - cpuBefore;
     const { distinct, redeliveries } = await receivedBy(receiverUrl, ids);
     if (distinct !== messages) throw new Error(`the receiver verified ${distinct} of our ${messages} webhook ids`);
-    return { concurrency, messages, seconds, perSecond: messages / seconds, acceptSeconds, receivedDistinct: distinct, redeliveries };
+    return {
+      concurrency,
+      messages,
+      seconds,
+      perSecond: messages / seconds,
+      acceptSeconds,
+      receivedDistinct: distinct,
+      redeliveries,
+      cpuSeconds,
+      cpuMicrosPerMessage: cpuSeconds === null ? null : (cpuSeconds / messages) * 1e6,
+    };
   } finally {
     await store.close();
   }

@@ -41,6 +41,12 @@ export interface RunningGateway {
   stop(graceMs?: number): Promise<void>;
 }
 
+/**
+ * How long a stop waits for attempts in flight, then again for requests in progress before their connections are
+ * closed: a supervisor must allow twice this and more (TimeoutStopSec= in deploy/lienthong.service).
+ */
+export const STOP_GRACE_MS = 10_000;
+
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { config, store, log } = options;
   const instances = new Instances(config, log, { checkOutputs: options.checkOutputs });
@@ -91,7 +97,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   }
 
   let stopping: Promise<void> | undefined;
-  const stop = (graceMs = 10_000) => {
+  const stop = (graceMs = STOP_GRACE_MS) => {
     stopping ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Idle keep-alive connections would hold close() open; requests in progress are let finish.

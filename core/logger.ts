@@ -1,5 +1,6 @@
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { REDACTED, isSecretKey, maskJsonLine, maskNamedField } from './audit/mask.ts';
+import { type LogFormat, logFormat, prettyDestination } from './log-format.ts';
 
 /**
  * Secrets by path, for the places they are known to sit. No leading wildcards: they cost pino about 12 µs a line;
@@ -69,7 +70,12 @@ export function loggerOptions(level: string): LoggerOptions {
   };
 }
 
-/** JSON logs on stdout (or `destination`), masked line by line. */
-export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destination?: DestinationStream): Logger {
-  return pino(loggerOptions(level), destination);
+/** JSON logs on stdout (or `destination`), masked line by line; `pretty`, the same lines for a person to read. */
+export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destination?: DestinationStream, format: LogFormat = 'json'): Logger {
+  return pino(loggerOptions(level), format === 'pretty' ? prettyDestination(destination) : destination);
+}
+
+/** The logger a verb runs with: `LOG_LEVEL` (info) and `LOG_FORMAT` (json) from its environment. */
+export function loggerFor(env: Record<string, string | undefined>, destination?: DestinationStream): Logger {
+  return createLogger(env.LOG_LEVEL || 'info', destination, logFormat(env.LOG_FORMAT));
 }

@@ -2,7 +2,7 @@
  * Whole-command: the audit key as operators meet it. A gateway (serve, the sandbox) or a CLI verb given a key the
  * store's audit log is not chained with refuses in one line, exit 1, and leaves the store byte for byte as it was;
  * `lienthong audit rotate-key` changes the key with the change in the chain, and `audit verify` follows it given
- * the old key. Gateways run as real child processes (`node bin/lienthong.js`); verbs that exit run in this process.
+ * the old key. Gateways run as real child processes (`node --import tsx app/cli.ts`); verbs that exit run in this process.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, readdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';

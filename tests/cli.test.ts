@@ -4,7 +4,7 @@
  * shown and replayed by the CLI, and the file is reopened to see what changed.
  *
  * The verbs that exit run in this process (`cli`, through the `run` the program calls): a child costs a second
- * each. `program` runs the real binary (`node bin/lienthong.js …`) as a child: at least one case of each verb
+ * each. `program` runs the real command (`node --import tsx app/cli.ts …`) as a child: at least one case of each verb
  * family does, and so do the server verbs (sandbox, simulate).
  */
 import { randomBytes } from 'node:crypto';

@@ -44,7 +44,7 @@ afterAll(async () => {
 describe('lienthong new-plugin', () => {
   it.each(['sms', 'payment', 'ecard', 'portal'])('writes a %s plugin that passes its tests and is routed an agency in the sandbox', async (capability) => {
     const id = `${capability}-example`;
-    const said = await inCopy(process.execPath, ['bin/lienthong.js', 'new-plugin', id, '--capability', capability]);
+    const said = await inCopy(process.execPath, ['--import', 'tsx', 'app/cli.ts', 'new-plugin', id, '--capability', capability]);
     expect(said).toContain(`plugins/${id}: a ${capability} plugin, added to app/plugins.ts`);
     expect(await readFile(join(copy, 'app/plugins.ts'), 'utf8')).toContain(`from '../plugins/${id}/index.ts'`);
     const tested = await inCopy(process.execPath, [join(copy, 'node_modules/vitest/vitest.mjs'), 'run', `plugins/${id}`, `tests/${id}-sandbox.test.ts`]);
@@ -60,7 +60,7 @@ describe('lienthong new-plugin', () => {
   }, SLOW);
 
   it('refuses an id in use, an unknown capability and an id that is no folder name, saying what to do', async () => {
-    const refusal = (args: string[]) => inCopy(process.execPath, ['bin/lienthong.js', 'new-plugin', ...args]).then(
+    const refusal = (args: string[]) => inCopy(process.execPath, ['--import', 'tsx', 'app/cli.ts', 'new-plugin', ...args]).then(
       () => '',
       (error: Error) => error.message,
     );

@@ -28,6 +28,9 @@ const TESTED: Record<string, string> = {
   'instance.paused': 'core/store/sqlite/instance-pauses.test.ts',
   'instance.resumed': 'core/store/sqlite/instance-pauses.test.ts',
   'payment.answer-refused': 'plugins/payment-vietinbank/reconcile.test.ts',
+  'console.signed-in': 'core/console/sign-in.test.ts',
+  'console.sign-in-refused': 'core/console/sign-in.test.ts',
+  'console.signed-out': 'core/console/sign-in.test.ts',
 };
 
 const WRITTEN = [/\baction: '([\w.-]+)',/g, /\baudit\('([\w.-]+)'/g];

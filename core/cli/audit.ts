@@ -1,15 +1,14 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import * as v from 'valibot';
-import { parseAuditKeys } from '../audit/keyring.ts';
 import { NEW_KEY_VARIABLE, readNewAuditKey, rotateAuditKey, rotationReport } from '../audit/rotate.ts';
 import { allEntries } from '../audit/verify-store.ts';
 import { databaseUrl, storeFile } from '../store/open.ts';
 import type { AuditEntry, AuditVerification } from '../store/types.ts';
 import { type CliContext, existingDbOption, verbAction } from './command.ts';
 import type { CliIo } from './io.ts';
+import { readKeysFile } from './keys-file.ts';
 import { openExistingStore, storeEnv } from './store.ts';
 import { UsageError, parseTime } from './usage.ts';
 
@@ -76,15 +75,6 @@ function verdict(result: Extract<AuditVerification, { ok: false }>): string {
     return `audit log not verified from entry ${result.seq}: ${result.problem}; add that older key to LIENTHONG_AUDIT_KEYS or a --keys-file (${result.checked} entries checked before it, intact)`;
   }
   return `audit log TAMPERED at entry ${result.seq}: ${result.problem} (${result.checked} entries checked before it)`;
-}
-
-async function readKeysFile(file: string): Promise<Buffer[]> {
-  try {
-    return parseAuditKeys(await readFile(file, 'utf8'), file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === undefined) throw error;
-    throw new UsageError(`cannot read the keys file ${file}: ${(error as NodeJS.ErrnoException).code}`);
-  }
 }
 
 /** Chains the log with a new key from here on; the new key comes from --new-key-file or LIENTHONG_NEW_AUDIT_KEY. */

@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import type { AnyPlugin } from '../sdk/contract.ts';
 import { auditCommand } from './audit.ts';
+import { backupCommand } from './backup.ts';
 import { checkConfigCommand } from './check-config.ts';
 import type { CliContext } from './command.ts';
 import { instancesCommand } from './instances.ts';
@@ -14,6 +15,7 @@ import { keysCommand } from './keys.ts';
 import { messagesCommand } from './messages.ts';
 import { newPluginCommand } from './new-plugin.ts';
 import { replayCommand } from './replay.ts';
+import { restoreCommand } from './restore.ts';
 import { sandboxCommand } from './sandbox.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
@@ -21,14 +23,16 @@ import { simulateCommand } from './simulate.ts';
 const NOTES = `
 Each command answers --help, e.g. lienthong keys create --help.
 
-Store: --db FILE, else LIENTHONG_DB, else ./data/lienthong.db (serve, keys, messages, replay, instances, audit) or
-  ./data/sandbox.db (sandbox). Only serve and sandbox create a store; the other commands refuse one that does
-  not exist. Each names its store on stderr ("store: PATH").
+Store: --db FILE, else LIENTHONG_DB, else ./data/lienthong.db (serve, keys, messages, replay, instances, audit,
+  backup, restore) or ./data/sandbox.db (sandbox). Only serve and sandbox create a store, and restore puts one
+  back from a backup; the other commands refuse one that does not exist. Each names its store on stderr
+  ("store: PATH").
 Times are printed in Vietnam's time (2026-12-07T13:05:00+07:00); --json answers give them in UTC, as the API does.
 
-Environment: PORT (8080), LIENTHONG_DB, LIENTHONG_AUDIT_KEY, LIENTHONG_AUDIT_KEYS (keys before rotations),
-  LIENTHONG_DATA_KEY, LOG_LEVEL (info),
-  LIENTHONG_SANDBOX_CLIENT_KEY, LIENTHONG_SANDBOX_OPERATOR_KEY, LIENTHONG_SANDBOX_PORT_BASE`;
+Environment: PORT (8080), LIENTHONG_HOST (127.0.0.1, serve), LIENTHONG_DB, LIENTHONG_AUDIT_KEY, LIENTHONG_AUDIT_KEYS (keys before rotations),
+  LIENTHONG_DATA_KEY, LOG_LEVEL (info), LOG_FORMAT (json, or pretty for a terminal),
+  LIENTHONG_SANDBOX_CLIENT_KEY, LIENTHONG_SANDBOX_OPERATOR_KEY, LIENTHONG_SANDBOX_PORT_BASE.
+  Each secret may be given as a file instead: LIENTHONG_AUDIT_KEY_FILE=PATH (systemd's LoadCredential), and so on.`;
 
 export interface ProgramRun {
   program: Command;
@@ -51,6 +55,8 @@ export function lienthongProgram(context: CliContext): ProgramRun {
     replayCommand,
     instancesCommand,
     auditCommand,
+    backupCommand,
+    restoreCommand,
     newPluginCommand,
   ]) {
     program.addCommand(verb(context));

@@ -1,8 +1,10 @@
 import { Command } from 'commander';
 import { DEFAULT_POLICY } from '../runtime/policy.ts';
+import type { MessageFilter, Store } from '../store/types.ts';
 import { type CliContext, existingDbOption, verbAction } from './command.ts';
 import type { CliIo } from './io.ts';
 import { type FilterOptions, filterFrom, hasFilter, withFilterOptions } from './message-filter.ts';
+import { terminalProgress } from './progress.ts';
 import { withExistingStore } from './store.ts';
 import { UsageError } from './usage.ts';
 
@@ -33,8 +35,8 @@ async function replay(ids: string[], options: FilterOptions & { dryRun?: boolean
         io.stdout.write(`would replay ${plan.total} dead message(s)${Object.entries(plan.byInstance).map(([i, n]) => `\n  ${i}: ${n}`).join('')}\n`);
         return 0;
       }
-      const queued = await store.replay({ filter }, Date.now(), maxAge, 'cli');
-      io.stdout.write(`queued ${queued.length} message(s) again\n`);
+      const queued = await replayInBatches(store, filter, maxAge, io);
+      io.stdout.write(`queued ${queued} message(s) again\n`);
       return 0;
     }
     if (options.dryRun) {
@@ -49,4 +51,30 @@ async function replay(ids: string[], options: FilterOptions & { dryRun?: boolean
     // Every id counted, not the number queued: an id given twice is queued once.
     return ids.every((id) => queued.includes(id)) ? 0 : 1;
   });
+}
+
+/** Messages queued again per transaction: each batch holds the store's write lock briefly, so a gateway beside goes on. */
+export const REPLAY_BATCH = 500;
+
+/**
+ * A replay by filter, a batch at a time in sequence order, each message at most once (one that dies again meanwhile
+ * is not taken twice), with its progress on a terminal. Answers how many were queued again.
+ */
+async function replayInBatches(store: Store, filter: MessageFilter, maxAge: (instance: string) => number, io: CliIo): Promise<number> {
+  const { total } = await store.planReplay(filter);
+  const progress = terminalProgress(io.stderr, 'replay', 'messages');
+  let queued = 0;
+  try {
+    for (let afterSequence = 0; ; ) {
+      const ids = await store.replay({ filter, batch: { afterSequence, limit: REPLAY_BATCH } }, Date.now(), maxAge, 'cli');
+      queued += ids.length;
+      progress.update(queued, Math.max(total, queued));
+      const last = ids.at(-1);
+      const sequence = last === undefined ? undefined : (await store.getMessage(last))?.sequence;
+      if (ids.length < REPLAY_BATCH || sequence === undefined) return queued;
+      afterSequence = sequence;
+    }
+  } finally {
+    progress.end();
+  }
 }

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { createLogger } from '../logger.ts';
+import { loggerFor } from '../logger.ts';
 import { sandboxBanner } from '../sandbox/banner.ts';
 import { startSandbox } from '../sandbox/sandbox.ts';
 import { type CliContext, verbAction } from './command.ts';
@@ -20,7 +20,7 @@ async function sandbox(values: { port?: string; db?: string }, { io, plugins }: 
   const env = storeEnv(io, values.db);
   const port = parsePort(values.port ?? io.env.PORT, 8080);
   sayStore(io, env, { sandbox: true });
-  const starting = startSandbox({ plugins, port, log: createLogger(io.env.LOG_LEVEL ?? 'info'), env });
+  const starting = startSandbox({ plugins, port, log: loggerFor(io.env), env });
   const signals = stopOnSignals(async () => (await starting).stop(), io);
   const running = await starting;
   // Stopped while starting: no keys or curl lines for a sandbox that is going away.

@@ -1,7 +1,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { createLogger } from '../logger.ts';
+import { loggerFor } from '../logger.ts';
 import type { AnyPlugin } from '../sdk/contract.ts';
 import { Secret } from '../sdk/secret.ts';
 import { webhookPlugin } from '../webhooks/index.ts';
@@ -39,7 +39,7 @@ async function simulate(id: string, values: { port?: string; host?: string; inst
   if (out === '') throw new UsageError('--instance-out takes a file name');
   const port = parsePort(values.port, 0);
 
-  const log = createLogger(io.env.LOG_LEVEL ?? 'info');
+  const log = loggerFor(io.env);
   const simulator = plugin.simulator;
   const starting = simulator.start({ host: values.host ?? '127.0.0.1', port, log });
   stopOnSignals(async () => (await starting).close(), io);

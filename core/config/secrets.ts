@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Secret } from '../sdk/secret.ts';
 import { ConfigError } from './config-error.ts';
+import { envSecret } from './env-secret.ts';
 
 type Environment = Record<string, string | undefined>;
 
@@ -18,9 +19,15 @@ export function resolveSecrets(value: unknown, where: string, env: Environment):
   return Object.fromEntries(entries.map(([key, item]) => [key, resolveSecrets(item, `${where}.${key}`, env)]));
 }
 
+/** `{ "env": "NAME" }`: the variable, or the file `NAME_FILE` names (env-secret.ts), as for the gateway's own secrets. */
 export function readEnv(name: string, where: string, env: Environment): string {
-  const value = env[name];
-  if (value === undefined || value === '') throw new ConfigError(`${where}: environment variable ${name} is not set`);
+  let value: string | undefined;
+  try {
+    value = envSecret(env, name);
+  } catch (error) {
+    throw new ConfigError(`${where}: ${(error as Error).message}`);
+  }
+  if (value === undefined || value === '') throw new ConfigError(`${where}: environment variable ${name} is not set (nor ${name}_FILE)`);
   return value;
 }
 

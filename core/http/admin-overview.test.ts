@@ -20,6 +20,8 @@ interface OverviewBody {
     capability: string | null;
     configured: boolean;
     circuit: string | null;
+    paused: { at: string; by: string; reason: string | null } | null;
+    health: unknown;
     queue: { queued: number; processing: number; dead: number; succeeded: number };
     oldestWaitingAgeMs: number | null;
     lastHour: { attempts: number; failures: number; failureRate: number | null };
@@ -54,17 +56,17 @@ describe('GET /admin/v1/overview', () => {
     expect(body.at).toBe(new Date(START + 2 * MINUTE).toISOString());
     expect(byId(body)).toEqual({
       'sms-a': {
-        id: 'sms-a', plugin: 'test-sms', capability: 'sms', configured: true, circuit: 'closed',
+        id: 'sms-a', plugin: 'test-sms', capability: 'sms', configured: true, circuit: 'closed', paused: null, health: null,
         queue: { queued: 1, processing: 0, dead: 1, succeeded: 0 }, oldestWaitingAgeMs: MINUTE,
         lastHour: { attempts: 1, failures: 1, failureRate: 1 },
       },
       'sms-all': {
-        id: 'sms-all', plugin: 'test-sms', capability: 'sms', configured: true, circuit: 'closed',
+        id: 'sms-all', plugin: 'test-sms', capability: 'sms', configured: true, circuit: 'closed', paused: null, health: null,
         queue: { queued: 1, processing: 0, dead: 0, succeeded: 0 }, oldestWaitingAgeMs: MINUTE,
         lastHour: { attempts: 0, failures: 0, failureRate: null },
       },
       'payment-a': {
-        id: 'payment-a', plugin: 'test-payment', capability: 'payment', configured: true, circuit: 'closed',
+        id: 'payment-a', plugin: 'test-payment', capability: 'payment', configured: true, circuit: 'closed', paused: null, health: null,
         queue: { queued: 0, processing: 0, dead: 0, succeeded: 0 }, oldestWaitingAgeMs: null,
         lastHour: { attempts: 2, failures: 1, failureRate: 0.5 },
       },
@@ -101,8 +103,17 @@ describe('GET /admin/v1/overview', () => {
       payload: { agency: AGENCY_A }, maxAttempts: 8, createdAt: at - MINUTE, expiresAt: at + MINUTE,
     });
     expect(byId(await overview())['sms-retired']).toMatchObject({
-      plugin: null, capability: 'sms', configured: false, circuit: null, queue: { queued: 1 }, oldestWaitingAgeMs: MINUTE,
+      plugin: null, capability: 'sms', configured: false, circuit: null, paused: null, health: null, queue: { queued: 1 }, oldestWaitingAgeMs: MINUTE,
     });
+  });
+
+  it("shows an instance's pause, its reason masked", async () => {
+    const response = await admin('/admin/v1/instances/sms-a/pause', { body: { reason: 'Viettel bao tri, goi 0981234567' } });
+    expect(response.status).toBe(200);
+    const paused = byId(await overview())['sms-a']?.paused;
+    expect(paused).toMatchObject({ at: new Date(START).toISOString(), by: `key:${gateway.operator.key.id}` });
+    expect(paused?.reason).not.toContain('0981234567');
+    expect(byId(await overview())['sms-all']?.paused).toBeNull();
   });
 
   it('leaves GET /admin/v1/instances as it was, its queues read from the same counters', async () => {

@@ -11,12 +11,13 @@ import { responseHeaders } from './response-headers.ts';
 import { keyRateLimit } from './rate-limit.ts';
 import { UnknownKeyLimit } from './unknown-key-limit.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { consoleApp } from '../console/console-app.tsx';
 import { auditOversizedCallback, callbackRoutes } from './routes/callbacks.ts';
 import { healthRoutes } from './routes/health.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { operationRoutes } from './routes/operations.ts';
 
-/** The gateway's HTTP app: unified API under /v1, operators' API under /admin/v1. */
+/** The gateway's HTTP app: unified API under /v1, operators' API under /admin/v1, operators' console under /admin. */
 export function createApp(gateway: GatewayContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   // First, so that it times and counts every answer, those of the middleware below included.
@@ -46,6 +47,8 @@ export function createApp(gateway: GatewayContext): Hono<AppEnv> {
   app.route('/v1', operationRoutes(gateway));
   app.use('/admin/v1/*', apiKeyAuth(gateway.store, 'operator', unknownKeys), limitPerKey);
   app.route('/admin/v1', adminRoutes(gateway));
+  // The operators' console: its own sign-in (a session cookie), pages under /admin beside the API.
+  app.route('/admin', consoleApp(gateway, { unknownKeys }));
 
   app.notFound((c) => problemResponse(c, { status: 404, title: 'Not found', kind: 'not-found', detail: 'no such endpoint' }));
   app.onError((error, c) => {

@@ -10,7 +10,7 @@ export type ConnectionLimits = GatewayConfig['connectionLimits'];
 /** Open connections in all when the config sets none (and the open-file limit leaves room for them). */
 export const DEFAULT_MAX_CONNECTIONS = 4096;
 /** File descriptors left to the store, outbound calls to providers, logs and the sandbox's simulators. */
-const RESERVED_FILES = 256;
+export const RESERVED_FILES = 256;
 /** A flood of refused connections is logged once, then at most once a minute with the count. */
 const REFUSAL_LOG_INTERVAL_MS = 60_000;
 

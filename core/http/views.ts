@@ -86,15 +86,18 @@ export function instanceView(instance: InstanceRuntime, state: { circuit: Circui
     circuit: state.circuit,
     queue: { queued: queue?.queued ?? 0, processing: queue?.processing ?? 0, dead: queue?.dead ?? 0, succeeded: queue?.succeeded ?? 0 },
     oldestWaitingAgeMs: queue?.oldestWaitingAt == null ? null : now - queue.oldestWaitingAt,
-    health:
-      health === undefined
-        ? null
-        : {
-            ok: health.report?.ok ?? null,
-            ...(health.report?.detail ? { detail: health.report.detail } : {}),
-            checkedAt: health.checkedAt === undefined ? null : iso(health.checkedAt),
-            ageMs: health.checkedAt === undefined ? null : Math.max(0, now - health.checkedAt),
-          },
+    health: healthView(health, now),
+  };
+}
+
+/** An instance's last known health, when it ended and its age (`ok` null until the first check ends); null without a health check. */
+export function healthView(health: KnownHealth | undefined, now: number) {
+  if (health === undefined) return null;
+  return {
+    ok: health.report?.ok ?? null,
+    ...(health.report?.detail ? { detail: health.report.detail } : {}),
+    checkedAt: health.checkedAt === undefined ? null : iso(health.checkedAt),
+    ageMs: health.checkedAt === undefined ? null : Math.max(0, now - health.checkedAt),
   };
 }
 
@@ -173,6 +176,10 @@ export type OverviewInstance = {
   /** False for an instance the store has messages of but the configuration no longer names. */
   configured: boolean;
   circuit: 'closed' | 'open' | 'half-open' | null;
+  /** The operator's pause, its reason masked (pauseView); null when not paused or not configured. */
+  paused: { at: string; by: string; reason: string | null } | null;
+  /** As `healthView` gives it; null without a health check or when not configured. */
+  health: ReturnType<typeof healthView>;
 };
 
 /** The overview answer: per instance its queue, oldest waiting message and the last hour's attempts; the counts. */

@@ -5,6 +5,7 @@ import { auditKeys } from './audit-key.ts';
 import { PayloadCipher } from './payload-cipher.ts';
 import { databaseTarget, isPostgresUrl } from './postgres/database-url.ts';
 import { PostgresStore } from './postgres/postgres-store.ts';
+import { gatewayHolding } from './sqlite/gateway-lock.ts';
 import { startStoreFile } from './sqlite/start-checks.ts';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './types.ts';
@@ -57,13 +58,7 @@ export async function openStore(env: Record<string, string | undefined> = proces
   const url = databaseUrl(env);
   if (url !== undefined) return openPostgres(url, env, options);
   const file = storeFile(env, options);
-  if (options.existing && !existsSync(file)) {
-    const absolute = resolve(file);
-    const named = absolute === file ? file : `${file} (${absolute})`;
-    // Someone who ran `npm start` and then a verb without --db: the store they mean is most likely the sandbox's.
-    const sandboxHint = !env.LIENTHONG_DB && existsSync(DEFAULT_SANDBOX_DB) ? ` (the sandbox's store is ${DEFAULT_SANDBOX_DB})` : '';
-    throw new ConfigError(`no store at ${named}: check --db or LIENTHONG_DB${sandboxHint}, or start \`lienthong serve\` once to create it`);
-  }
+  if (options.existing) refuseMissingStore(file, env);
   const busyTimeoutMs = busyTimeout(env);
   const open = async (onClose?: () => Promise<void>) => {
     const keys = await auditKeys(file, env, options.sandbox ?? false);
@@ -74,6 +69,8 @@ export async function openStore(env: Record<string, string | undefined> = proces
       dataKey: PayloadCipher.fromEnvironment(env.LIENTHONG_DATA_KEY),
       busyTimeoutMs,
       onClose,
+      // A verb run by a newer lienthong must not migrate the store under a gateway of the older one.
+      beforeMigrating: options.gateway ? undefined : (versions) => refuseMigratingUnderGateway(file, versions),
     });
     try {
       await keys.save?.();
@@ -84,6 +81,29 @@ export async function openStore(env: Record<string, string | undefined> = proces
     return store;
   };
   return options.gateway ? startStoreFile(file, busyTimeoutMs, open) : open();
+}
+
+/** A verb that needs an existing store: one line naming the file (and the sandbox's, if that is likely the one meant). */
+export function refuseMissingStore(file: string, env: Record<string, string | undefined>): void {
+  if (existsSync(file)) return;
+  const absolute = resolve(file);
+  const named = absolute === file ? file : `${file} (${absolute})`;
+  // Someone who ran `npm start` and then a verb without --db: the store they mean is most likely the sandbox's.
+  const sandboxHint = !env.LIENTHONG_DB && existsSync(DEFAULT_SANDBOX_DB) ? ` (the sandbox's store is ${DEFAULT_SANDBOX_DB})` : '';
+  throw new ConfigError(`no store at ${named}: check --db or LIENTHONG_DB${sandboxHint}, or start \`lienthong serve\` once to create it`);
+}
+
+/**
+ * A CLI verb of a newer lienthong on a store an older gateway is running on: migrating it would change the schema
+ * under code not written for it. Said in one line; the store is left as it was.
+ */
+async function refuseMigratingUnderGateway(file: string, versions: number[]): Promise<void> {
+  const held = await gatewayHolding(file);
+  if (!held) return;
+  throw new ConfigError(
+    `${resolve(file)} needs migration${versions.length > 1 ? 's' : ''} ${versions.join(', ')} of this lienthong, but ${held.holder} runs on it with an older version: ` +
+      'stop that gateway and start this version (its migrations run at start), then run this command again',
+  );
 }
 
 /** `LIENTHONG_SQLITE_BUSY_TIMEOUT_MS`: how long a write waits for another process's write lock before a 503. */
@@ -114,5 +134,6 @@ async function openPostgres(url: string, env: Record<string, string | undefined>
     auditKeyName: keys.name,
     dataKey: PayloadCipher.fromEnvironment(env.LIENTHONG_DATA_KEY),
     existing: options.existing,
+    gateway: options.gateway ?? false,
   });
 }

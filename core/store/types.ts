@@ -135,6 +135,8 @@ export interface AuditFilter {
   afterSeq?: number;
 }
 
+export type ReplayTarget = { ids: string[] } | { filter: MessageFilter; batch?: { afterSequence: number; limit: number } | undefined };
+
 export interface MessageFilter {
   status?: MessageStatus;
   capability?: string;
@@ -339,8 +341,13 @@ export interface Store {
 
   /** How many dead messages a filter replay would queue, by instance. */
   planReplay(filter: MessageFilter): Promise<ReplayPlan>;
-  /** Queues dead messages again with a fresh attempt budget; by ids, or by filter. Returns the ids queued. */
-  replay(target: { ids: string[] } | { filter: MessageFilter }, now: number, maxAgeMs: (instance: string) => number, actor: Actor): Promise<string[]>;
+  /**
+   * Queues dead messages again with a fresh attempt budget; by ids, or by filter. Returns the ids queued, in sequence
+   * order. With `batch`, a filter replay takes only the first `limit` of them after the message numbered
+   * `afterSequence`, so a long replay goes in short transactions that each release the write lock (a store may also
+   * ignore it and take them all at once).
+   */
+  replay(target: ReplayTarget, now: number, maxAgeMs: (instance: string) => number, actor: Actor): Promise<string[]>;
   /** Closes a queued or dead message for good: it goes dead, cancelled, and no longer holds its ordering key. */
   cancel(id: string, now: number, reason: string, actor: Actor): Promise<MessageRecord | undefined>;
 

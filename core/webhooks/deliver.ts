@@ -1,8 +1,8 @@
-import { Webhook } from 'standardwebhooks';
 import type * as v from 'valibot';
 import type { webhookDeliverInput, webhookDeliverOutput } from '../capabilities/webhook.ts';
 import { PermanentError, hostOf, type OperationContext } from '../sdk/index.ts';
 import type { WebhookConfig } from './config.ts';
+import { standardWebhookSignature } from './signature.ts';
 
 type DeliverInput = v.InferOutput<typeof webhookDeliverInput>;
 type DeliverOutput = v.InferOutput<typeof webhookDeliverOutput>;
@@ -11,7 +11,7 @@ type DeliverOutput = v.InferOutput<typeof webhookDeliverOutput>;
 export function signedHeaders(secret: string, messageId: string, body: string, now: Date = new Date()) {
   // Sign the whole second we send, so the header and the signed timestamp cannot differ.
   const seconds = Math.floor(now.getTime() / 1000);
-  const signature = new Webhook(secret).sign(messageId, new Date(seconds * 1000), body);
+  const signature = standardWebhookSignature(secret, messageId, seconds, body);
   return {
     'content-type': 'application/json',
     'webhook-id': messageId,

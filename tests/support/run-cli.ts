@@ -1,15 +1,20 @@
 /**
- * Runs the real `lienthong` command (`node bin/lienthong.js …`) as a child process, the way an operator does.
+ * Runs the real `lienthong` command as a child process, the way an operator does, from its TypeScript sources
+ * (`node --import tsx app/cli.ts …`, what `npm run lienthong` runs): tests need no build. The installed command,
+ * bin/lienthong.js, runs the compiled dist/ instead; tests/packed-install.test.ts runs that one.
  * Every child started here is remembered until it exits, so a test's afterEach can kill what a failure left.
  * A verb that exits can run in the test's own process instead, much faster: run-cli-in-process.ts.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TEST_AUDIT_KEY_TEXT } from '../../core/testing/test-audit-key.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** tsx by its full path: a child started in another folder (`cwd`) could not find it by name. */
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** Variables set to undefined are removed from the child's environment (the parent's may have them). */
 export type ChildEnv = Record<string, string | undefined>;
@@ -39,7 +44,7 @@ export interface CliChild {
  * repository) is where relative paths such as the default store `./data/…` land.
  */
 export function spawnCli(args: string[], env: ChildEnv, options: { cwd?: string } = {}): CliChild {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/lienthong.js'), ...args], { cwd: options.cwd ?? ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'app/cli.ts'), ...args], { cwd: options.cwd ?? ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   const exited = once(child, 'exit').then(([code, signal]) => {
     live.delete(child);

@@ -50,9 +50,9 @@ describe('console data schemas against core/http/views.ts', () => {
       ],
     };
     const view = overviewView(overview, at, [
-      { id: 'sms', plugin: 'sms-viettel', capability: 'sms', configured: true, circuit: 'open' },
-      { id: 'idle', plugin: 'ecard', capability: 'ecard', configured: true, circuit: 'closed' },
-      { id: 'old', plugin: null, capability: 'sms', configured: false, circuit: null },
+      { id: 'sms', plugin: 'sms-viettel', capability: 'sms', configured: true, circuit: 'open', paused: { at: new Date(at).toISOString(), by: 'key:key_1', reason: 'Viettel maintenance' }, health: { ok: true, checkedAt: new Date(at).toISOString(), ageMs: 0 } },
+      { id: 'idle', plugin: 'ecard', capability: 'ecard', configured: true, circuit: 'closed', paused: null, health: { ok: null, checkedAt: null, ageMs: null } },
+      { id: 'old', plugin: null, capability: 'sms', configured: false, circuit: null, paused: null, health: null },
     ]);
     const result = validator.component('Overview', view);
     expect(result.valid, result.errors).toBe(true);

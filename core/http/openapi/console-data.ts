@@ -1,4 +1,5 @@
 import { type JsonSchema, type Operation, type Paths, ref } from './types.ts';
+import { instanceHealth } from './view-schemas.ts';
 
 /**
  * The overview and the dossier timeline (GET /admin/v1/overview, GET /admin/v1/dossiers/{code}): their paths and
@@ -82,6 +83,8 @@ export const consoleDataSchemas: Record<string, JsonSchema> = {
         capability: nullableString,
         configured: { type: 'boolean', description: 'False for an instance the store has messages of but the configuration no longer names.' },
         circuit: { type: ['string', 'null'], enum: ['closed', 'open', 'half-open', null] },
+        paused: { anyOf: [ref('schemas', 'InstancePause'), { type: 'null' }], description: 'Its pause, or null when it is not paused (or not configured).' },
+        health: instanceHealth,
         queue: object({ queued: count, processing: count, dead: count, succeeded: count }),
         oldestWaitingAgeMs: { type: ['integer', 'null'], minimum: 0, description: 'Age of the oldest queued or processing message.' },
         lastHour: object(

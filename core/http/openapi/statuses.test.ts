@@ -56,11 +56,14 @@ const callable = Object.entries(capabilities).flatMap(([capability, spec]) =>
     .map(([name]) => `${capability}/${name}`),
 );
 
+/** The operators' console: HTML pages for a browser, not the API this document describes. */
+const isConsolePage = (route: string) => /^\/admin(\/|$)/.test(route) && !route.startsWith('/admin/v1');
+
 /** The app's routes as the document names them; `/v1/:capability/:operation` stands for each operation callers may call. */
 function endpointsOf(app: Hono<AppEnv>): Endpoint[] {
   const seen = new Map<string, Endpoint>();
   for (const { method, path: route } of app.routes) {
-    if (method === 'ALL') continue;
+    if (method === 'ALL' || isConsolePage(route)) continue;
     const paths = route === '/v1/:capability/:operation' ? callable.map((operation) => `/v1/${operation}`) : [route.replace(/:(\w+)/g, '{$1}')];
     for (const path of paths) seen.set(`${method} ${path}`, { method: method.toLowerCase() as Method, route, path });
   }

@@ -99,6 +99,25 @@ const auditEntry: JsonSchema = {
 
 const circuitStates = ['closed', 'open', 'half-open'];
 
+/** An instance's last known health, as GET /admin/v1/instances and the overview give it. */
+export const instanceHealth: JsonSchema = {
+  description:
+    "The plugin's own check of its provider, run in the background (at start, then at an interval, each with a timeout): the last finished check, when it ended and how old it is. Null when the plugin has no check.",
+  anyOf: [
+    { type: 'null' },
+    {
+      type: 'object',
+      required: ['ok', 'checkedAt', 'ageMs'],
+      properties: {
+        ok: { type: ['boolean', 'null'], description: 'Null until the first check ends.' },
+        detail: { type: 'object' },
+        checkedAt: nullableTimestamp,
+        ageMs: { type: ['integer', 'null'], minimum: 0, description: 'How long ago the last check ended.' },
+      },
+    },
+  ],
+};
+
 export const viewSchemas: Record<string, JsonSchema> = {
   Accepted: object(
     { id: { type: 'string', description: 'The message id.' }, status: { type: 'string', const: 'queued' } },
@@ -151,23 +170,7 @@ export const viewSchemas: Record<string, JsonSchema> = {
     paused: { anyOf: [ref('schemas', 'InstancePause'), { type: 'null' }], description: 'Its pause, or null when it is not paused.' },
     queue: object({ queued: count, processing: count, dead: count, succeeded: count }),
     oldestWaitingAgeMs: { type: ['integer', 'null'], minimum: 0, description: 'Age of the oldest queued or processing message.' },
-    health: {
-      description:
-        "The plugin's own check of its provider, run in the background (at start, then at an interval, each with a timeout): the last finished check, when it ended and how old it is. Null when the plugin has no check.",
-      anyOf: [
-        { type: 'null' },
-        {
-          type: 'object',
-          required: ['ok', 'checkedAt', 'ageMs'],
-          properties: {
-            ok: { type: ['boolean', 'null'], description: 'Null until the first check ends.' },
-            detail: { type: 'object' },
-            checkedAt: nullableTimestamp,
-            ageMs: { type: ['integer', 'null'], minimum: 0, description: 'How long ago the last check ended.' },
-          },
-        },
-      ],
-    },
+    health: instanceHealth,
   }),
   InstanceList: object({ instances: { type: 'array', items: ref('schemas', 'InstanceStatus') } }),
 };

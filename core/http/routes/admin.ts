@@ -4,6 +4,7 @@ import * as v from 'valibot';
 import { isoDateTime } from '../../capabilities/define.ts';
 import { INPUT_CHECKS } from '../../capabilities/messages.ts';
 import type { GatewayContext } from '../../gateway-context.ts';
+import { cancelMessage, replayMessages } from '../../runtime/operator-actions.ts';
 import { refreshPauses } from '../../runtime/pauses.ts';
 import { coversAgency } from '../../api-keys.ts';
 import type { MessageFilter, MessageRecord } from '../../store/types.ts';
@@ -104,20 +105,18 @@ export function adminRoutes(gateway: GatewayContext) {
     if (message.status !== 'dead') {
       throw new ProblemError({ status: 409, title: 'Not dead', kind: 'not-replayable', detail: `only dead messages are replayed; this one is ${message.status}` });
     }
-    const ids = await gateway.store.replay({ ids: [message.id] }, gateway.clock.now(), maxAgeOf(gateway), `key:${c.get('apiKey').id}`);
+    const ids = await replayMessages(gateway, { ids: [message.id] }, `key:${c.get('apiKey').id}`);
     gateway.log.info({ ...actor(c), messageIds: ids }, 'operator replayed a message');
-    gateway.notify();
     return c.json({ id: message.id, status: 'queued' });
   });
 
   app.post('/messages/:id/cancel', async (c) => {
     const message = await visibleMessage(c);
-    const cancelled = await gateway.store.cancel(message.id, gateway.clock.now(), `cancelled by operator (${c.get('apiKey').id})`, `key:${c.get('apiKey').id}`);
+    const cancelled = await cancelMessage(gateway, message.id, `cancelled by operator (${c.get('apiKey').id})`, `key:${c.get('apiKey').id}`);
     if (!cancelled) {
       throw new ProblemError({ status: 409, title: 'Cannot cancel', kind: 'not-cancellable', detail: `a ${message.status} message cannot be cancelled` });
     }
     gateway.log.info({ ...actor(c), messageId: message.id }, 'operator cancelled a message');
-    gateway.notify();
     return c.json(operatorMessageView(cancelled));
   });
 
@@ -128,9 +127,8 @@ export function adminRoutes(gateway: GatewayContext) {
     const body = parse(adminReplayBody, json);
     const filter = scoped(c, body.filter);
     if (body.dryRun) return c.json({ dryRun: true, ...(await gateway.store.planReplay(filter)) });
-    const ids = await gateway.store.replay({ filter: { ...filter, status: 'dead' } }, gateway.clock.now(), maxAgeOf(gateway), `key:${c.get('apiKey').id}`);
+    const ids = await replayMessages(gateway, { filter }, `key:${c.get('apiKey').id}`);
     gateway.log.info({ ...actor(c), queued: ids.length, filter: body.filter }, 'operator replayed messages by filter');
-    gateway.notify();
     return c.json({ dryRun: false, queued: ids.length });
   });
 
@@ -152,8 +150,4 @@ export function adminRoutes(gateway: GatewayContext) {
   app.route('/instances', pauseRoutes(gateway));
 
   return app;
-}
-
-function maxAgeOf(gateway: GatewayContext) {
-  return (instance: string) => gateway.instances.get(instance)?.policy.maxAgeMs ?? 86_400_000;
 }

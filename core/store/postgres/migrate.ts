@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { ConfigError } from '../../config/config-error.ts';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
@@ -21,20 +22,39 @@ export async function loadMigrations(): Promise<Migration[]> {
   );
 }
 
+/** A database a newer lienthong migrated: this code would work on a schema it was not written for. */
+function refuseUnknown(rows: Array<{ version: number; name: string }>, migrations: Migration[], where: string): void {
+  const known = new Set(migrations.map((migration) => migration.version));
+  const newest = rows.at(-1);
+  if (!newest || rows.every((row) => known.has(row.version))) return;
+  throw new ConfigError(
+    `${where} has schema version ${newest.version} (migration ${String(newest.version).padStart(3, '0')}_${newest.name}), newer than this lienthong's ${migrations.at(-1)?.version ?? 0}: ` +
+      'a newer lienthong migrated it; run that version (upgrade lienthong), or restore the pg_dump taken before the upgrade',
+  );
+}
+
+const APPLIED = 'SELECT version, name FROM schema_migrations ORDER BY version';
+
 /**
  * Applies the migrations not yet applied, each in its own transaction, holding a session advisory lock: processes
- * that start together take turns, and each finds what the one before it applied. Returns the versions applied.
+ * that start together take turns, and each finds what the one before it applied. A database holding a migration this
+ * code does not know is refused first, having written nothing. `beforeApplying` runs before the first migration is
+ * applied (a CLI verb refuses to migrate under running gateways). Returns the versions applied.
  */
-export async function migrate(pool: pg.Pool): Promise<number[]> {
+export async function migrate(pool: pg.Pool, where: string, beforeApplying?: (versions: number[], client: pg.PoolClient) => Promise<void>): Promise<number[]> {
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
       await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)');
-      const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((row) => row.version));
+      const rows = (await client.query<{ version: number; name: string }>(APPLIED)).rows;
+      const migrations = await loadMigrations();
+      refuseUnknown(rows, migrations, where);
+      const applied = new Set(rows.map((row) => row.version));
+      const pending = migrations.filter((migration) => !applied.has(migration.version));
+      if (pending.length > 0) await beforeApplying?.(pending.map((migration) => migration.version), client);
       const done: number[] = [];
-      for (const migration of await loadMigrations()) {
-        if (applied.has(migration.version)) continue;
+      for (const migration of pending) {
         await client.query('BEGIN');
         try {
           await client.query(migration.sql);
@@ -55,10 +75,13 @@ export async function migrate(pool: pg.Pool): Promise<number[]> {
   }
 }
 
-/** Throws unless every migration shipped with this version is applied. */
-export async function checkMigrated(all: <Row>(sql: string) => Promise<Row[]>): Promise<void> {
-  const applied = new Set((await all<{ version: number }>('SELECT version FROM schema_migrations')).map((row) => row.version));
-  const missing = (await loadMigrations()).filter((migration) => !applied.has(migration.version));
+/** Throws unless the database holds exactly the migrations shipped with this version: none missing, none newer. */
+export async function checkMigrated(all: <Row>(sql: string) => Promise<Row[]>, where: string): Promise<void> {
+  const rows = await all<{ version: number; name: string }>(APPLIED);
+  const migrations = await loadMigrations();
+  refuseUnknown(rows, migrations, where);
+  const applied = new Set(rows.map((row) => row.version));
+  const missing = migrations.filter((migration) => !applied.has(migration.version));
   if (missing.length > 0) throw new Error(`migrations not applied: ${missing.map((m) => m.version).join(', ')}`);
 }
 
@@ -66,4 +89,19 @@ export async function checkMigrated(all: <Row>(sql: string) => Promise<Row[]>): 
 export async function isMigrated(pool: pg.Pool): Promise<boolean> {
   const { rows } = await pool.query<{ found: string | null }>("SELECT to_regclass('schema_migrations')::text AS found");
   return rows[0]?.found !== null && rows[0]?.found !== undefined;
+}
+
+/**
+ * A CLI verb of a newer lienthong on a database gateway processes are using: migrating it would change the schema
+ * under code not written for it. Said in one line; nothing is applied.
+ */
+export async function refuseMigratingUnderGateways(versions: number[], client: pg.PoolClient, where: string): Promise<void> {
+  const { rows } = await client.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'lienthong' AND pid <> pg_backend_pid()",
+  );
+  if ((rows[0]?.n ?? 0) === 0) return;
+  throw new ConfigError(
+    `${where} needs migration${versions.length > 1 ? 's' : ''} ${versions.join(', ')} of this lienthong, but gateway processes of an older version are connected to it: ` +
+      'stop them and start this version (its migrations run at start), then run this command again',
+  );
 }

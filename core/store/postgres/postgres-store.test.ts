@@ -211,6 +211,23 @@ describe.skipIf(!serverUrl)('the PostgreSQL store', () => {
     }
   });
 
+  it('refuses a database a newer lienthong migrated, and a verb does not migrate under running gateways', async () => {
+    const schema = await freshSchema();
+    const gateway = await PostgresStore.open({ url: database.url, schema, auditKey: TEST_AUDIT_KEY, gateway: true });
+    try {
+      // An older schema under a running gateway: a verb of this version would have to apply migration 3.
+      await onServer(database.url, `DELETE FROM ${schema}.schema_migrations WHERE version = 3`);
+      await expect(PostgresStore.open({ url: database.url, schema, auditKey: TEST_AUDIT_KEY, gateway: false })).rejects.toThrow(
+        /needs migration 3 of this lienthong, but gateway processes of an older version are connected to it: stop them/,
+      );
+      await onServer(database.url, `INSERT INTO ${schema}.schema_migrations VALUES (3, 'new_work', 0), (999, 'from_the_future', 0)`);
+      await expect(gateway.checkReady()).rejects.toThrow(/has schema version 999 \(migration 999_from_the_future\), newer than this lienthong's/);
+      await expect(PostgresStore.open({ url: database.url, schema, auditKey: TEST_AUDIT_KEY })).rejects.toThrow(/newer than this lienthong's/);
+    } finally {
+      await gateway.close();
+    }
+  });
+
   it('folds the counters without changing what they say', async () => {
     const store = await PostgresStore.open({ url: database.url, schema: await freshSchema(), auditKey: TEST_AUDIT_KEY });
     try {

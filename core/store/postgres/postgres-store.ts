@@ -48,7 +48,7 @@ import { databaseTarget } from './database-url.ts';
 import { readDossierTimeline } from './dossier-timeline.ts';
 import { pauseInstance, pausedInstances, resumeInstance } from './instance-pauses.ts';
 import { listMessageRows } from './message-query.ts';
-import { checkMigrated, isMigrated, migrate } from './migrate.ts';
+import { checkMigrated, isMigrated, migrate, refuseMigratingUnderGateways } from './migrate.ts';
 import { readOverview, readQueues } from './overview.ts';
 import { createRecord, getRecord, listRecords, transitionRecord } from './plugin-records.ts';
 import { NewWorkListener } from './new-work.ts';
@@ -78,6 +78,8 @@ export interface PostgresStoreOptions {
   probeIntervalMs?: number | undefined;
   /** A verb that reads a store: a database the gateway never migrated is refused, and nothing is created in it. */
   existing?: boolean | undefined;
+  /** False for a CLI verb: it does not migrate a database that gateway processes (of an older version) are using. */
+  gateway?: boolean | undefined;
 }
 
 /**
@@ -138,7 +140,7 @@ export class PostgresStore implements Store {
       if (options.existing && !(await isMigrated(pool))) {
         throw new ConfigError(`no lienthong store in ${target.display}: check LIENTHONG_DATABASE_URL, or start \`lienthong serve\` with it once to create it`);
       }
-      await migrate(pool);
+      await migrate(pool, target.display, options.gateway === false ? (versions, client) => refuseMigratingUnderGateways(versions, client, target.display) : undefined);
       await bindKey(session, options.auditKey, options.auditKeyName ?? 'the audit key');
       const keyring = new AuditKeyring([...(options.olderAuditKeys ?? []), options.auditKey]);
       const listenConfig = { connectionString: target.connectionString, application_name: 'lienthong', ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}) };
@@ -420,7 +422,7 @@ export class PostgresStore implements Store {
   async checkReady(): Promise<void> {
     const outage = this.#availability.outage;
     if (outage) throw outage;
-    await checkMigrated((sql) => this.#reads.all(sql));
+    await checkMigrated((sql) => this.#reads.all(sql), this.where);
   }
 
   /** Where the store is, its password masked: for operators' lines. */

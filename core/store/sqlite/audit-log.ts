@@ -43,7 +43,7 @@ export async function readAuditKeys(db: Connection): Promise<AuditKeyPeriod[]> {
   return rows.map((row) => ({ fromSeq: row.from_seq, keyId: row.key_id }));
 }
 
-async function readLastEntry(db: Connection): Promise<AuditEntry | undefined> {
+export async function readLastEntry(db: Connection): Promise<AuditEntry | undefined> {
   return (await db.all<AuditRow>('SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1')).map(toEntry)[0];
 }
 

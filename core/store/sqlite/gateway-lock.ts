@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import sqlite3 from 'sqlite3';
 import { ConfigError } from '../../config/config-error.ts';
 import { type Connection, openConnection } from './connection.ts';
 
@@ -48,7 +50,7 @@ export async function claimStoreFile(file: string): Promise<GatewayLock> {
       if (holder?.token === token) return { release: () => releaseLock(db) };
       await db.exec('ROLLBACK');
     }
-    throw new ConfigError(inUse(file, await readHolder(db)));
+    throw new StoreFileInUse(file, await readHolder(db));
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;
@@ -79,13 +81,43 @@ async function readHolder(db: Connection): Promise<Holder | undefined> {
   return db.get<Holder>('SELECT * FROM holder').catch(() => undefined);
 }
 
-function inUse(file: string, holder: Holder | undefined): string {
-  const self = holder?.pid === process.pid && holder.host === hostname() ? ', this very process' : '';
-  const who = holder ? `the gateway process with pid ${holder.pid} on host ${holder.host} (running since ${holder.started_at}${self})` : 'another gateway process';
-  return (
-    `${resolve(file)} is in use by ${who}: one gateway process per SQLite file; stop that one first, ` +
-    'or run several gateway processes on PostgreSQL (LIENTHONG_DATABASE_URL). CLI verbs may still use the file meanwhile'
-  );
+/** A gateway process holds the file: the message is a start's refusal; `holder` says who, for other verbs' lines. */
+export class StoreFileInUse extends ConfigError {
+  override name = 'StoreFileInUse';
+  /** `the gateway process with pid 4242 on host gw1 (running since …)`. */
+  readonly holder: string;
+
+  constructor(file: string, holder: Holder | undefined) {
+    const self = holder?.pid === process.pid && holder.host === hostname() ? ', this very process' : '';
+    const who = holder ? `the gateway process with pid ${holder.pid} on host ${holder.host} (running since ${holder.started_at}${self})` : 'another gateway process';
+    super(
+      `${resolve(file)} is in use by ${who}: one gateway process per SQLite file; stop that one first, ` +
+        'or run several gateway processes on PostgreSQL (LIENTHONG_DATABASE_URL). CLI verbs may still use the file meanwhile',
+    );
+    this.holder = who;
+  }
+}
+
+/**
+ * Whether a gateway process holds `file`, asked without claiming it (and without creating `<db>.lock`): the
+ * StoreFileInUse that a claim would meet, or undefined.
+ */
+export async function gatewayHolding(file: string): Promise<StoreFileInUse | undefined> {
+  const lockFile = lockFileOf(file);
+  if (!existsSync(lockFile)) return undefined;
+  const db = await openConnection(lockFile, { busyTimeoutMs: 0, wal: false, mode: sqlite3.OPEN_READWRITE });
+  try {
+    try {
+      await db.exec('BEGIN EXCLUSIVE');
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_BUSY') return new StoreFileInUse(file, await readHolder(db));
+      throw error;
+    }
+    await db.exec('ROLLBACK');
+    return undefined;
+  } finally {
+    await db.close();
+  }
 }
 
 async function releaseLock(db: Connection): Promise<void> {

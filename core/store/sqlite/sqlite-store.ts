@@ -24,6 +24,7 @@ import type {
   Overview,
   RecordChange,
   ReplayPlan,
+  ReplayTarget,
   StoredRecord,
   Store,
   StoredResponse,
@@ -110,7 +111,7 @@ export class SqliteStore implements Store {
     const writer = await openConnection(file, { busyTimeoutMs });
     let reader: Connection | undefined;
     try {
-      await migrate(writer);
+      await migrate(writer, { file, beforeApplying: options.beforeMigrating });
       await backfillDossierCodes(writer, payloadCodec(options.dataKey));
       reader = await openConnection(file, { mode: sqlite3.OPEN_READONLY, busyTimeoutMs });
       const auditLog = await SqliteAuditLog.open(writer, options.auditKey, options.auditKeyName);
@@ -208,16 +209,18 @@ export class SqliteStore implements Store {
     return planReplay(this.reader, filter);
   }
 
-  replay(target: { ids: string[] } | { filter: MessageFilter }, now: number, maxAgeMs: (instance: string) => number, actor: Actor) {
+  replay(target: ReplayTarget, now: number, maxAgeMs: (instance: string) => number, actor: Actor) {
     return this.#commits.write(async (db, audit) => {
       // By id an operator may bring back a cancelled message; a filter never does: cancelled is closed for good.
       const { from, where, params } =
         'ids' in target
           ? { from: 'messages', where: `id IN (${target.ids.map(() => '?').join(', ') || 'NULL'})`, params: target.ids }
           : { from: REPLAYABLE, ...replayableClause(target.filter) };
+      const batch = 'batch' in target ? target.batch : undefined;
+      const page = batch ? { sql: 'AND seq > ? ORDER BY seq LIMIT ?', params: [batch.afterSequence, batch.limit] } : { sql: 'ORDER BY seq', params: [] };
       const dead = await db.all<{ id: string; instance: string; replays: number; attempts: number }>(
-        `SELECT id, instance, replays, attempts FROM ${from} WHERE status = 'dead' AND ${where} ORDER BY seq`,
-        params,
+        `SELECT id, instance, replays, attempts FROM ${from} WHERE status = 'dead' AND ${where} ${page.sql}`,
+        [...params, ...page.params],
       );
       for (const message of dead) {
         await db.run(
@@ -408,6 +411,8 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number | undefined;
   /** How often a store that cannot write tries again. Default 2 s. */
   probeIntervalMs?: number | undefined;
+  /** Runs before migrations are applied to the file, given their versions; throwing refuses the store unchanged. */
+  beforeMigrating?: ((versions: number[]) => Promise<void>) | undefined;
   /** Runs once the store is closed: the gateway process gives up its claim on the file. */
   onClose?: (() => Promise<void>) | undefined;
 }
