@@ -33,11 +33,10 @@ const INSERT_ENTRIES = `
 
 /**
  * The head of the chain, locked until the transaction ends: a process appending waits here for any other that
- * appends, and then chains from what that one committed. The key new entries take comes in the same read.
+ * appends, and then chains from what that one committed. The key new entries take is in the same row: read from
+ * another table, it would come from the snapshot taken before the wait, and miss a rotation committed meanwhile.
  */
-const LOCK_HEAD = `
-  SELECT h.seq, h.hash, (SELECT key_id FROM audit_keys ORDER BY from_seq DESC LIMIT 1) AS key_id
-    FROM audit_head h WHERE h.id = 1 FOR UPDATE OF h`;
+const LOCK_HEAD = 'SELECT seq, hash, key_id FROM audit_head WHERE id = 1 FOR UPDATE';
 
 /** The store's key history, oldest first: the last period's key chains new entries. */
 export async function readAuditKeys(db: Queries): Promise<AuditKeyPeriod[]> {
@@ -67,6 +66,7 @@ export async function bindKey(db: Queries, key: Buffer, keyName: string): Promis
     if (check.outcome === 'record') {
       await db.run('DELETE FROM audit_keys');
       await db.run('INSERT INTO audit_keys (from_seq, key_id, recorded_at) VALUES (?, ?, ?)', [check.fromSeq, check.keyId, Date.now()]);
+      await db.run('UPDATE audit_head SET key_id = ? WHERE id = 1', [check.keyId]);
     }
     await db.run('COMMIT');
   } catch (error) {
@@ -123,6 +123,7 @@ export class PostgresAuditLog implements AuditWriter<Queries> {
     await insertEntries(db, [entry]);
     const keyId = auditKeyId(newKey);
     await db.run('INSERT INTO audit_keys (from_seq, key_id, recorded_at) VALUES (?, ?, ?)', [entry.seq + 1, keyId, input.at]);
+    await db.run('UPDATE audit_head SET key_id = ? WHERE id = 1', [keyId]);
     this.#pending = { head: { seq: entry.seq, hash: entry.hash }, key: newKey, keyId };
     return entry;
   }

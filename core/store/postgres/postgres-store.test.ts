@@ -3,6 +3,8 @@
  * and comes back, connections the server ends, and the counters folded. Needs LIENTHONG_TEST_DATABASE_URL.
  */
 import { once } from 'node:events';
+import pg from 'pg';
+import { AuditKeyChanged } from '../../audit/key-binding.ts';
 import { type AddressInfo, type Server, type Socket, connect, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_AUDIT_KEY } from '../../testing/test-audit-key.ts';
@@ -225,6 +227,33 @@ describe.skipIf(!serverUrl)('the PostgreSQL store', () => {
       await expect(PostgresStore.open({ url: database.url, schema, auditKey: TEST_AUDIT_KEY })).rejects.toThrow(/newer than this lienthong's/);
     } finally {
       await gateway.close();
+    }
+  });
+
+  it('stops a process that waited for the chain while another rotated the key', async () => {
+    const schema = await freshSchema();
+    const store = await PostgresStore.open({ url: database.url, schema, auditKey: TEST_AUDIT_KEY });
+    const other = new pg.Client({ connectionString: database.url, options: `-c search_path=${schema}` });
+    await other.connect();
+    try {
+      await store.appendAudit([{ at: T0, actor: 'cli', action: 'config.loaded', summary: {} }]);
+      // Another process holds the head while it rotates the key…
+      await other.query('BEGIN');
+      await other.query('SELECT * FROM audit_head FOR UPDATE');
+      const waiting = store.appendAudit([{ at: T0 + 1, actor: 'cli', action: 'config.loaded', summary: {} }]).catch((error: unknown) => error);
+      for (let i = 0; i < 200; i++) {
+        const { rows } = await other.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'lienthong' AND wait_event_type = 'Lock'");
+        if (rows.length > 0) break;
+        await new Promise((done) => setTimeout(done, 10));
+      }
+      await other.query("INSERT INTO audit_keys (from_seq, key_id, recorded_at) VALUES (3, 'key-after-rotation', 0)");
+      await other.query("UPDATE audit_head SET key_id = 'key-after-rotation' WHERE id = 1");
+      await other.query('COMMIT');
+      // …so this one, which waited, must not chain its entry under the key the log left.
+      expect(await waiting).toBeInstanceOf(AuditKeyChanged);
+    } finally {
+      await other.end();
+      await store.close();
     }
   });
 

@@ -86,7 +86,9 @@ CREATE TABLE api_keys (
 );
 
 -- The tamper-evident audit log, one chain for every process. Its head is one row that a transaction appending to
--- the chain locks (FOR UPDATE) until it commits: appends from several processes queue there and never fork.
+-- the chain locks (FOR UPDATE) until it commits: appends from several processes queue there and never fork. The head
+-- names the key new entries are chained with, so that a process that waited for the lock while another rotated the
+-- key reads the new key with the new head, in the same row.
 CREATE TABLE audit_log (
   seq        bigint PRIMARY KEY,
   at         bigint NOT NULL,
@@ -102,9 +104,10 @@ CREATE INDEX audit_log_message ON audit_log (message_id, seq) WHERE message_id I
 CREATE INDEX audit_log_at ON audit_log (at);
 
 CREATE TABLE audit_head (
-  id   integer PRIMARY KEY CHECK (id = 1),
-  seq  bigint  NOT NULL,
-  hash text    NOT NULL
+  id     integer PRIMARY KEY CHECK (id = 1),
+  seq    bigint  NOT NULL,
+  hash   text    NOT NULL,
+  key_id text
 );
 INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, repeat('0', 64));
 
