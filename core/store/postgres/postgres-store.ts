@@ -17,7 +17,6 @@ import type {
   MessageFilter,
   MessagePage,
   MessageRecord,
-  MessageStatus,
   NewMessage,
   NewRecord,
   Overview,
@@ -52,8 +51,10 @@ import { checkMigrated, isMigrated, migrate, refuseMigratingUnderGateways } from
 import { readOverview, readQueues } from './overview.ts';
 import { createRecord, getRecord, listRecords, transitionRecord } from './plugin-records.ts';
 import { NewWorkListener } from './new-work.ts';
-import { planReplay, replayableClause } from './replay-plan.ts';
-import { classifyPostgresError, connectionLost } from './unavailable-errors.ts';
+import { planReplay } from './replay-plan.ts';
+import { classifyPostgresError } from './unavailable-errors.ts';
+import { runAlone } from './task-lock.ts';
+import { cancel, purgePayloads, releaseLeases, replay } from './message-writes.ts';
 import { ConfigError } from '../../config/config-error.ts';
 
 /** How often a process folds the counters' rows of changes (counters.ts). */
@@ -193,16 +194,7 @@ export class PostgresStore implements Store {
   }
 
   releaseLeases(leaseOwner: string, now: number): Promise<number> {
-    return this.#commits.write(async (db) => {
-      // The interrupted attempt is given back: it never reached an outcome.
-      const { changes } = await db.run(
-        `UPDATE messages SET status = 'queued', attempts = GREATEST(attempts - 1, 0), next_attempt_at = ?,
-                lease_owner = NULL, lease_until = NULL, updated_at = ?
-          WHERE lease_owner = ? AND status = 'processing'`,
-        [now, now, leaseOwner],
-      );
-      return changes;
-    });
+    return this.#commits.write((db) => releaseLeases(db, leaseOwner, now));
   }
 
   planReplay(filter: MessageFilter): Promise<ReplayPlan> {
@@ -210,46 +202,12 @@ export class PostgresStore implements Store {
   }
 
   replay(target: { ids: string[] } | { filter: MessageFilter }, now: number, maxAgeMs: (instance: string) => number, actor: Actor): Promise<string[]> {
-    return this.#commits.write(async (db, audit) => {
-      // By id an operator may bring back a cancelled message; a filter never does: cancelled is closed for good.
-      const { where, params } = 'ids' in target ? { where: 'id = ANY(?::text[])', params: [target.ids] } : replayableClause(target.filter);
-      const dead = await db.all<{ id: string; instance: string; replays: number; attempts: number }>(
-        `SELECT id, instance, replays, attempts FROM messages WHERE status = 'dead' AND ${where} ORDER BY seq FOR UPDATE`,
-        params,
-      );
-      for (const message of dead) {
-        await db.run(
-          `UPDATE messages SET status = 'queued', attempts = 0, replays = replays + 1, next_attempt_at = ?,
-                  expires_at = ?, cancelled_at = NULL, updated_at = ?
-            WHERE id = ?`,
-          [now, now + maxAgeMs(message.instance), now, message.id],
-        );
-        audit.push({
-          at: now,
-          actor,
-          action: 'message.replayed',
-          messageId: message.id,
-          instance: message.instance,
-          summary: { from: 'dead', to: 'queued', replay: message.replays + 1, attemptsBefore: message.attempts, by: 'ids' in target ? 'id' : 'filter' },
-        });
-      }
-      return dead.map((message) => message.id);
-    });
+    return this.#commits.write((db, audit) => replay(db, audit, target, now, maxAgeMs, actor));
   }
 
-  cancel(id: string, now: number, reason: string, actor: Actor): Promise<MessageRecord | undefined> {
-    return this.#commits.write(async (db, audit) => {
-      const before = await db.get<{ status: MessageStatus }>('SELECT status FROM messages WHERE id = ? FOR UPDATE', [id]);
-      const row = await db.get<MessageRow>(
-        `UPDATE messages SET status = 'dead', cancelled_at = ?, last_error = ?, next_attempt_at = NULL, updated_at = ?
-          WHERE id = ? AND status IN ('queued', 'dead') AND cancelled_at IS NULL
-        RETURNING *`,
-        [now, reason, now, id],
-      );
-      if (!row) return undefined;
-      audit.push({ at: now, actor, action: 'message.cancelled', messageId: id, instance: row.instance, summary: { from: before?.status, to: 'dead', reason } });
-      return this.#toMessage(row);
-    });
+  async cancel(id: string, now: number, reason: string, actor: Actor): Promise<MessageRecord | undefined> {
+    const row = await this.#commits.write((db, audit) => cancel(db, audit, id, now, reason, actor));
+    return row && this.#toMessage(row);
   }
 
   async queueStats(): Promise<InstanceQueueStats[]> {
@@ -277,15 +235,7 @@ export class PostgresStore implements Store {
   }
 
   purgePayloads(succeededBefore: number, now: number, actor: Actor): Promise<number> {
-    return this.#commits.write(async (db, audit) => {
-      const { changes } = await db.run(
-        `UPDATE messages SET payload = 'null', payload_purged_at = ?
-          WHERE status = 'succeeded' AND updated_at < ? AND payload_purged_at IS NULL`,
-        [now, succeededBefore],
-      );
-      if (changes > 0) audit.push({ at: now, actor, action: 'payloads.purged', summary: { messages: changes, succeededBefore } });
-      return changes;
-    });
+    return this.#commits.write((db, audit) => purgePayloads(db, audit, succeededBefore, now, actor));
   }
 
   async getStoredResponse(scope: string, key: string): Promise<StoredResponse | undefined> {
@@ -383,40 +333,9 @@ export class PostgresStore implements Store {
     return () => this.#workListeners.delete(listener);
   }
 
-  /**
-   * Runs `work` holding a session advisory lock named after `name`, on a connection of its own; answers false at
-   * once when another process holds it. Should that connection break mid-run, the server frees the lock early.
-   */
-  async runAlone(name: string, work: () => Promise<void>): Promise<boolean> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (error) {
-      throw classifyPostgresError(error, this.where);
-    }
-    let broken: Error | undefined;
-    const onError = (error: Error) => {
-      broken = error;
-    };
-    client.on('error', onError);
-    try {
-      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [`lienthong ${name}`]);
-      if (!rows[0]?.locked) return false;
-      try {
-        await work();
-      } finally {
-        await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [`lienthong ${name}`]).catch((error: Error) => {
-          broken = error;
-        });
-      }
-      return true;
-    } catch (error) {
-      broken ??= connectionLostError(error);
-      throw classifyPostgresError(error, this.where);
-    } finally {
-      client.off('error', onError);
-      client.release(broken ?? false);
-    }
+  /** Runs `work` unless another process runs work under the same name now (task-lock.ts). */
+  runAlone(name: string, work: () => Promise<void>): Promise<boolean> {
+    return runAlone(this.pool, this.where, name, work);
   }
 
   async checkReady(): Promise<void> {
@@ -440,7 +359,3 @@ export class PostgresStore implements Store {
   }
 }
 
-/** The error to release a connection with when it is lost (destroyed, not reused), else undefined. */
-function connectionLostError(error: unknown): Error | undefined {
-  return connectionLost(error) && error instanceof Error ? error : undefined;
-}
