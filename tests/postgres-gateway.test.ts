@@ -1,13 +1,15 @@
 /**
  * Whole-gateway on PostgreSQL: two gateway processes (the sandbox, as child processes) share one database through
  * LIENTHONG_DATABASE_URL. Messages sent to either are delivered once each, the overview counts them all, `/readyz`
- * answers on both, and the CLI's `audit verify` on the same URL passes on the one chain both processes wrote.
+ * answers on both, and the CLI's `audit verify` on the same URL passes on the one chain both processes wrote. Then the
+ * server kills their connections (pg_terminate_backend) under load: they answer 503 meanwhile and nothing they
+ * acknowledged is lost.
  * Needs LIENTHONG_TEST_DATABASE_URL (.ci/run sets it); skipped visibly without it.
  */
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../core/sdk/contract.ts';
-import { POSTGRES_SKIP, createTestDatabase } from '../core/store/contract/postgres-kind.test-helper.ts';
+import { POSTGRES_SKIP, createTestDatabase, onServer } from '../core/store/contract/postgres-kind.test-helper.ts';
 import { PostgresStore } from '../core/store/postgres/postgres-store.ts';
 import { TEST_AUDIT_KEY, TEST_AUDIT_KEY_TEXT } from '../core/testing/test-audit-key.ts';
 import { type ChildSandbox, startChildSandbox } from './support/child-sandbox.ts';
@@ -36,6 +38,10 @@ describe.skipIf(!serverUrl)('two gateway processes on one PostgreSQL database', 
           LIENTHONG_TEST_ECHO_URL: echo.url,
           LIENTHONG_SANDBOX_CLIENT_KEY: CLIENT_KEY,
           LIENTHONG_SANDBOX_OPERATOR_KEY: 'lt_test_operator_postgres_gateway_0001',
+          // Short leases: a message whose outcome could not be recorded while the connections were cut is tried
+          // again once its lease runs out.
+          LIENTHONG_TEST_DELIVERY: JSON.stringify({ baseDelayMs: 50, maxDelayMs: 400, timeoutMs: 1000 }),
+          LIENTHONG_TEST_WORKER: JSON.stringify({ leaseMarginMs: 500, pollIntervalMs: 50 }),
         }),
       );
     }
@@ -82,6 +88,55 @@ describe.skipIf(!serverUrl)('two gateway processes on one PostgreSQL database', 
     const verified = await runCliInProcess(['audit', 'verify'], { LIENTHONG_DATABASE_URL: database.url, LIENTHONG_AUDIT_KEY: TEST_AUDIT_KEY_TEXT, LIENTHONG_DB: undefined });
     expect(verified.stderr).toContain('store: postgres://');
     expect(verified.code).toBe(0);
+  });
+
+  it('answers 503 while its connections are being killed, reconnects, and delivers every message it acknowledged', async () => {
+    const acknowledged: string[] = [];
+    const statuses = new Set<number>();
+    let stop = false;
+    const sender = async (lane: number) => {
+      for (let n = 0; !stop; n++) {
+        const gateway = gateways[(lane + n) % gateways.length] as ChildSandbox;
+        const answer = await fetch(`${gateway.url}/v1/sms/send`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${CLIENT_KEY}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ agency: '000.00.01.H22', to: '0981234567', text: `Ho so ${lane}-${n}`, reference: `HS-KILL-${lane}-${n}` }),
+        });
+        statuses.add(answer.status);
+        if (answer.status === 202) acknowledged.push(((await answer.json()) as { id: string }).id);
+        else {
+          expect(answer.status).toBe(503);
+          expect(answer.headers.get('retry-after')).toBe('5');
+          await answer.body?.cancel();
+        }
+      }
+    };
+    const senders = Array.from({ length: 8 }, (_, lane) => sender(lane));
+    const name = new URL(database.url).pathname.slice(1);
+    for (let round = 0; round < 3; round++) {
+      await new Promise((done) => setTimeout(done, 300));
+      await onServer(serverUrl as string, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}' AND application_name = 'lienthong'`);
+    }
+    await new Promise((done) => setTimeout(done, 300));
+    stop = true;
+    await Promise.all(senders);
+    expect(acknowledged.length).toBeGreaterThan(0);
+
+    const store = await PostgresStore.open({ url: database.url, auditKey: TEST_AUDIT_KEY });
+    try {
+      let open = acknowledged;
+      for (let poll = 0; poll < 600 && open.length > 0; poll++) {
+        const states = await Promise.all(open.map(async (id) => [id, (await store.getMessage(id))?.status] as const));
+        for (const [id, status] of states) expect(status, `${id} was acknowledged`).toBeDefined();
+        open = states.filter(([, status]) => status !== 'succeeded').map(([id]) => id);
+        if (open.length > 0) await new Promise((done) => setTimeout(done, 100));
+      }
+      expect(open).toEqual([]);
+      expect(await store.verifyAudit()).toMatchObject({ ok: true });
+    } finally {
+      await store.close();
+    }
+    for (const gateway of gateways) expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
   });
 });
 
