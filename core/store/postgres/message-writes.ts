@@ -1,6 +1,6 @@
 /** What operators and retention change on messages, each inside a write transaction (group commit). */
 import type { AuditInput } from '../../audit/chain.ts';
-import type { Actor, MessageFilter, MessageStatus } from '../types.ts';
+import type { Actor, MessageStatus, ReplayTarget } from '../types.ts';
 import type { MessageRow } from '../sqlite/rows.ts';
 import type { Queries } from './connection.ts';
 import { replayableClause } from './replay-plan.ts';
@@ -23,15 +23,18 @@ export async function releaseLeases(db: Queries, leaseOwner: string, now: number
 export async function replay(
   db: Queries,
   audit: AuditInput[],
-  target: { ids: string[] } | { filter: MessageFilter },
+  target: ReplayTarget,
   now: number,
   maxAgeMs: (instance: string) => number,
   actor: Actor,
 ): Promise<string[]> {
   const { where, params } = 'ids' in target ? { where: 'id = ANY(?::text[])', params: [target.ids] } : replayableClause(target.filter);
+  // A long replay by filter goes a batch at a time (the console's), each after the last message of the one before.
+  const batch = 'batch' in target ? target.batch : undefined;
+  const page = batch ? { sql: 'AND seq > ? ORDER BY seq LIMIT ?', params: [batch.afterSequence, batch.limit] } : { sql: 'ORDER BY seq', params: [] };
   const dead = await db.all<{ id: string; instance: string; replays: number; attempts: number }>(
-    `SELECT id, instance, replays, attempts FROM messages WHERE status = 'dead' AND ${where} ORDER BY seq FOR UPDATE`,
-    params,
+    `SELECT id, instance, replays, attempts FROM messages WHERE status = 'dead' AND ${where} ${page.sql} FOR UPDATE`,
+    [...params, ...page.params],
   );
   for (const message of dead) {
     await db.run(

@@ -22,6 +22,7 @@ import type {
   Overview,
   RecordChange,
   ReplayPlan,
+  ReplayTarget,
   StoredRecord,
   Store,
   StoredResponse,
@@ -201,7 +202,7 @@ export class PostgresStore implements Store {
     return planReplay(this.#reads, filter);
   }
 
-  replay(target: { ids: string[] } | { filter: MessageFilter }, now: number, maxAgeMs: (instance: string) => number, actor: Actor): Promise<string[]> {
+  replay(target: ReplayTarget, now: number, maxAgeMs: (instance: string) => number, actor: Actor): Promise<string[]> {
     return this.#commits.write((db, audit) => replay(db, audit, target, now, maxAgeMs, actor));
   }
 
