@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { StoreUnavailableError } from '../unavailable.ts';
+import { StoreUnavailableError } from '../unavailable.ts';
 import { classifyPostgresError, connectionLost } from './unavailable-errors.ts';
 
 /** What the store's SQL modules need of a database: the same face as the SQLite connection, `?` placeholders. */
@@ -71,11 +71,16 @@ async function replanned<T>(sql: string, values: unknown[], run: (config: pg.Que
   }
 }
 
+/** How long a statement may go unanswered before its connection counts as lost (migrations take as long as they need). */
+export const STATEMENT_TIMEOUT_MS = 60_000;
+
 export interface PoolOptions {
   connectionString: string;
   poolSize: number;
   /** A schema of its own (tests): set as the search_path of every connection. */
   schema?: string | undefined;
+  /** Default STATEMENT_TIMEOUT_MS. */
+  statementTimeoutMs?: number | undefined;
 }
 
 /** A pool that reconnects by itself: a connection that breaks is dropped, the next query opens another. */
@@ -84,8 +89,10 @@ export function createPool(options: PoolOptions): pg.Pool {
     connectionString: options.connectionString,
     max: options.poolSize,
     types: PG_TYPES,
-    // A server that does not answer must become a 503, not a request that waits for ever.
+    // A server that does not answer (a network that drops packets, a host that froze) must become a 503, not a
+    // write that waits for ever: no connection within 10 s, or no answer to a statement within a minute.
     connectionTimeoutMillis: 10_000,
+    query_timeout: options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
     idleTimeoutMillis: 30_000,
     keepAlive: true,
     application_name: 'lienthong',
@@ -114,7 +121,7 @@ export function poolQueries(pool: pg.Pool, where: string, onUnavailable: (error:
 }
 
 function report(error: unknown, onUnavailable: (error: StoreUnavailableError) => void): unknown {
-  if (error instanceof Error && error.name === 'StoreUnavailableError') onUnavailable(error as StoreUnavailableError);
+  if (error instanceof StoreUnavailableError) onUnavailable(error);
   return error;
 }
 

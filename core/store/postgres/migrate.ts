@@ -5,6 +5,13 @@ import { ConfigError } from '../../config/config-error.ts';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
+/** An index built over millions of rows takes what it takes: a migration, and the wait for one, have no statement timeout. */
+const MIGRATION_TIMEOUT_MS = 24 * 3_600_000;
+const untimed = (text: string, values: unknown[] = []): pg.QueryConfig => {
+  const config: pg.QueryConfig & { query_timeout: number } = { text, values, query_timeout: MIGRATION_TIMEOUT_MS };
+  return config;
+};
+
 /** The advisory lock the migrations are applied under ('lienthong' as a number): one process at a time migrates. */
 const MIGRATION_LOCK = 0x6c69656e;
 
@@ -44,7 +51,8 @@ const APPLIED = 'SELECT version, name FROM schema_migrations ORDER BY version';
 export async function migrate(pool: pg.Pool, where: string, beforeApplying?: (versions: number[], client: pg.PoolClient) => Promise<void>): Promise<number[]> {
   const client = await pool.connect();
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    // Another process may be applying a long migration: wait for it as long as it takes.
+    await client.query(untimed('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]));
     try {
       await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)');
       const rows = (await client.query<{ version: number; name: string }>(APPLIED)).rows;
@@ -57,7 +65,7 @@ export async function migrate(pool: pg.Pool, where: string, beforeApplying?: (ve
       for (const migration of pending) {
         await client.query('BEGIN');
         try {
-          await client.query(migration.sql);
+          await client.query(untimed(migration.sql));
           await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [migration.version, migration.name, Date.now()]);
           await client.query('COMMIT');
         } catch (error) {

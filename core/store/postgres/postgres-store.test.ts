@@ -48,6 +48,11 @@ class Relay {
     this.#server = server;
   }
 
+  /** Forwards nothing more, closing nothing: a network that drops packets, a server host that froze. */
+  freeze(): void {
+    for (const socket of this.#sockets) socket.pause();
+  }
+
   async down(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
@@ -106,6 +111,29 @@ describe.skipIf(!serverUrl)('the PostgreSQL store', () => {
       const after = message();
       expect(await store.accept(after)).toMatchObject({ outcome: 'accepted' });
       expect((await store.listMessages({}, { limit: 10 })).messages.map((m) => m.id)).toEqual([after.id, before.id]);
+    } finally {
+      await store.close();
+      await relay.down();
+    }
+  });
+
+  it('answers 503 when the server stops answering, rather than wait for ever', async () => {
+    const url = new URL(database.url);
+    const relay = new Relay({ host: url.hostname, port: Number(url.port || 5432) });
+    await relay.up();
+    url.host = `127.0.0.1:${relay.port}`;
+    const store = await PostgresStore.open({ url: url.toString(), schema: await freshSchema(), auditKey: TEST_AUDIT_KEY, statementTimeoutMs: 300, probeIntervalMs: 50 });
+    try {
+      await store.accept(message());
+      const back = new Promise<void>((resolve) => store.onAvailabilityChange((outage) => outage === undefined && resolve()));
+      relay.freeze();
+      const refused = await store.accept(message()).catch((error: unknown) => error);
+      expect(refused).toMatchObject({ name: 'StoreUnavailableError', reason: 'unreachable' });
+      // The frozen connections are dropped; new ones work once the network does.
+      await relay.down();
+      await relay.up();
+      await back;
+      expect(await store.accept(message())).toMatchObject({ outcome: 'accepted' });
     } finally {
       await store.close();
       await relay.down();

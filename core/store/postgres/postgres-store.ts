@@ -78,6 +78,8 @@ export interface PostgresStoreOptions {
   dataKey?: PayloadCipher | undefined;
   /** How often a store that cannot write tries again. Default 2 s. */
   probeIntervalMs?: number | undefined;
+  /** A statement unanswered this long counts as a lost connection (503). Default 60 s (connection.ts). */
+  statementTimeoutMs?: number | undefined;
   /** A verb that reads a store: a database the gateway never migrated is refused, and nothing is created in it. */
   existing?: boolean | undefined;
   /** False for a CLI verb: it does not migrate a database that gateway processes (of an older version) are using. */
@@ -136,7 +138,7 @@ export class PostgresStore implements Store {
    */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const target = databaseTarget(options.url);
-    const pool = createPool({ connectionString: target.connectionString, poolSize: options.poolSize ?? target.poolSize, schema: options.schema });
+    const pool = createPool({ connectionString: target.connectionString, poolSize: options.poolSize ?? target.poolSize, schema: options.schema, statementTimeoutMs: options.statementTimeoutMs });
     const session = new Session(pool, target.display);
     try {
       if (options.existing && !(await isMigrated(pool))) {

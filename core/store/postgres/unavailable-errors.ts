@@ -23,7 +23,7 @@ const BY_CODE: Record<string, UnavailableReason> = {
 };
 
 /** Messages of `pg` for a connection that ended or never came, which carry no code. */
-const LOST = /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed|not queryable/i;
+const LOST = /Connection terminated|connection timeout|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Client was closed|not queryable/i;
 
 /** The reason `error` says the database cannot be written now, or undefined for any other error. */
 export function unavailableReason(error: unknown): UnavailableReason | undefined {
