@@ -38,7 +38,10 @@ export class NewWorkListener {
       await client.query(`LISTEN ${NEW_WORK_CHANNEL}`);
     } catch {
       lost();
+      return;
     }
+    // Closed while it connected: a connection left open would keep the process alive.
+    if (this.#closed) await client.end().catch(() => undefined);
   }
 
   #lost(client: pg.Client): void {
