@@ -70,7 +70,7 @@ export function Layout({ t, lang, title, here, operator, search, children }: Lay
             )}
             {operator && (
               <form method="post" action="/admin/logout">
-                <input type="hidden" name="_csrf" value={operator.csrfToken} />
+                <CsrfField token={operator.csrfToken} />
                 <button type="submit">{t('nav.signOut')}</button>
               </form>
             )}
