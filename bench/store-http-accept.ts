@@ -17,8 +17,7 @@ import { HOLD_BACK_ENV } from './accept.ts';
 import type { ChildServer } from './children.ts';
 import { measureLoad } from './load.ts';
 import { watchPostgres } from './peers/postgres-cpu.ts';
-import { readStat } from './peers/proc-tree.ts';
-import { processCpuSeconds } from './proc-cpu.ts';
+import { processCpuSeconds, readStat } from './proc-cpu.ts';
 import { type SandboxReady, startSandboxChild } from './sandbox-child.ts';
 
 const serverUrl = process.env.LIENTHONG_BENCH_DATABASE_URL ?? process.env.LIENTHONG_TEST_DATABASE_URL;
