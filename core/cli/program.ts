@@ -19,6 +19,7 @@ import { restoreCommand } from './restore.ts';
 import { sandboxCommand } from './sandbox.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
+import { storeCommand } from './store-copy.ts';
 
 const NOTES = `
 Each command answers --help, e.g. lienthong keys create --help.
@@ -28,6 +29,9 @@ Store: --db FILE, else LIENTHONG_DB, else ./data/lienthong.db (serve, keys, mess
   back from a backup; the other commands refuse one that does not exist. Each names its store on stderr
   ("store: PATH").
 Times are printed in Vietnam's time (2026-12-07T13:05:00+07:00); --json answers give them in UTC, as the API does.
+
+PostgreSQL instead: LIENTHONG_DATABASE_URL=postgres://… for every command but backup and restore (pool size:
+  LIENTHONG_DATABASE_POOL_SIZE, default 10); lienthong store copy moves a SQLite store into it.
 
 Environment: PORT (8080), LIENTHONG_HOST (127.0.0.1, serve), LIENTHONG_DB, LIENTHONG_AUDIT_KEY, LIENTHONG_AUDIT_KEYS (keys before rotations),
   LIENTHONG_DATA_KEY, LOG_LEVEL (info), LOG_FORMAT (json, or pretty for a terminal),
@@ -57,6 +61,7 @@ export function lienthongProgram(context: CliContext): ProgramRun {
     auditCommand,
     backupCommand,
     restoreCommand,
+    storeCommand,
     newPluginCommand,
   ]) {
     program.addCommand(verb(context));
