@@ -33,8 +33,9 @@ Times are printed in Vietnam's time (2026-12-07T13:05:00+07:00); --json answers 
 PostgreSQL instead: LIENTHONG_DATABASE_URL=postgres://… for every command but backup and restore (pool size:
   LIENTHONG_DATABASE_POOL_SIZE, default 10); lienthong store copy moves a SQLite store into it.
 
-Environment: PORT (8080), LIENTHONG_HOST (127.0.0.1, serve), LIENTHONG_DB, LIENTHONG_AUDIT_KEY, LIENTHONG_AUDIT_KEYS (keys before rotations),
-  LIENTHONG_DATA_KEY, LOG_LEVEL (info), LOG_FORMAT (json, or pretty for a terminal),
+Environment: PORT (8080), LIENTHONG_HOST (127.0.0.1, serve), LIENTHONG_DB, LIENTHONG_SQLITE_BUSY_TIMEOUT_MS (5000),
+  LIENTHONG_AUDIT_KEY, LIENTHONG_AUDIT_KEYS (keys before rotations), LIENTHONG_DATA_KEY, LOG_LEVEL (info),
+  LOG_FORMAT (json, or pretty for a terminal),
   LIENTHONG_SANDBOX_CLIENT_KEY, LIENTHONG_SANDBOX_OPERATOR_KEY, LIENTHONG_SANDBOX_PORT_BASE.
   Each secret may be given as a file instead: LIENTHONG_AUDIT_KEY_FILE=PATH (systemd's LoadCredential), and so on.`;
 
