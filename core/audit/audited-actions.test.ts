@@ -25,8 +25,8 @@ const TESTED: Record<string, string> = {
   'key.revoked': 'core/key-audit.test.ts',
   'config.loaded': 'core/config-loaded-audit.test.ts',
   'payloads.purged': 'core/retention.test.ts',
-  'instance.paused': 'core/store/sqlite/instance-pauses.test.ts',
-  'instance.resumed': 'core/store/sqlite/instance-pauses.test.ts',
+  'instance.paused': 'core/store/contract/instance-pauses.contract.test.ts',
+  'instance.resumed': 'core/store/contract/instance-pauses.contract.test.ts',
   'payment.answer-refused': 'plugins/payment-vietinbank/reconcile.test.ts',
   'console.signed-in': 'core/console/sign-in.test.ts',
   'console.sign-in-refused': 'core/console/sign-in.test.ts',
@@ -64,7 +64,7 @@ describe('audited actions', () => {
 
   it('are found in the sources (the search still works)', () => {
     expect(written.get('message.accepted')).toEqual(expect.arrayContaining(['core/audit/entries.ts']));
-    expect(written.get('message.replayed')).toEqual(['core/store/sqlite/sqlite-store.ts']);
+    expect(written.get('message.replayed')?.sort()).toEqual(['core/store/postgres/message-writes.ts', 'core/store/sqlite/sqlite-store.ts']);
   });
 
   it('each have a test asserting their entry', () => {
