@@ -3,6 +3,7 @@
  *
  *   npx tsx bench/hot-path.ts delivery [runs] [jobs]   webhook delivery, store and worker here, bare receiver child
  *   npx tsx bench/hot-path.ts accept [runs] [seconds]  POST /v1/sms/send against a sandbox child, delivery held back
+ *   npx tsx bench/hot-path.ts micro [runs]             per-attempt pieces alone (deadlines), in this process
  *
  * Each run prints the rate, the CPU µs per job (or request) of the process doing the work, all threads and its
  * main thread alone (from /proc), and the median over the runs last. HOT_PATH_PROFILE=<dir> writes a V8 CPU profile
@@ -18,6 +19,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../core/config/load.ts';
 import { buildMessage } from '../core/delivery/new-message.ts';
 import { DeliveryWorker } from '../core/delivery/worker.ts';
+import { type Deadline, startDeadline } from '../core/runtime/deadline.ts';
+import type { InstanceRuntime } from '../core/runtime/instances.ts';
+import { runOperation } from '../core/runtime/run-operation.ts';
 import { createLogger } from '../core/logger.ts';
 import { Instances } from '../core/runtime/instances.ts';
 import { pluginServices } from '../core/runtime/plugin-services.ts';
@@ -174,7 +178,55 @@ async function accept(runs: number, seconds: number): Promise<void> {
   print('accept', results);
 }
 
+/** CPU ns per call of `work`, `count` calls, after as many uncounted ones. */
+function cpuNanos(count: number, work: (n: number) => void): number {
+  for (let n = 0; n < count; n++) work(n);
+  const before = process.cpuUsage();
+  for (let n = 0; n < count; n++) work(n);
+  const used = process.cpuUsage(before);
+  return ((used.user + used.system) * 1000) / count;
+}
+
+async function micro(runs: number): Promise<void> {
+  const results: Record<string, number[]> = {};
+  const note = (name: string, nanos: number) => (results[name] ??= []).push(nanos);
+  for (let run = 0; run < runs; run++) {
+    // As the worker's attempts: 32 in flight, each deadline cancelled long before it comes due.
+    const live: Deadline[] = [];
+    note('deadline start+cancel, 32 live', cpuNanos(200_000, () => {
+      live.push(startDeadline(30_000, () => undefined));
+      if (live.length > 32) live.shift()?.cancel();
+    }));
+    for (const deadline of live) deadline.cancel();
+    await sleep(10);
+  }
+  // One attempt's own work in runOperation around a plugin that answers at once: context, signal, deadline, log.
+  const instance = {
+    id: 'micro',
+    config: {},
+    log: createLogger('info', process.stderr),
+    http: undefined as never,
+    plugin: { id: 'micro', capability: 'webhook', operations: { deliver: { run: async () => ({ status: 204 }) } } },
+    policy: { timeoutMs: 30_000 },
+    checkOutputs: false,
+  } as unknown as InstanceRuntime;
+  const services = { records: undefined as never, emit: async () => undefined, callbackUrl: 'http://127.0.0.1' };
+  const shutdown = new AbortController();
+  const request = { instance, operation: 'deliver', input: {}, messageId: 'msg_micro', attempt: 1, agency: AGENCY, services, signal: shutdown.signal };
+  for (let run = 0; run < runs; run++) {
+    for (let n = 0; n < 20_000; n++) await runOperation(request);
+    const before = process.cpuUsage();
+    const count = 100_000;
+    // 32 at a time, as the worker's attempts.
+    for (let n = 0; n < count; n += 32) await Promise.all(Array.from({ length: 32 }, () => runOperation(request)));
+    const used = process.cpuUsage(before);
+    note('runOperation, 32 at a time', ((used.user + used.system) * 1000) / count);
+  }
+  for (const [name, values] of Object.entries(results)) console.log(`micro ${name} median: ${median(values).toFixed(0)} ns CPU each (${values.map((value) => value.toFixed(0)).join(', ')})`);
+}
+
 const [part, first, second] = process.argv.slice(2);
 if (part === 'delivery') await delivery(Number(first ?? 3), Number(second ?? 5000));
+else if (part === 'micro') await micro(Number(first ?? 5));
 else if (part === 'accept') await accept(Number(first ?? 3), Number(second ?? 5));
-else throw new Error('usage: bench/hot-path.ts delivery [runs] [jobs] | accept [runs] [seconds]');
+else throw new Error('usage: bench/hot-path.ts delivery [runs] [jobs] | accept [runs] [seconds] | micro [runs]');
