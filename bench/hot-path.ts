@@ -3,11 +3,11 @@
  *
  *   npx tsx bench/hot-path.ts delivery [runs] [jobs]   webhook delivery, store and worker here, bare receiver child
  *   npx tsx bench/hot-path.ts accept [runs] [seconds]  POST /v1/sms/send against a sandbox child, delivery held back
- *   npx tsx bench/hot-path.ts micro [runs]             per-attempt pieces alone (deadlines), in this process
+ *   npx tsx bench/hot-path.ts micro [runs]             per-attempt pieces alone (deadlines, audit entry, runOperation)
  *
  * Each run prints the rate, the CPU µs per job (or request) of the process doing the work, all threads and its
  * main thread alone (from /proc), and the median over the runs last. HOT_PATH_PROFILE=<dir> writes a V8 CPU profile
- * of the main thread: of the worker's span in-process for delivery, of the whole child (NODE_OPTIONS) for accept;
+ * of the main thread: of the worker's span in-process for delivery, of the whole child (bench/cpu-profile-preload.mjs) for accept;
  * `npx tsx bench/profile-summary.ts <file>` sums it up.
  */
 import { randomBytes } from 'node:crypto';
@@ -20,6 +20,9 @@ import { loadConfig } from '../core/config/load.ts';
 import { buildMessage } from '../core/delivery/new-message.ts';
 import { DeliveryWorker } from '../core/delivery/worker.ts';
 import { type Deadline, startDeadline } from '../core/runtime/deadline.ts';
+import { GENESIS, chainEntries } from '../core/audit/chain.ts';
+import { acceptedEntry } from '../core/audit/entries.ts';
+import type { NewMessage } from '../core/store/types.ts';
 import type { InstanceRuntime } from '../core/runtime/instances.ts';
 import { runOperation } from '../core/runtime/run-operation.ts';
 import { createLogger } from '../core/logger.ts';
@@ -146,7 +149,10 @@ async function deliverOnce(file: string, jobs: number, receiverUrl: string, secr
 async function accept(runs: number, seconds: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'hot-path-'));
   const env: Record<string, string> & { LIENTHONG_DB: string } = { ...HOLD_BACK_ENV, LIENTHONG_DB: join(dir, 'accept.db') };
-  if (profileDir) env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${profileDir}`.trim();
+  if (profileDir) {
+    env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import ./bench/cpu-profile-preload.mjs`.trim();
+    env.HOT_PATH_PROFILE_DIR = profileDir;
+  }
   const child = await startSandboxChild(env);
   const pid = child.child.pid ?? 0;
   const results: Figures[] = [];
@@ -200,6 +206,14 @@ async function micro(runs: number): Promise<void> {
     for (const deadline of live) deadline.cancel();
     await sleep(10);
   }
+  // An accepted message's audit work: its payload digest and its chained entry (canonical JSON and HMAC).
+  const auditKey = randomBytes(32);
+  const payload = JSON.parse(SMS_BODY) as Record<string, unknown>;
+  const message = { id: 'msg_01HOTPATH', instance: 'sms-echo', capability: 'sms', operation: 'send', agency: AGENCY, payload, createdAt: Date.now(), reference: 'H22-0001' } as unknown as NewMessage;
+  for (let run = 0; run < runs; run++) {
+    note('audit: accepted entry, digest and chain', cpuNanos(50_000, () => chainEntries(auditKey, { seq: 1, hash: GENESIS }, [acceptedEntry(message, 'key:bench')])));
+  }
+
   // One attempt's own work in runOperation around a plugin that answers at once: context, signal, deadline, log.
   const instance = {
     id: 'micro',
