@@ -32,7 +32,7 @@ export async function run(input: DeliverInput, ctx: OperationContext<WebhookConf
   // The instance's own client: straight through its pool, without axios (same timeout, limits and errors).
   const direct = directClientOf(ctx.http);
   const response = direct
-    ? await direct.call({ method: 'POST', url: ctx.config.url, headers, body, signal: ctx.signal, timeoutMs: ctx.config.timeoutMs, accept: delivered })
+    ? await direct.call({ method: 'POST', url: ctx.config.url, headers: { ...headers, accept: AXIOS_ACCEPT }, body, signal: ctx.signal, timeoutMs: ctx.config.timeoutMs, accept: delivered })
     : await viaAxios(ctx, body, headers);
   if (response.status === 410) {
     throw new PermanentError(`webhook endpoint at ${hostOf(ctx.config.url, { unknown: 'subscriber' })} is gone (HTTP 410)`, { code: 'HTTP_410' });
@@ -40,6 +40,9 @@ export async function run(input: DeliverInput, ctx: OperationContext<WebhookConf
   ctx.log.debug({ status: response.status, attempt: ctx.attempt }, 'webhook delivered');
   return { status: response.status };
 }
+
+/** What the axios client sent as Accept, so that receivers see the very same request whichever way it goes. */
+const AXIOS_ACCEPT = 'application/json, text/plain, */*';
 
 /** A 2xx is delivered; 410 is an answer too, read as the endpoint gone. */
 const delivered = (status: number) => (status >= 200 && status < 300) || status === 410;
