@@ -15,6 +15,7 @@ import { startRetention } from './retention.ts';
 import { refreshPauses } from './runtime/pauses.ts';
 import { pluginServices } from './runtime/plugin-services.ts';
 import { startPluginTasks } from './runtime/plugin-tasks.ts';
+import type { ConnectionCapName } from './metrics/connection-metrics.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import type { Store } from './store/types.ts';
 
@@ -70,7 +71,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // An instance paused before this start is paused from the first request on, not from the worker's first poll.
   await refreshPauses(store, instances, log);
   // Listening comes first: a gateway that cannot take its port writes nothing, not even its config.loaded entry.
-  const server = await listen(app.fetch, options.port, options.host, config.connectionLimits, log);
+  const server = await listen(app.fetch, options.port, options.host, config.connectionLimits, log, metrics.countRefusedConnection);
   try {
     await store.appendAudit([configLoadedEntry(config, clock.now())]);
   } catch (error) {
@@ -115,9 +116,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
  * Starts the HTTP server, its connections capped and timed out (connection-limits.ts); a port it cannot take is one
  * line saying which and what to do.
  */
-function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, host: string, limits: ConnectionLimits, log: Logger): Promise<Server> {
+function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, host: string, limits: ConnectionLimits, log: Logger, onRefused: (cap: ConnectionCapName) => void): Promise<Server> {
   const server = createAdaptorServer({ fetch, serverOptions: serverTimeouts(limits) }) as Server;
-  const cap = capConnections(server, limits, log);
+  const cap = capConnections(server, limits, log, onRefused);
   log.info({ maxConnections: cap.max, maxConnectionsPerAddress: limits.maxConnectionsPerAddress || 'none', headersTimeoutMs: limits.headersTimeoutMs, requestTimeoutMs: limits.requestTimeoutMs, keepAliveTimeoutMs: limits.keepAliveTimeoutMs }, 'connection limits');
   return new Promise<Server>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {

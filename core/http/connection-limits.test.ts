@@ -106,6 +106,12 @@ async function onceServerSawTheClose<T>(send: () => Promise<T>): Promise<T> {
   }
 }
 
+/** lienthong_connections_refused_total by limit, from the gateway's /metrics. */
+async function refusedCounts(port: number, agent?: Agent): Promise<Record<string, number>> {
+  const { body } = await get(port, '/metrics', agent ? { agent } : {});
+  return Object.fromEntries([...body.matchAll(/^lienthong_connections_refused_total\{limit="(\w+)"\} (\d+)$/gm)].map((match) => [match[1], Number(match[2])]));
+}
+
 describe('the cap on connections per client address', () => {
   it('closes the connections over the cap at once, while a client from another address keeps its answers', async () => {
     // A headers timeout far beyond the test's: only the cap can close an idle connection here.
@@ -118,6 +124,7 @@ describe('the cap on connections per client address', () => {
     await Promise.all(extra.map((connection) => connection.closed));
     // Closed before anything was read or answered: no 408, no response at all.
     expect(extra.map((connection) => connection.received())).toEqual(['', '']);
+    expect(await refusedCounts(port)).toEqual({ connections: 0, connectionsPerAddress: 2 });
     expect(held.map((connection) => connection.socket.destroyed)).toEqual([false, false, false]);
 
     const during = await get(port, '/healthz', { agent: client });
@@ -174,6 +181,8 @@ describe('the cap on connections in all', () => {
     await extra.closed;
     expect(extra.received()).toBe('');
     expect(await get(port, '/healthz', { agent: client })).toMatchObject({ status: 200, reusedConnection: true });
+    // Read on the kept-alive connection: a new one would be over the cap too.
+    expect(await refusedCounts(port, client)).toEqual({ connections: 1, connectionsPerAddress: 0 });
   });
 
   it('defaults to 4096, lowered to what the open-file limit leaves room for', () => {

@@ -3,6 +3,7 @@ import type { Server, ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/load.ts';
+import type { ConnectionCapName } from '../metrics/connection-metrics.ts';
 import { clientAddress } from './client-address.ts';
 
 export type ConnectionLimits = GatewayConfig['connectionLimits'];
@@ -63,7 +64,7 @@ export interface ConnectionCap {
  * per client address (counted here, closed as they are accepted). A refused connection is closed before anything is
  * read from it: answering it would mean reading its request, holding the very socket the cap is there to free.
  */
-export function capConnections(server: Server, limits: ConnectionLimits, log: Logger): ConnectionCap {
+export function capConnections(server: Server, limits: ConnectionLimits, log: Logger, onRefused: (cap: ConnectionCapName) => void = () => {}): ConnectionCap {
   const { max, warning } = maxConnections(limits.maxConnections);
   if (warning) log.warn(warning);
   server.maxConnections = max;
@@ -71,7 +72,10 @@ export function capConnections(server: Server, limits: ConnectionLimits, log: Lo
   const open = new Map<string, number>();
   const refusals = refusalLog(log);
 
-  server.on('drop', (dropped?: { remoteAddress?: string }) => refusals.note(`over the cap of ${max} open connections (limits.connections)`, clientAddress(dropped?.remoteAddress)));
+  server.on('drop', (dropped?: { remoteAddress?: string }) => {
+    onRefused('connections');
+    refusals.note(`over the cap of ${max} open connections (limits.connections)`, clientAddress(dropped?.remoteAddress));
+  });
   if (perAddress > 0) {
     server.on('connection', (socket: Socket) => {
       const address = clientAddress(socket.remoteAddress);
@@ -79,6 +83,7 @@ export function capConnections(server: Server, limits: ConnectionLimits, log: Lo
       const count = open.get(address) ?? 0;
       if (count >= perAddress) {
         socket.destroy();
+        onRefused('connectionsPerAddress');
         refusals.note(`over the cap of ${perAddress} open connections per address (limits.connectionsPerAddress)`, address);
         return;
       }

@@ -5,6 +5,7 @@ import type { Clock } from '../delivery/clock.ts';
 import type { Instances } from '../runtime/instances.ts';
 import type { AttemptEvent } from '../delivery/worker.ts';
 import type { Store } from '../store/types.ts';
+import { type ConnectionCapName, registerConnectionMetrics } from './connection-metrics.ts';
 import { registerDeliveryMetrics } from './delivery-metrics.ts';
 import { httpMetrics } from './http-metrics.ts';
 import { registerProcessMetrics } from './process-metrics.ts';
@@ -26,6 +27,8 @@ export interface GatewayMetrics {
   readonly endpoint: Handler;
   /** Hand to the delivery worker as `onAttempt`. */
   readonly observeAttempt: (event: AttemptEvent) => void;
+  /** Hand to the server's connection caps: one call per connection a cap closed. */
+  readonly countRefusedConnection: (cap: ConnectionCapName) => void;
 }
 
 export function createMetrics(sources: MetricsSources): GatewayMetrics {
@@ -34,8 +37,9 @@ export function createMetrics(sources: MetricsSources): GatewayMetrics {
   const httpMiddleware = httpMetrics(registry);
   registerQueueMetrics(registry, sources);
   const observeAttempt = registerDeliveryMetrics(registry, sources);
+  const countRefusedConnection = registerConnectionMetrics(registry);
   const endpoint: Handler = async function metricsEndpoint(c) {
     return c.body(await registry.metrics(), 200, { 'content-type': registry.contentType, 'cache-control': 'no-store' });
   };
-  return { registry, httpMiddleware, endpoint, observeAttempt };
+  return { registry, httpMiddleware, endpoint, observeAttempt, countRefusedConnection };
 }
