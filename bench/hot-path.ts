@@ -25,6 +25,9 @@ import { acceptedEntry } from '../core/audit/entries.ts';
 import type { NewMessage } from '../core/store/types.ts';
 import type { InstanceRuntime } from '../core/runtime/instances.ts';
 import { runOperation } from '../core/runtime/run-operation.ts';
+import { createHttpClient, directClientOf } from '../core/runtime/outbound/http-client.ts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createLogger } from '../core/logger.ts';
 import { Instances } from '../core/runtime/instances.ts';
 import { pluginServices } from '../core/runtime/plugin-services.ts';
@@ -246,6 +249,29 @@ async function micro(runs: number): Promise<void> {
     const used = process.cpuUsage(before);
     note('runOperation, 32 at a time', ((used.user + used.system) * 1000) / count);
   }
+  // One webhook POST through the direct path to a bare server in this process (whose CPU is counted too, alike
+  // for every version compared), 32 at a time.
+  const server = createServer((incoming, answer) => {
+    incoming.resume();
+    incoming.once('end', () => answer.writeHead(204).end());
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
+  const direct = directClientOf(createHttpClient({ timeoutMs: 30_000, maxSockets: 32 }));
+  if (!direct) throw new Error('no direct path');
+  const call = { method: 'POST' as const, url, headers: { 'content-type': 'application/json' }, body: SMS_BODY, signal: shutdown.signal, accept: (status: number) => status === 204 };
+  for (let run = 0; run < runs; run++) {
+    for (let n = 0; n < 2_000; n += 32) await Promise.all(Array.from({ length: 32 }, () => direct.call(call)));
+    const before = process.cpuUsage();
+    const count = 20_000;
+    for (let n = 0; n < count; n += 32) await Promise.all(Array.from({ length: 32 }, () => direct.call(call)));
+    const used = process.cpuUsage(before);
+    note('webhook POST, direct path and server, 32 at a time', ((used.user + used.system) * 1000) / count);
+  }
+  server.closeAllConnections();
+  server.close();
+
   for (const [name, values] of Object.entries(results)) console.log(`micro ${name} median: ${median(values).toFixed(0)} ns CPU each (${values.map((value) => value.toFixed(0)).join(', ')})`);
 }
 
