@@ -3,20 +3,31 @@ import { readFileSync } from 'node:fs';
 /** Linux's USER_HZ: the unit of the CPU times in /proc. */
 export const TICKS_PER_SECOND = 100;
 
-/** CPU seconds (user + system, all threads) a process has used so far; undefined without /proc or once it is gone. */
-export function processCpuSeconds(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
+export interface ProcStat {
+  pid: number;
+  ppid: number;
+  /** user + system CPU seconds, all threads. */
+  cpuSeconds: number;
+}
+
+/** One process's parent and CPU time from /proc/<pid>/stat; undefined without /proc or once it is gone. */
+export function readStat(pid: number): ProcStat | undefined {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
     return undefined;
   }
-  // After "pid (comm) " come the fields from the 3rd (state) on; utime and stime are the 14th and 15th.
+  // After "pid (comm) " come the fields from the 3rd (state) on: ppid is the 4th, utime and stime the 14th and 15th.
   const fields = stat.replace(/^[^)]*\)\s*/s, '').split(' ');
+  const ppid = Number(fields[1]);
   const ticks = Number(fields[11]) + Number(fields[12]);
-  return Number.isFinite(ticks) ? ticks / TICKS_PER_SECOND : undefined;
+  if (!Number.isFinite(ppid) || !Number.isFinite(ticks)) return undefined;
+  return { pid, ppid, cpuSeconds: ticks / TICKS_PER_SECOND };
 }
+
+/** CPU seconds (user + system, all threads) a process has used so far; undefined without /proc or once it is gone. */
+export const processCpuSeconds = (pid: number | undefined): number | undefined => (pid === undefined ? undefined : readStat(pid)?.cpuSeconds);
 
 /** CPU seconds this process has used so far (microsecond resolution, unlike /proc's ticks). */
 export function ownCpuSeconds(): number {

@@ -5,7 +5,7 @@ import { vietnamTime } from './cli/time.ts';
 import { ConfigError } from './config/config-error.ts';
 
 /** `LOG_FORMAT`: `json` (the default: one JSON object a line, for journald, Loki, jq), or `pretty` for a person at a terminal. */
-export const LOG_FORMATS = ['json', 'pretty'] as const;
+const LOG_FORMATS = ['json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export function logFormat(value: string | undefined): LogFormat {

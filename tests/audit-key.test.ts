@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditKeyId } from '../core/audit/key-id.ts';
 import { SqliteStore } from '../core/store/sqlite/sqlite-store.ts';
 import { TEST_AUDIT_KEY, TEST_AUDIT_KEY_TEXT } from '../core/testing/test-audit-key.ts';
-import { type ChildEnv, killChildren, runCli, spawnCli, startSandboxCommand } from './support/run-cli.ts';
+import { type ChildEnv, killChildren, runCli, startSandboxCommand, startServeCommand } from './support/run-cli.ts';
 import { runCliInProcess } from './support/run-cli-in-process.ts';
 
 const WRONG_KEY = randomBytes(48).toString('base64');
@@ -70,25 +70,7 @@ async function gatewayConfig(): Promise<string> {
 }
 
 /** Starts `serve` and resolves once it logs that it listens; rejects with its output if it exits first. */
-async function serveUntilListening(childEnv: ChildEnv): Promise<{ stop: () => Promise<void> }> {
-  const { child, exited } = spawnCli(['serve', '--config', await gatewayConfig(), '--port', '0', '--host', '127.0.0.1'], { ...childEnv, LOG_LEVEL: 'info' });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const seen = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('gateway listening')) resolve();
-    };
-    child.stdout?.on('data', seen);
-    child.stderr?.on('data', seen);
-    exited.then(({ code, signal }) => reject(new Error(`serve exited (${signal ?? code}) before listening:\n${output}`)));
-  });
-  return {
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
+const serveUntilListening = async (childEnv: ChildEnv) => startServeCommand(['--config', await gatewayConfig(), '--port', '0', '--host', '127.0.0.1'], childEnv);
 
 describe('a gateway given a key that is not its store\'s', () => {
   it('serve: one line, exit 1, and the store and its audit log byte for byte as they were', async () => {

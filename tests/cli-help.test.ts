@@ -4,7 +4,7 @@
  * exit 2, and the process is never exited by the parser (run-cli-in-process checks its exit code and streams).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { killChildren, runCli } from './support/run-cli.ts';
+import { killChildren, runCli, spawnCli } from './support/run-cli.ts';
 import { runCliInProcess } from './support/run-cli-in-process.ts';
 
 // No store is read: --help answers before anything is opened, so the store named here is never created.
@@ -80,6 +80,18 @@ describe('--help', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Usage: lienthong keys create --role client\|operator --agencies A,B\|--all-agencies \[options\]\n/);
     expect(result.stderr).toBe('');
+  });
+
+  it('stops quietly, exit 0, when the reader of its output has gone (| head)', async () => {
+    const { child, exited } = spawnCli(['--help'], env);
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    // Closed before the program writes anything: its first write meets a pipe nobody reads.
+    child.stdout?.destroy();
+    expect(await exited).toEqual({ code: 0, signal: null });
+    expect(stderr).toBe('');
   });
 });
 

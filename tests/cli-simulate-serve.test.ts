@@ -12,7 +12,7 @@ import { sandboxClient, simulatorClient } from '../core/sdk/testing.ts';
 import { SqliteStore } from '../core/store/sqlite/sqlite-store.ts';
 import { TEST_AUDIT_KEY } from '../core/testing/test-audit-key.ts';
 import type { ReceivedSms } from '../plugins/sms-viettel/simulator/service.ts';
-import { type ChildEnv, killChildren, spawnCli, startSimulateCommand } from './support/run-cli.ts';
+import { type ChildEnv, killChildren, startServeCommand, startSimulateCommand } from './support/run-cli.ts';
 import { runCliInProcess } from './support/run-cli-in-process.ts';
 
 const AGENCY = '000.00.01.H22';
@@ -43,27 +43,7 @@ async function simulatedConfig(plugin: string): Promise<{ simulatorUrl: string; 
 }
 
 /** `lienthong serve` on a free port of 127.0.0.1; resolves with its URL once it listens (its "gateway listening" log line). */
-async function startServe(config: string): Promise<{ url: string; stop(): Promise<unknown> }> {
-  const { child, exited } = spawnCli(['serve', '--config', config, '--port', '0', '--host', '127.0.0.1', '--db', db], { ...env, LOG_LEVEL: 'info' });
-  let stdout = '';
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const listening = /"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"gateway listening"/.exec(stdout);
-      if (listening?.[1]) resolve(listening[1]);
-    });
-    exited.then(({ code, signal }) => reject(new Error(`serve exited (${signal ?? code}) before it listened.\nstdout:\n${stdout}\nstderr:\n${stderr}`)));
-  });
-  return {
-    url,
-    stop: () => {
-      child.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
+const startServe = (config: string) => startServeCommand(['--config', config, '--port', '0', '--host', '127.0.0.1', '--db', db], env);
 
 /** A store as serve leaves it, and a client key for the agency, made by the CLI. */
 async function clientKey(): Promise<string> {

@@ -232,7 +232,7 @@ describe('keys', () => {
     it('refuses a config that does not load, as check-config does, before the store is opened', async () => {
       const result = await cli('keys', 'create', '--role', 'client', '--agencies', AGENCY, '--config', join(dir, 'nowhere.json'));
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/^lienthong: cannot read config file .*nowhere\.json \(ENOENT\)\n$/);
+      expect(result.stderr).toMatch(/^lienthong: cannot read config file .*nowhere\.json \(ENOENT\): check the path given to --config[^\n]*\n$/);
       expect(await readdir(dir)).toEqual([]);
     });
   });

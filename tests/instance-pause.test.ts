@@ -12,7 +12,7 @@ import { type SandboxClient, sandboxClient, simulatorClient } from '../core/sdk/
 import { SqliteStore } from '../core/store/sqlite/sqlite-store.ts';
 import { TEST_AUDIT_KEY } from '../core/testing/test-audit-key.ts';
 import type { ReceivedSms } from '../plugins/sms-viettel/simulator/service.ts';
-import { type ChildEnv, killChildren, spawnCli, startSimulateCommand } from './support/run-cli.ts';
+import { type ChildEnv, type ServeChild, killChildren, startServeCommand, startSimulateCommand } from './support/run-cli.ts';
 import { runCliInProcess } from './support/run-cli-in-process.ts';
 
 const AGENCY = '000.00.01.H22';
@@ -34,42 +34,14 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-interface Serve {
-  url: string;
-  /** What it logged so far (pino's JSON lines). */
-  log(): string;
-  stop(): Promise<unknown>;
-}
-
 /** `lienthong serve` on a free port of 127.0.0.1, logging at info; resolves once it listens. */
-async function startServe(config: string): Promise<Serve> {
-  const { child, exited } = spawnCli(['serve', '--config', config, '--port', '0', '--host', '127.0.0.1', '--db', db], { ...env, LOG_LEVEL: 'info' });
-  let stdout = '';
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const listening = /"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"gateway listening"/.exec(stdout);
-      if (listening?.[1]) resolve(listening[1]);
-    });
-    exited.then(({ code, signal }) => reject(new Error(`serve exited (${signal ?? code}) before it listened.\nstdout:\n${stdout}\nstderr:\n${stderr}`)));
-  });
-  return {
-    url,
-    log: () => stdout,
-    stop: () => {
-      child.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
+const startServe = (config: string) => startServeCommand(['--config', config, '--port', '0', '--host', '127.0.0.1', '--db', db], env);
 
 /** Resolves once `serve` has logged a line containing `text`. */
-async function logged(serve: Serve, text: string, timeoutMs = 15_000): Promise<void> {
+async function logged(serve: ServeChild, text: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!serve.log().includes(text)) {
-    if (Date.now() > deadline) throw new Error(`serve did not log "${text}":\n${serve.log()}`);
+  while (!serve.stdout().includes(text)) {
+    if (Date.now() > deadline) throw new Error(`serve did not log "${text}":\n${serve.stdout()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -98,7 +70,7 @@ describe('pausing the SMS instance of a running gateway', () => {
     await writeFile(config, JSON.stringify({ agencies: [{ code: AGENCY }], instances: [{ id: INSTANCE, ...entry }] }));
     await (await SqliteStore.open(db, { auditKey: TEST_AUDIT_KEY })).close();
     const keys = { client: await key('client'), operator: await key('operator') };
-    const client = (serve: Serve): SandboxClient => sandboxClient({ url: serve.url, simulators: {}, keys });
+    const client = (serve: ServeChild): SandboxClient => sandboxClient({ url: serve.url, simulators: {}, keys });
     const sms = (gateway: SandboxClient, text: string) => gateway.call('sms', 'send', { agency: AGENCY, to: '0981234567', text });
 
     // Paused by the CLI while the gateway runs: the gateway's worker reads it from the store at its next poll.

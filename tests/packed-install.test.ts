@@ -170,7 +170,7 @@ describe('the packed package, installed into an empty folder', () => {
   it('lienthong check-config passes a config whose secrets come from the environment and a file', async () => {
     const { env, config } = await operatorSetup();
     const { stdout } = await run(lienthong, ['check-config', '--config', config], { cwd: folder, env: operatorEnv(env) });
-    expect(stdout).toBe(`${config}: ok (1 agencies, 2 instances: sms, paygov)\n`);
+    expect(stdout).toBe(`${config}: ok (1 agency, 2 instances: sms, paygov)\n`);
   });
 
   it('lienthong serve answers /readyz 200, then stops cleanly on SIGTERM', async () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listenHost } from '../core/cli/serve.ts';
 import { TEST_AUDIT_KEY_TEXT } from '../core/testing/test-audit-key.ts';
-import { type ChildEnv, killChildren, runCli, spawnCli } from './support/run-cli.ts';
+import { type ChildEnv, killChildren, runCli, startServeCommand } from './support/run-cli.ts';
 
 let dir: string;
 let config: string;
@@ -28,53 +28,22 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-interface Served {
-  url: string;
-  stdout(): string;
-  stderr(): string;
-  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** `lienthong serve --port 0 …args`; resolves once `listening` matches its stdout, with the URL it captured. */
-async function startServe(args: string[], childEnv: ChildEnv, listening: RegExp): Promise<Served> {
-  const { child, exited } = spawnCli(['serve', '--config', config, '--port', '0', ...args], childEnv);
-  let stdout = '';
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = listening.exec(stdout);
-      if (match?.[1]) resolve(match[1]);
-    });
-    exited.then(({ code, signal }) => reject(new Error(`serve exited (${signal ?? code}) before it listened.\nstdout:\n${stdout}\nstderr:\n${stderr}`)));
-  });
-  return {
-    url,
-    stdout: () => stdout,
-    stderr: () => stderr,
-    stop: () => {
-      child.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
-
-const LISTENING_JSON = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"gateway listening"/;
+/** `lienthong serve --config … --port 0 …args`, resolved once `listening` matches its stdout. */
+const startServe = (args: string[], childEnv: ChildEnv, listening?: RegExp) => startServeCommand(['--config', config, '--port', '0', ...args], childEnv, listening);
 
 describe('where serve listens', () => {
   it('on 127.0.0.1 when neither --host nor LIENTHONG_HOST says otherwise, and answers there', async () => {
-    const served = await startServe([], env, LISTENING_JSON);
+    const served = await startServe([], env);
     expect(served.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await fetch(`${served.url}/healthz`)).status).toBe(200);
     expect(await served.stop()).toEqual({ code: 0, signal: null });
   });
 
   it('where LIENTHONG_HOST says, and where --host says when both are given', async () => {
-    const fromEnv = await startServe([], { ...env, LIENTHONG_HOST: 'localhost' }, LISTENING_JSON);
+    const fromEnv = await startServe([], { ...env, LIENTHONG_HOST: 'localhost' });
     expect(fromEnv.url).toMatch(/^http:\/\/localhost:\d+$/);
     await fromEnv.stop();
-    const fromOption = await startServe(['--host', '127.0.0.1'], { ...env, LIENTHONG_HOST: 'localhost' }, LISTENING_JSON);
+    const fromOption = await startServe(['--host', '127.0.0.1'], { ...env, LIENTHONG_HOST: 'localhost' });
     expect(fromOption.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     await fromOption.stop();
   });
@@ -93,7 +62,7 @@ describe('secrets from files', () => {
     const credentials = join(dir, 'credentials');
     await mkdir(credentials, { mode: 0o700 });
     await writeFile(join(credentials, 'audit-key'), `${TEST_AUDIT_KEY_TEXT}\n`, { mode: 0o400 });
-    const served = await startServe([], { ...env, LIENTHONG_AUDIT_KEY: undefined, LIENTHONG_AUDIT_KEY_FILE: join(credentials, 'audit-key') }, LISTENING_JSON);
+    const served = await startServe([], { ...env, LIENTHONG_AUDIT_KEY: undefined, LIENTHONG_AUDIT_KEY_FILE: join(credentials, 'audit-key') });
     expect(await served.stop()).toEqual({ code: 0, signal: null });
     // The CLI given the key directly verifies the chain serve wrote: the same key.
     const verified = await runCli(['audit', 'verify', '--db', env.LIENTHONG_DB!], { ...env, LIENTHONG_AUDIT_KEY: TEST_AUDIT_KEY_TEXT });

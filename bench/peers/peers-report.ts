@@ -4,7 +4,7 @@ import { type PeersBench, type PeersRound, WARMUP_JOBS } from './peers.ts';
 import { DELIVERY_CONCURRENCY, GRAPHILE_LOCAL_QUEUE } from './settings.ts';
 
 /** Issue 17's targets, on a 2-vCPU machine of this workplace. */
-export const PEERS_TARGETS = { deliveryVsGraphile: 1.0, deliveryCpuUsPerJob: 250, acceptVsPlainInsert: 1.3 } as const;
+const PEERS_TARGETS = { deliveryVsGraphile: 1.0, deliveryCpuUsPerJob: 250, acceptVsPlainInsert: 1.3 } as const;
 
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
 const ratio = (value: number) => `${value.toFixed(2)}x`;

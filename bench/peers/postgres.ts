@@ -4,7 +4,7 @@
  * after it.
  */
 import pg from 'pg';
-import { readStat } from './proc-tree.ts';
+import { readStat } from '../proc-cpu.ts';
 
 /** Connecting longer than this means there is no PostgreSQL to run the peers on: they are skipped, not failed. */
 export const CONNECT_TIMEOUT_MS = 2_000;

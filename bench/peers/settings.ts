@@ -1,7 +1,7 @@
 import { positiveFromEnv, wholeFromEnv } from '../env.ts';
 
 /** At most this many jobs per delivery run, each side. */
-export const MAX_JOBS = 20_000;
+const MAX_JOBS = 20_000;
 /** The setting for the graphile-worker peer, and lienthong's delivery concurrency beside it. */
 export const DELIVERY_CONCURRENCY = 32;
 export const GRAPHILE_LOCAL_QUEUE = 200;

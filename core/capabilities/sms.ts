@@ -37,6 +37,7 @@ type SmsSendInput = v.InferOutput<typeof smsSendInput>;
 export function normaliseSmsSend(input: SmsSendInput): SmsSendInput {
   const text = smsText(input);
   const problem = (message: string) => new InputError([{ path: 'text', message }]);
+  if (input.text.trim() === '') throw problem('must not be blank');
   if (text.trim() === '') throw problem('text is empty once diacritics are removed');
   if (hasUnsendableCharacters(text)) throw problem('text contains control characters or broken surrogates');
   if (!input.unicode) {

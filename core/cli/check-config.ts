@@ -15,8 +15,10 @@ export function checkConfigCommand(context: CliContext): Command {
         const file = command.opts<{ config?: string }>().config ?? (command.processedArgs[0] as string | undefined);
         if (!file) throw new UsageError('check-config needs --config FILE');
         const config = await readConfigFile(file, plugins, io.env);
-        io.stdout.write(`${file}: ok (${config.agencies.size} agencies, ${config.instances.length} instances: ${config.instances.map((i) => i.id).join(', ')})\n`);
+        io.stdout.write(`${file}: ok (${count(config.agencies.size, 'agency', 'agencies')}, ${count(config.instances.length, 'instance', 'instances')}: ${config.instances.map((i) => i.id).join(', ')})\n`);
         return 0;
       }),
     );
 }
+
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;

@@ -12,5 +12,11 @@ export interface CliIo {
 
 /** The process's own streams and environment: what `lienthong` run as a program gets. */
 export function processIo(): CliIo {
+  // The reader went away (`lienthong audit export | head -1`): what is left to print has nobody to read it. Stop
+  // quietly, as other commands do, rather than with a stack trace.
+  process.stdout.once('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
   return { stdout: process.stdout, stderr: process.stderr, env: process.env };
 }

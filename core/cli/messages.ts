@@ -48,7 +48,7 @@ async function listCommand(options: FilterOptions & { limit?: string; json?: boo
 async function showCommand(id: string, options: { json?: boolean; db?: string }, io: CliIo): Promise<number> {
   const found = await withExistingStore(io, options.db, (store) => messageDetail(store, id));
   if (!found) {
-    io.stderr.write(`no message ${id}\n`);
+    io.stderr.write(`lienthong: no message ${id} in this store: check the id (lienthong messages list shows them) and the store named above\n`);
     return 1;
   }
   io.stdout.write(options.json ? `${JSON.stringify(found)}\n` : `${JSON.stringify(inVietnamTimes(found), null, 2)}\n`);

@@ -6,7 +6,7 @@ import { restoreStore } from '../store/sqlite/restore.ts';
 import { type CliContext, verbAction } from './command.ts';
 import type { CliIo } from './io.ts';
 import { readKeysFile } from './keys-file.ts';
-import { storeEnv } from './store.ts';
+import { sayStore, storeEnv } from './store.ts';
 import { refusePostgres } from './store-copy-files.ts';
 
 export function restoreCommand(context: CliContext): Command {
@@ -27,7 +27,7 @@ async function restore(options: { from: string; db?: string; force?: boolean; ke
   // The key the restored store will be opened with, found as every verb finds it, and the keys before its rotations.
   const keys = await auditKeys(target, env, false);
   const older = options.keysFile ? await readKeysFile(options.keysFile) : [];
-  io.stderr.write(`store: ${resolve(target)}\n`);
+  sayStore(io, env);
   const facts = await restoreStore(options.from, target, { ...keys, older: [...keys.older, ...older] }, { replace: options.force });
   const audit = facts.head ? `audit log intact: ${facts.auditEntries} entries, head ${facts.head.seq} ${facts.head.hash}` : 'audit log empty';
   io.stdout.write(

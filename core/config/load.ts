@@ -53,7 +53,9 @@ export async function readConfigFile(path: string, plugins: readonly AnyPlugin[]
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`cannot read config file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new ConfigError(
+      `cannot read config file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}): check the path given to --config, and that the user lienthong runs as may read it`,
+    );
   }
   let raw: unknown;
   try {

@@ -93,6 +93,6 @@ describe('console actions', () => {
     expect(JSON.stringify(entry)).toContain('da nhan truc tiep');
     // Cancelled is final: asked again, the page says why not.
     const again = await browser.post(`/admin/messages/${id}/cancel`, { reason: 'again' });
-    expect(textOf(again.html)).toContain('Không hủy được tin nhắn ở trạng thái "Lỗi hẳn"');
+    expect(textOf(again.html)).toContain('Không hủy được tin nhắn ở trạng thái "Thất bại"');
   });
 });

@@ -1,5 +1,3 @@
-import type { Store } from '../store/types.ts';
-
 /** Why a sign-in was refused, as its audit entry says. */
 export type SignInRefusal = 'unknown-or-revoked-key' | 'client-key' | 'too-many-attempts';
 
@@ -16,6 +14,3 @@ export const signInRefusedEntry = (reason: SignInRefusal, at: number, keyId?: st
   action: 'console.sign-in-refused',
   summary: { via: 'console', reason },
 });
-
-/** Appends one of the entries above. */
-export const auditConsole = (store: Pick<Store, 'appendAudit'>, entry: ReturnType<typeof signedInEntry | typeof signInRefusedEntry>) => store.appendAudit([entry]);

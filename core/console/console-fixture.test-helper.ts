@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import type { TestGateway } from '../http/app-fixture.test-helper.ts';
 
-export const ORIGIN = 'http://localhost';
+const ORIGIN = 'http://localhost';
 
 export interface Page {
   status: number;

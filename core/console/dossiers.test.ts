@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AGENCY_A, AGENCY_B, START, type TestGateway, adminHelpers, openTestGateway } from '../http/app-fixture.test-helper.ts';
-import type { NewMessage } from '../store/types.ts';
+import { AGENCY_B, type TestGateway, adminHelpers, openTestGateway } from '../http/app-fixture.test-helper.ts';
+import { DOSSIER_CODE as CODE, seedDossier } from '../http/dossier-fixture.test-helper.ts';
 import { consoleBrowser, textOf } from './console-fixture.test-helper.ts';
 
 let gateway: TestGateway;
@@ -12,32 +12,10 @@ afterEach(async () => {
 });
 
 const { send } = adminHelpers(() => gateway);
-const CODE = '000.00.01.H22-260301-0001';
-const MINUTE = 60_000;
-
-function stored(id: string, capability: string, operation: string, instance: string, payload: { agency: string } & Record<string, unknown>, at: number): NewMessage {
-  return { id, capability, operation, agency: payload.agency, instance, plugin: instance, payload, reference: CODE, dossierCode: CODE, maxAttempts: 8, createdAt: at, expiresAt: at + 86_400_000 };
-}
 
 describe('console dossier page', () => {
   it('shows the portal sync, its progress, the SMS, the paid payment and its event in time order, masked, each linked', async () => {
-    const { store } = gateway;
-    const applicant = { name: 'Nguyễn Văn An', type: 'citizen', idNumber: '046095001234', phone: '0981234567' };
-    await store.accept(stored('msg_sync', 'portal', 'syncDossier', 'portal-a', { agency: AGENCY_A, dossier: { code: CODE, procedureCode: '1.004227', applicant, status: 1 } }, START));
-    await store.accept(
-      stored('msg_progress', 'portal', 'updateProgress', 'portal-a', {
-        agency: AGENCY_A,
-        dossierCode: CODE,
-        entries: [{ handler: 'Trần Thị Bình', handledAt: '2026-03-01T09:00:00+07:00', content: 'Đã tiếp nhận, gọi 0981234567', status: 2 }],
-      }, START + MINUTE),
-    );
-    gateway.clock.t = START + 2 * MINUTE;
-    const sms = await send({ reference: CODE, text: 'Ho so da co ket qua, goi 0981234567' });
-    await store.createRecord({ instance: 'payment-a', key: 'PAY-1', status: 'pending', data: { agency: AGENCY_A, dossierCode: CODE, amount: 50_000, payer: { name: 'Nguyễn Văn An' } }, now: START + 3 * MINUTE, actor: 'test' });
-    await store.transitionRecord({ instance: 'payment-a', key: 'PAY-1', from: ['pending'], to: 'paid', now: START + 4 * MINUTE, actor: 'test' });
-    await store.accept(stored('msg_event', 'webhook', 'deliver', 'onestop', { agency: AGENCY_A, event: { type: 'payment.succeeded', timestamp: 't', data: { paymentId: 'PAY-1', dossierCode: CODE, amount: 50_000 } } }, START + 4 * MINUTE));
-    await send({ reference: '000.00.01.H22-260301-0002' });
-
+    const sms = await seedDossier(gateway);
     const browser = consoleBrowser(() => gateway);
     await browser.signIn();
     const page = await browser.get(`/admin/dossiers/${CODE}`);

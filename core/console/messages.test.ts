@@ -46,7 +46,7 @@ describe('console messages', () => {
     await browser.signIn();
     const bad = await browser.get('/admin/messages?since=yesterday');
     expect(bad.status).toBe(400);
-    expect(textOf(bad.html)).toContain('Bộ lọc "since" không hợp lệ: cần dạng ngày giờ, ví dụ 2026-03-01T08:00');
+    expect(textOf(bad.html)).toContain('Bộ lọc "since" không hợp lệ: cần nhập ngày giờ, ví dụ 2026-03-01T08:00');
     expect((await browser.get('/admin/messages?status=lost')).status).toBe(400);
   });
 
@@ -86,7 +86,7 @@ describe('console messages', () => {
     expect(page.html).not.toContain('0981 234 567');
     expect(page.html).not.toContain('0981234567');
     expect(text).toContain('Các lần gửi');
-    expect(text).toMatch(/0 1 01\/03\/2026 08:00:02 0 ms Lỗi hẳn BLOCKED subscriber 0981\*\*\*567 is blocked/);
+    expect(text).toMatch(/0 1 01\/03\/2026 08:00:02 0 ms Thất bại, không thử lại BLOCKED subscriber 0981\*\*\*567 is blocked/);
     expect(text).toContain('message.accepted');
     expect(page.html).toContain(`href="/admin/replay?scope=selected&amp;ids=${id}"`);
     expect(page.html).toContain(`href="/admin/messages/${id}/cancel"`);

@@ -3,6 +3,7 @@ import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { GatewayContext } from '../gateway-context.ts';
 import type { ConsoleEnv } from './console-env.ts';
+import { hereOf } from './page-context.ts';
 import { type ConsoleSessions, sameToken } from './sessions.ts';
 
 /** The session cookie: HttpOnly, SameSite=Strict, for /admin only, Secure when the gateway is reached over https. */
@@ -55,7 +56,7 @@ export function requireOperator(gateway: GatewayContext, sessions: ConsoleSessio
     const key = session && (await gateway.store.findKeyByHash(session.keyHash));
     if (!session || !key || key.revokedAt !== null || key.role !== 'operator') {
       if (session) sessions.close(token);
-      const here = c.req.method === 'GET' ? new URL(c.req.url).pathname + new URL(c.req.url).search : '/admin';
+      const here = c.req.method === 'GET' ? hereOf(c) : '/admin';
       const login = `/admin/login?next=${encodeURIComponent(here)}${token ? '&expired=1' : ''}`;
       if (c.req.header('hx-request')) return c.body(null, 200, { 'hx-redirect': login });
       return c.redirect(login, 303);

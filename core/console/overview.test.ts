@@ -78,7 +78,7 @@ describe('console overview', () => {
     expect(page.html).not.toContain(AGENCY_A);
     const refused = await browser.get('/admin/instances/sms-all/pause');
     expect(refused.status).toBe(403);
-    expect(textOf(refused.html)).toContain('Khóa của bạn không được làm việc này');
+    expect(textOf(refused.html)).toContain('Khóa của bạn không được phép làm việc này');
   });
 
   it('answers an unknown instance with the console 404', async () => {

@@ -9,7 +9,7 @@ export function hereOf(c: Context<ConsoleEnv>): string {
 }
 
 /** What the header shows of the signed-in operator; undefined before sign-in. */
-export function headerOperator(c: Context<ConsoleEnv>): HeaderOperator | undefined {
+function headerOperator(c: Context<ConsoleEnv>): HeaderOperator | undefined {
   const operator = c.get('operator') as ConsoleEnv['Variables']['operator'] | undefined;
   return operator && { keyId: operator.key.id, agencies: operator.key.agencies, csrfToken: operator.session.csrfToken };
 }

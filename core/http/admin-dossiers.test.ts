@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NewMessage } from '../store/types.ts';
 import { AGENCY_A, AGENCY_B, START, type TestGateway, adminHelpers, expectProblem, issuePaths, openTestGateway } from './app-fixture.test-helper.ts';
+import { DOSSIER_CODE as CODE, MINUTE, seedDossier } from './dossier-fixture.test-helper.ts';
 
 let gateway: TestGateway;
 beforeEach(async () => {
@@ -11,13 +11,6 @@ afterEach(async () => {
 });
 
 const { send, admin } = adminHelpers(() => gateway);
-const CODE = '000.00.01.H22-260301-0001';
-const MINUTE = 60_000;
-
-/** A message as the portal and webhook capabilities queue it (no such instance in the fixture, so stored directly). */
-function stored(id: string, capability: string, operation: string, instance: string, payload: { agency: string } & Record<string, unknown>, at: number): NewMessage {
-  return { id, capability, operation, agency: payload.agency, instance, plugin: instance, payload, reference: CODE, dossierCode: CODE, maxAttempts: 8, createdAt: at, expiresAt: at + 86_400_000 };
-}
 
 interface Timeline {
   dossierCode: string;
@@ -33,25 +26,7 @@ async function timeline(code = CODE, token?: string): Promise<Timeline> {
 
 describe('GET /admin/v1/dossiers/{code}', () => {
   it('gives the portal sync, each progress entry, the SMS, the payment and its event in time order, personal data masked', async () => {
-    const { store } = gateway;
-    const applicant = { name: 'Nguyễn Văn An', type: 'citizen', idNumber: '046095001234', phone: '0981234567' };
-    await store.accept(stored('msg_sync', 'portal', 'syncDossier', 'portal-a', { agency: AGENCY_A, dossier: { code: CODE, procedureCode: '1.004227', applicant, status: 1 } }, START));
-    await store.accept(
-      stored('msg_progress', 'portal', 'updateProgress', 'portal-a', {
-        agency: AGENCY_A,
-        dossierCode: CODE,
-        entries: [
-          { handler: 'Trần Thị Bình', handledAt: '2026-03-01T09:00:00+07:00', content: 'Đã tiếp nhận, gọi 0981234567', status: 2 },
-          { handler: 'Lê Văn Cường', handledAt: '2026-03-01T10:00:00+07:00', content: 'Chuyển phòng chuyên môn', status: 3 },
-        ],
-      }, START + MINUTE),
-    );
-    gateway.clock.t = START + 2 * MINUTE;
-    const sms = await send({ reference: CODE, text: 'Ho so da co ket qua, goi 0981234567' });
-    await store.createRecord({ instance: 'payment-a', key: 'PAY-1', status: 'pending', data: { agency: AGENCY_A, dossierCode: CODE, amount: 50_000, payer: { name: 'Nguyễn Văn An' } }, now: START + 3 * MINUTE, actor: 'test' });
-    await store.transitionRecord({ instance: 'payment-a', key: 'PAY-1', from: ['pending'], to: 'paid', now: START + 4 * MINUTE, actor: 'test' });
-    await store.accept(stored('msg_event', 'webhook', 'deliver', 'onestop', { agency: AGENCY_A, event: { type: 'payment.succeeded', timestamp: 't', data: { paymentId: 'PAY-1', dossierCode: CODE, amount: 50_000 } } }, START + 4 * MINUTE));
-    await send({ reference: '000.00.01.H22-260301-0002' });
+    const sms = await seedDossier(gateway);
 
     const response = await admin(`/admin/v1/dossiers/${CODE}`);
     expect(response.status).toBe(200);

@@ -1,6 +1,6 @@
 import type { SandboxKey } from './sandbox-keys.ts';
 import { NAMED_AGENCIES, type RunningSandbox } from './sandbox.ts';
-import { sampleRequests } from './samples.ts';
+import { sampleRequest } from './samples.ts';
 
 /** What a newcomer reads after `npm start`: where things are, the keys, and curl lines that work. */
 export function sandboxBanner(sandbox: RunningSandbox): string {
@@ -24,9 +24,10 @@ export function sandboxBanner(sandbox: RunningSandbox): string {
     '  try:',
   ];
   for (const instance of sandbox.gateway.context.instances.all) {
-    const sample = sampleRequests[instance.plugin.capability];
+    const instanceAgency = (instance.agencies === '*' ? agency : [...instance.agencies][0]) ?? agency;
+    const sample = sampleRequest(instance.plugin.capability, instanceAgency);
     if (!sample) continue;
-    const body = JSON.stringify({ agency: instance.agencies === '*' ? agency : [...instance.agencies][0], ...sample.body });
+    const body = JSON.stringify({ agency: instanceAgency, ...sample.body });
     lines.push(
       `    curl -s -X POST ${url}/v1/${instance.plugin.capability}/${sample.operation} -H "Authorization: Bearer ${shellKey(client)}" -H 'content-type: application/json' -d '${body}'`,
     );

@@ -88,9 +88,9 @@ describe('operator console in Chromium', () => {
     await expectAccessible(page, 'the message list');
 
     await page.getByRole('link', { name: id }).click();
-    expect(await statusOf(page)).toContain('Lỗi hẳn');
+    expect(await statusOf(page)).toContain('Thất bại');
     const attempt = page.locator('tr[data-attempt="0.1"]');
-    expect(await attempt.innerText()).toContain('Lỗi hẳn');
+    expect(await attempt.innerText()).toContain('Thất bại');
     expect(await page.content()).not.toContain('0981234567');
     await expectAccessible(page, 'the message detail');
     await screenshot(page, 'console-message-detail');
@@ -133,7 +133,7 @@ describe('operator console in Chromium', () => {
     await page.goto(`${gateway.url}/admin`);
     await page.getByRole('link', { name: `Tiếp tục… ${SMS}` }).click();
     await page.getByRole('button', { name: 'Xác nhận tiếp tục' }).click();
-    expect(await page.locator('main').innerText()).toContain(`Đã cho phiên bản ${SMS} tiếp tục.`);
+    expect(await page.locator('main').innerText()).toContain(`Phiên bản ${SMS} đã hoạt động trở lại.`);
     await page.goto(`${gateway.url}/admin/messages/${id}`);
     await reloadUntil(page, 'the SMS to be delivered once resumed', async () => (await statusOf(page)).includes('Thành công'));
   });

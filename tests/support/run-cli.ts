@@ -73,6 +73,47 @@ export async function runCli(args: string[], env: ChildEnv, limitMs = 30_000): P
   return { code, signal, stdout, stderr };
 }
 
+export interface ServeChild {
+  /** The gateway's base URL, as its "listening" log line gives it. */
+  url: string;
+  /** What it wrote so far (its log lines). */
+  stdout(): string;
+  stderr(): string;
+  /** Sends SIGTERM, as a service manager stops it, and resolves once it has exited. */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** The JSON log line `serve` writes once it listens; its URL is group 1. */
+export const LISTENING_JSON = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"gateway listening"/;
+
+/**
+ * Starts `lienthong serve …args` (logging at info unless `env` says otherwise) and resolves once `listening` matches
+ * its stdout, with the URL the match captured.
+ */
+export async function startServeCommand(args: string[], env: ChildEnv, listening: RegExp = LISTENING_JSON): Promise<ServeChild> {
+  const { child, exited } = start(['serve', ...args], { LOG_LEVEL: 'info', ...env });
+  let stdout = '';
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = listening.exec(stdout);
+      if (match?.[1]) resolve(match[1]);
+    });
+    exited.then(({ code, signal }) => reject(new Error(`serve exited (${signal ?? code}) before it listened.\nstdout:\n${stdout}\nstderr:\n${stderr}`)));
+  });
+  return {
+    url,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    stop: () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
 export interface SandboxChild {
   child: ChildProcess;
   /** The gateway's base URL, read from the banner line `lienthong sandbox on http://127.0.0.1:PORT`. */

@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import { INPUT_CHECKS } from '../../capabilities/messages.ts';
 import type { GatewayContext } from '../../gateway-context.ts';
 import { ProblemError } from '../../http/problem.ts';
-import { adminPauseBody } from '../../http/routes/admin-pauses.ts';
+import { PAUSE_REASON_MAX, adminPauseBody } from '../../http/routes/admin-pauses.ts';
 import type { InstanceRuntime } from '../../runtime/instances.ts';
 import { pauseInstance, pauseRefusal, resumeInstance } from '../../runtime/pauses.ts';
 import type { ConsoleEnv } from '../console-env.ts';
@@ -63,7 +63,7 @@ function confirmPage(c: Context<ConsoleEnv>, instance: InstanceRuntime, action: 
         {action === 'pause' && (
           <div class="field">
             <label for="reason">{t('pause.reason')}</label>
-            <input id="reason" name="reason" type="text" maxlength={300} />
+            <input id="reason" name="reason" type="text" maxlength={PAUSE_REASON_MAX} />
           </div>
         )}
         <div class="actions">

@@ -7,7 +7,7 @@ import { replayMessages } from '../../runtime/operator-actions.ts';
 import type { MessageRecord, ReplayPlan } from '../../store/types.ts';
 import type { ConsoleEnv } from '../console-env.ts';
 import { filterFieldsOf, filterQuery, toMessageFilter } from '../message-filter.ts';
-import { formOf } from '../operator-session.ts';
+import { fieldOf, formOf } from '../operator-session.ts';
 import { pageContext } from '../page-context.ts';
 import { withQuery } from '../views/bits.tsx';
 import { Layout, Notice } from '../views/layout.tsx';
@@ -24,19 +24,12 @@ const MAX_SELECTED = 200;
 export function replayRoutes(gateway: GatewayContext) {
   const app = new Hono<ConsoleEnv>();
 
-  app.get('/replay', async (c) => {
-    const read = (name: string) => c.req.query(name);
-    return respond(c, gateway, scopeOf(read, c.req.queries('ids') ?? []), 'plan');
-  });
+  app.get('/replay', async (c) => respond(c, gateway, scopeOf((name) => c.req.query(name), c.req.queries('ids') ?? []), 'plan'));
 
   app.post('/replay', async (c) => {
     const form = await formOf(c);
-    const read = (name: string) => {
-      const value = form[name];
-      return Array.isArray(value) ? value[0] : value;
-    };
-    const ids = form.ids;
-    return respond(c, gateway, scopeOf(read, Array.isArray(ids) ? ids : ids ? [ids] : []), 'replay');
+    const ids = form.ids ?? [];
+    return respond(c, gateway, scopeOf((name) => fieldOf(form, name), Array.isArray(ids) ? ids : [ids]), 'replay');
   });
 
   return app;

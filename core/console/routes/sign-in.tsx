@@ -6,13 +6,12 @@ import type { GatewayContext } from '../../gateway-context.ts';
 import { clientAddress } from '../../http/client-address.ts';
 import { ProblemError } from '../../http/problem.ts';
 import type { UnknownKeyLimit } from '../../http/unknown-key-limit.ts';
-import { auditConsole, type SignInRefusal, signInRefusedEntry, signedInEntry } from '../console-audit.ts';
+import { type SignInRefusal, signInRefusedEntry, signedInEntry } from '../console-audit.ts';
 import type { ConsoleEnv } from '../console-env.ts';
 import { LANG_COOKIE } from '../i18n.ts';
 import { SESSION_COOKIE, cookieOptions, fieldOf, formOf, sameOrigin } from '../operator-session.ts';
 import { hereOf, safeBack } from '../page-context.ts';
-import type { ConsoleSessions } from '../sessions.ts';
-import { sameToken } from '../sessions.ts';
+import { type ConsoleSessions, sameToken } from '../sessions.ts';
 import { LoginPage } from '../views/login-page.tsx';
 
 /** The sign-in form's token, before there is a session: a cookie the form must echo (double submit). */
@@ -49,7 +48,7 @@ export function signInRoutes(gateway: GatewayContext, sessions: ConsoleSessions,
 
     const now = gateway.clock.now();
     const refuse = async (reason: SignInRefusal, keyId?: string) => {
-      await auditConsole(gateway.store, signInRefusedEntry(reason, now, keyId));
+      await gateway.store.appendAudit([signInRefusedEntry(reason, now, keyId)]);
       if (reason === 'client-key') return page(403, t('login.clientKey'));
       // The addresses that keep sending wrong keys are slowed down as on the API.
       const refusal = unknownKeys?.refusal(clientAddress(c.env?.outgoing?.socket?.remoteAddress), new ProblemError({ status: 401, title: 'Unauthorized', kind: 'unauthorized' }));
@@ -61,7 +60,7 @@ export function signInRoutes(gateway: GatewayContext, sessions: ConsoleSessions,
     if (!key) return refuse('unknown-or-revoked-key');
     if (key.role !== 'operator') return refuse('client-key', key.id);
 
-    await auditConsole(gateway.store, signedInEntry(key.id, now));
+    await gateway.store.appendAudit([signedInEntry(key.id, now)]);
     const { token } = sessions.open(key, now);
     setCookie(c, SESSION_COOKIE, token, cookies());
     deleteCookie(c, LOGIN_COOKIE, { path: '/admin' });

@@ -1,5 +1,5 @@
 import type { Lang, Translate } from '../i18n.ts';
-import { Layout, Notice } from './layout.tsx';
+import { CsrfField, Layout, Notice } from './layout.tsx';
 
 export interface LoginPageProps {
   t: Translate;
@@ -18,7 +18,7 @@ export function LoginPage({ t, lang, here, csrfToken, next, notice }: LoginPageP
         {notice && <Notice kind={notice.kind}>{notice.text}</Notice>}
         <p>{t('login.intro')}</p>
         <form method="post" action="/admin/login">
-          <input type="hidden" name="_csrf" value={csrfToken} />
+          <CsrfField token={csrfToken} />
           <input type="hidden" name="next" value={next} />
           <div class="field">
             <label for="key">{t('login.key')}</label>

@@ -1,7 +1,7 @@
 import type { attemptView, auditView } from '../../http/views.ts';
 import type { Translate } from '../i18n.ts';
 import { formatDuration } from '../vietnam-time.ts';
-import { IsoTime, StatusBadge, labelAround } from './bits.tsx';
+import { IsoTime, StatusBadge, Time, labelAround } from './bits.tsx';
 import { DossierLink, type ListedMessage } from './messages-page.tsx';
 
 export type AttemptRow = ReturnType<typeof attemptView>;
@@ -32,6 +32,7 @@ export function MessageDetail({ t, message, attempts, audit, sameDossier }: Mess
   const cancelled = message.cancelledAt !== null;
   const replayable = message.status === 'dead';
   const cancellable = message.status === 'queued' || (message.status === 'dead' && !cancelled);
+  const purged = labelAround(t, 'detail.payloadPurged', 'time');
   return (
     <>
       <div class="actions">
@@ -90,9 +91,9 @@ export function MessageDetail({ t, message, attempts, audit, sameDossier }: Mess
       <h2>{t('detail.payload')}</h2>
       {message.payloadPurgedAt ? (
         <p>
-          {labelAround(t, 'detail.payloadPurged', 'time')[0]}
+          {purged[0]}
           <IsoTime iso={message.payloadPurgedAt} />
-          {labelAround(t, 'detail.payloadPurged', 'time')[1]}
+          {purged[1]}
         </p>
       ) : (
         <pre>{json(message.payload)}</pre>
@@ -161,7 +162,7 @@ export function MessageDetail({ t, message, attempts, audit, sameDossier }: Mess
           <tbody>
             {sameDossier.map((entry) => (
               <tr>
-                <td><IsoTime iso={new Date(entry.at).toISOString()} /></td>
+                <td><Time ms={entry.at} /></td>
                 <th scope="row"><a href={`/admin/messages/${encodeURIComponent(entry.id)}`}>{entry.id}</a></th>
                 <td>{t(`kind.${entry.kind}` as 'kind.message')}</td>
                 <td>{[entry.capability, entry.operation].filter(Boolean).join(' · ')}</td>

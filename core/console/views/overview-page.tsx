@@ -7,7 +7,7 @@ export type OverviewData = Awaited<ReturnType<typeof readOverview>>;
 type InstanceRow = OverviewData['instances'][number];
 
 /** How often the overview asks for fresh figures. */
-export const OVERVIEW_REFRESH_SECONDS = 10;
+const OVERVIEW_REFRESH_SECONDS = 10;
 
 const STATUS_ORDER = ['queued', 'processing', 'dead', 'succeeded'] as const;
 

@@ -13,6 +13,7 @@ import type { AuditKeys } from '../audit-key.ts';
 import { listAudit, readAuditKeys, readLastEntry } from './audit-log.ts';
 import { type Connection, openConnection } from './connection.ts';
 import { StoreNewerThanCode, refuseNewerStore } from './migrate.ts';
+import { quickCheck, storeFacts } from './store-facts.ts';
 
 export interface BackupFacts {
   schemaVersion: number;
@@ -48,12 +49,10 @@ export async function checkBackup(file: string, keys: Pick<AuditKeys, 'key' | 'n
         `the backup ${named} has schema version ${error.storeVersion}, newer than this lienthong's ${error.codeVersion}: restore it with the lienthong version that made it, or a later one`,
       );
     });
-    const check = await db.all<{ quick_check: string }>('PRAGMA quick_check');
-    if (check[0]?.quick_check !== 'ok') throw new ConfigError(`the backup ${named} is damaged (SQLite quick_check: ${check[0]?.quick_check}): restore another backup`);
+    const check = await quickCheck(db);
+    if (check !== 'ok') throw new ConfigError(`the backup ${named} is damaged (SQLite quick_check: ${check}): restore another backup`);
     const head = await verifyBackupChain(db, named, keys);
-    const version = await db.get<{ version: number }>('SELECT MAX(version) AS version FROM schema_migrations');
-    const messages = await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM messages');
-    return { schemaVersion: version?.version ?? 0, messages: messages?.n ?? 0, auditEntries: head?.seq ?? 0, head };
+    return { ...(await storeFacts(db)), auditEntries: head?.seq ?? 0, head };
   } finally {
     await db.close();
   }

@@ -3,8 +3,9 @@ import { link, mkdir, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../../config/config-error.ts';
 import { openConnection } from './connection.ts';
-import { createPartialFile, removeDatabaseFiles, syncFile, syncFolder } from './durable-files.ts';
+import { createPartialFile, removeDatabaseFiles, syncToDisk } from './durable-files.ts';
 import { type CopyProgress, copyDatabase } from './online-copy.ts';
+import { quickCheck, storeFacts } from './store-facts.ts';
 
 export interface BackupSummary {
   bytes: number;
@@ -22,29 +23,31 @@ export interface BackupSummary {
  */
 export async function backupStore(source: string, target: string, options: { replace?: boolean; onProgress?: (progress: CopyProgress) => void } = {}): Promise<BackupSummary> {
   if (resolve(source) === resolve(target)) throw new ConfigError(`--to ${target} is the store itself: give the backup another file`);
-  if (!options.replace && existsSync(target)) throw new ConfigError(`${resolve(target)} exists: give another file, or --force to replace it`);
+  if (!options.replace && existsSync(target)) throw targetExists(target);
   await mkdir(dirname(target), { recursive: true });
   const partial = await createPartialFile(target, 'backup');
   try {
     await copyDatabase(source, partial, options.onProgress);
     const summary = await sealCopy(partial);
-    await syncFile(partial);
+    await syncToDisk(partial);
     if (options.replace) {
       await rename(partial, target);
     } else {
       // A link, unlike a rename, never replaces a file that appeared meanwhile.
       await link(partial, target).catch((error: NodeJS.ErrnoException) => {
-        throw error.code === 'EEXIST' ? new ConfigError(`${resolve(target)} exists: give another file, or --force to replace it`) : error;
+        throw error.code === 'EEXIST' ? targetExists(target) : error;
       });
       await unlink(partial);
     }
-    await syncFolder(dirname(target));
+    await syncToDisk(dirname(target));
     return summary;
   } catch (error) {
     await removeDatabaseFiles(partial);
     throw error;
   }
 }
+
+const targetExists = (target: string) => new ConfigError(`${resolve(target)} exists: give another file, or --force to replace it`);
 
 /**
  * The copy as a file of its own: out of WAL mode (the store's header says WAL; a backup is one file), checked, and
@@ -54,13 +57,11 @@ async function sealCopy(file: string): Promise<BackupSummary> {
   const db = await openConnection(file, { wal: false });
   try {
     await db.exec('PRAGMA journal_mode = DELETE');
-    const check = await db.all<{ quick_check: string }>('PRAGMA quick_check');
-    if (check[0]?.quick_check !== 'ok') throw new Error(`the copy does not pass SQLite's quick_check (${check[0]?.quick_check}): the store itself may be damaged; run PRAGMA integrity_check on it`);
-    const version = await db.get<{ version: number }>('SELECT MAX(version) AS version FROM schema_migrations');
-    const messages = await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM messages');
+    const check = await quickCheck(db);
+    if (check !== 'ok') throw new Error(`the copy does not pass SQLite's quick_check (${check}): the store itself may be damaged; run PRAGMA integrity_check on it`);
     const audit = await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM audit_log');
     const key = await db.get<{ key_id: string }>('SELECT key_id FROM audit_keys ORDER BY from_seq DESC LIMIT 1');
-    return { bytes: (await stat(file)).size, schemaVersion: version?.version ?? 0, messages: messages?.n ?? 0, auditEntries: audit?.n ?? 0, auditKeyId: key?.key_id };
+    return { bytes: (await stat(file)).size, ...(await storeFacts(db)), auditEntries: audit?.n ?? 0, auditKeyId: key?.key_id };
   } finally {
     await db.close();
   }

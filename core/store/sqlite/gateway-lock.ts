@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { ConfigError } from '../../config/config-error.ts';
+import { inVietnamTime } from '../../cli/time.ts';
 import { type Connection, openConnection } from './connection.ts';
 
 /** The gateway process that holds a store file, as it wrote itself down when it took it. */
@@ -89,7 +90,7 @@ export class StoreFileInUse extends ConfigError {
 
   constructor(file: string, holder: Holder | undefined) {
     const self = holder?.pid === process.pid && holder.host === hostname() ? ', this very process' : '';
-    const who = holder ? `the gateway process with pid ${holder.pid} on host ${holder.host} (running since ${holder.started_at}${self})` : 'another gateway process';
+    const who = holder ? `the gateway process with pid ${holder.pid} on host ${holder.host} (running since ${inVietnamTime(holder.started_at)}${self})` : 'another gateway process';
     super(
       `${resolve(file)} is in use by ${who}: one gateway process per SQLite file; stop that one first, ` +
         'or run several gateway processes on PostgreSQL (LIENTHONG_DATABASE_URL). CLI verbs may still use the file meanwhile',

@@ -50,6 +50,9 @@ export class StoreNewerThanCode extends ConfigError {
   }
 }
 
+/** The migrations the store records as applied, in order. */
+const appliedMigrations = (db: Connection) => db.all<{ version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version');
+
 export interface MigrateOptions {
   /** The store's file, named when it is refused. */
   file?: string;
@@ -74,7 +77,7 @@ export async function migrate(db: Connection, options: MigrateOptions = {}): Pro
   const migrations = options.migrations ?? (await loadMigrations());
   // On a store that has the table, IF NOT EXISTS writes nothing: a refused store is left as it was.
   await db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-  const rows = await db.all<{ version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version');
+  const rows = await appliedMigrations(db);
   refuseUnknown(rows, migrations, options.file);
   const applied = new Set(rows.map((row) => row.version));
   const pending = migrations.filter((migration) => !applied.has(migration.version) && (options.upTo === undefined || migration.version <= options.upTo));
@@ -112,13 +115,13 @@ function refuseUnknown(rows: { version: number; name: string }[], migrations: Mi
 
 /** Throws StoreNewerThanCode when the store `db` holds a migration this code does not know; writes nothing. */
 export async function refuseNewerStore(db: Connection, file: string): Promise<void> {
-  const rows = await db.all<{ version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version');
+  const rows = await appliedMigrations(db);
   refuseUnknown(rows, await loadMigrations(), file);
 }
 
 /** Throws unless the store holds exactly the migrations shipped with this version: none missing, none newer. */
 export async function checkMigrated(db: Connection): Promise<void> {
-  const rows = await db.all<{ version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version');
+  const rows = await appliedMigrations(db);
   const migrations = await loadMigrations();
   refuseUnknown(rows, migrations, undefined);
   const applied = new Set(rows.map((row) => row.version));

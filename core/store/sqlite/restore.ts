@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../../config/config-error.ts';
 import type { AuditKeys } from '../audit-key.ts';
 import { type BackupFacts, checkBackup } from './backup-check.ts';
-import { createPartialFile, removeDatabaseFiles, sidecarsOf, syncFile, syncFolder } from './durable-files.ts';
+import { createPartialFile, removeDatabaseFiles, sidecarsOf, syncToDisk } from './durable-files.ts';
 import { StoreFileInUse, claimStoreFile, gatewayHolding } from './gateway-lock.ts';
 
 /**
@@ -31,11 +31,11 @@ export async function restoreStore(backup: string, target: string, keys: Pick<Au
     await copyFile(backup, partial);
     // copyFile gives the copy the backup's mode: the store is the gateway's alone.
     await chmod(partial, 0o600);
-    await syncFile(partial);
+    await syncToDisk(partial);
     await Promise.all(sidecarsOf(target).map((file) => rm(file, { force: true })));
     await rename(partial, target);
     partial = undefined;
-    await syncFolder(dirname(target));
+    await syncToDisk(dirname(target));
     return facts;
   } finally {
     if (partial) await removeDatabaseFiles(partial);
