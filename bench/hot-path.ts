@@ -19,13 +19,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../core/config/load.ts';
 import { buildMessage } from '../core/delivery/new-message.ts';
 import { DeliveryWorker } from '../core/delivery/worker.ts';
-import { type Deadline, startDeadline } from '../core/runtime/deadline.ts';
-import { GENESIS, chainEntries } from '../core/audit/chain.ts';
-import { acceptedEntry } from '../core/audit/entries.ts';
 import type { NewMessage } from '../core/store/types.ts';
 import type { InstanceRuntime } from '../core/runtime/instances.ts';
-import { runOperation } from '../core/runtime/run-operation.ts';
-import { createHttpClient, directClientOf } from '../core/runtime/outbound/http-client.ts';
+import type { Deadline } from '../core/runtime/deadline.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '../core/logger.ts';
@@ -207,6 +203,12 @@ function cpuNanos(count: number, work: (n: number) => void): number {
 }
 
 async function micro(runs: number): Promise<void> {
+  // Loaded here, so that the delivery and accept parts also run against a version of core without the direct path.
+  const { startDeadline } = await import('../core/runtime/deadline.ts');
+  const { GENESIS, chainEntries } = await import('../core/audit/chain.ts');
+  const { acceptedEntry } = await import('../core/audit/entries.ts');
+  const { runOperation } = await import('../core/runtime/run-operation.ts');
+  const { createHttpClient, directClientOf } = await import('../core/runtime/outbound/http-client.ts');
   const results: Record<string, number[]> = {};
   const note = (name: string, nanos: number) => (results[name] ??= []).push(nanos);
   for (let run = 0; run < runs; run++) {
