@@ -11,6 +11,7 @@
  * `npx tsx bench/profile-summary.ts <file>` sums it up.
  */
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
@@ -241,6 +242,8 @@ async function micro(runs: number): Promise<void> {
   } as unknown as InstanceRuntime;
   const services = { records: undefined as never, emit: async () => undefined, callbackUrl: 'http://127.0.0.1' };
   const shutdown = new AbortController();
+  // As the worker's: every attempt in flight listens for shutdown.
+  setMaxListeners(0, shutdown.signal);
   const request = { instance, operation: 'deliver', input: {}, messageId: 'msg_micro', attempt: 1, agency: AGENCY, services, signal: shutdown.signal };
   for (let run = 0; run < runs; run++) {
     for (let n = 0; n < 20_000; n++) await runOperation(request);
