@@ -82,6 +82,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${address.port}`;
   listeningUrl = url;
   worker.start();
+  // Messages another process stored (PostgreSQL): start them now rather than at the next poll.
+  const known = new Set(instances.all.map((instance) => instance.id));
+  const stopListening = store.onNewWork?.((stored) => {
+    const ours = stored.filter((id) => known.has(id));
+    if (ours.length > 0) worker.notify(...ours);
+  });
   instances.health.start(clock, options.health);
   const stopRetention = startRetention(store, config, clock, log.child({ component: 'retention' }));
   const stopTasks = startPluginTasks(deps, log.child({ component: 'tasks' }));
@@ -98,6 +104,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       // Idle keep-alive connections would hold close() open; requests in progress are let finish.
       server.closeIdleConnections();
       stopRetention();
+      stopListening?.();
       instances.health.stop();
       await stopTasks();
       await worker.stop(graceMs);

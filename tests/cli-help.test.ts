@@ -32,6 +32,7 @@ const verbs: Array<[string, string[]]> = [
   ['audit export', ['--since <time>', '--until <time>', '--db <file>']],
   ['backup', ['--to <file>', '--force', '--db <file>']],
   ['restore', ['--from <file>', '--db <file>', '--force', '--keys-file <file>']],
+  ['store copy', ['--from <file>', '--to <url>', '--keys-file <file>']],
   ['new-plugin', ['<id>', '--capability <name>']],
 ];
 
@@ -59,7 +60,7 @@ describe('--help', () => {
     expect(result.code).toBe(0);
     const commands = result.stdout.slice(result.stdout.indexOf('Commands:\n'), result.stdout.indexOf('\n\n', result.stdout.indexOf('Commands:\n')));
     const listed = commands.split('\n').filter((line) => /^ {2}[a-z]/.test(line)).map((line) => line.trim().split(' ')[0]);
-    expect(listed).toEqual(['sandbox', 'serve', 'check-config', 'simulate', 'keys', 'messages', 'replay', 'instances', 'audit', 'backup', 'restore', 'new-plugin', 'help']);
+    expect(listed).toEqual(['sandbox', 'serve', 'check-config', 'simulate', 'keys', 'messages', 'replay', 'instances', 'audit', 'backup', 'restore', 'store', 'new-plugin', 'help']);
     expect(result.stdout).toContain('Each command answers --help');
     expect(result.stdout).toContain('./data/lienthong.db');
     expect(result.stdout).toContain('LIENTHONG_AUDIT_KEY');

@@ -48,9 +48,10 @@ export interface RotationDone extends AuditKeyRotation {
  * Rotates the audit key of the store at `dbFile` (opened with its current key): the chain records the change,
  * and the sandbox's key file, when it held the replaced key, follows.
  */
-export async function rotateAuditKey(store: Store, dbFile: string, newKey: Buffer, at: number, actor: Actor): Promise<RotationDone> {
+export async function rotateAuditKey(store: Store, dbFile: string | undefined, newKey: Buffer, at: number, actor: Actor): Promise<RotationDone> {
   const rotation = await store.rotateAuditKey(newKey, at, actor);
-  return { ...rotation, keyFileUpdated: await rotateKeyFile(dbFile, rotation.previousKeyId, newKey) };
+  // A PostgreSQL store (no file) has no key file: its processes take the key from LIENTHONG_AUDIT_KEY.
+  return { ...rotation, keyFileUpdated: dbFile !== undefined && (await rotateKeyFile(dbFile, rotation.previousKeyId, newKey)) };
 }
 
 /** What the operator reads after a rotation, and what to do next. */

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import * as v from 'valibot';
 import { NEW_KEY_VARIABLE, readNewAuditKey, rotateAuditKey, rotationReport } from '../audit/rotate.ts';
 import { allEntries } from '../audit/verify-store.ts';
-import { storeFile } from '../store/open.ts';
+import { databaseUrl, storeFile } from '../store/open.ts';
 import type { AuditEntry, AuditVerification } from '../store/types.ts';
 import { type CliContext, existingDbOption, verbAction } from './command.ts';
 import type { CliIo } from './io.ts';
@@ -82,7 +82,8 @@ async function rotateKeyCommand(values: { newKeyFile?: string; db?: string }, io
   const newKey = await readNewAuditKey({ file: values.newKeyFile, env: io.env[NEW_KEY_VARIABLE] });
   const store = await openExistingStore(io, values.db);
   try {
-    const done = await rotateAuditKey(store, storeFile(storeEnv(io, values.db)), newKey, Date.now(), 'cli');
+    const env = storeEnv(io, values.db);
+    const done = await rotateAuditKey(store, databaseUrl(env) === undefined ? storeFile(env) : undefined, newKey, Date.now(), 'cli');
     io.stdout.write(`${rotationReport(done).join('\n')}\n`);
     return 0;
   } finally {

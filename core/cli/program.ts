@@ -19,6 +19,7 @@ import { restoreCommand } from './restore.ts';
 import { sandboxCommand } from './sandbox.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
+import { storeCommand } from './store-copy.ts';
 
 const NOTES = `
 Each command answers --help, e.g. lienthong keys create --help.
@@ -29,8 +30,12 @@ Store: --db FILE, else LIENTHONG_DB, else ./data/lienthong.db (serve, keys, mess
   ("store: PATH").
 Times are printed in Vietnam's time (2026-12-07T13:05:00+07:00); --json answers give them in UTC, as the API does.
 
-Environment: PORT (8080), LIENTHONG_HOST (127.0.0.1, serve), LIENTHONG_DB, LIENTHONG_AUDIT_KEY, LIENTHONG_AUDIT_KEYS (keys before rotations),
-  LIENTHONG_DATA_KEY, LOG_LEVEL (info), LOG_FORMAT (json, or pretty for a terminal),
+PostgreSQL instead: LIENTHONG_DATABASE_URL=postgres://… for every command but backup and restore (pool size:
+  LIENTHONG_DATABASE_POOL_SIZE, default 10); lienthong store copy moves a SQLite store into it.
+
+Environment: PORT (8080), LIENTHONG_HOST (127.0.0.1, serve), LIENTHONG_DB, LIENTHONG_SQLITE_BUSY_TIMEOUT_MS (5000),
+  LIENTHONG_AUDIT_KEY, LIENTHONG_AUDIT_KEYS (keys before rotations), LIENTHONG_DATA_KEY, LOG_LEVEL (info),
+  LOG_FORMAT (json, or pretty for a terminal),
   LIENTHONG_SANDBOX_CLIENT_KEY, LIENTHONG_SANDBOX_OPERATOR_KEY, LIENTHONG_SANDBOX_PORT_BASE.
   Each secret may be given as a file instead: LIENTHONG_AUDIT_KEY_FILE=PATH (systemd's LoadCredential), and so on.`;
 
@@ -57,6 +62,7 @@ export function lienthongProgram(context: CliContext): ProgramRun {
     auditCommand,
     backupCommand,
     restoreCommand,
+    storeCommand,
     newPluginCommand,
   ]) {
     program.addCommand(verb(context));

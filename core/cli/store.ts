@@ -1,5 +1,4 @@
-import { resolve } from 'node:path';
-import { type OpenOptions, openStore, storeFile } from '../store/open.ts';
+import { type OpenOptions, openStore, storeLocation } from '../store/open.ts';
 import type { Store } from '../store/types.ts';
 import type { CliIo } from './io.ts';
 import { UsageError } from './usage.ts';
@@ -12,7 +11,7 @@ export function storeEnv(io: CliIo, db: string | undefined): CliIo['env'] {
 
 /** Says on stderr which store the verb uses (stdout stays the verb's answer, e.g. its --json). */
 export function sayStore(io: CliIo, env: CliIo['env'], options: { sandbox?: boolean } = {}): void {
-  io.stderr.write(`store: ${resolve(storeFile(env, options))}\n`);
+  io.stderr.write(`store: ${storeLocation(env, options)}\n`);
 }
 
 /**

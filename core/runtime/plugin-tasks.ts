@@ -7,7 +7,8 @@ import { type ServiceDeps, pluginServices } from './plugin-services.ts';
 
 /**
  * Runs every plugin task of every instance on its own period (e.g. querying payments still pending). A run never
- * overlaps the previous run of the same task; a failed run is logged and the task runs again at its next turn.
+ * overlaps the previous run of the same task, in this process or (PostgreSQL) another; a failed run is logged and
+ * the task runs again at its next turn.
  * Returns how to stop: no new runs start, the runs in progress are aborted and awaited.
  */
 export function startPluginTasks(deps: ServiceDeps, log: Logger): () => Promise<void> {
@@ -26,9 +27,14 @@ export function startPluginTasks(deps: ServiceDeps, log: Logger): () => Promise<
         // A paused instance's provider is in maintenance: its tasks wait for the resume, as its messages do.
         if (busy || shutdown.signal.aborted || deps.store.unavailable() || instance.pause) return;
         busy = true;
-        // Through a promise, so that a run that throws before its first await is caught like any other.
+        // Through a promise, so that a run that throws before its first await is caught like any other. On a store
+        // several processes share, the task runs in one of them at a time: the others skip their turn.
+        const work = () => task.run(taskContext(instance, services, { log: taskLog, signal: shutdown.signal, audit }));
         const run = Promise.resolve()
-          .then(() => task.run(taskContext(instance, services, { log: taskLog, signal: shutdown.signal, audit })))
+          .then(async () => {
+            if (deps.store.runAlone) await deps.store.runAlone(`task ${task.name} of ${instance.id}`, work);
+            else await work();
+          })
           .catch((error: unknown) => taskLog.error({ err: errorMessage(error) }, `task ${task.name} failed; it runs again at its next turn`))
           .finally(() => {
             busy = false;

@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { ConfigError } from '../config/config-error.ts';
 import { auditKeys } from './audit-key.ts';
 import { PayloadCipher } from './payload-cipher.ts';
+import { databaseTarget, isPostgresUrl } from './postgres/database-url.ts';
+import { PostgresStore } from './postgres/postgres-store.ts';
 import { gatewayHolding } from './sqlite/gateway-lock.ts';
 import { startStoreFile } from './sqlite/start-checks.ts';
 import { SqliteStore } from './sqlite/sqlite-store.ts';
@@ -28,10 +30,22 @@ export interface OpenOptions {
 
 /** The SQLite file the environment names: `LIENTHONG_DB`, else the default of `serve` or of the sandbox. */
 export function storeFile(env: Record<string, string | undefined> = process.env, options: OpenOptions = {}): string {
-  if (env.LIENTHONG_DATABASE_URL) {
-    throw new ConfigError('LIENTHONG_DATABASE_URL is set, but this version ships only the SQLite store; unset it to use LIENTHONG_DB');
-  }
+  if (databaseUrl(env) !== undefined) throw new ConfigError('LIENTHONG_DATABASE_URL is set: the store is that PostgreSQL database, not a file');
   return env.LIENTHONG_DB || (options.sandbox ? DEFAULT_SANDBOX_DB : DEFAULT_DB);
+}
+
+/** `LIENTHONG_DATABASE_URL` when it is set: a PostgreSQL URL, or a ConfigError. */
+export function databaseUrl(env: Record<string, string | undefined> = process.env): string | undefined {
+  const url = env.LIENTHONG_DATABASE_URL;
+  if (url === undefined || url === '') return undefined;
+  if (!isPostgresUrl(url)) throw new ConfigError('LIENTHONG_DATABASE_URL must name a PostgreSQL database (postgres://user:password@host:5432/database); unset it to use the SQLite file LIENTHONG_DB');
+  return url;
+}
+
+/** Where the store is, as an operator reads it: the PostgreSQL URL with its password masked, or the file's absolute path. */
+export function storeLocation(env: Record<string, string | undefined> = process.env, options: OpenOptions = {}): string {
+  const url = databaseUrl(env);
+  return url === undefined ? resolve(storeFile(env, options)) : databaseTarget(url, env).display;
 }
 
 /**
@@ -41,6 +55,8 @@ export function storeFile(env: Record<string, string | undefined> = process.env,
  * A key the store's audit log is not chained with is refused (one line naming both key ids), and nothing is written.
  */
 export async function openStore(env: Record<string, string | undefined> = process.env, options: OpenOptions = {}): Promise<Store> {
+  const url = databaseUrl(env);
+  if (url !== undefined) return openPostgres(url, env, options);
   const file = storeFile(env, options);
   if (options.existing) refuseMissingStore(file, env);
   const busyTimeoutMs = busyTimeout(env);
@@ -99,4 +115,25 @@ function busyTimeout(env: Record<string, string | undefined>): number | undefine
     throw new ConfigError(`LIENTHONG_SQLITE_BUSY_TIMEOUT_MS must be a whole number of milliseconds from 0 to 600000, not '${text}'; unset it for 5000`);
   }
   return ms;
+}
+
+/**
+ * The PostgreSQL store: several gateway processes share it, so no process claims it for itself. The audit key comes
+ * only from LIENTHONG_AUDIT_KEY (no key file beside a database), the sandbox's included.
+ */
+async function openPostgres(url: string, env: Record<string, string | undefined>, options: OpenOptions): Promise<Store> {
+  if (!env.LIENTHONG_AUDIT_KEY) {
+    throw new ConfigError('LIENTHONG_AUDIT_KEY is not set: with LIENTHONG_DATABASE_URL every process needs the audit key of at least 32 characters (e.g. openssl rand -base64 48)');
+  }
+  const keys = await auditKeys('', env, false);
+  return PostgresStore.open({
+    url: databaseTarget(url, env).connectionString,
+    poolSize: databaseTarget(url, env).poolSize,
+    auditKey: keys.key,
+    olderAuditKeys: [...keys.older, ...(options.olderAuditKeys ?? [])],
+    auditKeyName: keys.name,
+    dataKey: PayloadCipher.fromEnvironment(env.LIENTHONG_DATA_KEY),
+    existing: options.existing,
+    gateway: options.gateway ?? false,
+  });
 }

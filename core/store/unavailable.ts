@@ -1,5 +1,5 @@
 /** Why a store cannot write now. Each is a condition outside the gateway that ends by itself or by an operator's hand. */
-export type UnavailableReason = 'disk-full' | 'busy' | 'read-only' | 'io-error' | 'cannot-open';
+export type UnavailableReason = 'disk-full' | 'busy' | 'read-only' | 'io-error' | 'cannot-open' | 'unreachable';
 
 /** What a caller of the API or a load balancer may be told: no paths, no host names. */
 const PUBLIC_REASON: Record<UnavailableReason, string> = {
@@ -8,6 +8,7 @@ const PUBLIC_REASON: Record<UnavailableReason, string> = {
   'read-only': 'it is read-only',
   'io-error': 'its disk reports an I/O error',
   'cannot-open': 'its files cannot be opened',
+  unreachable: 'its database cannot be reached',
 };
 
 /** A lock held by a stalled process may be freed in seconds; the other conditions wait for an operator. */
@@ -17,6 +18,8 @@ const RETRY_AFTER_SECONDS: Record<UnavailableReason, number> = {
   'read-only': 30,
   'io-error': 30,
   'cannot-open': 30,
+  // A restarted server or a dropped connection is usually back within seconds.
+  unreachable: 5,
 };
 
 /**

@@ -2,18 +2,23 @@ import type { AuditInput } from '../../audit/chain.ts';
 import { StoreUnavailableError } from '../unavailable.ts';
 import type { Connection } from './connection.ts';
 
+/** What group commit needs of a database: one session whose statements run in order (SQLite's or PostgreSQL's). */
+export interface SqlSession {
+  run(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
 /**
  * A unit of writes that must land together, run inside the batch's transaction. It pushes to `audit` the
  * entries its writes call for: they are committed with them, or not at all.
  */
-export type WriteJob<T> = (db: Connection, audit: AuditInput[]) => Promise<T>;
+export type WriteJob<T, Db = Connection> = (db: Db, audit: AuditInput[]) => Promise<T>;
 
 /** Writes of one kind that a whole batch can make in a few statements: one result per item, in order. */
-export type BulkWrite<Item, Result> = (db: Connection, items: Item[], audit: AuditInput[]) => Promise<Result[]>;
+export type BulkWrite<Item, Result, Db = Connection> = (db: Db, items: Item[], audit: AuditInput[]) => Promise<Result[]>;
 
 /** Writes a batch's audit entries in its transaction, just before COMMIT; `committed` once COMMIT returned. */
-export interface AuditWriter {
-  append(db: Connection, entries: AuditInput[]): Promise<void>;
+export interface AuditWriter<Db = Connection> {
+  append(db: Db, entries: AuditInput[]): Promise<void>;
   committed(): void;
   rolledBack(): void;
 }
@@ -24,11 +29,11 @@ interface Pending<T> {
 }
 
 /** What a batch took from one channel or from the jobs: written together, or one by one after a failure. */
-interface Taken {
+interface Taken<Db> {
   /** Fast path: everything in as few statements as possible; throws if any part fails. */
-  writeTogether(db: Connection, audit: AuditInput[]): Promise<Array<() => void>>;
+  writeTogether(db: Db, audit: AuditInput[]): Promise<Array<() => void>>;
   /** Careful path: each unit in its own savepoint, so a failing one is answered alone (and audited only if kept). */
-  writeEach(db: Connection, audit: AuditInput[]): Promise<Array<() => void>>;
+  writeEach(db: Db, audit: AuditInput[]): Promise<Array<() => void>>;
   rejectAll(error: unknown): void;
 }
 
@@ -40,17 +45,18 @@ interface Taken {
  * savepoint, so one bad write does not fail its neighbours. A store that cannot write (StoreUnavailableError) is
  * nobody's fault in the batch: the whole batch is refused and rolled back, and `onUnavailable` is told.
  */
-export class GroupCommit {
-  readonly #channels: Array<(max: number) => Taken | undefined> = [];
-  #jobs: Array<Pending<unknown> & { job: WriteJob<unknown> }> = [];
+export class GroupCommit<Db extends SqlSession = Connection> {
+  readonly #channels: Array<(max: number) => Taken<Db> | undefined> = [];
+  #jobs: Array<Pending<unknown> & { job: WriteJob<unknown, Db> }> = [];
   #waiting = 0;
   #scheduled = false;
   #idle: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly db: Connection,
-    private readonly audit: AuditWriter,
-    private readonly options: { maxBatch?: number; onUnavailable?: (error: StoreUnavailableError) => void } = {},
+    private readonly db: Db,
+    private readonly audit: AuditWriter<Db>,
+    /** `begin`: the statement that opens a batch's transaction (SQLite's `BEGIN IMMEDIATE` unless told). */
+    private readonly options: { maxBatch?: number; onUnavailable?: (error: StoreUnavailableError) => void; begin?: string } = {},
   ) {}
 
   get #maxBatch(): number {
@@ -58,7 +64,7 @@ export class GroupCommit {
   }
 
   /** A bulk channel: items added to it are written together by `bulk`, in the next batch. */
-  channel<Item, Result>(bulk: BulkWrite<Item, Result>): (item: Item) => Promise<Result> {
+  channel<Item, Result>(bulk: BulkWrite<Item, Result, Db>): (item: Item) => Promise<Result> {
     const queue: Array<Pending<Result> & { item: Item }> = [];
     this.#channels.push((max) => {
       if (queue.length === 0) return undefined;
@@ -89,9 +95,9 @@ export class GroupCommit {
   }
 
   /** Runs `job` in the next transaction; resolves with its result once committed. */
-  write<T>(job: WriteJob<T>): Promise<T> {
+  write<T>(job: WriteJob<T, Db>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#jobs.push({ job, resolve: resolve as (value: unknown) => void, reject });
+      this.#jobs.push({ job: job as WriteJob<unknown, Db>, resolve: resolve as (value: unknown) => void, reject });
       this.#waiting += 1;
       this.#schedule();
     });
@@ -122,7 +128,7 @@ export class GroupCommit {
     this.#scheduled = false;
   }
 
-  #take(): Taken[] {
+  #take(): Taken<Db>[] {
     const taken = this.#channels.map((take) => take(this.#maxBatch)).filter((batch) => batch !== undefined);
     const jobs = this.#jobs.splice(0, this.#maxBatch);
     this.#waiting -= jobs.length;
@@ -131,7 +137,7 @@ export class GroupCommit {
   }
 
   /** Writes one batch; resolves with how to answer its callers (after the commit, never before). */
-  async #flush(taken: Taken[]): Promise<Array<() => void>> {
+  async #flush(taken: Taken<Db>[]): Promise<Array<() => void>> {
     try {
       return await this.#transaction((audit) => runInOrder(taken, (part) => part.writeTogether(this.db, audit)));
     } catch (error) {
@@ -146,14 +152,14 @@ export class GroupCommit {
     }
   }
 
-  #refuseAll(taken: Taken[], error: StoreUnavailableError): Array<() => void> {
+  #refuseAll(taken: Taken<Db>[], error: StoreUnavailableError): Array<() => void> {
     this.options.onUnavailable?.(error);
     return taken.map((part) => () => part.rejectAll(error));
   }
 
   async #transaction(work: (audit: AuditInput[]) => Promise<Array<Array<() => void>>>): Promise<Array<() => void>> {
     const audit: AuditInput[] = [];
-    await this.db.run('BEGIN IMMEDIATE');
+    await this.db.run(this.options.begin ?? 'BEGIN IMMEDIATE');
     try {
       const answers = (await work(audit)).flat();
       if (audit.length > 0) await this.audit.append(this.db, audit);
@@ -168,7 +174,7 @@ export class GroupCommit {
   }
 }
 
-function jobsBatch(jobs: Array<Pending<unknown> & { job: WriteJob<unknown> }>): Taken {
+function jobsBatch<Db extends SqlSession>(jobs: Array<Pending<unknown> & { job: WriteJob<unknown, Db> }>): Taken<Db> {
   return {
     async writeTogether(db, audit) {
       const values = await runInOrder(jobs, (pending) => pending.job(db, audit));
@@ -194,7 +200,7 @@ async function runInOrder<T, R>(items: T[], work: (item: T) => Promise<R>): Prom
 
 /** Runs one unit in a savepoint; its audit entries join the batch's only if the unit is kept. */
 async function inSavepoint<T>(
-  db: Connection,
+  db: SqlSession,
   audit: AuditInput[],
   work: (unitAudit: AuditInput[]) => Promise<T>,
 ): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {

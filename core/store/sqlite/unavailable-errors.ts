@@ -53,6 +53,7 @@ export function operatorLine(reason: UnavailableReason, code: string, situation:
       return `${file} cannot be written (${code}: a read-only file or filesystem, or its permissions): give the gateway's user write access to it and its folder, ${then}`;
     case 'io-error':
       return `the disk holding ${file} reports an I/O error (${code}): check the disk and the system log (dmesg), ${then}`;
+    case 'unreachable':
     case 'cannot-open':
       return `${file} or its -wal/-shm files cannot be opened (${code}): check that its folder exists and the gateway's user may write there, ${then}`;
   }
