@@ -59,13 +59,27 @@ export function entryHash(key: Buffer, prevHash: string, entry: Omit<AuditEntry,
  */
 export function chainEntries(key: Buffer, head: { seq: number; hash: string }, inputs: AuditInput[]): AuditEntry[] {
   let { seq, hash } = head;
-  return inputs.map((input) => {
+  const entries: AuditEntry[] = [];
+  for (const input of inputs) {
     seq += 1;
-    const entry = { ...input, seq };
     const prevHash = hash;
+    // The fields one by one rather than spreads of the input: cheaper, and nothing else rides along into the log.
+    const entry: AuditEntry = {
+      at: input.at,
+      actor: input.actor,
+      action: input.action,
+      messageId: input.messageId,
+      instance: input.instance,
+      summary: input.summary,
+      seq,
+      prevHash,
+      hash: '',
+    };
     hash = entryHash(key, prevHash, entry);
-    return { ...entry, prevHash, hash };
-  });
+    entry.hash = hash;
+    entries.push(entry);
+  }
+  return entries;
 }
 
 export function sameHash(a: string, b: string): boolean {

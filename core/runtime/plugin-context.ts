@@ -35,8 +35,15 @@ export interface AttemptFacts {
 }
 
 export function operationContext<Config>(source: ContextSource<Config>, services: PluginServices, facts: AttemptFacts): OperationContext<Config> {
+  // One literal rather than spreads of the smaller contexts: built for every attempt, and copying objects of
+  // varying shapes cost an attempt more than its whole deadline and signal.
   return {
-    ...statefulContext(source, services, facts.log),
+    instance: source.id,
+    config: source.config,
+    log: facts.log,
+    http: source.http,
+    records: services.records,
+    emit: services.emit,
     messageId: facts.messageId,
     sequence: facts.sequence,
     attempt: facts.attempt,

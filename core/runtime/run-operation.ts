@@ -54,26 +54,45 @@ export async function runOperation(request: AttemptRequest): Promise<AttemptResu
   if (!handler) return { ok: false, retryable: false, error: `plugin '${instance.plugin.id}' has no operation '${request.operation}'` };
   const timeoutMs = instance.policy.timeoutMs;
   // One controller and one deadline, cancelled as soon as the attempt ends: AbortSignal.timeout and AbortSignal.any
-  // would leave a timer and weak references behind for every attempt until its timeout had run out.
+  // would leave a timer and weak references behind for every attempt until its timeout had run out. Whatever ends
+  // the attempt early (its deadline, shutdown) also rejects the race below directly, rather than through a second
+  // listener on the signal, so that a plugin that ignores its signal cannot hold the attempt.
   const controller = new AbortController();
   const signal = controller.signal;
+  let endedWith: { reason: unknown } | undefined;
+  let end: ((reason: unknown) => void) | undefined;
+  const abort = (reason: unknown) => {
+    controller.abort(reason);
+    endedWith ??= { reason: signal.reason };
+    end?.(endedWith.reason);
+  };
   let timedOut: Expiry | undefined;
   const deadline = startDeadline(timeoutMs, (expiry) => {
     timedOut = expiry;
-    controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError'));
+    abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError'));
   });
   const outside = request.signal;
-  const interrupt = () => controller.abort(outside?.reason);
+  const interrupt = () => abort(outside?.reason);
   if (outside?.aborted) interrupt();
   else outside?.addEventListener('abort', interrupt, { once: true });
   const ctx = operationContext(instance, request.services, {
-    ...request,
+    messageId: request.messageId,
+    sequence: request.sequence,
+    attempt: request.attempt,
+    triedBefore: request.triedBefore,
+    agency: request.agency,
     signal,
-    log: instance.log.child({ messageId: request.messageId, attempt: request.attempt, ...(request.requestId ? { requestId: request.requestId } : {}) }),
+    log: instance.log.child(request.requestId ? { messageId: request.messageId, attempt: request.attempt, requestId: request.requestId } : { messageId: request.messageId, attempt: request.attempt }),
   });
+  // Made once the plugin has been called: a plugin that throws at once leaves no rejected promise unheard.
+  const ended = () =>
+    new Promise<never>((_, reject) => {
+      if (endedWith) reject(endedWith.reason);
+      else end = reject;
+    });
   try {
     // A plugin that ignores its signal must still not hold the attempt past its timeout.
-    const result = await Promise.race([handler.run(request.input, ctx), rejectOnAbort(signal)]);
+    const result = await Promise.race([handler.run(request.input, ctx), ended()]);
     const breach = instance.checkOutputs ? outputBreach(instance, request.operation, result) : undefined;
     if (breach) return { ok: false, retryable: false, error: breach, providerCode: 'PLUGIN_OUTPUT' };
     return { ok: true, result };
@@ -111,13 +130,6 @@ function timeoutResult(timeoutMs: number, expiry: Expiry): AttemptResult {
     providerCode: 'TIMEOUT',
     providerFault: false,
   };
-}
-
-function rejectOnAbort(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
 }
 
 /** What is wrong with a plugin's result by its capability's output schema, in one line; undefined when nothing is. */

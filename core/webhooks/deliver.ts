@@ -1,6 +1,7 @@
 import type * as v from 'valibot';
 import type { webhookDeliverInput, webhookDeliverOutput } from '../capabilities/webhook.ts';
 import { PermanentError, hostOf, type OperationContext } from '../sdk/index.ts';
+import { directClientOf } from '../runtime/outbound/http-client.ts';
 import type { WebhookConfig } from './config.ts';
 import { standardWebhookSignature } from './signature.ts';
 
@@ -27,19 +28,35 @@ export function signedHeaders(secret: string, messageId: string, body: string, n
  */
 export async function run(input: DeliverInput, ctx: OperationContext<WebhookConfig>): Promise<DeliverOutput> {
   const body = JSON.stringify(input.event);
-  const response = await ctx.http.post<unknown>(ctx.config.url, body, {
-    headers: signedHeaders(ctx.config.secret.reveal(), ctx.messageId, body),
-    // The receiver checks the signature over the raw bytes: send the signed string untouched.
-    transformRequest: [(data: unknown) => data],
-    // Only the status matters; a receiver's body is never parsed.
-    responseType: 'text',
-    validateStatus: (status) => (status >= 200 && status < 300) || status === 410,
-    signal: ctx.signal,
-    ...(ctx.config.timeoutMs === undefined ? {} : { timeout: ctx.config.timeoutMs }),
-  });
+  const headers = signedHeaders(ctx.config.secret.reveal(), ctx.messageId, body);
+  // The instance's own client: straight through its pool, without axios (same timeout, limits and errors).
+  const direct = directClientOf(ctx.http);
+  const response = direct
+    ? await direct.call({ method: 'POST', url: ctx.config.url, headers: { ...headers, accept: AXIOS_ACCEPT }, body, signal: ctx.signal, timeoutMs: ctx.config.timeoutMs, accept: delivered })
+    : await viaAxios(ctx, body, headers);
   if (response.status === 410) {
     throw new PermanentError(`webhook endpoint at ${hostOf(ctx.config.url, { unknown: 'subscriber' })} is gone (HTTP 410)`, { code: 'HTTP_410' });
   }
   ctx.log.debug({ status: response.status, attempt: ctx.attempt }, 'webhook delivered');
   return { status: response.status };
+}
+
+/** What the axios client sent as Accept, so that receivers see the very same request whichever way it goes. */
+const AXIOS_ACCEPT = 'application/json, text/plain, */*';
+
+/** A 2xx is delivered; 410 is an answer too, read as the endpoint gone. */
+const delivered = (status: number) => (status >= 200 && status < 300) || status === 410;
+
+/** A client the gateway did not make (a plugin test's own): through its axios interface. */
+function viaAxios(ctx: OperationContext<WebhookConfig>, body: string, headers: Record<string, string>) {
+  return ctx.http.post<unknown>(ctx.config.url, body, {
+    headers,
+    // The receiver checks the signature over the raw bytes: send the signed string untouched.
+    transformRequest: [(data: unknown) => data],
+    // Only the status matters; a receiver's body is never parsed.
+    responseType: 'text',
+    validateStatus: delivered,
+    signal: ctx.signal,
+    ...(ctx.config.timeoutMs === undefined ? {} : { timeout: ctx.config.timeoutMs }),
+  });
 }

@@ -3,7 +3,9 @@ import { Agent, ProxyAgent } from 'undici';
 import { PermanentError, RetryableError, errorMessage } from '../../sdk/errors.ts';
 import { hostOf } from '../../sdk/provider/host.ts';
 import { httpStatusError } from '../../sdk/provider/http-status.ts';
-import { RESPONSE_TOO_LARGE, timedOutAfterPause, undiciAdapter } from './undici-adapter.ts';
+import { MALFORMED_CALL, RESPONSE_TOO_LARGE, abortedError, malformedCallError, noAnswerError, timedOutAfterPauseError, tooLargeError } from './call-errors.ts';
+import { DirectClient } from './direct-call.ts';
+import { timedOutAfterPause, undiciAdapter } from './undici-adapter.ts';
 
 export interface OutboundProxy {
   protocol?: 'http' | 'https';
@@ -34,11 +36,20 @@ export function createHttpClient(options: HttpClientOptions): AxiosInstance {
     transitional: { clarifyTimeoutError: true },
   });
   client.interceptors.response.use(undefined, (error: unknown) => Promise.reject(classifyHttpError(error)));
+  directClients.set(client, new DirectClient({ dispatcher, timeoutMs: options.timeoutMs, maxContentLength: () => client.defaults.maxContentLength ?? -1 }));
   return client;
 }
 
-/** Mistakes in the call itself (a bad URL, a body the client cannot send): the next attempt makes the same one. */
-const MALFORMED_CALL = new Set(['ERR_INVALID_URL', 'ERR_BAD_OPTION_VALUE', 'ERR_BAD_OPTION', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE', 'UND_ERR_INVALID_ARG']);
+/** Each client this factory made, with the direct path over the same pool (./direct-call.ts). */
+const directClients = new WeakMap<AxiosInstance, DirectClient>();
+
+/**
+ * The direct path over the pool of `client`, for core's own plugins; undefined for a client this factory did not
+ * make (a test's own axios instance), which the caller then uses as it is.
+ */
+export function directClientOf(client: AxiosInstance): DirectClient | undefined {
+  return directClients.get(client);
+}
 
 /**
  * Maps what an HTTP call threw to the plugin contract's errors: no answer, a timeout, 5xx, 408, 425 and 429 are
@@ -51,20 +62,14 @@ export function classifyHttpError(error: unknown): RetryableError | PermanentErr
   if (error instanceof RetryableError || error instanceof PermanentError) return error;
   if (!axios.isAxiosError(error)) return new RetryableError(errorMessage(error));
   const host = hostOf(error.config?.url, { base: error.config?.baseURL });
-  if (error.code === RESPONSE_TOO_LARGE) return new PermanentError(`the answer from ${host} is over ${error.config?.maxContentLength} bytes`, { code: RESPONSE_TOO_LARGE });
-  if (error.code && MALFORMED_CALL.has(error.code)) return new PermanentError(`the call to ${host} is malformed (${error.code})`, { code: error.code });
+  if (error.code === RESPONSE_TOO_LARGE) return tooLargeError(host, error.config?.maxContentLength);
+  if (error.code && MALFORMED_CALL.has(error.code)) return malformedCallError(host, error.code);
   const response = error.response;
   // An answer whose status the caller accepted that still failed (a body that would not parse): not a refusal.
   const validate = error.config?.validateStatus;
   const statusTaken = response !== undefined && (!validate || validate(response.status));
   if (response && !statusTaken) return httpStatusError(response.status, host, response.headers['retry-after']);
-  if (error.code === 'ERR_CANCELED') return new RetryableError(`call to ${host} aborted`, { code: 'ABORTED' });
-  if (timedOutAfterPause(error)) {
-    return new RetryableError(`no answer from ${host} in time, but the gateway process did not run meanwhile (stopped, a frozen VM or a blocked event loop); not the provider's fault`, {
-      code: error.code ?? 'ETIMEDOUT',
-      providerFault: false,
-    });
-  }
-  const code = error.code ?? 'NETWORK_ERROR';
-  return new RetryableError(`${code} calling ${host}`, { code });
+  if (error.code === 'ERR_CANCELED') return abortedError(host);
+  if (timedOutAfterPause(error)) return timedOutAfterPauseError(host, error.code ?? 'ETIMEDOUT');
+  return noAnswerError(host, error.code ?? 'NETWORK_ERROR');
 }

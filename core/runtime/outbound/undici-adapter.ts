@@ -10,15 +10,16 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import axios, { AxiosError, AxiosHeaders, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { type Dispatcher, request } from 'undici';
 import { type Expiry, startDeadline } from '../deadline.ts';
+import { RESPONSE_TOO_LARGE, networkCode } from './call-errors.ts';
 
 /** What one call answered, whichever way it went out. */
-interface RawResponse {
+export interface RawResponse {
   status: number;
   headers: Record<string, string | string[]>;
   body: Readable;
 }
 
-type Send = (url: string, init: { method: string; headers: Record<string, string>; body: RequestBody; signal: AbortSignal; dispatcher: Dispatcher }) => Promise<RawResponse>;
+export type Send = (url: string, init: { method: string; headers: Record<string, string>; body: RequestBody; signal: AbortSignal; dispatcher: Dispatcher }) => Promise<RawResponse>;
 type RequestBody = string | Uint8Array | Readable | undefined;
 
 const viaUndici: Send = async (url, init) => {
@@ -52,8 +53,10 @@ export function routeOutboundThroughFetch(on: boolean): void {
   send = on ? viaFetch : viaUndici;
 }
 
-/** The code of an answer over `maxContentLength`: the same answer will be as large next time. */
-export const RESPONSE_TOO_LARGE = 'RESPONSE_TOO_LARGE';
+/** Sends one call the way every outbound call goes now (undici, or the global fetch in a test process with msw). */
+export const sendOutbound: Send = (url, init) => send(url, init);
+
+export { RESPONSE_TOO_LARGE } from './call-errors.ts';
 
 /** Connection-level headers are the dispatcher's business; undici refuses most of them. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']);
@@ -192,9 +195,3 @@ async function responseData(body: Readable, config: InternalAxiosRequestConfig):
   return config.responseType === 'arraybuffer' ? bytes : bytes.toString((config.responseEncoding as BufferEncoding | undefined) ?? 'utf8');
 }
 
-/** A refused connection, a reset, a DNS failure: the code the socket error carries, as axios reports it. */
-function networkCode(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const code = (cause as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : AxiosError.ERR_NETWORK;
-}

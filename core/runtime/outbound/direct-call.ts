@@ -1,0 +1,113 @@
+/**
+ * A direct path for core's own plugins (the webhook delivery): one call through the instance's undici dispatcher,
+ * without axios's config merging, interceptors and transforms, which cost a webhook delivery more main-thread time
+ * than the rest of its attempt. Same pool (so the same maxSockets), same timeout over the whole call with the same
+ * pause rule, the caller's signal, the same size limit, and the same errors as the axios client's
+ * (`classifyHttpError`). Only the status and headers come back: the body is read and dropped, which frees the
+ * connection for the next call.
+ */
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { hostOf } from '../../sdk/provider/host.ts';
+import { httpStatusError } from '../../sdk/provider/http-status.ts';
+import { PermanentError, RetryableError } from '../../sdk/errors.ts';
+import { type Expiry, startDeadline } from '../deadline.ts';
+import { MALFORMED_CALL, abortedError, malformedCallError, networkCode, noAnswerError, timedOutAfterPauseError, tooLargeError } from './call-errors.ts';
+import { sendOutbound } from './undici-adapter.ts';
+
+export interface DirectCall {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  headers: Record<string, string>;
+  body?: string | Uint8Array;
+  /** The attempt's signal (its own timeout, shutdown): aborting it ends the call as `ABORTED`. */
+  signal?: AbortSignal;
+  /** Over the whole call, the body's reading included; the client's own timeout without it. */
+  timeoutMs?: number;
+  /** The statuses that are an answer rather than an error. */
+  accept: (status: number) => boolean;
+}
+
+export interface DirectAnswer {
+  status: number;
+  headers: Record<string, string | string[]>;
+}
+
+/** What the instance's client lends the direct path. */
+export interface DirectClientSettings {
+  dispatcher: Dispatcher;
+  timeoutMs: number;
+  /** Bytes of answer read at most; -1 for no limit (axios's default, which the client keeps). */
+  maxContentLength: () => number;
+}
+
+class TimedOut extends Error {
+  constructor(readonly expiry: Expiry) {
+    super('timed out');
+  }
+}
+
+class TooLarge extends Error {}
+
+export class DirectClient {
+  constructor(readonly settings: DirectClientSettings) {}
+
+  /** Resolves with the status and headers of an accepted answer; throws the plugin contract's errors otherwise. */
+  async call(call: DirectCall): Promise<DirectAnswer> {
+    const timeoutMs = call.timeoutMs ?? this.settings.timeoutMs;
+    const controller = new AbortController();
+    let expired: Expiry | undefined;
+    const deadline =
+      timeoutMs > 0
+        ? startDeadline(timeoutMs, (expiry) => {
+            expired = expiry;
+            controller.abort(new TimedOut(expiry));
+          })
+        : undefined;
+    const caller = call.signal;
+    const interrupt = () => controller.abort(caller?.reason);
+    if (caller?.aborted) interrupt();
+    else caller?.addEventListener('abort', interrupt);
+    try {
+      const raw = await sendOutbound(call.url, {
+        method: call.method,
+        headers: call.headers,
+        body: call.body,
+        signal: controller.signal,
+        dispatcher: this.settings.dispatcher,
+      });
+      await drain(raw.body, this.settings.maxContentLength());
+      if (!call.accept(raw.status)) throw httpStatusError(raw.status, hostOf(call.url), raw.headers['retry-after']);
+      return { status: raw.status, headers: raw.headers };
+    } catch (error) {
+      throw this.#classified(error, call, expired);
+    } finally {
+      deadline?.cancel();
+      caller?.removeEventListener('abort', interrupt);
+    }
+  }
+
+  #classified(error: unknown, call: DirectCall, expired: Expiry | undefined): RetryableError | PermanentError {
+    const host = hostOf(call.url);
+    if (error instanceof TooLarge) return tooLargeError(host, this.settings.maxContentLength());
+    // The status's own error, thrown above.
+    if (error instanceof RetryableError || error instanceof PermanentError) return error;
+    if (expired) return expired.afterPause ? timedOutAfterPauseError(host, 'ETIMEDOUT') : noAnswerError(host, 'ETIMEDOUT');
+    if (call.signal?.aborted) return abortedError(host);
+    const code = networkCode(error);
+    if (MALFORMED_CALL.has(code)) return malformedCallError(host, code);
+    return noAnswerError(host, code);
+  }
+}
+
+/** Reads the answer to its end (so its connection serves the next call) and drops it; stops past `limit` bytes. */
+async function drain(body: Readable, limit: number): Promise<void> {
+  let length = 0;
+  for await (const chunk of body) {
+    length += (chunk as Uint8Array).length;
+    if (limit > -1 && length > limit) {
+      body.destroy();
+      throw new TooLarge();
+    }
+  }
+}
