@@ -143,8 +143,9 @@ describe.skipIf(!serverUrl)('three serve processes on one PostgreSQL database, u
     // Held a moment, so that a second attempt of the same message meanwhile would be seen.
     for (const url of [sms.url, portal.url]) await simulatorClient(url).control({ failRate: 0.2, failMode: 'transient', latencyMs: 10 });
     await simulatorClient(bank.url).control({ latencyMs: 20 });
-    smsProxy = await startRecordingProxy(sms.url, (_path, body) => /lt-sms-(\d+)/.exec(body)?.[1]);
-    bankProxy = await startRecordingProxy(bank.url, (path) => (path.includes('inquiry') ? 'inquiry' : undefined));
+    const callers = () => gateways.flatMap((gateway) => (gateway.child.pid ? [gateway.child.pid] : []));
+    smsProxy = await startRecordingProxy(sms.url, (_path, body) => /lt-sms-(\d+)/.exec(body)?.[1], callers);
+    bankProxy = await startRecordingProxy(bank.url, (path) => (path.includes('inquiry') ? 'inquiry' : undefined), callers);
 
     const delivery = { timeoutMs: TIMEOUT_MS, baseDelayMs: 50, maxDelayMs: 500, maxAttempts: 30, concurrency: 32, breakerThreshold: 100_000 };
     const config = join(dir, 'gateway.json');
@@ -217,6 +218,8 @@ describe.skipIf(!serverUrl)('three serve processes on one PostgreSQL database, u
       await Promise.all(Array.from({ length: LANES }, lane));
     };
 
+    let smsOverlaps: unknown[] = [];
+    let bank: Awaited<ReturnType<RecordingProxy['settle']>> = { overlaps: [], ownRepeats: [] };
     const work = workList();
     const third = Math.floor(work.length / 3);
     await sendAll(work.slice(0, third), gateways);
@@ -246,18 +249,22 @@ describe.skipIf(!serverUrl)('three serve processes on one PostgreSQL database, u
         ...byStatus,
         takenOver: Number(takenOver.rows[0]?.n),
         smsCalls: smsProxy.calls.length,
-        smsOverlaps: smsProxy.overlaps.length,
+        smsCallersUnknown: smsProxy.calls.filter((call) => call.caller === undefined).length,
         lookups: bankProxy.calls.length,
         lookupsAtOnce: bankProxy.maxInProgress(),
         taskRuns: gateways.map((gateway) => gateway.taskRuns),
       };
+      const sms = await smsProxy.settle();
+      bank = await bankProxy.settle();
+      smsOverlaps = sms.overlaps;
+      Object.assign(report, { smsOverlaps: sms.overlaps.length, smsOwnRepeats: sms.ownRepeats.length, lookupsBy: gateways.map((gateway) => bankProxy.calls.filter((call) => call.caller === gateway.child.pid).length) });
       console.log(`cluster run: ${JSON.stringify(report)}`);
       expect(report.takenOver).toBeGreaterThan(0);
     } finally {
       await client.end();
     }
 
-    expect(smsProxy.overlaps).toEqual([]);
+    expect(smsOverlaps).toEqual([]);
 
     // First deliveries in order: each dossier's steps as the portal first took them.
     const received = await simulatorClient(portalUrl).received<{ MaHoSo?: string; progress?: Array<{ NoiDungXuLy?: string; content?: string }> }>();
@@ -274,6 +281,7 @@ describe.skipIf(!serverUrl)('three serve processes on one PostgreSQL database, u
     // The reconciliation task ran, and never in two processes at once.
     expect(bankProxy.calls.length).toBeGreaterThan(0);
     expect(bankProxy.maxInProgress()).toBe(1);
+    expect(bank.overlaps).toEqual([]);
 
     const verified = await runCli(['audit', 'verify'], storeEnv, 120_000);
     expect(verified.stderr).toContain('store: postgres://');
