@@ -8,10 +8,12 @@
  * connection: the caller's port in /proc/net/tcp names the socket, and the process holding that socket among its
  * open files is the caller. An overlap is then a call arriving while one with the same key from ANOTHER process (or
  * from a caller not known) is in progress; a process's own retry after it gave up on a call (a timeout) is counted
- * apart (`ownRepeats`). Calls are forwarded at once; who made them is worked out beside, and overlaps at the end.
+ * apart (`ownRepeats`). A call whose caller closed its connection before the answer (an attempt
+ * given up on a timeout, its request read late by a loaded machine) is no attempt in progress: it is counted, not
+ * compared. Calls are forwarded at once, and overlaps worked out at the end.
  */
 import { Agent, type IncomingMessage, type ServerResponse, createServer, request } from 'node:http';
-import { readFile, readdir, readlink } from 'node:fs/promises';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
 
 export interface ProxiedCall {
@@ -23,38 +25,63 @@ export interface ProxiedCall {
   status?: number;
   /** The caller's process id, when it was one of those given. */
   caller?: number;
+  /** Its caller had left (closed its connection: it gave the call up) before the answer was written. */
+  abandoned?: boolean;
 }
 
 export interface RecordingProxy {
   url: string;
   /** Every call that had a key, in order of arrival. */
   calls: ProxiedCall[];
-  /** Once every caller is known: the calls that began while a call with the same key from another process was in progress, and those from the same process. */
+  /**
+   * The calls that began while a call with the same key from another process was in progress, and those from the same
+   * process; calls their callers gave up (abandoned) are not attempts in progress and are left out.
+   */
   settle(): Promise<{ overlaps: ProxiedCall[]; ownRepeats: ProxiedCall[] }>;
   /** The most calls (any key) that were in progress at once. */
   maxInProgress(): number;
+  /** Connections whose caller had closed them before the proxy accepted them (not forwarded). */
+  abandoned(): number;
   close(): Promise<void>;
 }
 
-/** Which of `pids` holds the TCP socket of each local port, from /proc/net/tcp and each process's open files. */
-async function portOwners(pids: readonly number[]): Promise<Map<number, number>> {
+/**
+ * Which of `pids` holds the TCP socket of each local port, from /proc/net/tcp and each process's open files. Read
+ * synchronously as a connection is accepted: the caller may close it soon after (an attempt given up), and then no
+ * process holds it any more.
+ */
+/** The caller of a connection it had closed before the proxy accepted it. */
+const ABANDONED = -1;
+
+function portOwners(pids: readonly number[]): Map<number, number> {
   const ownerOfInode = new Map<string, number>();
-  await Promise.all(
-    pids.map(async (pid) => {
-      const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
-      const links = await Promise.all(fds.map((fd) => readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')));
-      for (const link of links) {
-        const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
-        if (inode) ownerOfInode.set(inode, pid);
+  for (const pid of pids) {
+    let fds: string[] = [];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      let link = '';
+      try {
+        link = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        continue;
       }
-    }),
-  );
+      const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
+      if (inode) ownerOfInode.set(inode, pid);
+    }
+  }
   const owners = new Map<number, number>();
-  for (const line of (await readFile('/proc/net/tcp', 'utf8')).split('\n')) {
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n')) {
     const fields = line.trim().split(/\s+/);
-    const owner = ownerOfInode.get(fields[9] ?? '');
     const port = fields[1]?.split(':')[1];
-    if (owner !== undefined && port) owners.set(Number.parseInt(port, 16), owner);
+    if (!port) continue;
+    const owner = ownerOfInode.get(fields[9] ?? '');
+    if (owner !== undefined) owners.set(Number.parseInt(port, 16), owner);
+    // No process holds it any more (inode 0: FIN_WAIT2, TIME_WAIT): its caller closed it.
+    else if (fields[9] === '0' && !owners.has(Number.parseInt(port, 16))) owners.set(Number.parseInt(port, 16), ABANDONED);
   }
   return owners;
 }
@@ -67,25 +94,15 @@ export async function startRecordingProxy(
   const upstream = new URL(target);
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const calls: ProxiedCall[] = [];
-  const lookups: Promise<void>[] = [];
-  const callerOf = new WeakMap<Socket, Promise<number | undefined>>();
+  const callerOf = new WeakMap<Socket, number | undefined>();
   let known = new Map<number, number>();
-  let refreshing: Promise<void> | undefined;
-  const refresh = () =>
-    (refreshing ??= portOwners(callers())
-      .then((owners) => {
-        known = owners;
-      })
-      .finally(() => {
-        refreshing = undefined;
-      }));
-  const ownerOf = async (port: number): Promise<number | undefined> => {
-    // A refresh under way may have read the table before this connection was made: then one more.
-    for (let tries = 0; tries < 2 && !known.has(port); tries++) await refresh();
+  const ownerOf = (port: number): number | undefined => {
+    if (!known.has(port)) known = portOwners(callers());
     return known.get(port);
   };
   let now = 0;
   let most = 0;
+  let abandoned = 0;
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, call: ProxiedCall | undefined) => {
     const out = request(
@@ -111,16 +128,15 @@ export async function startRecordingProxy(
       const key = keyOf(req.url ?? '/', body.toString('utf8'));
       let call: ProxiedCall | undefined;
       if (key !== undefined) {
-        const started: ProxiedCall = { key, startedAt: performance.now() };
+        const started: ProxiedCall = { key, startedAt: performance.now(), caller: callerOf.get(req.socket) };
         call = started;
         calls.push(started);
-        const caller = callerOf.get(req.socket);
-        if (caller) lookups.push(caller.then((pid) => void (started.caller = pid)));
         if (res.closed) started.endedAt = started.startedAt;
         else {
           most = Math.max(most, ++now);
           res.once('close', () => {
             started.endedAt = performance.now();
+            started.abandoned = !res.writableFinished || req.socket.readableEnded;
             now -= 1;
           });
         }
@@ -129,7 +145,16 @@ export async function startRecordingProxy(
     });
   });
   server.on('connection', (socket: Socket) => {
-    if (callers().length > 0 && socket.remotePort) callerOf.set(socket, ownerOf(socket.remotePort).catch(() => undefined));
+    if (callers().length === 0 || !socket.remotePort) return;
+    const caller = ownerOf(socket.remotePort);
+    // Its caller gave up on it (a timeout) before this proxy, running late, took it: it never reaches the provider,
+    // as a request lost on the way would not.
+    if (caller === ABANDONED) {
+      abandoned += 1;
+      socket.destroy();
+      return;
+    }
+    callerOf.set(socket, caller);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -137,14 +162,14 @@ export async function startRecordingProxy(
     url: `http://127.0.0.1:${port}`,
     calls,
     async settle() {
-      await Promise.all(lookups);
       const overlaps: ProxiedCall[] = [];
       const ownRepeats: ProxiedCall[] = [];
       const byKey = new Map<string, ProxiedCall[]>();
       for (const call of calls) byKey.set(call.key, [...(byKey.get(call.key) ?? []), call]);
       for (const same of byKey.values()) {
         for (const [i, later] of same.entries()) {
-          const earlier = same.slice(0, i).filter((call) => later.startedAt < (call.endedAt ?? Number.POSITIVE_INFINITY));
+          if (later.abandoned) continue;
+          const earlier = same.slice(0, i).filter((call) => !call.abandoned && later.startedAt < (call.endedAt ?? Number.POSITIVE_INFINITY));
           if (earlier.some((call) => call.caller === undefined || later.caller === undefined || call.caller !== later.caller)) overlaps.push(later);
           else if (earlier.length > 0) ownRepeats.push(later);
         }
@@ -152,6 +177,7 @@ export async function startRecordingProxy(
       return { overlaps, ownRepeats };
     },
     maxInProgress: () => most,
+    abandoned: () => abandoned,
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
