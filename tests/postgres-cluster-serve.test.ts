@@ -123,6 +123,7 @@ describe.skipIf(!serverUrl)('three serve processes on one PostgreSQL database, u
   let database: { url: string; drop(): Promise<void> };
   let smsProxy: RecordingProxy;
   let portalUrl: string;
+  let smsUrl: string;
   let bankProxy: RecordingProxy;
   let clientKey: string;
   let storeEnv: ChildEnv;
@@ -140,6 +141,7 @@ describe.skipIf(!serverUrl)('three serve processes on one PostgreSQL database, u
     };
     const [sms, portal, bank] = await Promise.all([simulate('sms-viettel'), simulate('national-portal'), simulate('payment-vietinbank')]);
     portalUrl = portal.url;
+    smsUrl = sms.url;
     // Held a moment, so that a second attempt of the same message meanwhile would be seen.
     for (const url of [sms.url, portal.url]) await simulatorClient(url).control({ failRate: 0.2, failMode: 'transient', latencyMs: 10 });
     await simulatorClient(bank.url).control({ latencyMs: 20 });
@@ -222,11 +224,20 @@ describe.skipIf(!serverUrl)('three serve processes on one PostgreSQL database, u
     let bank: Awaited<ReturnType<RecordingProxy['settle']>> = { overlaps: [], ownRepeats: [] };
     const work = workList();
     const third = Math.floor(work.length / 3);
+    const burst = third + 300;
     await sendAll(work.slice(0, third), gateways);
+    // Slow answers for a moment, so that the process killed and the one frozen surely hold SMS mid-attempt.
+    const smsControl = simulatorClient(smsUrl);
+    await smsControl.control({ latencyMs: 1_000 });
+    await sendAll(work.slice(third, burst), gateways);
+    while (smsProxy.inProgressOf(killed.child.pid as number) === 0 || smsProxy.inProgressOf(frozen.child.pid as number) === 0) {
+      await new Promise((done) => setTimeout(done, 20));
+    }
     killed.child.kill('SIGKILL');
     frozen.child.kill('SIGSTOP');
     const thawed = new Promise((done) => setTimeout(done, FROZEN_MS)).then(() => frozen.child.kill('SIGCONT'));
-    await sendAll(work.slice(third), [survivor]);
+    await smsControl.control({ latencyMs: 10 });
+    await sendAll(work.slice(burst), [survivor]);
     const sentAt = Date.now();
     await thawed;
 

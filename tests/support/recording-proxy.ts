@@ -40,6 +40,8 @@ export interface RecordingProxy {
   settle(): Promise<{ overlaps: ProxiedCall[]; ownRepeats: ProxiedCall[] }>;
   /** The most calls (any key) that were in progress at once. */
   maxInProgress(): number;
+  /** Calls of the process `pid` in progress now. */
+  inProgressOf(pid: number): number;
   /** Connections whose caller had closed them before the proxy accepted them (not forwarded). */
   abandoned(): number;
   close(): Promise<void>;
@@ -178,6 +180,7 @@ export async function startRecordingProxy(
     },
     maxInProgress: () => most,
     abandoned: () => abandoned,
+    inProgressOf: (pid) => calls.filter((call) => call.caller === pid && call.endedAt === undefined).length,
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
