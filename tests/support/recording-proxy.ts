@@ -55,7 +55,12 @@ export interface RecordingProxy {
 /** The caller of a connection it had closed before the proxy accepted it. */
 const ABANDONED = -1;
 
-function portOwners(pids: readonly number[]): Map<number, number> {
+function portOwners(pids: readonly number[], proxyPort: number): Map<number, number> {
+  // The table first: a socket listed there is still among its process's files when they are read just after.
+  const rows = readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[2] !== undefined && Number.parseInt(fields[2].split(':')[1] ?? '', 16) === proxyPort);
   const ownerOfInode = new Map<string, number>();
   for (const pid of pids) {
     let fds: string[] = [];
@@ -76,14 +81,12 @@ function portOwners(pids: readonly number[]): Map<number, number> {
     }
   }
   const owners = new Map<number, number>();
-  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n')) {
-    const fields = line.trim().split(/\s+/);
-    const port = fields[1]?.split(':')[1];
-    if (!port) continue;
+  for (const fields of rows) {
+    const port = Number.parseInt(fields[1]?.split(':')[1] ?? '', 16);
     const owner = ownerOfInode.get(fields[9] ?? '');
-    if (owner !== undefined) owners.set(Number.parseInt(port, 16), owner);
-    // No process holds it any more (inode 0: FIN_WAIT2, TIME_WAIT): its caller closed it.
-    else if (fields[9] === '0' && !owners.has(Number.parseInt(port, 16))) owners.set(Number.parseInt(port, 16), ABANDONED);
+    if (owner !== undefined) owners.set(port, owner);
+    // Its caller's end of a connection to this proxy that no process holds any more (inode 0): the caller closed it.
+    else if (fields[9] === '0' && !owners.has(port)) owners.set(port, ABANDONED);
   }
   return owners;
 }
@@ -98,8 +101,9 @@ export async function startRecordingProxy(
   const calls: ProxiedCall[] = [];
   const callerOf = new WeakMap<Socket, number | undefined>();
   let known = new Map<number, number>();
+  let proxyPort = 0;
   const ownerOf = (port: number): number | undefined => {
-    if (!known.has(port)) known = portOwners(callers());
+    if (!known.has(port)) known = portOwners(callers(), proxyPort);
     return known.get(port);
   };
   let now = 0;
@@ -160,6 +164,7 @@ export async function startRecordingProxy(
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  proxyPort = port;
   return {
     url: `http://127.0.0.1:${port}`,
     calls,
