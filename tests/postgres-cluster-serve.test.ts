@@ -258,6 +258,10 @@ describe.skipIf(!serverUrl)('three serve processes on one PostgreSQL database, u
       expect((byStatus.succeeded ?? 0) + (byStatus.dead ?? 0)).toBe(MESSAGES);
       // Messages the stopped processes had leased were taken over: an attempt started and never recorded.
       const takenOver = await client.query<{ n: string }>('SELECT count(*) AS n FROM messages m WHERE total_attempts > (SELECT count(*) FROM attempts a WHERE a.message_id = m.id)');
+      const sms = await smsProxy.settle();
+      bank = await bankProxy.settle();
+      smsOverlaps = sms.overlaps;
+      // The figures of the run, for the record (the overlaps are asserted below).
       const report = {
         messages: MESSAGES,
         sendSeconds: (sentAt - began) / 1000,
@@ -267,14 +271,13 @@ describe.skipIf(!serverUrl)('three serve processes on one PostgreSQL database, u
         smsCalls: smsProxy.calls.length,
         smsCallersUnknown: smsProxy.calls.filter((call) => call.caller === undefined).length,
         smsAbandoned: smsProxy.abandoned() + smsProxy.calls.filter((call) => call.abandoned).length,
+        smsOverlaps: sms.overlaps.length,
+        smsOwnRepeats: sms.ownRepeats.length,
         lookups: bankProxy.calls.length,
         lookupsAtOnce: bankProxy.maxInProgress(),
-        taskRuns: gateways.map((gateway) => gateway.taskRuns),
+        lookupsByProcess: gateways.map((gateway) => bankProxy.calls.filter((call) => call.caller === gateway.child.pid).length),
+        taskRunsLogged: gateways.map((gateway) => gateway.taskRuns),
       };
-      const sms = await smsProxy.settle();
-      bank = await bankProxy.settle();
-      smsOverlaps = sms.overlaps;
-      Object.assign(report, { smsOverlaps: sms.overlaps.length, smsOwnRepeats: sms.ownRepeats.length, lookupsBy: gateways.map((gateway) => bankProxy.calls.filter((call) => call.caller === gateway.child.pid).length) });
       console.log(`cluster run: ${JSON.stringify(report)}`);
       expect(report.takenOver).toBeGreaterThan(0);
     } finally {
@@ -289,10 +292,10 @@ describe.skipIf(!serverUrl)('three serve processes on one PostgreSQL database, u
     const wanted = Array.from({ length: STEPS }, (_, step) => `Bước ${step + 1}`);
     for (let n = 0; n < DOSSIERS; n++) {
       const texts = (histories.get(codeOf(n)) ?? []).map((item) => JSON.stringify(item));
-      const firsts = [...new Set(wanted.flatMap((step) => (texts.findIndex((text) => text.includes(`"${step}"`)) >= 0 ? [step] : [])))];
-      const order = wanted.map((step) => texts.findIndex((text) => text.includes(`"${step}"`)));
-      expect(firsts, codeOf(n)).toEqual(wanted);
-      expect(order, codeOf(n)).toEqual([...order].sort((a, b) => a - b));
+      // Where each step first reached the portal: every one did, and in the order they were sent.
+      const firstAt = wanted.map((step) => texts.findIndex((text) => text.includes(`"${step}"`)));
+      expect(firstAt.filter((at) => at < 0), codeOf(n)).toEqual([]);
+      expect(firstAt, codeOf(n)).toEqual([...firstAt].sort((a, b) => a - b));
     }
 
     // The reconciliation task ran, and never in two processes at once.
