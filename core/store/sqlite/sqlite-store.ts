@@ -17,6 +17,7 @@ import type {
   InstanceQueueStats,
   InstanceResume,
   MessageFilter,
+  MessagePage,
   MessageRecord,
   NewMessage,
   NewRecord,
@@ -46,7 +47,7 @@ import { backfillDossierCodes } from './dossier-backfill.ts';
 import { readDossierTimeline } from './dossier-timeline.ts';
 import { GroupCommit } from './group-commit.ts';
 import { getStoredResponse, storeResponse } from './idempotency.ts';
-import { cursorKeyset, listMessageSeqs } from './message-query.ts';
+import { listMessagePage } from './message-query.ts';
 import { cancel, purgePayloads, releaseLeases, replay } from './message-writes.ts';
 import { checkMigrated, migrate } from './migrate.ts';
 import { pauseInstance, pausedInstances, resumeInstance } from './instance-pauses.ts';
@@ -128,18 +129,8 @@ export class SqliteStore implements Store {
   }
 
   /** Newest first by creation; the cursor is the last message's sequence number (see message-query.ts). */
-  async listMessages(filter: MessageFilter, page: { limit: number; cursor?: string }) {
-    const after = page.cursor === undefined ? undefined : await cursorKeyset(this.reader, page.cursor);
-    if (page.cursor !== undefined && !after) return { messages: [] };
-    const seqs = await listMessageSeqs(this.reader, filter, page.limit + 1, after);
-    const rows = seqs.length === 0 ? [] : await this.reader.all<MessageRow>('SELECT * FROM messages WHERE seq IN (SELECT value FROM json_each(?))', [JSON.stringify(seqs)]);
-    const bySeq = new Map(rows.map((row) => [row.seq, row]));
-    const messages = seqs.slice(0, page.limit).flatMap((seq) => {
-      const row = bySeq.get(seq);
-      return row ? [this.#toMessage(row)] : [];
-    });
-    const last = messages.at(-1);
-    return seqs.length > page.limit && last ? { messages, nextCursor: String(last.sequence) } : { messages };
+  listMessages(filter: MessageFilter, page: { limit: number; cursor?: string }): Promise<MessagePage> {
+    return listMessagePage(this.reader, this.codec, filter, page);
   }
 
   async listAttempts(messageId: string) {
