@@ -56,7 +56,9 @@ export function storesSection(stores: StoresBench): string[] {
       return [
         row(`${label}: accepts/s`, accepts, (run) => run.rate, int),
         row(`${label}: CPU µs per accept`, accepts, (run) => run.cpuMicros, int),
-        ...(key === 'sqlite' ? [] : [row(`${label}: of which PostgreSQL`, accepts, (run) => run.postgresMicros, int)]),
+        ...(key === 'sqlite'
+          ? []
+          : [row(`${label}: of which PostgreSQL`, accepts, (run) => run.postgresMicros, int), row(`${label}: accepts per commit`, accepts, (run) => run.acceptsPerCommit ?? null, (value) => value.toFixed(1))]),
         row(`${label}: deliveries/s`, deliveries, (run) => run.rate, int),
         row(`${label}: CPU µs per delivery`, deliveries, (run) => run.cpuMicros, int),
       ];
@@ -82,7 +84,8 @@ export function storesSection(stores: StoresBench): string[] {
     ...verdictTable,
     '',
     'CPU, from /proc: every gateway process of the setup plus, on PostgreSQL, the backends serving its database and the server\'s own processes (WAL writer, ' +
-      'checkpointer, background writer), over the warm-up and the measured run, per 202 (or over the delivery run, per delivered message). The load generator is not in it.',
+      'checkpointer, background writer), over the warm-up and the measured run, per 202 (or over the delivery run, per delivered message). The load generator is not in it. ' +
+      'Accepts per commit: the 202s over the transactions pg_stat_database counted in the run (the workers\' polls add a few).',
   ];
 }
 

@@ -7,6 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
+import pg from 'pg';
 import { SMS_BODY } from '../accept.ts';
 import { type ChildServer, explained } from '../children.ts';
 import { instanceQueues } from '../gateway-queues.ts';
@@ -33,6 +34,11 @@ export interface StoreRun {
   cpuMicros: number | null;
   /** PostgreSQL's part of it. */
   postgresMicros: number | null;
+  /**
+   * Accepts over the transactions the database committed meanwhile (pg_stat_database, which the workers' polls add
+   * a few to): how many messages each group commit carried on average. Null on SQLite.
+   */
+  acceptsPerCommit?: number | null;
 }
 
 export interface StoresRound {
@@ -102,6 +108,7 @@ function perUnit(cpu: ReturnType<ReturnType<typeof watchCpu>['stop']>, units: nu
 
 /** Accepts a second over the setup's processes, each loaded at once by its share of the connections. */
 async function acceptRun(setup: Setup, settings: StoresSettings): Promise<StoreRun> {
+  const commitsBefore = await commits(setup);
   const cpu = watchCpu(setup);
   const loads = await Promise.all(
     setup.gateways.map((gateway) =>
@@ -117,7 +124,27 @@ async function acceptRun(setup: Setup, settings: StoresSettings): Promise<StoreR
   );
   const used = cpu.stop();
   const units = loads.reduce((sum, load) => sum + load.warmup.succeeded + load.measured.succeeded, 0);
-  return { rate: loads.reduce((sum, load) => sum + load.measured.ratePerSecond, 0), units, ...perUnit(used, units) };
+  const run: StoreRun = { rate: loads.reduce((sum, load) => sum + load.measured.ratePerSecond, 0), units, ...perUnit(used, units) };
+  if (commitsBefore === null) return run;
+  // Each backend reports its counts within a second or so of going idle.
+  await sleep(STATS_FLUSH_MS);
+  const commitsAfter = await commits(setup);
+  return { ...run, acceptsPerCommit: commitsAfter === null || commitsAfter <= commitsBefore ? null : units / (commitsAfter - commitsBefore) };
+}
+
+const STATS_FLUSH_MS = 1500;
+
+/** Transactions committed in the setup's database so far; null on SQLite. */
+async function commits(setup: Setup): Promise<number | null> {
+  if (!setup.database) return null;
+  const client = new pg.Client({ connectionString: setup.database.url });
+  await client.connect();
+  try {
+    const row = (await client.query<{ commits: string }>('SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = current_database()')).rows[0];
+    return row ? Number(row.commits) : null;
+  } finally {
+    await client.end();
+  }
 }
 
 async function succeeded(setup: Setup): Promise<{ succeeded: number; waiting: number }> {
