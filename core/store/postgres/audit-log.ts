@@ -2,8 +2,8 @@ import { type AuditEntry, type AuditInput, chainEntries } from '../../audit/chai
 import { AuditKeyChanged, type AuditKeyPeriod, checkAuditKey } from '../../audit/key-binding.ts';
 import { auditKeyId } from '../../audit/key-id.ts';
 import type { AuditFilter } from '../types.ts';
-import type { AuditWriter } from '../sqlite/group-commit.ts';
 import type { Queries } from './connection.ts';
+import type { LockingAuditWriter } from './group-commit.ts';
 
 interface AuditRow {
   seq: number;
@@ -18,6 +18,7 @@ interface AuditRow {
 }
 
 type Head = { seq: number; hash: string };
+type HeadRow = { seq: number; hash: string; key_id: string | null };
 
 interface ChainState {
   head: Head;
@@ -76,14 +77,17 @@ export async function bindKey(db: Queries, key: Buffer, keyName: string): Promis
 }
 
 /**
- * Appends each batch's entries to the one chain every process shares, inside the batch's transaction: the first
- * append of a transaction locks the head row, so the entries of concurrent transactions line up one after another.
- * If another process rotated the key, the entries are refused rather than chained under a key the log left.
+ * Appends each batch's entries to the one chain every process shares, inside the batch's transaction: the group
+ * commit locks the head row first (or else the first append does), so the entries of concurrent transactions line up
+ * one after another. If another process rotated the key, the entries are refused rather than chained under a key the
+ * log left.
  */
-export class PostgresAuditLog implements AuditWriter<Queries> {
+export class PostgresAuditLog implements LockingAuditWriter {
   #key: Buffer;
   #keyId: string;
-  /** The locked head and key, once this transaction took them. */
+  /** The head row as this transaction locked it, before any append. */
+  #locked: HeadRow | undefined;
+  /** The locked head and key, once this transaction appended. */
   #pending: ChainState | undefined;
 
   constructor(key: Buffer) {
@@ -96,10 +100,14 @@ export class PostgresAuditLog implements AuditWriter<Queries> {
     return this.#keyId;
   }
 
+  /** Waits for the head and holds it until the transaction ends; a rotated key is only refused when entries come. */
+  async lockHead(db: Queries): Promise<void> {
+    this.#locked = await lockedHead(db);
+  }
+
   async #lock(db: Queries): Promise<ChainState> {
     if (this.#pending) return this.#pending;
-    const row = await db.get<{ seq: number; hash: string; key_id: string | null }>(LOCK_HEAD);
-    if (!row) throw new Error('the audit chain has no head row: the store was not migrated');
+    const row = this.#locked ?? (await lockedHead(db));
     if (row.key_id !== this.#keyId) throw new AuditKeyChanged(this.#keyId, row.key_id ?? undefined);
     return { head: { seq: row.seq, hash: row.hash }, key: this.#key, keyId: this.#keyId };
   }
@@ -134,11 +142,19 @@ export class PostgresAuditLog implements AuditWriter<Queries> {
       this.#keyId = this.#pending.keyId;
     }
     this.#pending = undefined;
+    this.#locked = undefined;
   }
 
   rolledBack(): void {
     this.#pending = undefined;
+    this.#locked = undefined;
   }
+}
+
+async function lockedHead(db: Queries): Promise<HeadRow> {
+  const row = await db.get<HeadRow>(LOCK_HEAD);
+  if (!row) throw new Error('the audit chain has no head row: the store was not migrated');
+  return row;
 }
 
 function toEntry(row: AuditRow): AuditEntry {
