@@ -26,7 +26,7 @@ interface ChainState {
   keyId: string;
 }
 
-const INSERT_ENTRIES = `
+export const INSERT_ENTRIES = `
   INSERT INTO audit_log (seq, at, actor, action, message_id, instance, summary, prev_hash, hash)
   SELECT seq, at, actor, action, "messageId", instance, summary, "prevHash", hash
     FROM jsonb_to_recordset(?::jsonb) AS e(seq bigint, at bigint, actor text, action text, "messageId" text, instance text,
@@ -100,16 +100,45 @@ export class PostgresAuditLog implements LockingAuditWriter {
     return this.#keyId;
   }
 
-  /** Waits for the head and holds it until the transaction ends; a rotated key is only refused when entries come. */
-  async lockHead(db: Queries): Promise<void> {
-    this.#locked = await lockedHead(db);
+  /**
+   * Opens the transaction and waits for the head, in one round trip, and holds it until the transaction ends; a key
+   * another process rotated to is only refused when entries come.
+   */
+  async beginAndLockHead(db: Queries): Promise<void> {
+    this.#locked = await lockedHead(db, `BEGIN; ${LOCK_HEAD}`);
   }
 
   async #lock(db: Queries): Promise<ChainState> {
-    if (this.#pending) return this.#pending;
-    const row = this.#locked ?? (await lockedHead(db));
+    return this.#pending ?? this.#stateOf(this.#locked ?? (await lockedHead(db)));
+  }
+
+  #stateOf(row: HeadRow): ChainState {
     if (row.key_id !== this.#keyId) throw new AuditKeyChanged(this.#keyId, row.key_id ?? undefined);
     return { head: { seq: row.seq, hash: row.hash }, key: this.#key, keyId: this.#keyId };
+  }
+
+  /**
+   * Chains `inputs` after the head this transaction holds, for the caller to write in a statement of its own with
+   * other rows (INSERT_ENTRIES with `rows`, then the head moved to `seq` and `hash`): undefined when the head is not
+   * held yet, and the caller pushes them to the batch's entries instead.
+   */
+  chainNow(inputs: AuditInput[]): { rows: string; seq: number; hash: string } | undefined {
+    const state = this.#pending ?? (this.#locked && this.#stateOf(this.#locked));
+    if (!state) return undefined;
+    const entries = chainEntries(state.key, state.head, inputs);
+    const last = entries.at(-1);
+    if (!last) return undefined;
+    this.#pending = { ...state, head: { seq: last.seq, hash: last.hash } };
+    return { rows: JSON.stringify(entries.map((entry) => ({ ...entry, summary: JSON.stringify(entry.summary) }))), seq: last.seq, hash: last.hash };
+  }
+
+  /** Where the chain stands in this transaction, to go back to when a savepoint is rolled back. */
+  mark(): unknown {
+    return this.#pending;
+  }
+
+  restore(mark: unknown): void {
+    this.#pending = mark as ChainState | undefined;
   }
 
   async append(db: Queries, inputs: AuditInput[]): Promise<void> {
@@ -151,8 +180,8 @@ export class PostgresAuditLog implements LockingAuditWriter {
   }
 }
 
-async function lockedHead(db: Queries): Promise<HeadRow> {
-  const row = await db.get<HeadRow>(LOCK_HEAD);
+async function lockedHead(db: Queries, sql = LOCK_HEAD): Promise<HeadRow> {
+  const row = await db.get<HeadRow>(sql);
   if (!row) throw new Error('the audit chain has no head row: the store was not migrated');
   return row;
 }

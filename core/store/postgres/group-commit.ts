@@ -5,8 +5,11 @@ import type { Queries } from './connection.ts';
 
 /** The audit chain as PostgreSQL's group commit uses it: its head is locked before a batch is taken. */
 export interface LockingAuditWriter extends AuditWriter<Queries> {
-  /** Inside the transaction: waits for the chain's head, then holds it until COMMIT or ROLLBACK. */
-  lockHead(db: Queries): Promise<void>;
+  /** Opens the transaction and waits for the chain's head, then holds it until COMMIT or ROLLBACK. */
+  beginAndLockHead(db: Queries): Promise<void>;
+  /** Where the chain stands in the transaction, and going back there when a savepoint is rolled back. */
+  mark(): unknown;
+  restore(mark: unknown): void;
 }
 
 interface Pending<T> {
@@ -50,6 +53,7 @@ export class PostgresGroupCommit {
   /** A bulk channel: items added to it are written together by `bulk`, in the next batch. */
   channel<Item, Result>(bulk: BulkWrite<Item, Result, Queries>): (item: Item) => Promise<Result> {
     const queue: Array<Pending<Result> & { item: Item }> = [];
+    const chain = this.audit;
     this.#channels.push((max) => {
       if (queue.length === 0) return undefined;
       const batch = queue.splice(0, max);
@@ -62,7 +66,7 @@ export class PostgresGroupCommit {
         async writeEach(db, audit) {
           const answers: Array<() => void> = [];
           for (const pending of batch) {
-            const single = await inSavepoint(db, audit, (unitAudit) => bulk(db, [pending.item], unitAudit));
+            const single = await inSavepoint(db, audit, chain, (unitAudit) => bulk(db, [pending.item], unitAudit));
             answers.push(single.ok ? () => pending.resolve(single.value[0] as Result) : () => pending.reject(single.error));
           }
           return answers;
@@ -114,7 +118,7 @@ export class PostgresGroupCommit {
     const taken = this.#channels.map((take) => take(this.#maxBatch)).filter((batch) => batch !== undefined);
     const jobs = this.#jobs.splice(0, this.#maxBatch);
     this.#waiting -= jobs.length;
-    if (jobs.length > 0) taken.push(jobsBatch(jobs));
+    if (jobs.length > 0) taken.push(jobsBatch(jobs, this.audit));
     return taken;
   }
 
@@ -146,9 +150,8 @@ export class PostgresGroupCommit {
 
   async #transaction(take: () => Taken[], work: (audit: AuditInput[]) => Promise<Array<Array<() => void>>>): Promise<Array<() => void>> {
     const audit: AuditInput[] = [];
-    await this.db.run('BEGIN');
     try {
-      await this.audit.lockHead(this.db);
+      await this.audit.beginAndLockHead(this.db);
       take();
       const answers = (await work(audit)).flat();
       if (audit.length > 0) await this.audit.append(this.db, audit);
@@ -163,14 +166,14 @@ export class PostgresGroupCommit {
   }
 }
 
-function jobsBatch(jobs: Array<Pending<unknown> & { job: WriteJob<unknown, Queries> }>): Taken {
+function jobsBatch(jobs: Array<Pending<unknown> & { job: WriteJob<unknown, Queries> }>, chain: LockingAuditWriter): Taken {
   return {
     async writeTogether(db, audit) {
       const values = await runInOrder(jobs, (pending) => pending.job(db, audit));
       return jobs.map((pending, i) => () => pending.resolve(values[i]));
     },
     async writeEach(db, audit) {
-      const outcomes = await runInOrder(jobs, (pending) => inSavepoint(db, audit, (unitAudit) => pending.job(db, unitAudit)));
+      const outcomes = await runInOrder(jobs, (pending) => inSavepoint(db, audit, chain, (unitAudit) => pending.job(db, unitAudit)));
       return jobs.map((pending, i) => {
         const outcome = outcomes[i];
         return outcome?.ok ? () => pending.resolve(outcome.value) : () => pending.reject(outcome?.error);
@@ -186,9 +189,18 @@ async function runInOrder<T, R>(items: T[], work: (item: T) => Promise<R>): Prom
   return results;
 }
 
-/** Runs one unit in a savepoint; its audit entries join the batch's only if the unit is kept. */
-async function inSavepoint<T>(db: Queries, audit: AuditInput[], work: (unitAudit: AuditInput[]) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+/**
+ * Runs one unit in a savepoint; its audit entries join the batch's only if the unit is kept, and entries it chained
+ * in its own statements (chainNow) are forgotten with it.
+ */
+async function inSavepoint<T>(
+  db: Queries,
+  audit: AuditInput[],
+  chain: LockingAuditWriter,
+  work: (unitAudit: AuditInput[]) => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
   const unitAudit: AuditInput[] = [];
+  const mark = chain.mark();
   await db.run('SAVEPOINT unit');
   try {
     const value = await work(unitAudit);
@@ -197,6 +209,7 @@ async function inSavepoint<T>(db: Queries, audit: AuditInput[], work: (unitAudit
     return { ok: true, value };
   } catch (error) {
     if (error instanceof StoreUnavailableError) throw error;
+    chain.restore(mark);
     await db.run('ROLLBACK TO unit');
     await db.run('RELEASE unit');
     return { ok: false, error };

@@ -119,7 +119,7 @@ export class PostgresStore implements Store {
     );
     this.#reads = poolQueries(pool, where, (error) => this.#availability.failed(error));
     this.#commits = new PostgresGroupCommit(session, auditLog, { onUnavailable: (error) => this.#availability.failed(error) });
-    this.#accept = this.#commits.channel((db, items, audit) => insertAcceptances(db, items, audit, codec));
+    this.#accept = this.#commits.channel((db, items, audit) => insertAcceptances(db, items, audit, codec, (inputs) => auditLog.chainNow(inputs)));
     this.#complete = this.#commits.channel((db, items, audit) => completeAttempts(db, items, audit, codec));
     this.#keyLookups = new CoalescedLookup(async (hashes: string[]) => {
       const rows = await this.#reads.all<ApiKeyRow>('SELECT * FROM api_keys WHERE hash = ANY(?::text[])', [hashes]);
