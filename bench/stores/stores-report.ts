@@ -85,7 +85,7 @@ export function storesSection(stores: StoresBench): string[] {
     '',
     'CPU, from /proc: every gateway process of the setup plus, on PostgreSQL, the backends serving its database and the server\'s own processes (WAL writer, ' +
       'checkpointer, background writer), over the warm-up and the measured run, per 202 (or over the delivery run, per delivered message). The load generator is not in it. ' +
-      'Accepts per commit: the 202s over the transactions pg_stat_database counted in the run (the workers\' polls add a few).',
+      'Accepts per commit: the 202s over the audit head\'s updates in the run (pg_stat_user_tables), one per group commit.',
   ];
 }
 

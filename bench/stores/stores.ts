@@ -35,8 +35,8 @@ export interface StoreRun {
   /** PostgreSQL's part of it. */
   postgresMicros: number | null;
   /**
-   * Accepts over the transactions the database committed meanwhile (pg_stat_database, which the workers' polls add
-   * a few to): how many messages each group commit carried on average. Null on SQLite.
+   * Accepts over the updates of the audit chain's head meanwhile (pg_stat_user_tables: one per transaction that
+   * appended entries): how many messages each group commit carried on average. Null on SQLite.
    */
   acceptsPerCommit?: number | null;
 }
@@ -135,13 +135,13 @@ async function acceptRun(setup: Setup, settings: StoresSettings): Promise<StoreR
 
 const STATS_FLUSH_MS = 1500;
 
-/** Transactions committed in the setup's database so far; null on SQLite. */
+/** Updates of the audit chain's head so far (one per group commit that appended); null on SQLite. */
 async function commits(setup: Setup): Promise<number | null> {
   if (!setup.database) return null;
   const client = new pg.Client({ connectionString: setup.database.url });
   await client.connect();
   try {
-    const row = (await client.query<{ commits: string }>('SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = current_database()')).rows[0];
+    const row = (await client.query<{ commits: string }>("SELECT n_tup_upd AS commits FROM pg_stat_user_tables WHERE relname = 'audit_head'")).rows[0];
     return row ? Number(row.commits) : null;
   } finally {
     await client.end();
