@@ -26,7 +26,7 @@ export function readStoresSettings(): StoresSettings {
     seconds: positiveFromEnv('BENCH_STORES_SECONDS', 8),
     warmupSeconds: positiveFromEnv('BENCH_STORES_WARMUP_SECONDS', 2),
     connections: wholeFromEnv('BENCH_STORES_CONNECTIONS', 60, 3),
-    deliveries: wholeFromEnv('BENCH_STORES_DELIVERIES', 3000),
+    deliveries: wholeFromEnv('BENCH_STORES_DELIVERIES', 2000),
     databaseUrl,
   };
 }
