@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { ApiKeyRecord, KeyRole, Store } from './store/types.ts';
+import type { ApiKeyRecord, ApiKeyStore, KeyRole } from './store/types.ts';
 
 export function hashKey(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -17,7 +17,7 @@ export interface NewKey {
 }
 
 /** Creates a key; the token is returned once and only its hash is kept. */
-export async function createKey(store: Store, request: NewKey, now = Date.now()): Promise<{ token: string; key: ApiKeyRecord }> {
+export async function createKey(store: ApiKeyStore, request: NewKey, now = Date.now()): Promise<{ token: string; key: ApiKeyRecord }> {
   if (request.agencies?.length === 0) throw new Error('a key needs at least one agency code, or * for every agency');
   const id = `key_${randomBytes(6).toString('hex')}`;
   const token = request.token ?? `lt_${request.role === 'operator' ? 'op' : 'cl'}_${randomBytes(24).toString('base64url')}`;
@@ -35,7 +35,7 @@ export async function createKey(store: Store, request: NewKey, now = Date.now())
 }
 
 /** The active key for a presented token, compared in constant time; undefined when unknown or revoked. */
-export async function authenticate(store: Store, token: string): Promise<ApiKeyRecord | undefined> {
+export async function authenticate(store: ApiKeyStore, token: string): Promise<ApiKeyRecord | undefined> {
   const hash = hashKey(token);
   const key = await store.findKeyByHash(hash);
   if (!key || key.revokedAt !== null) return undefined;

@@ -64,7 +64,7 @@ describe('audited actions', () => {
 
   it('are found in the sources (the search still works)', () => {
     expect(written.get('message.accepted')).toEqual(expect.arrayContaining(['core/audit/entries.ts']));
-    expect(written.get('message.replayed')?.sort()).toEqual(['core/store/postgres/message-writes.ts', 'core/store/sqlite/sqlite-store.ts']);
+    expect(written.get('message.replayed')?.sort()).toEqual(['core/store/postgres/message-writes.ts', 'core/store/sqlite/message-writes.ts']);
   });
 
   it('each have a test asserting their entry', () => {

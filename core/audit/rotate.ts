@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../config/config-error.ts';
 import { rotateKeyFile } from '../store/audit-key.ts';
-import type { Actor, AuditKeyRotation, Store } from '../store/types.ts';
+import type { Actor, AuditKeyRotation, AuditStore } from '../store/types.ts';
 import { MIN_AUDIT_KEY_LENGTH } from './keyring.ts';
 
 /** Where an operator gives the new key: a file or the environment, never the command line (ps shows argv). */
@@ -48,7 +48,7 @@ export interface RotationDone extends AuditKeyRotation {
  * Rotates the audit key of the store at `dbFile` (opened with its current key): the chain records the change,
  * and the sandbox's key file, when it held the replaced key, follows.
  */
-export async function rotateAuditKey(store: Store, dbFile: string | undefined, newKey: Buffer, at: number, actor: Actor): Promise<RotationDone> {
+export async function rotateAuditKey(store: AuditStore, dbFile: string | undefined, newKey: Buffer, at: number, actor: Actor): Promise<RotationDone> {
   const rotation = await store.rotateAuditKey(newKey, at, actor);
   // A PostgreSQL store (no file) has no key file: its processes take the key from LIENTHONG_AUDIT_KEY.
   return { ...rotation, keyFileUpdated: dbFile !== undefined && (await rotateKeyFile(dbFile, rotation.previousKeyId, newKey)) };

@@ -1,10 +1,10 @@
-import type { AuditEntry, AuditVerification, Store } from '../store/types.ts';
+import type { AuditEntry, AuditStore, AuditVerification } from '../store/types.ts';
 import { type ChainKeys, verifyChain } from './verify.ts';
 
 const PAGE = 5000;
 
 /** Every entry of the store's log, in sequence order, read page by page. */
-export async function* allEntries(store: Store, afterSeq = 0): AsyncGenerator<AuditEntry> {
+export async function* allEntries(store: AuditStore, afterSeq = 0): AsyncGenerator<AuditEntry> {
   let after = afterSeq;
   for (;;) {
     const page = await store.listAudit({ afterSeq: after }, PAGE);
@@ -19,7 +19,7 @@ export async function* allEntries(store: Store, afterSeq = 0): AsyncGenerator<Au
  * The store's whole chain, and, given the last entry of an earlier export, that the log still holds it:
  * a truncated tail chains perfectly on its own, only a copy kept elsewhere shows the loss.
  */
-export async function verifyStore(store: Store, keys: ChainKeys, exported?: AuditEntry): Promise<AuditVerification> {
+export async function verifyStore(store: AuditStore, keys: ChainKeys, exported?: AuditEntry): Promise<AuditVerification> {
   const result = await verifyChain(keys, allEntries(store));
   if (!result.ok || !exported) return result;
   const [held] = await store.listAudit({ afterSeq: exported.seq - 1 }, 1);

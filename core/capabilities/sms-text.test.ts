@@ -34,6 +34,16 @@ describe('toGsmText', () => {
     expect(nonGsmCharacters(toGsmText('Chúc mừng 🎉 năm mới 中'))).toEqual(['U+1F389', 'U+4E2D']);
     expect(nonGsmCharacters(toGsmText('Hồ sơ của ông Đặng Văn Ấn €[x]'))).toEqual([]);
   });
+
+  it('gives every ASCII text what the whole conversion gives, plain ones untouched', () => {
+    const whole = (text: string) => Array.from(stripDiacritics(text), (char) => ({ '`': "'", '\t': ' ' })[char] ?? char).join('');
+    const ascii = Array.from({ length: 128 }, (_, code) => String.fromCharCode(code)).join('');
+    for (const text of [ascii, 'Ho so 000.00.01.H22-261121-0001 da co ket qua.\r\nLH: 0981234567', 'a`b\tc', '{x}|~^[\\]', '']) {
+      expect(toGsmText(text)).toBe(whole(text));
+    }
+    const plain = 'Ho so da duoc tiep nhan';
+    expect(toGsmText(plain)).toBe(plain);
+  });
 });
 
 describe('hasUnsendableCharacters', () => {

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { attemptView, auditView, operatorMessageView } from '../http/views.ts';
-import type { Store } from '../store/types.ts';
+import type { AuditStore, MessageStore } from '../store/types.ts';
 import { type CliContext, existingDbOption, jsonOption, verbAction } from './command.ts';
 import type { CliIo } from './io.ts';
 import { type FilterOptions, filterFrom, withFilterOptions } from './message-filter.ts';
@@ -56,7 +56,7 @@ async function showCommand(id: string, options: { json?: boolean; db?: string },
 }
 
 /** The message as the admin API's messages/{id} answers it: with its attempts and its audit trail. */
-async function messageDetail(store: Store, id: string) {
+async function messageDetail(store: MessageStore & AuditStore, id: string) {
   const message = await store.getMessage(id);
   if (!message) return undefined;
   const [attempts, audit] = await Promise.all([store.listAttempts(id), store.listAudit({ messageId: id }, AUDIT_TRAIL_LIMIT)]);

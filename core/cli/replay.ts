@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { DEFAULT_POLICY } from '../runtime/policy.ts';
-import type { MessageFilter, Store } from '../store/types.ts';
+import type { MessageFilter, MessageStore } from '../store/types.ts';
 import { type CliContext, existingDbOption, verbAction } from './command.ts';
 import type { CliIo } from './io.ts';
 import { type FilterOptions, filterFrom, hasFilter, withFilterOptions } from './message-filter.ts';
@@ -60,7 +60,7 @@ export const REPLAY_BATCH = 500;
  * A replay by filter, a batch at a time in sequence order, each message at most once (one that dies again meanwhile
  * is not taken twice), with its progress on a terminal. Answers how many were queued again.
  */
-async function replayInBatches(store: Store, filter: MessageFilter, maxAge: (instance: string) => number, io: CliIo): Promise<number> {
+async function replayInBatches(store: MessageStore, filter: MessageFilter, maxAge: (instance: string) => number, io: CliIo): Promise<number> {
   const { total } = await store.planReplay(filter);
   const progress = terminalProgress(io.stderr, 'replay', 'messages');
   let queued = 0;

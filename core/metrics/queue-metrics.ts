@@ -3,10 +3,10 @@ import { Gauge, type Registry } from 'prom-client';
 import type { Clock } from '../delivery/clock.ts';
 import type { Instances } from '../runtime/instances.ts';
 import { errorMessage } from '../sdk/errors.ts';
-import type { InstanceQueueStats, MessageStatus, Store } from '../store/types.ts';
+import type { InstanceQueueStats, MessageStatus, MessageViews } from '../store/types.ts';
 
 export interface QueueSources {
-  store: Store;
+  store: MessageViews;
   instances: Instances;
   clock: Clock;
   log: Logger;

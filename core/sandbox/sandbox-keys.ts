@@ -1,5 +1,5 @@
 import { createKey, hashKey } from '../api-keys.ts';
-import type { KeyRole, Store } from '../store/types.ts';
+import type { ApiKeyStore, KeyRole } from '../store/types.ts';
 
 export interface SandboxKey {
   role: KeyRole;
@@ -10,7 +10,7 @@ export interface SandboxKey {
 }
 
 /** The sandbox's client and operator keys: from the environment when set, otherwise generated for this run. */
-export async function sandboxKeys(store: Store, env: Record<string, string | undefined>): Promise<SandboxKey[]> {
+export async function sandboxKeys(store: ApiKeyStore, env: Record<string, string | undefined>): Promise<SandboxKey[]> {
   const keys: SandboxKey[] = [];
   for (const [role, variable] of [['client', 'LIENTHONG_SANDBOX_CLIENT_KEY'], ['operator', 'LIENTHONG_SANDBOX_OPERATOR_KEY']] as const) {
     const fromEnv = env[variable];

@@ -10,9 +10,11 @@
  * prefix: a few index entries, unless the prefix is broad, when the rows are dense enough to be found in order), and
  * error text (only messages with an error, in order, in the index that holds the text).
  */
-import type { MessageFilter } from '../types.ts';
+import type { PayloadCodec } from '../payload-cipher.ts';
+import type { MessageFilter, MessagePage } from '../types.ts';
 import type { Connection } from './connection.ts';
 import { type Clause, errorMatch, fieldConditions, identityMatch, prefixEnd, scopeOf } from './filter.ts';
+import { type MessageRow, toMessage } from './rows.ts';
 
 /** Above this many dossier codes or references with the prefix, the identity search reads in list order instead. */
 const PREFIX_CANDIDATES = 5000;
@@ -67,6 +69,21 @@ export async function listMessageSeqs(
     .sort((a, b) => b.created_at - a.created_at || b.seq - a.seq)
     .slice(0, limit)
     .map((key) => key.seq);
+}
+
+/** A page of messages, newest first by creation; the cursor is the last message's sequence number. */
+export async function listMessagePage(db: Connection, codec: PayloadCodec, filter: MessageFilter, page: { limit: number; cursor?: string }): Promise<MessagePage> {
+  const after = page.cursor === undefined ? undefined : await cursorKeyset(db, page.cursor);
+  if (page.cursor !== undefined && !after) return { messages: [] };
+  const seqs = await listMessageSeqs(db, filter, page.limit + 1, after);
+  const rows = seqs.length === 0 ? [] : await db.all<MessageRow>('SELECT * FROM messages WHERE seq IN (SELECT value FROM json_each(?))', [JSON.stringify(seqs)]);
+  const bySeq = new Map(rows.map((row) => [row.seq, row]));
+  const messages = seqs.slice(0, page.limit).flatMap((seq) => {
+    const row = bySeq.get(seq);
+    return row ? [toMessage(row, codec)] : [];
+  });
+  const last = messages.at(-1);
+  return seqs.length > page.limit && last ? { messages, nextCursor: String(last.sequence) } : { messages };
 }
 
 /** The index that reads the fewest rows for a page of `limit` among `matching` messages. */

@@ -17,8 +17,8 @@ import type {
   InstanceQueueStats,
   InstanceResume,
   MessageFilter,
+  MessagePage,
   MessageRecord,
-  MessageStatus,
   NewMessage,
   NewRecord,
   Overview,
@@ -36,35 +36,26 @@ import { KEY_ROTATED } from '../../audit/verify.ts';
 import { verifyStore } from '../../audit/verify-store.ts';
 import { type AvailabilityListener, StoreAvailability } from '../availability.ts';
 import type { StoreUnavailableError } from '../unavailable.ts';
+import { createKey, findKeysByHash, listKeys, revokeKey } from './api-keys.ts';
 import { SqliteAuditLog, listAudit, readAuditKeys } from './audit-log.ts';
 import { type Acceptance, completeAttempts, insertAcceptances } from './bulk-writes.ts';
 import { CoalescedLookup } from './coalesced-lookup.ts';
+import { type Claim, claimDue } from './claim.ts';
 import { type PayloadCipher, type PayloadCodec, payloadCodec } from '../payload-cipher.ts';
 import { type Connection, DEFAULT_BUSY_TIMEOUT_MS, openConnection } from './connection.ts';
 import { backfillDossierCodes } from './dossier-backfill.ts';
 import { readDossierTimeline } from './dossier-timeline.ts';
 import { GroupCommit } from './group-commit.ts';
-import { cursorKeyset, listMessageSeqs } from './message-query.ts';
+import { getStoredResponse, storeResponse } from './idempotency.ts';
+import { listMessagePage } from './message-query.ts';
+import { cancel, purgePayloads, releaseLeases, replay } from './message-writes.ts';
 import { checkMigrated, migrate } from './migrate.ts';
 import { pauseInstance, pausedInstances, resumeInstance } from './instance-pauses.ts';
 import { readOverview, readQueues } from './overview.ts';
-import { REPLAYABLE, planReplay, replayableClause } from './replay-plan.ts';
+import { planReplay } from './replay-plan.ts';
 import { createRecord, getRecord, listRecords, transitionRecord } from './plugin-records.ts';
-import { type ApiKeyRow, type AttemptRow, type MessageRow, toApiKey, toAttempt, toMessage } from './rows.ts';
+import { type AttemptRow, type MessageRow, toAttempt, toMessage } from './rows.ts';
 import { fullDisk, probeWrites } from './write-probe.ts';
-
-const CLAIM = `UPDATE messages SET status = 'processing', attempts = attempts + 1, total_attempts = total_attempts + 1, lease_owner = ?, lease_until = ?, updated_at = ?`;
-
-/**
- * A message may run when no other message of its ordering key is being attempted, and none ahead of it (a lower
- * rank, or the same rank and earlier) still waits or lies dead uncancelled. The literal `status <> 'succeeded'`
- * lets SQLite use the partial index of a key's open messages instead of scanning its whole history.
- */
-const ORDERING_FREE = `(m.ordering_key IS NULL OR NOT EXISTS (
-  SELECT 1 FROM messages p
-  WHERE p.instance = m.instance AND p.ordering_key = m.ordering_key AND p.status <> 'succeeded'
-    AND (p.status = 'processing' OR (p.ordering_rank, p.seq) < (m.ordering_rank, m.seq))
-    AND (p.status IN ('queued', 'processing') OR (p.status = 'dead' AND p.cancelled_at IS NULL))))`;
 
 /**
  * The default store: one SQLite file in WAL mode. All writes go through one connection with group commit;
@@ -75,13 +66,7 @@ export class SqliteStore implements Store {
   readonly #accept: (acceptance: Acceptance) => Promise<AcceptResult>;
   readonly #complete: (completion: CompleteAttempt) => Promise<boolean>;
   /** Every request reads its key afresh (revocation is immediate); the reads of one turn share one query. */
-  readonly #keyLookups = new CoalescedLookup(async (hashes: string[]) => {
-    const rows = await this.reader.all<ApiKeyRow>(
-      `SELECT * FROM api_keys WHERE hash IN (${hashes.map(() => '?').join(', ')})`,
-      hashes,
-    );
-    return new Map(rows.map((row) => [row.hash, toApiKey(row)]));
-  });
+  readonly #keyLookups = new CoalescedLookup((hashes: string[]) => findKeysByHash(this.reader, hashes));
 
   readonly #availability: StoreAvailability;
 
@@ -144,18 +129,8 @@ export class SqliteStore implements Store {
   }
 
   /** Newest first by creation; the cursor is the last message's sequence number (see message-query.ts). */
-  async listMessages(filter: MessageFilter, page: { limit: number; cursor?: string }) {
-    const after = page.cursor === undefined ? undefined : await cursorKeyset(this.reader, page.cursor);
-    if (page.cursor !== undefined && !after) return { messages: [] };
-    const seqs = await listMessageSeqs(this.reader, filter, page.limit + 1, after);
-    const rows = seqs.length === 0 ? [] : await this.reader.all<MessageRow>('SELECT * FROM messages WHERE seq IN (SELECT value FROM json_each(?))', [JSON.stringify(seqs)]);
-    const bySeq = new Map(rows.map((row) => [row.seq, row]));
-    const messages = seqs.slice(0, page.limit).flatMap((seq) => {
-      const row = bySeq.get(seq);
-      return row ? [this.#toMessage(row)] : [];
-    });
-    const last = messages.at(-1);
-    return seqs.length > page.limit && last ? { messages, nextCursor: String(last.sequence) } : { messages };
+  listMessages(filter: MessageFilter, page: { limit: number; cursor?: string }): Promise<MessagePage> {
+    return listMessagePage(this.reader, this.codec, filter, page);
   }
 
   async listAttempts(messageId: string) {
@@ -166,26 +141,8 @@ export class SqliteStore implements Store {
     return rows.map(toAttempt);
   }
 
-  claimDue(claim: { instance: string; limit: number; now: number; leaseOwner: string; leaseUntil: number }) {
-    return this.#commits.write(async (db) => {
-      const lease = [claim.leaseOwner, claim.leaseUntil, claim.now];
-      // Leases left by a crashed worker first (rare: an index probe that finds nothing), then due messages.
-      const expired = await db.all<MessageRow>(
-        `${CLAIM} WHERE seq IN (
-           SELECT seq FROM messages WHERE instance = ? AND status = 'processing' AND lease_until < ? ORDER BY lease_until LIMIT ?)
-         RETURNING *`,
-        [...lease, claim.instance, claim.now, claim.limit],
-      );
-      const due = await db.all<MessageRow>(
-        `${CLAIM} WHERE seq IN (
-           SELECT m.seq FROM messages m
-            WHERE m.instance = ? AND m.status = 'queued' AND m.next_attempt_at <= ? AND ${ORDERING_FREE}
-            ORDER BY m.next_attempt_at, m.seq LIMIT ?)
-         RETURNING *`,
-        [...lease, claim.instance, claim.now, claim.limit - expired.length],
-      );
-      return [...expired, ...due].map(this.#toMessage).sort((a, b) => a.sequence - b.sequence);
-    });
+  claimDue(claim: Claim) {
+    return this.#commits.write(async (db) => (await claimDue(db, claim)).map(this.#toMessage).sort((a, b) => a.sequence - b.sequence));
   }
 
   completeAttempt(completion: CompleteAttempt): Promise<boolean> {
@@ -193,16 +150,7 @@ export class SqliteStore implements Store {
   }
 
   releaseLeases(leaseOwner: string, now: number): Promise<number> {
-    return this.#commits.write(async (db) => {
-      // The interrupted attempt is given back: it never reached an outcome.
-      const { changes } = await db.run(
-        `UPDATE messages SET status = 'queued', attempts = MAX(attempts - 1, 0), next_attempt_at = ?,
-                lease_owner = NULL, lease_until = NULL, updated_at = ?
-          WHERE lease_owner = ? AND status = 'processing'`,
-        [now, now, leaseOwner],
-      );
-      return changes;
-    });
+    return this.#commits.write((db) => releaseLeases(db, leaseOwner, now));
   }
 
   planReplay(filter: MessageFilter): Promise<ReplayPlan> {
@@ -210,51 +158,18 @@ export class SqliteStore implements Store {
   }
 
   replay(target: ReplayTarget, now: number, maxAgeMs: (instance: string) => number, actor: Actor) {
-    return this.#commits.write(async (db, audit) => {
-      // By id an operator may bring back a cancelled message; a filter never does: cancelled is closed for good.
-      const { from, where, params } =
-        'ids' in target
-          ? { from: 'messages', where: `id IN (${target.ids.map(() => '?').join(', ') || 'NULL'})`, params: target.ids }
-          : { from: REPLAYABLE, ...replayableClause(target.filter) };
-      const batch = 'batch' in target ? target.batch : undefined;
-      const page = batch ? { sql: 'AND seq > ? ORDER BY seq LIMIT ?', params: [batch.afterSequence, batch.limit] } : { sql: 'ORDER BY seq', params: [] };
-      const dead = await db.all<{ id: string; instance: string; replays: number; attempts: number }>(
-        `SELECT id, instance, replays, attempts FROM ${from} WHERE status = 'dead' AND ${where} ${page.sql}`,
-        [...params, ...page.params],
-      );
-      for (const message of dead) {
-        await db.run(
-          `UPDATE messages SET status = 'queued', attempts = 0, replays = replays + 1, next_attempt_at = ?,
-                  expires_at = ?, cancelled_at = NULL, updated_at = ?
-            WHERE id = ?`,
-          [now, now + maxAgeMs(message.instance), now, message.id],
-        );
-        audit.push({
-          at: now,
-          actor,
-          action: 'message.replayed',
-          messageId: message.id,
-          instance: message.instance,
-          summary: { from: 'dead', to: 'queued', replay: message.replays + 1, attemptsBefore: message.attempts, by: 'ids' in target ? 'id' : 'filter' },
-        });
-      }
-      return dead.map((message) => message.id);
-    });
+    return this.#commits.write((db, audit) => replay(db, audit, target, now, maxAgeMs, actor));
   }
 
   cancel(id: string, now: number, reason: string, actor: Actor): Promise<MessageRecord | undefined> {
     return this.#commits.write(async (db, audit) => {
-      const before = await db.get<{ status: MessageStatus }>('SELECT status FROM messages WHERE id = ?', [id]);
-      const row = await db.get<MessageRow>(
-        `UPDATE messages SET status = 'dead', cancelled_at = ?, last_error = ?, next_attempt_at = NULL, updated_at = ?
-          WHERE id = ? AND status IN ('queued', 'dead') AND cancelled_at IS NULL
-        RETURNING *`,
-        [now, reason, now, id],
-      );
-      if (!row) return undefined;
-      audit.push({ at: now, actor, action: 'message.cancelled', messageId: id, instance: row.instance, summary: { from: before?.status, to: 'dead', reason } });
-      return this.#toMessage(row);
+      const row = await cancel(db, audit, id, now, reason, actor);
+      return row && this.#toMessage(row);
     });
+  }
+
+  purgePayloads(succeededBefore: number, now: number, actor: Actor): Promise<number> {
+    return this.#commits.write((db, audit) => purgePayloads(db, audit, succeededBefore, now, actor));
   }
 
   async queueStats(): Promise<InstanceQueueStats[]> {
@@ -281,58 +196,28 @@ export class SqliteStore implements Store {
     return pausedInstances(this.reader);
   }
 
-  purgePayloads(succeededBefore: number, now: number, actor: Actor): Promise<number> {
-    return this.#commits.write(async (db, audit) => {
-      const { changes } = await db.run(
-        `UPDATE messages SET payload = 'null', payload_purged_at = ?
-          WHERE status = 'succeeded' AND updated_at < ? AND payload_purged_at IS NULL`,
-        [now, succeededBefore],
-      );
-      if (changes > 0) audit.push({ at: now, actor, action: 'payloads.purged', summary: { messages: changes, succeededBefore } });
-      return changes;
-    });
+  getStoredResponse(scope: string, key: string): Promise<StoredResponse | undefined> {
+    return getStoredResponse(this.reader, scope, key);
   }
 
-  async getStoredResponse(scope: string, key: string): Promise<StoredResponse | undefined> {
-    const row = await this.reader.get<{ request_hash: string; status: number | null; body: string | null; created_at: number }>(
-      'SELECT request_hash, status, body, created_at FROM idempotency_keys WHERE scope = ? AND key = ?',
-      [scope, key],
-    );
-    return row && { requestHash: row.request_hash, status: row.status, body: row.body, createdAt: row.created_at };
+  storeResponse(scope: string, key: string, response: StoredResponse): Promise<void> {
+    return this.#commits.write((db) => storeResponse(db, scope, key, response));
   }
 
-  async storeResponse(scope: string, key: string, response: StoredResponse): Promise<void> {
-    await this.#commits.write((db) =>
-      db.run(
-        'INSERT OR IGNORE INTO idempotency_keys (scope, key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-        [scope, key, response.requestHash, response.status, response.body, response.createdAt],
-      ),
-    );
-  }
-
-  async createKey(key: ApiKeyRecord, actor: Actor): Promise<void> {
-    await this.#commits.write(async (db, audit) => {
-      await db.run('INSERT INTO api_keys (id, hash, role, agencies, label, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-        key.id, key.hash, key.role, JSON.stringify(key.agencies), key.label, key.createdAt, key.revokedAt,
-      ]);
-      audit.push({ at: key.createdAt, actor, action: 'key.created', summary: { keyId: key.id, role: key.role, agencies: key.agencies, label: key.label } });
-    });
+  createKey(key: ApiKeyRecord, actor: Actor): Promise<void> {
+    return this.#commits.write((db, audit) => createKey(db, audit, key, actor));
   }
 
   findKeyByHash(hash: string): Promise<ApiKeyRecord | undefined> {
     return this.#keyLookups.load(hash);
   }
 
-  async listKeys(): Promise<ApiKeyRecord[]> {
-    return (await this.reader.all<ApiKeyRow>('SELECT * FROM api_keys ORDER BY created_at')).map(toApiKey);
+  listKeys(): Promise<ApiKeyRecord[]> {
+    return listKeys(this.reader);
   }
 
   revokeKey(id: string, now: number, actor: Actor): Promise<boolean> {
-    return this.#commits.write(async (db, audit) => {
-      const { changes } = await db.run('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [now, id]);
-      if (changes > 0) audit.push({ at: now, actor, action: 'key.revoked', summary: { keyId: id } });
-      return changes > 0;
-    });
+    return this.#commits.write((db, audit) => revokeKey(db, audit, id, now, actor));
   }
 
   getRecord(instance: string, key: string): Promise<StoredRecord | undefined> {
