@@ -8,6 +8,8 @@ import type { FloodBench } from './flood.ts';
 import { floodSection, floodVerdict } from './flood-report.ts';
 import type { PeersBench } from './peers/peers.ts';
 import { peersSection, peersVerdict } from './peers/peers-report.ts';
+import type { StoresBench } from './stores/stores.ts';
+import { storesSection, storesVerdict } from './stores/stores-report.ts';
 import type { PortalBench } from './portal.ts';
 import { portalSection } from './portal-report.ts';
 import { serverBudgetMicros, sharesOfBaselines } from './ceiling.ts';
@@ -34,6 +36,8 @@ export interface BenchResults {
   delivery: DeliveryRun[];
   /** lienthong beside a plain `pg` INSERT server and graphile-worker (bench/peers/), or why they were skipped. */
   peers: PeersBench;
+  /** SQLite and PostgreSQL with one and three gateway processes: accept, delivery, CPU per accept (bench/stores/). */
+  stores: StoresBench;
   /** SMS end to end through sms-viettel beside a bare node-soap client (bench/sms.ts). */
   sms: SmsBench;
   /** National-portal progress delivery with batching on and off (bench/portal.ts). */
@@ -71,7 +75,7 @@ const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
 const secs = (value: number) => `${value.toFixed(1)} s`;
 
 /** The plain-text tables and notes, then one JSON line with every figure of every round. */
-export function formatReport({ settings, rounds, durability, delivery, peers, sms, portal, ecard, flood, console: consoleReads, startup }: BenchResults): string {
+export function formatReport({ settings, rounds, durability, delivery, peers, stores, sms, portal, ecard, flood, console: consoleReads, startup }: BenchResults): string {
   const { shape } = settings;
   const machine = machineFacts();
   const rateOf = (key: MeasurementKey) => summarizeRates(rounds.map((round) => round[key].load));
@@ -153,6 +157,8 @@ export function formatReport({ settings, rounds, durability, delivery, peers, sm
     '',
     ...peersSection(peers),
     '',
+    ...storesSection(stores),
+    '',
     ...smsSection(sms),
     '',
     ...portalSection(portal),
@@ -179,6 +185,8 @@ export function formatReport({ settings, rounds, durability, delivery, peers, sm
       delivery,
       peers,
       ...peersVerdict(peers),
+      stores,
+      ...storesVerdict(stores),
       sms,
       ...smsVerdict(sms),
       portal,

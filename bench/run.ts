@@ -9,7 +9,7 @@
  * BENCH_ROUNDS (default 3), BENCH_SECONDS (8) measured per run, BENCH_WARMUP_SECONDS (2) before each,
  * BENCH_CONNECTIONS (50), BENCH_MESSAGES (5000) webhook events per delivery run; BENCH_SMS_* in bench/sms.ts,
  * BENCH_PORTAL_* in bench/portal.ts, BENCH_ECARD_* in bench/ecard.ts.
- * BENCH_ONLY=sms, portal, ecard, flood, console, startup or peers (or `npm run bench -- <part>`) runs that part alone, with its own
+ * BENCH_ONLY=sms, portal, ecard, flood, console, startup, peers or stores (or `npm run bench -- <part>`) runs that part alone, with its own
  * heading and JSON line.
  * Then the connection flood (bench/flood.ts, BENCH_FLOOD_*; about 80 s): another key's latency while 10,000
  * connections flood the gateway.
@@ -17,6 +17,8 @@
  * Last, the start-up time and memory of `serve`, under tsx and compiled (bench/startup.ts, BENCH_STARTUP_RUNS).
  * The reference peers (bench/peers/, BENCH_PEERS_*) run after the webhook delivery when PostgreSQL is reachable:
  * a plain `pg` INSERT accept server and graphile-worker's delivery beside lienthong's, in interleaved rounds.
+ * Then the stores (bench/stores/, BENCH_STORES_*): accept and delivery on SQLite and on PostgreSQL with one gateway
+ * process and with three, CPU per accept; PostgreSQL skipped, visibly, when unreachable.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -32,6 +34,9 @@ import { floodSection, floodVerdict } from './flood-report.ts';
 import { benchPortal, readPortalSettings } from './portal.ts';
 import { portalSection } from './portal-report.ts';
 import { benchPeers } from './peers/peers.ts';
+import { benchStores } from './stores/stores.ts';
+import { storesSection, storesVerdict } from './stores/stores-report.ts';
+import { readStoresSettings } from './stores/settings.ts';
 import { peersSection, peersVerdict } from './peers/peers-report.ts';
 import { readPeersSettings } from './peers/settings.ts';
 import { ecardVerdict, formatPart, formatReport, portalVerdict, smsVerdict } from './report.ts';
@@ -54,6 +59,7 @@ const floodSettings = readFloodSettings();
 const consoleSettings = readConsoleSettings();
 const peersSettings = readPeersSettings(settings.messages);
 const startupSettings = readStartupSettings();
+const storesSettings = readStoresSettings();
 
 /** What BENCH_ONLY can name: each part's run and its report alone. */
 const PARTS: Record<string, (dir: string, step: Step) => Promise<string>> = {
@@ -76,6 +82,10 @@ const PARTS: Record<string, (dir: string, step: Step) => Promise<string>> = {
   peers: async (dir, step) => {
     const peers = await benchPeers(dir, step, peersSettings, settings.shape.connections);
     return formatPart('reference peers', peersSection(peers), { peers, ...peersVerdict(peers) });
+  },
+  stores: async (dir, step) => {
+    const stores = await benchStores(dir, step, storesSettings);
+    return formatPart('stores', storesSection(stores), { stores, ...storesVerdict(stores) });
   },
   console: async (dir, step) => {
     const consoleReads = await benchConsole(dir, step, consoleSettings);
@@ -101,13 +111,14 @@ async function benchAll(dir: string, step: Step): Promise<string> {
   step(`webhook delivery of ${settings.messages} events at concurrency 32, then 8`);
   const delivery = await benchWebhookDelivery(dir, settings.messages, [32, 8]);
   const peers = await benchPeers(dir, step, peersSettings, settings.shape.connections);
+  const stores = await benchStores(dir, step, storesSettings);
   const sms = await benchSms(dir, smsSettings, step);
   const portal = await benchPortal(dir, step, portalSettings);
   const ecard = await benchEcard(dir, step, ecardSettings);
   const flood = await benchFlood(dir, step, floodSettings);
   const consoleReads = await benchConsole(dir, step, consoleSettings);
   const startup = await benchStartup(dir, step, startupSettings);
-  return formatReport({ settings, rounds, durability, delivery, peers, sms, portal, ecard, flood, console: consoleReads, startup });
+  return formatReport({ settings, rounds, durability, delivery, peers, stores, sms, portal, ecard, flood, console: consoleReads, startup });
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -35,10 +35,10 @@ export function describeServer(adminUrl: string): string {
 }
 
 /**
- * Connects to the admin URL within CONNECT_TIMEOUT_MS; returns why not when that fails (the caller skips the peers).
+ * Connects to the admin URL within CONNECT_TIMEOUT_MS (the database is `lienthong_bench_<pid><suffix>`); returns why not when that fails (the caller skips the peers).
  * Once connected, any failure (no right to create a database, say) is thrown: that is a setup to fix, not a skip.
  */
-export async function createBenchDatabase(adminUrl: string): Promise<BenchDatabase | { unreachable: string }> {
+export async function createBenchDatabase(adminUrl: string, suffix = ''): Promise<BenchDatabase | { unreachable: string }> {
   const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   try {
     await admin.connect();
@@ -47,7 +47,7 @@ export async function createBenchDatabase(adminUrl: string): Promise<BenchDataba
     return { unreachable: error instanceof Error ? error.message : String(error) };
   }
   try {
-    const name = `lienthong_bench_${process.pid}`;
+    const name = `lienthong_bench_${process.pid}${suffix}`;
     const backend = await admin.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
     const setting = async (key: string) => (await admin.query<Record<string, string>>(`SHOW ${key}`)).rows[0]?.[key] ?? 'unknown';
     const facts: PostgresFacts = {

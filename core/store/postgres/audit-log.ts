@@ -2,8 +2,8 @@ import { type AuditEntry, type AuditInput, chainEntries } from '../../audit/chai
 import { AuditKeyChanged, type AuditKeyPeriod, checkAuditKey } from '../../audit/key-binding.ts';
 import { auditKeyId } from '../../audit/key-id.ts';
 import type { AuditFilter } from '../types.ts';
-import type { AuditWriter } from '../sqlite/group-commit.ts';
 import type { Queries } from './connection.ts';
+import type { LockingAuditWriter } from './group-commit.ts';
 
 interface AuditRow {
   seq: number;
@@ -18,6 +18,7 @@ interface AuditRow {
 }
 
 type Head = { seq: number; hash: string };
+type HeadRow = { seq: number; hash: string; key_id: string | null };
 
 interface ChainState {
   head: Head;
@@ -25,7 +26,7 @@ interface ChainState {
   keyId: string;
 }
 
-const INSERT_ENTRIES = `
+export const INSERT_ENTRIES = `
   INSERT INTO audit_log (seq, at, actor, action, message_id, instance, summary, prev_hash, hash)
   SELECT seq, at, actor, action, "messageId", instance, summary, "prevHash", hash
     FROM jsonb_to_recordset(?::jsonb) AS e(seq bigint, at bigint, actor text, action text, "messageId" text, instance text,
@@ -76,14 +77,17 @@ export async function bindKey(db: Queries, key: Buffer, keyName: string): Promis
 }
 
 /**
- * Appends each batch's entries to the one chain every process shares, inside the batch's transaction: the first
- * append of a transaction locks the head row, so the entries of concurrent transactions line up one after another.
- * If another process rotated the key, the entries are refused rather than chained under a key the log left.
+ * Appends each batch's entries to the one chain every process shares, inside the batch's transaction: the group
+ * commit locks the head row first (or else the first append does), so the entries of concurrent transactions line up
+ * one after another. If another process rotated the key, the entries are refused rather than chained under a key the
+ * log left.
  */
-export class PostgresAuditLog implements AuditWriter<Queries> {
+export class PostgresAuditLog implements LockingAuditWriter {
   #key: Buffer;
   #keyId: string;
-  /** The locked head and key, once this transaction took them. */
+  /** The head row as this transaction locked it, before any append. */
+  #locked: HeadRow | undefined;
+  /** The locked head and key, once this transaction appended. */
   #pending: ChainState | undefined;
 
   constructor(key: Buffer) {
@@ -96,12 +100,45 @@ export class PostgresAuditLog implements AuditWriter<Queries> {
     return this.#keyId;
   }
 
+  /**
+   * Opens the transaction and waits for the head, in one round trip, and holds it until the transaction ends; a key
+   * another process rotated to is only refused when entries come.
+   */
+  async beginAndLockHead(db: Queries): Promise<void> {
+    this.#locked = await lockedHead(db, `BEGIN; ${LOCK_HEAD}`);
+  }
+
   async #lock(db: Queries): Promise<ChainState> {
-    if (this.#pending) return this.#pending;
-    const row = await db.get<{ seq: number; hash: string; key_id: string | null }>(LOCK_HEAD);
-    if (!row) throw new Error('the audit chain has no head row: the store was not migrated');
+    return this.#pending ?? this.#stateOf(this.#locked ?? (await lockedHead(db)));
+  }
+
+  #stateOf(row: HeadRow): ChainState {
     if (row.key_id !== this.#keyId) throw new AuditKeyChanged(this.#keyId, row.key_id ?? undefined);
     return { head: { seq: row.seq, hash: row.hash }, key: this.#key, keyId: this.#keyId };
+  }
+
+  /**
+   * Chains `inputs` after the head this transaction holds, for the caller to write in a statement of its own with
+   * other rows (INSERT_ENTRIES with `rows`, then the head moved to `seq` and `hash`): undefined when the head is not
+   * held yet, and the caller pushes them to the batch's entries instead.
+   */
+  chainNow(inputs: AuditInput[]): { rows: string; seq: number; hash: string } | undefined {
+    const state = this.#pending ?? (this.#locked && this.#stateOf(this.#locked));
+    if (!state) return undefined;
+    const entries = chainEntries(state.key, state.head, inputs);
+    const last = entries.at(-1);
+    if (!last) return undefined;
+    this.#pending = { ...state, head: { seq: last.seq, hash: last.hash } };
+    return { rows: JSON.stringify(entries.map((entry) => ({ ...entry, summary: JSON.stringify(entry.summary) }))), seq: last.seq, hash: last.hash };
+  }
+
+  /** Where the chain stands in this transaction, to go back to when a savepoint is rolled back. */
+  mark(): unknown {
+    return this.#pending;
+  }
+
+  restore(mark: unknown): void {
+    this.#pending = mark as ChainState | undefined;
   }
 
   async append(db: Queries, inputs: AuditInput[]): Promise<void> {
@@ -134,11 +171,19 @@ export class PostgresAuditLog implements AuditWriter<Queries> {
       this.#keyId = this.#pending.keyId;
     }
     this.#pending = undefined;
+    this.#locked = undefined;
   }
 
   rolledBack(): void {
     this.#pending = undefined;
+    this.#locked = undefined;
   }
+}
+
+async function lockedHead(db: Queries, sql = LOCK_HEAD): Promise<HeadRow> {
+  const row = await db.get<HeadRow>(sql);
+  if (!row) throw new Error('the audit chain has no head row: the store was not migrated');
+  return row;
 }
 
 function toEntry(row: AuditRow): AuditEntry {

@@ -154,8 +154,10 @@ export class Session implements Queries {
 
   async #query<Row>(sql: string, params: unknown[]): Promise<pg.QueryResult<Row & pg.QueryResultRow>> {
     const ends = sql === 'COMMIT' || sql === 'ROLLBACK';
+    // `BEGIN; SELECT …` (no parameters) opens the transaction and runs its first statement in one round trip.
+    const begins = sql === 'BEGIN' || sql.startsWith('BEGIN;');
     // A new transaction means the one whose connection was lost is over, whoever forgot to roll it back.
-    if (sql === 'BEGIN') this.#lost = undefined;
+    if (begins) this.#lost = undefined;
     if (this.#lost !== undefined) {
       const lost = this.#lost;
       if (ends) this.#lost = undefined;
@@ -164,10 +166,11 @@ export class Session implements Queries {
     }
     try {
       const client = await this.#connection();
-      const result = await replanned(sql, params, (config) => client.query<Row & pg.QueryResultRow>(config));
-      if (sql === 'BEGIN') this.#inTransaction = true;
+      const result: pg.QueryResult<Row & pg.QueryResultRow> | Array<pg.QueryResult<Row & pg.QueryResultRow>> = await replanned(sql, params, (config) => client.query<Row & pg.QueryResultRow>(config));
+      if (begins) this.#inTransaction = true;
       if (ends) this.#inTransaction = false;
-      return result;
+      // Several statements in one query answer each; the last one's is the answer.
+      return Array.isArray(result) ? (result.at(-1) ?? emptyResult()) : result;
     } catch (error) {
       const classified = classifyPostgresError(error, this.where);
       if (connectionLost(error)) {

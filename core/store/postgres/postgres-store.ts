@@ -36,7 +36,6 @@ import { type AvailabilityListener, StoreAvailability } from '../availability.ts
 import { type PayloadCipher, type PayloadCodec, payloadCodec } from '../payload-cipher.ts';
 import type { Acceptance } from '../sqlite/bulk-writes.ts';
 import { CoalescedLookup } from '../sqlite/coalesced-lookup.ts';
-import { GroupCommit } from '../sqlite/group-commit.ts';
 import { type ApiKeyRow, type AttemptRow, type MessageRow, toApiKey, toAttempt, toMessage } from '../sqlite/rows.ts';
 import type { StoreUnavailableError } from '../unavailable.ts';
 import { PostgresAuditLog, bindKey, listAudit, readAuditKeys } from './audit-log.ts';
@@ -44,6 +43,7 @@ import { completeAttempts, insertAcceptances } from './bulk-writes.ts';
 import { claimDue } from './claim.ts';
 import { type Queries, Session, createPool, poolQueries } from './connection.ts';
 import { foldCounters } from './counters.ts';
+import { PostgresGroupCommit } from './group-commit.ts';
 import { databaseTarget } from './database-url.ts';
 import { readDossierTimeline } from './dossier-timeline.ts';
 import { pauseInstance, pausedInstances, resumeInstance } from './instance-pauses.ts';
@@ -93,7 +93,7 @@ export interface PostgresStoreOptions {
  * the database: claims by row locks (SKIP LOCKED), the audit chain by its head row, migrations by an advisory lock.
  */
 export class PostgresStore implements Store {
-  readonly #commits: GroupCommit<Queries>;
+  readonly #commits: PostgresGroupCommit;
   readonly #accept: (acceptance: Acceptance) => Promise<AcceptResult>;
   readonly #complete: (completion: CompleteAttempt) => Promise<boolean>;
   readonly #availability: StoreAvailability;
@@ -118,8 +118,8 @@ export class PostgresStore implements Store {
       options.probeIntervalMs,
     );
     this.#reads = poolQueries(pool, where, (error) => this.#availability.failed(error));
-    this.#commits = new GroupCommit(session, auditLog, { begin: 'BEGIN', onUnavailable: (error) => this.#availability.failed(error) });
-    this.#accept = this.#commits.channel((db, items, audit) => insertAcceptances(db, items, audit, codec));
+    this.#commits = new PostgresGroupCommit(session, auditLog, { onUnavailable: (error) => this.#availability.failed(error) });
+    this.#accept = this.#commits.channel((db, items, audit) => insertAcceptances(db, items, audit, codec, (inputs) => auditLog.chainNow(inputs)));
     this.#complete = this.#commits.channel((db, items, audit) => completeAttempts(db, items, audit, codec));
     this.#keyLookups = new CoalescedLookup(async (hashes: string[]) => {
       const rows = await this.#reads.all<ApiKeyRow>('SELECT * FROM api_keys WHERE hash = ANY(?::text[])', [hashes]);
