@@ -11,7 +11,7 @@ import type { MessageRecord, NewMessage } from '../store/types.ts';
 import { Instances, type InstanceRuntime } from '../runtime/instances.ts';
 import { buildMessage } from './new-message.ts';
 import { scriptedSms, scriptedWebhook, type Script } from './scripted-plugin.test-helper.ts';
-import { DeliveryWorker } from './worker.ts';
+import { DeliveryWorker, type WorkerOptions } from './worker.ts';
 import { type PluginServices, pluginServices } from '../runtime/plugin-services.ts';
 
 export const T0 = Date.UTC(2026, 10, 21, 2, 30);
@@ -36,6 +36,8 @@ export interface Fixture {
   /** What the workers give plugins: records and events on the fixture's store. */
   services: (instance: InstanceRuntime) => PluginServices;
   worker: DeliveryWorker;
+  /** What the fixture's workers are made with, to make one with other options. */
+  workerOptions: WorkerOptions;
   sms: Script;
   webhook: Script;
   /** The fake clock's time; move it with `advance` or `at`. */
@@ -82,7 +84,8 @@ export async function createFixture(options: FixtureOptions = {}): Promise<Fixtu
   let random = options.random ?? 0.5;
   const clock = { now: () => time };
   const services = (instance: InstanceRuntime) => pluginServices({ store: db.store, instances, clock, notify: () => undefined, publicUrl: () => 'http://127.0.0.1:8080' }, instance.id, 'worker');
-  const newWorker = () => new DeliveryWorker({ store: db.store, instances, log, clock, random: () => random, services });
+  const workerOptions: WorkerOptions = { store: db.store, instances, log, clock, random: () => random, services };
+  const newWorker = () => new DeliveryWorker(workerOptions);
 
   const fixture: Fixture = {
     db,
@@ -91,6 +94,7 @@ export async function createFixture(options: FixtureOptions = {}): Promise<Fixtu
     sms: sms.script,
     webhook: webhook.script,
     worker: newWorker(),
+    workerOptions,
     jitter: (value) => {
       random = value;
     },

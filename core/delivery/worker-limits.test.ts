@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DeliveryOverrides } from '../sdk/contract.ts';
 import { block, Gate, permanent, retryable } from './scripted-plugin.test-helper.ts';
 import { createFixture, type Fixture, SMS, T0 } from './worker-fixture.test-helper.ts';
+import { DeliveryWorker } from './worker.ts';
 
 let fixture: Fixture | undefined;
 afterEach(async () => {
@@ -23,7 +24,7 @@ async function statuses(f: Fixture) {
 }
 
 describe('DeliveryWorker: concurrency limit', () => {
-  it('claims no more than the instance may run at once', async () => {
+  it('runs no more attempts at once than the instance allows; as many again wait claimed in its local queue', async () => {
     const { f } = await withMessages(5, { concurrency: 2 });
     const held = new Gate();
     f.sms.queue(block(held), block(held));
@@ -31,13 +32,90 @@ describe('DeliveryWorker: concurrency limit', () => {
     const first = f.worker.deliverDue({ wait: true });
     await held.reached;
     expect(await f.worker.deliverDue({ wait: true })).toBe(0);
-    expect(await statuses(f)).toEqual(['processing:1', 'processing:1', 'queued:0', 'queued:0', 'queued:0']);
+    // Two attempting, two claimed and waiting for a slot, the fifth left for another process to take.
+    expect(f.sms.labels()).toEqual(['M1', 'M2']);
+    expect(await statuses(f)).toEqual(['processing:1', 'processing:1', 'processing:1', 'processing:1', 'queued:0']);
 
     held.release();
-    expect(await first).toBe(2);
-    expect(await f.worker.deliverDue({ wait: true })).toBe(2);
+    expect(await first).toBe(4);
     expect(await f.worker.deliverDue({ wait: true })).toBe(1);
     expect(await statuses(f)).toEqual(Array(5).fill('succeeded:1'));
+  });
+
+  it('claims only for free slots with no local queue', async () => {
+    fixture = await createFixture({ sms: { concurrency: 2 }, events: ['payment.succeeded'] });
+    const f = fixture;
+    for (let i = 1; i <= 3; i++) await f.send(`M${i}`);
+    const worker = new DeliveryWorker({ ...f.workerOptions, localQueue: 0 });
+    const held = new Gate();
+    f.sms.queue(block(held), block(held));
+
+    const first = worker.deliverDue({ wait: true });
+    await held.reached;
+    expect(await worker.deliverDue({ wait: true })).toBe(0);
+    expect(await statuses(f)).toEqual(['processing:1', 'processing:1', 'queued:0']);
+    held.release();
+    expect(await first).toBe(2);
+    expect(await worker.deliverDue({ wait: true })).toBe(1);
+  });
+
+  it('gives a waiting message back unattempted when the instance is paused before its turn', async () => {
+    const { f } = await withMessages(3, { concurrency: 1 });
+    const held = new Gate();
+    f.sms.queue(block(held));
+
+    const first = f.worker.deliverDue({ wait: true });
+    await held.reached;
+    expect(await statuses(f)).toEqual(['processing:1', 'processing:1', 'queued:0']);
+    f.instance(SMS).pause = { instance: SMS, at: f.now(), by: 'cli', reason: 'maintenance' };
+    held.release();
+    await first;
+    // The first had started and ends; the second never started: queued again with its attempt given back.
+    expect(f.sms.labels()).toEqual(['M1']);
+    expect(await statuses(f)).toEqual(['succeeded:1', 'queued:0', 'queued:0']);
+  });
+
+  it('gives a waiting message back unattempted when the circuit opened before its turn', async () => {
+    const { f } = await withMessages(3, { concurrency: 1, breakerThreshold: 1 });
+    const held = new Gate();
+    f.sms.queue(block(held, retryable()));
+
+    const first = f.worker.deliverDue({ wait: true });
+    await held.reached;
+    held.release();
+    await first;
+    expect(f.sms.labels()).toEqual(['M1']);
+    expect(await statuses(f)).toEqual(['queued:1', 'queued:0', 'queued:0']);
+  });
+
+  it('gives a waiting message back unattempted when too little of its lease is left for an attempt', async () => {
+    const { f } = await withMessages(2, { concurrency: 1, timeoutMs: 5_000 });
+    const held = new Gate();
+    f.sms.queue(block(held));
+
+    const first = f.worker.deliverDue({ wait: true });
+    await held.reached;
+    // The lease is the timeout plus 10 s from the claim: 4 s of it are left, less than an attempt may take.
+    f.advance(11_000);
+    held.release();
+    await first;
+    expect(f.sms.labels()).toEqual(['M1']);
+    expect(await statuses(f)).toEqual(['succeeded:1', 'queued:0']);
+  });
+
+  it('leaves waiting messages unstarted on shutdown and releases them with their attempt given back', async () => {
+    const { f } = await withMessages(3, { concurrency: 1 });
+    const held = new Gate();
+    f.sms.queue(block(held));
+
+    const first = f.worker.deliverDue({ wait: true });
+    await held.reached;
+    const stopped = f.worker.stop(5_000);
+    held.release();
+    await stopped;
+    await first;
+    expect(f.sms.labels()).toEqual(['M1']);
+    expect(await statuses(f)).toEqual(['succeeded:1', 'queued:0', 'queued:0']);
   });
 });
 

@@ -6,6 +6,7 @@ import { errorMessage } from '../sdk/errors.ts';
 import type { AttemptOutcome, CompleteAttempt, MessageRecord, Store } from '../store/types.ts';
 import { StoreUnavailableError, findStoreUnavailable } from '../store/unavailable.ts';
 import { gate } from '../runtime/gate.ts';
+import { Lane } from './lane.ts';
 import { refreshPauses } from '../runtime/pauses.ts';
 import { runOperation } from '../runtime/run-operation.ts';
 import { retryDelay } from './backoff.ts';
@@ -24,6 +25,12 @@ export interface WorkerOptions {
   pollIntervalMs?: number;
   /** Most messages claimed at once per instance. Default 100. */
   batchSize?: number;
+  /**
+   * How many messages an instance may hold claimed beyond its concurrency, waiting for a slot (the local queue), so
+   * that a slot freed goes to the next message at once rather than after a claim. Default: the instance's
+   * concurrency. 0 claims only for free slots.
+   */
+  localQueue?: number;
   /** A lease outlives the attempt's timeout by this much. Default 10 s. */
   leaseMarginMs?: number;
   /** The records, events and callback URL an instance's plugin gets (core/runtime/plugin-services.ts). */
@@ -62,16 +69,21 @@ export class DeliveryWorker {
   readonly #random: () => number;
   readonly #pollIntervalMs: number;
   readonly #batchSize: number;
+  readonly #localQueue: number | undefined;
   readonly #leaseMarginMs: number;
   readonly #onAttempt: ((event: AttemptEvent) => void) | undefined;
   readonly #storeRecheckMs: number;
   #stopWatchingStore: (() => void) | undefined;
   readonly #services: (instance: InstanceRuntime) => PluginServices;
+  /** Every claimed message until its outcome is recorded or it is given back, per instance. */
   readonly #inFlight = new Map<string, Set<Promise<void>>>();
+  readonly #lanes = new Map<string, Lane>();
   /** Each message this worker is attempting: its instance, and when its lease runs out. */
   readonly #leases = new Map<string, { instance: string; until: number }>();
   readonly #shutdown = new AbortController();
   #running = false;
+  /** Set by `stop`: a claimed message that has not started by then is left for `stop` to release. */
+  #stopping = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #wakeRequested = false;
@@ -91,6 +103,7 @@ export class DeliveryWorker {
     this.#random = options.random ?? Math.random;
     this.#pollIntervalMs = options.pollIntervalMs ?? 250;
     this.#batchSize = options.batchSize ?? 100;
+    this.#localQueue = options.localQueue;
     this.#leaseMarginMs = options.leaseMarginMs ?? 10_000;
     this.#onAttempt = options.onAttempt;
     this.#storeRecheckMs = options.storeRecheckMs ?? 5000;
@@ -102,6 +115,7 @@ export class DeliveryWorker {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#stopping = false;
     // One line when the store stops being able to write and one when it can again, however many polls between.
     this.#stopWatchingStore = this.#store.onAvailabilityChange((outage) => {
       if (outage) {
@@ -141,8 +155,10 @@ export class DeliveryWorker {
   /** Stops claiming, lets attempts in flight finish within `graceMs`, then aborts the rest and releases them. */
   async stop(graceMs = 10_000): Promise<void> {
     this.#running = false;
+    this.#stopping = true;
     this.notify();
     await this.#loop;
+    for (const lane of this.#lanes.values()) lane.wakeAll();
     const pending = [...this.#inFlight.values()].flatMap((set) => [...set]);
     if (pending.length > 0) {
       let timer: NodeJS.Timeout | undefined;
@@ -217,11 +233,14 @@ export class DeliveryWorker {
     const now = this.#clock.now();
     const inFlight = this.#inFlight.get(instance.id) ?? new Set();
     this.#inFlight.set(instance.id, inFlight);
-    const limit = Math.min(
-      this.#batchSize,
-      instance.policy.concurrency - inFlight.size,
-      gate.allowance(instance, now),
-    );
+    const lane = this.#lanes.get(instance.id) ?? new Lane();
+    this.#lanes.set(instance.id, lane);
+    const { concurrency } = instance.policy;
+    const localQueue = this.#localQueue ?? concurrency;
+    // Claim again once the lane has room for a whole local queue: claims of a good size, made while the slots are
+    // still busy with what the last claim brought.
+    const room = concurrency + localQueue - lane.held;
+    const limit = room < Math.max(1, localQueue) ? 0 : Math.min(this.#batchSize, room, gate.allowance(instance, now));
     // Full, open circuit or out of tokens: nothing to ask the store, but worth asking again at the next pass. Or a
     // lease of ours ran out while its attempt is still in flight (the process was paused: see runtime/deadline.ts):
     // a claim now would take that message again and send it twice. The attempt settles within its grace; then claim.
@@ -238,14 +257,15 @@ export class DeliveryWorker {
       leaseUntil,
     });
     gate.reserve(instance, claimed.length, now);
+    lane.hold(claimed.length);
     // A full claim may have left more behind.
     if (claimed.length === limit) this.#maybeDue.add(instance.id);
     return claimed.map((message) => {
       this.#leases.set(message.id, { instance: instance.id, until: leaseUntil });
-      const delivery = this.#deliver(instance, message).finally(() => {
+      const delivery = this.#deliver(instance, lane, message).finally(() => {
         inFlight.delete(delivery);
         this.#leases.delete(message.id);
-        // A slot is free, and the next message with this one's ordering key may have come due.
+        // The next message with this one's ordering key may have come due.
         this.notify(instance.id);
       });
       inFlight.add(delivery);
@@ -258,34 +278,79 @@ export class DeliveryWorker {
     return false;
   }
 
-  async #deliver(instance: InstanceRuntime, message: MessageRecord): Promise<void> {
+  /**
+   * A claimed message's way through: its turn for a slot, its attempt, and once the slot is free for the next
+   * message, the outcome recorded. Whatever happens, it ends here.
+   */
+  async #deliver(instance: InstanceRuntime, lane: Lane, message: MessageRecord): Promise<void> {
     const log = instance.log.child({ messageId: message.id });
+    let completion: CompleteAttempt | undefined;
+    await lane.take(instance.policy.concurrency);
     try {
-      await this.#attempt(instance, message, log);
+      const now = this.#clock.now();
+      const refusal = this.#mayNotStart(instance, message, now);
+      if (refusal === 'stopping') return;
+      if (refusal) await this.#giveBack(message, now, log, refusal);
+      else completion = await this.#attempt(instance, message, log);
     } catch (error) {
-      // The store refused the outcome: the lease expires and the message is tried again. Nothing is lost. A store
-      // that cannot write is said once for all (start), not once per message.
-      if (findStoreUnavailable(error)) log.debug({ err: errorMessage(error) }, 'could not record the outcome of an attempt: the store cannot write');
-      else log.error({ err: errorMessage(error) }, 'could not record the outcome of an attempt');
+      this.#cannotRecord(log, error);
+      return;
+    } finally {
+      lane.leave(instance.policy.concurrency);
+      // A slot is free: the lane may have room for another claim.
+      this.notify(instance.id);
+    }
+    if (!completion) return;
+    try {
+      await this.#record(instance, message, completion);
+    } catch (error) {
+      this.#cannotRecord(log, error);
     }
   }
 
-  async #attempt(instance: InstanceRuntime, message: MessageRecord, log: Logger): Promise<void> {
+  /**
+   * Why a message that waited for its slot must not start now: shutdown (`stop` releases it), a pause or an open
+   * circuit that came meanwhile, or a lease too short for a whole attempt (another process could take the message
+   * over while it runs here).
+   */
+  #mayNotStart(instance: InstanceRuntime, message: MessageRecord, now: number): string | undefined {
+    if (this.#stopping) return 'stopping';
+    const refusal = gate.refusal(instance, now);
+    if (refusal === 'paused' || refusal === 'circuit-open') return refusal;
+    const lease = this.#leases.get(message.id);
+    if (lease && lease.until - now < instance.policy.timeoutMs) return 'lease too short for an attempt';
+    return undefined;
+  }
+
+  /** Puts a claimed message back in the queue, its attempt given back: it never started. */
+  async #giveBack(message: MessageRecord, now: number, log: Logger, reason: string): Promise<void> {
+    log.debug(`claimed message given back unattempted: ${reason}`);
+    await this.#store.releaseLeases(this.leaseOwner, now, [message.id]);
+  }
+
+  #cannotRecord(log: Logger, error: unknown): void {
+    // The store refused the outcome: the lease expires and the message is tried again. Nothing is lost. A store
+    // that cannot write is said once for all (start), not once per message.
+    if (findStoreUnavailable(error)) log.debug({ err: errorMessage(error) }, 'could not record the outcome of an attempt: the store cannot write');
+    else log.error({ err: errorMessage(error) }, 'could not record the outcome of an attempt');
+  }
+
+  /** Runs one attempt (or closes the message without one) and says what to record; undefined when shutdown cut it short. */
+  async #attempt(instance: InstanceRuntime, message: MessageRecord, log: Logger): Promise<CompleteAttempt | undefined> {
     const startedAt = this.#clock.now();
     const base = { messageId: message.id, leaseOwner: this.leaseOwner };
     const budgetSpent = message.attempts > message.maxAttempts;
     if (budgetSpent || startedAt >= message.expiresAt) {
       const error = budgetSpent ? 'attempt budget spent: the last attempt was interrupted' : 'max age reached';
       log.warn({ attempts: message.attempts, maxAttempts: message.maxAttempts }, `message dead: ${error}`);
-      await this.#record(instance, message, {
+      return {
         ...base,
         outcome: 'dead',
         now: startedAt,
         error,
         attempt: { number: message.attempts, startedAt, skipped: true },
         enqueue: this.#deadEvents(message, error, startedAt),
-      });
-      return;
+      };
     }
 
     const ticket = gate.begin(instance, startedAt);
@@ -310,24 +375,20 @@ export class DeliveryWorker {
       // Shutdown cut the attempt short: keep the lease so that `stop` releases the message and gives the attempt
       // back. Recording a retry here would spend the attempt (and on the last one, kill the message).
       log.info(`attempt ${message.attempts} of ${message.maxAttempts} interrupted by shutdown; released`);
-      return;
+      return undefined;
     }
-    if (outcome.ok) {
-      await this.#record(instance, message, { ...base, outcome: 'succeeded', now, result: outcome.result ?? null, attempt });
-      return;
-    }
+    if (outcome.ok) return { ...base, outcome: 'succeeded', now, result: outcome.result ?? null, attempt };
     const nextAttemptAt = now + retryDelay(message.attempts, instance.policy, outcome.retryAfterMs, this.#random);
     const exhausted = message.attempts >= message.maxAttempts;
     const tooOld = nextAttemptAt >= message.expiresAt;
     const failure = { error: outcome.error, providerCode: outcome.providerCode, attempt };
     if (outcome.retryable && !exhausted && !tooOld) {
       log.warn({ err: outcome.error, code: outcome.providerCode, retryInMs: nextAttemptAt - now }, `attempt ${message.attempts} of ${message.maxAttempts} failed`);
-      await this.#record(instance, message, { ...base, ...failure, outcome: 'retry', now, nextAttemptAt });
-      return;
+      return { ...base, ...failure, outcome: 'retry', now, nextAttemptAt };
     }
     const reason = !outcome.retryable ? 'refused' : exhausted ? 'attempts exhausted' : 'max age reached';
     log.error({ err: outcome.error, code: outcome.providerCode }, `attempt ${message.attempts} of ${message.maxAttempts} failed; message dead (${reason})`);
-    await this.#record(instance, message, { ...base, ...failure, outcome: 'dead', now, enqueue: this.#deadEvents(message, outcome.error, now) });
+    return { ...base, ...failure, outcome: 'dead', now, enqueue: this.#deadEvents(message, outcome.error, now) };
   }
 
   /**

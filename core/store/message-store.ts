@@ -146,8 +146,11 @@ export interface MessageStore {
   claimDue(claim: { instance: string; limit: number; now: number; leaseOwner: string; leaseUntil: number }): Promise<MessageRecord[]>;
   /** Records an attempt's outcome; false when the lease was lost meanwhile (another worker owns the message). */
   completeAttempt(completion: CompleteAttempt): Promise<boolean>;
-  /** Puts every message leased by `leaseOwner` back in the queue (graceful shutdown). */
-  releaseLeases(leaseOwner: string, now: number): Promise<number>;
+  /**
+   * Puts the messages leased by `leaseOwner` back in the queue, giving back the attempt their claim counted: every
+   * one (graceful shutdown), or only those of `ids` (claimed, then never started).
+   */
+  releaseLeases(leaseOwner: string, now: number, ids?: readonly string[]): Promise<number>;
 
   /** How many dead messages a filter replay would queue, by instance. */
   planReplay(filter: MessageFilter): Promise<ReplayPlan>;

@@ -13,7 +13,8 @@ import { httpStatusError } from '../../sdk/provider/http-status.ts';
 import { PermanentError, RetryableError } from '../../sdk/errors.ts';
 import { type Expiry, startDeadline } from '../deadline.ts';
 import { MALFORMED_CALL, abortedError, malformedCallError, networkCode, noAnswerError, timedOutAfterPauseError, tooLargeError } from './call-errors.ts';
-import { sendOutbound } from './undici-adapter.ts';
+import { type Dispatched, dispatchCall } from './dispatch-call.ts';
+import { outboundThroughFetch, sendOutbound } from './undici-adapter.ts';
 
 export interface DirectCall {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -55,36 +56,52 @@ export class DirectClient {
   /** Resolves with the status and headers of an accepted answer; throws the plugin contract's errors otherwise. */
   async call(call: DirectCall): Promise<DirectAnswer> {
     const timeoutMs = call.timeoutMs ?? this.settings.timeoutMs;
-    const controller = new AbortController();
+    const sent = outboundThroughFetch() ? this.#throughFetch(call) : this.#dispatched(call);
     let expired: Expiry | undefined;
     const deadline =
       timeoutMs > 0
         ? startDeadline(timeoutMs, (expiry) => {
             expired = expiry;
-            controller.abort(new TimedOut(expiry));
+            sent.abort(new TimedOut(expiry));
           })
         : undefined;
     const caller = call.signal;
-    const interrupt = () => controller.abort(caller?.reason);
+    const interrupt = () => sent.abort(caller?.reason);
     if (caller?.aborted) interrupt();
     else caller?.addEventListener('abort', interrupt);
     try {
-      const raw = await sendOutbound(call.url, {
-        method: call.method,
-        headers: call.headers,
-        body: call.body,
-        signal: controller.signal,
-        dispatcher: this.settings.dispatcher,
-      });
-      await drain(raw.body, this.settings.maxContentLength());
-      if (!call.accept(raw.status)) throw httpStatusError(raw.status, hostOf(call.url), raw.headers['retry-after']);
-      return { status: raw.status, headers: raw.headers };
+      const answer = await sent.answer;
+      if (!call.accept(answer.status)) throw httpStatusError(answer.status, hostOf(call.url), answer.headers['retry-after']);
+      return answer;
     } catch (error) {
       throw this.#classified(error, call, expired);
     } finally {
       deadline?.cancel();
       caller?.removeEventListener('abort', interrupt);
     }
+  }
+
+  /** Straight to the instance's dispatcher (dispatch-call.ts). */
+  #dispatched(call: DirectCall): Dispatched {
+    return dispatchCall(this.settings.dispatcher, {
+      method: call.method,
+      url: call.url,
+      headers: call.headers,
+      body: call.body,
+      limit: this.settings.maxContentLength(),
+      tooLarge: () => new TooLarge(),
+    });
+  }
+
+  /** Through the global fetch, where a test process's msw sees the call. */
+  #throughFetch(call: DirectCall): Dispatched {
+    const controller = new AbortController();
+    const answer = (async () => {
+      const raw = await sendOutbound(call.url, { method: call.method, headers: call.headers, body: call.body, signal: controller.signal, dispatcher: this.settings.dispatcher });
+      await drain(raw.body, this.settings.maxContentLength());
+      return { status: raw.status, headers: raw.headers };
+    })();
+    return { answer, abort: (reason) => controller.abort(reason) };
   }
 
   #classified(error: unknown, call: DirectCall, expired: Expiry | undefined): RetryableError | PermanentError {

@@ -53,6 +53,11 @@ export function routeOutboundThroughFetch(on: boolean): void {
   send = on ? viaFetch : viaUndici;
 }
 
+/** Whether outbound calls go through the global fetch now (a test process with msw), not straight to undici. */
+export function outboundThroughFetch(): boolean {
+  return send === viaFetch;
+}
+
 /** Sends one call the way every outbound call goes now (undici, or the global fetch in a test process with msw). */
 export const sendOutbound: Send = (url, init) => send(url, init);
 

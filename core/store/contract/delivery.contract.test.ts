@@ -44,6 +44,20 @@ forEachStore((ctx) => {
       }
       expect(await ctx.store.releaseLeases('w1', T0 + 600)).toBe(0);
     });
+
+    it('releases only the messages named, and only while they are still its own', async () => {
+      const [a, b, c] = [ctx.message(), ctx.message(), ctx.message()];
+      await ctx.accepted(a, b, c);
+      await ctx.store.claimDue({ instance: 'sms-hue', limit: 2, now: T0 + 10, leaseOwner: 'w1', leaseUntil: T0 + 100 });
+      // c is another worker's, taken after w1's lease on it would have run out.
+      await ctx.store.claimDue({ instance: 'sms-hue', limit: 1, now: T0 + 20, leaseOwner: 'w2', leaseUntil: T0 + 60_000 });
+
+      expect(await ctx.store.releaseLeases('w1', T0 + 500, [a.id, c.id])).toBe(1);
+      expect(await ctx.store.getMessage(a.id)).toMatchObject({ status: 'queued', attempts: 0, nextAttemptAt: T0 + 500, leaseOwner: null });
+      expect(await ctx.store.getMessage(b.id)).toMatchObject({ status: 'processing', attempts: 1, leaseOwner: 'w1' });
+      expect(await ctx.store.getMessage(c.id)).toMatchObject({ status: 'processing', attempts: 1, leaseOwner: 'w2' });
+      expect(await ctx.store.releaseLeases('w1', T0 + 600, [])).toBe(0);
+    });
   });
 
   describe('replay and cancel', () => {

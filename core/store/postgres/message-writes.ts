@@ -5,13 +5,17 @@ import type { MessageRow } from '../sqlite/rows.ts';
 import type { Queries } from './connection.ts';
 import { replayableClause } from './replay-plan.ts';
 
-/** Puts every message leased by `leaseOwner` back in the queue (graceful shutdown); the interrupted attempt is given back. */
-export async function releaseLeases(db: Queries, leaseOwner: string, now: number): Promise<number> {
+/**
+ * Puts messages leased by `leaseOwner` back in the queue: all of them (graceful shutdown), or those of `ids` (claimed
+ * and never started). The attempt their claim counted is given back: it never reached an outcome.
+ */
+export async function releaseLeases(db: Queries, leaseOwner: string, now: number, ids?: readonly string[]): Promise<number> {
+  const only = ids ? `AND id IN (${ids.map(() => '?').join(', ') || 'NULL'})` : '';
   const { changes } = await db.run(
     `UPDATE messages SET status = 'queued', attempts = GREATEST(attempts - 1, 0), next_attempt_at = ?,
             lease_owner = NULL, lease_until = NULL, updated_at = ?
-      WHERE lease_owner = ? AND status = 'processing'`,
-    [now, now, leaseOwner],
+      WHERE lease_owner = ? AND status = 'processing' ${only}`,
+    [now, now, leaseOwner, ...(ids ?? [])],
   );
   return changes;
 }

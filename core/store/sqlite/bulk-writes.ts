@@ -62,7 +62,11 @@ export async function insertAcceptances(db: Connection, acceptances: Acceptance[
   return results;
 }
 
-/** The message side of outcomes: only where the lease is still ours. */
+/**
+ * The message side of outcomes: only where the lease is still ours. `+messages.status` keeps SQLite from driving the
+ * join from the index of processing messages, which read the whole batch's JSON again for each of them (a batch of
+ * 1,000 outcomes cost 1.5 ms of SQLite's time per message); from the JSON, each message is one primary-key look-up.
+ */
 const UPDATE_OUTCOMES = `
   UPDATE messages
      SET status = c.status, next_attempt_at = c.next, lease_owner = NULL, lease_until = NULL,
@@ -70,7 +74,7 @@ const UPDATE_OUTCOMES = `
     FROM (SELECT value->>'id' AS id, value->>'owner' AS owner, value->>'status' AS status, value->>'next' AS next,
                  value->>'error' AS error, value->>'result' AS result, value->>'now' AS now
             FROM jsonb_each(?)) AS c
-   WHERE messages.id = c.id AND messages.lease_owner = c.owner AND messages.status = 'processing'
+   WHERE messages.id = c.id AND messages.lease_owner = c.owner AND +messages.status = 'processing'
   RETURNING messages.id AS id`;
 
 /** An attempt happened even when its lease was lost meanwhile: it is recorded all the same. */

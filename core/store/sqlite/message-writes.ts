@@ -5,14 +5,17 @@ import type { Connection } from './connection.ts';
 import { REPLAYABLE, replayableClause } from './replay-plan.ts';
 import type { MessageRow } from './rows.ts';
 
-/** Puts every message leased by `leaseOwner` back in the queue (graceful shutdown). */
-export async function releaseLeases(db: Connection, leaseOwner: string, now: number): Promise<number> {
-  // The interrupted attempt is given back: it never reached an outcome.
+/**
+ * Puts messages leased by `leaseOwner` back in the queue: all of them (graceful shutdown), or those of `ids` (claimed
+ * and never started). The attempt their claim counted is given back: it never reached an outcome.
+ */
+export async function releaseLeases(db: Connection, leaseOwner: string, now: number, ids?: readonly string[]): Promise<number> {
+  const only = ids ? `AND id IN (${ids.map(() => '?').join(', ') || 'NULL'})` : '';
   const { changes } = await db.run(
     `UPDATE messages SET status = 'queued', attempts = MAX(attempts - 1, 0), next_attempt_at = ?,
             lease_owner = NULL, lease_until = NULL, updated_at = ?
-      WHERE lease_owner = ? AND status = 'processing'`,
-    [now, now, leaseOwner],
+      WHERE lease_owner = ? AND status = 'processing' ${only}`,
+    [now, now, leaseOwner, ...(ids ?? [])],
   );
   return changes;
 }

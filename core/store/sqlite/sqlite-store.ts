@@ -149,8 +149,8 @@ export class SqliteStore implements Store {
     return this.#complete(completion);
   }
 
-  releaseLeases(leaseOwner: string, now: number): Promise<number> {
-    return this.#commits.write((db) => releaseLeases(db, leaseOwner, now));
+  releaseLeases(leaseOwner: string, now: number, ids?: readonly string[]): Promise<number> {
+    return this.#commits.write((db) => releaseLeases(db, leaseOwner, now, ids));
   }
 
   planReplay(filter: MessageFilter): Promise<ReplayPlan> {
