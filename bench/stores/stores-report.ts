@@ -20,6 +20,7 @@ function ratios(rounds: StoresRound[], figure: (round: StoresRound) => [number |
 
 const acceptRatios = (rounds: StoresRound[]) => ratios(rounds, (round) => [round.accept.postgres1?.rate, round.accept.sqlite?.rate]);
 const cpuRatios = (rounds: StoresRound[]) => ratios(rounds, (round) => [round.accept.postgres3?.cpuMicros, round.accept.postgres1?.cpuMicros]);
+const equalLoadRatios = (rounds: StoresRound[]) => ratios(rounds, (round) => [round.accept.postgres3?.cpuMicros, round.acceptOneAtThirdLoad?.cpuMicros]);
 
 /** The figures judged against issue 16's targets (medians of each round's ratio), for the JSON line. */
 export function storesVerdict(stores: StoresBench) {
@@ -27,9 +28,11 @@ export function storesVerdict(stores: StoresBench) {
   const cpu = cpuRatios(stores.rounds);
   const pgAcceptVsSqlite = accept.length > 0 ? median(accept) : null;
   const cpuPerAcceptThreeVsOne = cpu.length > 0 ? median(cpu) : null;
+  const equalLoad = equalLoadRatios(stores.rounds);
   return {
     pgAcceptVsSqlite,
     cpuPerAcceptThreeVsOne,
+    cpuPerAcceptThreeVsOneAtEqualLoad: equalLoad.length > 0 ? median(equalLoad) : null,
     storesTargets: STORES_TARGETS,
     storesTargetsMet: {
       pgAcceptVsSqlite: pgAcceptVsSqlite === null ? null : pgAcceptVsSqlite >= STORES_TARGETS.pgAcceptVsSqlite,
@@ -59,6 +62,12 @@ export function storesSection(stores: StoresBench): string[] {
         ...(key === 'sqlite'
           ? []
           : [row(`${label}: of which PostgreSQL`, accepts, (run) => run.postgresMicros, int), row(`${label}: accepts per commit`, accepts, (run) => run.acceptsPerCommit ?? null, (value) => value.toFixed(1))]),
+        ...(key === 'postgres1'
+          ? [
+              row(`${label}, a third of the connections: accepts/s`, rounds.map((round) => round.acceptOneAtThirdLoad), (run) => run.rate, int),
+              row(`${label}, a third of the connections: CPU µs per accept`, rounds.map((round) => round.acceptOneAtThirdLoad), (run) => run.cpuMicros, int),
+            ]
+          : []),
         row(`${label}: deliveries/s`, deliveries, (run) => run.rate, int),
         row(`${label}: CPU µs per delivery`, deliveries, (run) => run.cpuMicros, int),
       ];
@@ -70,6 +79,12 @@ export function storesSection(stores: StoresBench): string[] {
     ['figure (median of each round\'s ratio)', 'value', 'each round', 'target'],
     ['pgAcceptVsSqlite: PostgreSQL one process accepts/s over SQLite\'s', ...withRounds(judged(verdict.pgAcceptVsSqlite, verdict.storesTargetsMet.pgAcceptVsSqlite, `>= ${STORES_TARGETS.pgAcceptVsSqlite}`), acceptRatios(rounds).map(ratio).join(', '))],
     ['cpuPerAcceptThreeVsOne: CPU per accept, three processes over one', ...withRounds(judged(verdict.cpuPerAcceptThreeVsOne, verdict.storesTargetsMet.cpuPerAcceptThreeVsOne, `<= ${STORES_TARGETS.cpuPerAcceptThreeVsOne}`), cpuRatios(rounds).map(ratio).join(', '))],
+    [
+      'cpuPerAcceptThreeVsOneAtEqualLoad: the same, one process loaded as each of the three',
+      verdict.cpuPerAcceptThreeVsOneAtEqualLoad === null ? 'n/a' : ratio(verdict.cpuPerAcceptThreeVsOneAtEqualLoad),
+      equalLoadRatios(rounds).map(ratio).join(', '),
+      'not judged: the cluster\'s own cost',
+    ],
   ]);
   const facts = stores.facts;
   return [

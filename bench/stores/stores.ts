@@ -43,6 +43,11 @@ export interface StoreRun {
 
 export interface StoresRound {
   accept: Partial<Record<SetupKey, StoreRun>>;
+  /**
+   * PostgreSQL with one process loaded by a third of the connections: each of the three processes' load. Not judged:
+   * it tells the cluster's own cost (three processes over this) from the cost of a lighter load per process.
+   */
+  acceptOneAtThirdLoad?: StoreRun;
   delivery: Partial<Record<SetupKey, StoreRun>>;
 }
 
@@ -108,7 +113,7 @@ function perUnit(cpu: ReturnType<ReturnType<typeof watchCpu>['stop']>, units: nu
 }
 
 /** Accepts a second over the setup's processes, each loaded at once by its share of the connections. */
-async function acceptRun(setup: Setup, settings: StoresSettings): Promise<StoreRun> {
+async function acceptRun(setup: Setup, settings: StoresSettings, connections = settings.connections): Promise<StoreRun> {
   const commitsBefore = await commits(setup);
   const cpu = watchCpu(setup);
   const loads = await Promise.all(
@@ -116,7 +121,7 @@ async function acceptRun(setup: Setup, settings: StoresSettings): Promise<StoreR
       explained(gateway, async () => {
         const load = await measureLoad(
           { url: `${gateway.ready.url}/v1/sms/send`, headers: { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_KEY}` }, body: SMS_BODY, expectStatus: 202 },
-          { connections: Math.max(1, Math.round(settings.connections / setup.gateways.length)), pipelining: 1, seconds: settings.seconds, warmupSeconds: settings.warmupSeconds },
+          { connections: Math.max(1, Math.round(connections / setup.gateways.length)), pipelining: 1, seconds: settings.seconds, warmupSeconds: settings.warmupSeconds },
         );
         assertOnlyExpected(SETUP_LABELS[setup.key], load, 202);
         return load;
@@ -224,6 +229,10 @@ export async function benchStores(dir: string, step: (what: string) => void, set
       for (const setup of order) {
         step(`stores round ${n + 1}/${settings.rounds}: ${SETUP_LABELS[setup.key]}, accept`);
         round.accept[setup.key] = await acceptRun(setup, settings);
+        if (setup.key === 'postgres1') {
+          step(`stores round ${n + 1}/${settings.rounds}: ${SETUP_LABELS[setup.key]}, accept with a third of the connections`);
+          round.acceptOneAtThirdLoad = await acceptRun(setup, settings, settings.connections / 3);
+        }
       }
       for (const setup of order) {
         step(`stores round ${n + 1}/${settings.rounds}: ${SETUP_LABELS[setup.key]}, delivery of ${settings.deliveries}`);
