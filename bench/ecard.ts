@@ -190,8 +190,10 @@ export async function benchEcard(dir: string, step: (s: string) => void, setting
       const directRun = await measure(load, count, direct, simulatorChild, sandboxChild);
       await simulatorClient(simulator).clearReceived();
       const gatewayRun = await measure(load, count, gateway, sandboxChild, simulatorChild);
-      const reached = v.parse(v.array(v.unknown()), await simulatorClient(simulator).received()).length;
-      if (reached !== count) throw new Error(`e-card bench: ${count} gateway look-ups but the simulator received ${reached}: a cache answered some`);
+      // Only the look-ups: the gateway's health checks of the instance reach the simulator meanwhile too.
+      const received = v.parse(v.array(v.looseObject({ operation: v.optional(v.string()) })), await simulatorClient(simulator).received());
+      const reached = received.filter((entry) => entry.operation === 'enterprise').length;
+      if (reached !== count) throw new Error(`e-card bench: ${count} gateway look-ups but the simulator received ${reached}: ${reached < count ? 'a cache answered some' : 'some were sent twice'}`);
       await simulatorClient(simulator).clearReceived();
       return { direct: directRun, gateway: gatewayRun };
     };
