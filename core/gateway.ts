@@ -17,7 +17,8 @@ import { pluginServices } from './runtime/plugin-services.ts';
 import { startPluginTasks } from './runtime/plugin-tasks.ts';
 import type { ConnectionCapName } from './metrics/connection-metrics.ts';
 import { createMetrics } from './metrics/metrics.ts';
-import type { Store } from './store/types.ts';
+import type { AuditInput, Store } from './store/types.ts';
+import { DeferredAudit } from './audit/deferred-audit.ts';
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -66,7 +67,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     services: (instance) => pluginServices(deps, instance.id, 'worker'),
     ...options.worker,
   });
-  const context: GatewayContext = { store, config, instances, log, clock, notify, publicUrl, sandbox: options.sandbox, metrics };
+  const deferredAudit = new DeferredAudit(store, log);
+  const auditAfterAnswer = (entry: AuditInput) => deferredAudit.add(entry);
+  const context: GatewayContext = { store, config, instances, log, clock, notify, publicUrl, auditAfterAnswer, sandbox: options.sandbox, metrics };
   const app = createApp(context);
   // An instance paused before this start is paused from the first request on, not from the worker's first poll.
   await refreshPauses(store, instances, log);
@@ -111,6 +114,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       const forceClose = setTimeout(() => server.closeAllConnections(), graceMs);
       await closed;
       clearTimeout(forceClose);
+      await deferredAudit.flush();
       await store.close();
       log.info('gateway stopped');
     })();

@@ -17,6 +17,7 @@ import { SqliteStore, type SqliteStoreOptions } from '../store/sqlite/sqlite-sto
 import { createApp } from './app.ts';
 import { testEcardPlugin, testPaymentPlugin, testSmsPlugin } from './test-plugins.test-helper.ts';
 import { TEST_AUDIT_KEY } from '../testing/test-audit-key.ts';
+import { DeferredAudit } from '../audit/deferred-audit.ts';
 
 export const AGENCY_A = '000.00.01.H22';
 export const AGENCY_B = '000.00.02.H22';
@@ -71,6 +72,7 @@ export async function openTestGateway(options: FixtureOptions = {}) {
   const clock = { t: START, now: () => clock.t };
   const notify = vi.fn();
   const log = options.log ?? pino({ level: 'silent' });
+  const deferredAudit = new DeferredAudit(store, log);
   const context: GatewayContext = {
     store,
     config,
@@ -79,6 +81,7 @@ export async function openTestGateway(options: FixtureOptions = {}) {
     clock,
     notify,
     publicUrl: () => 'http://127.0.0.1:8080',
+    auditAfterAnswer: (entry) => deferredAudit.add(entry),
   };
   const app = createApp(context);
   const newKey = async (role: KeyRole, agencies?: string[]) => createKey(store, { role, ...(agencies ? { agencies } : {}) }, clock.t);
@@ -141,6 +144,7 @@ export async function openTestGateway(options: FixtureOptions = {}) {
       return claimed.map((message) => message.id);
     },
     async dispose(): Promise<void> {
+      await deferredAudit.flush();
       await store.close().catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
     },

@@ -13,7 +13,10 @@ function documentOnlyGateway(publicUrl = () => 'http://127.0.0.1:8080'): Gateway
   const store = new Proxy({} as Store, {
     get: (_, method) => () => Promise.reject(new Error(`the store was called (${String(method)})`)),
   });
-  return { store, config, instances: new Instances(config, log), log, clock: { now: () => Date.now() }, notify: () => undefined, publicUrl };
+  const auditAfterAnswer = () => {
+    throw new Error('the audit was called');
+  };
+  return { store, config, instances: new Instances(config, log), log, clock: { now: () => Date.now() }, notify: () => undefined, publicUrl, auditAfterAnswer };
 }
 
 describe('GET /openapi.json', () => {

@@ -7,7 +7,6 @@ import type { InstanceRuntime } from '../../runtime/instances.ts';
 import { pausedProblem } from '../paused-problem.ts';
 import { pluginServices } from '../../runtime/plugin-services.ts';
 import { runOperation } from '../../runtime/run-operation.ts';
-import { errorMessage } from '../../sdk/errors.ts';
 import type { AppEnv } from '../env.ts';
 import { ProblemError } from '../problem.ts';
 import type { Input } from './input.ts';
@@ -40,7 +39,7 @@ export async function callSync(
   // On record, but off the answer's path: the call itself changes nothing the gateway stores (a plugin's record
   // changes are audited on their own, in their transactions).
   const entry = syncCallEntry({ id: messageId, instance: instance.id, capability: instance.plugin.capability, operation, input, actor, startedAt: now, finishedAt: gateway.clock.now(), outcome });
-  gateway.store.appendAudit([entry]).catch((error: unknown) => gateway.log.error({ err: errorMessage(error), requestId: c.get('requestId') }, 'could not audit a sync call'));
+  gateway.auditAfterAnswer(entry);
   gate.settle(instance, outcome, gateway.clock.now(), ticket);
   if (outcome.ok) {
     if (spec.binary) return fileResponse(c, outcome.result);
