@@ -1,12 +1,13 @@
 /**
- * A direct path for core's own plugins (the webhook delivery): one call through the instance's undici dispatcher,
+ * A direct path for the webhook delivery and the SDK's `requestJson`: one call through the instance's undici dispatcher,
  * without axios's config merging, interceptors and transforms, which cost a webhook delivery more main-thread time
  * than the rest of its attempt. Same pool (so the same maxSockets), same timeout over the whole call with the same
  * pause rule, the caller's signal, the same size limit, and the same errors as the axios client's
- * (`classifyHttpError`). Only the status and headers come back: the body is read and dropped, which frees the
- * connection for the next call.
+ * (`classifyHttpError`). The status and headers come back, and the body as text when asked for (otherwise it is
+ * read and dropped, which frees the connection for the next call).
  */
 import type { Readable } from 'node:stream';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import { hostOf } from '../../sdk/provider/host.ts';
 import { httpStatusError } from '../../sdk/provider/http-status.ts';
@@ -27,11 +28,15 @@ export interface DirectCall {
   timeoutMs?: number;
   /** The statuses that are an answer rather than an error. */
   accept: (status: number) => boolean;
+  /** Bring the answer's body back as text (decompressed if the provider compressed it); otherwise it is dropped. */
+  readBody?: boolean;
 }
 
 export interface DirectAnswer {
   status: number;
   headers: Record<string, string | string[]>;
+  /** With `readBody`. */
+  body?: string;
 }
 
 /** What the instance's client lends the direct path. */
@@ -72,7 +77,8 @@ export class DirectClient {
     try {
       const answer = await sent.answer;
       if (!call.accept(answer.status)) throw httpStatusError(answer.status, hostOf(call.url), answer.headers['retry-after']);
-      return answer;
+      const { status, headers, body } = answer;
+      return body === undefined ? { status, headers } : { status, headers, body: textOf(body, headers) };
     } catch (error) {
       throw this.#classified(error, call, expired);
     } finally {
@@ -90,6 +96,7 @@ export class DirectClient {
       body: call.body,
       limit: this.settings.maxContentLength(),
       tooLarge: () => new TooLarge(),
+      readBody: call.readBody,
     });
   }
 
@@ -98,8 +105,8 @@ export class DirectClient {
     const controller = new AbortController();
     const answer = (async () => {
       const raw = await sendOutbound(call.url, { method: call.method, headers: call.headers, body: call.body, signal: controller.signal, dispatcher: this.settings.dispatcher });
-      await drain(raw.body, this.settings.maxContentLength());
-      return { status: raw.status, headers: raw.headers };
+      const body = await drain(raw.body, this.settings.maxContentLength(), call.readBody === true);
+      return { status: raw.status, headers: raw.headers, body };
     })();
     return { answer, abort: (reason) => controller.abort(reason) };
   }
@@ -117,14 +124,30 @@ export class DirectClient {
   }
 }
 
-/** Reads the answer to its end (so its connection serves the next call) and drops it; stops past `limit` bytes. */
-async function drain(body: Readable, limit: number): Promise<void> {
+/**
+ * Reads the answer to its end (so its connection serves the next call), keeping it when `keep`; stops past `limit`
+ * bytes.
+ */
+async function drain(body: Readable, limit: number, keep: boolean): Promise<Buffer | undefined> {
   let length = 0;
+  const chunks: Buffer[] = [];
   for await (const chunk of body) {
     length += (chunk as Uint8Array).length;
     if (limit > -1 && length > limit) {
       body.destroy();
       throw new TooLarge();
     }
+    if (keep) chunks.push(Buffer.from(chunk as Uint8Array));
   }
+  return keep ? Buffer.concat(chunks) : undefined;
+}
+
+/** A provider may compress although nobody asked it to: the body as text, decompressed as axios would. */
+function textOf(body: Buffer, headers: Record<string, string | string[]>): string {
+  if (body.length === 0) return '';
+  const encoding = String(headers['content-encoding'] ?? '').trim().toLowerCase();
+  if (encoding === 'gzip' || encoding === 'x-gzip') return gunzipSync(body).toString();
+  if (encoding === 'deflate') return inflateSync(body).toString();
+  if (encoding === 'br') return brotliDecompressSync(body).toString();
+  return body.toString();
 }

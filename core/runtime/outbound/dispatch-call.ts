@@ -1,6 +1,6 @@
 /**
  * One HTTP call through an undici dispatcher's own handler interface, for the direct path (direct-call.ts): the
- * status and headers come back, the body is counted and dropped as it arrives. undici's `request` would wrap the
+ * status and headers come back, and the body when asked for (otherwise it is counted and dropped as it arrives). undici's `request` would wrap the
  * same call in an async resource, an abort listener and a Readable whose body then has to be iterated: on a webhook
  * delivery, more of the main thread than the rest of the call.
  */
@@ -15,11 +15,15 @@ export interface DispatchedCall {
   limit: number;
   /** Thrown (as the call's error) when the answer is longer than `limit`. */
   tooLarge: () => Error;
+  /** Keep the answer's body (`body`); otherwise it is counted and dropped. */
+  readBody?: boolean | undefined;
 }
 
 export interface DispatchedAnswer {
   status: number;
   headers: Record<string, string | string[]>;
+  /** The body's bytes, when asked for. */
+  body?: Buffer | undefined;
 }
 
 /** A call on its way: its answer, and how to abort it (the promise rejects at once with `reason`). */
@@ -62,6 +66,7 @@ export function dispatchCall(dispatcher: Dispatcher, call: DispatchedCall): Disp
   let status = 0;
   let headers: Record<string, string | string[]> = {};
   let length = 0;
+  const chunks: Buffer[] | undefined = call.readBody ? [] : undefined;
 
   const handler: Dispatcher.DispatchHandler = {
     onConnect(abort) {
@@ -83,10 +88,11 @@ export function dispatchCall(dispatcher: Dispatcher, call: DispatchedCall): Disp
         abortRequest?.(error);
         return false;
       }
+      chunks?.push(chunk);
       return true;
     },
     onComplete() {
-      settle(undefined, { status, headers });
+      settle(undefined, { status, headers, ...(chunks ? { body: Buffer.concat(chunks) } : {}) });
     },
     onError(error) {
       settle(abortedWith ? abortedWith.reason : error);

@@ -16,6 +16,7 @@ import { RetryableError, type PermanentError } from '../errors.ts';
 import { hostOf } from './host.ts';
 import { httpStatusError } from './http-status.ts';
 import { parseRetryAfter } from './retry-after.ts';
+import { directClientOf } from '../../runtime/outbound/http-client.ts';
 
 export interface JsonRequest<Answer> {
   /** Default: POST when there is a body, GET otherwise. */
@@ -64,11 +65,35 @@ const NOT_JSON = Symbol('not JSON');
 export async function requestJson<Answer>(http: AxiosInstance, request: JsonRequest<Answer>): Promise<JsonAnswer<Answer>> {
   const host = hostOf(request.url);
   const { data, contentType } = payloadOf(request.body);
+  const method = request.method ?? (request.body === undefined ? 'GET' : 'POST');
+  const headers = { accept: 'application/json', ...(contentType ? { 'content-type': contentType } : {}), ...request.headers };
+  // The gateway's own clients go straight through their pool: the same call, without axios's config merging.
+  const direct = directClientOf(http);
+  const response = direct
+    ? await direct.call({ method, url: withQuery(request.url, request.params), headers, body: data, signal: request.signal, timeoutMs: request.timeoutMs, accept: () => true, readBody: true })
+    : await viaAxios(http, request, method, headers, data);
+  const status = response.status;
+  const answered = response.headers as AxiosResponse['headers'];
+  const body = jsonOf(response.body);
+  if (status < 200 || status > 299) {
+    const retryAfterMs = parseRetryAfter(answered['retry-after']);
+    const failure = { status, body: body === NOT_JSON ? undefined : body, retryAfterMs, host, httpError: httpStatusError(status, host, answered['retry-after']) };
+    if (!request.errorAnswer) throw failure.httpError;
+    return { answer: request.errorAnswer(failure), status, headers: answered };
+  }
+  if (body === NOT_JSON) throw malformed(host, 'it is not JSON');
+  const parsed = v.safeParse(request.answer, body);
+  if (!parsed.success) throw malformed(host, issueText(parsed.issues[0]));
+  return { answer: parsed.output, status, headers: answered };
+}
+
+/** A client the gateway did not make (a plugin test's own axios instance): through its axios interface. */
+async function viaAxios<Answer>(http: AxiosInstance, request: JsonRequest<Answer>, method: string, headers: Record<string, string>, data: string | undefined) {
   const response = await http.request<unknown>({
-    method: request.method ?? (request.body === undefined ? 'GET' : 'POST'),
+    method,
     url: request.url,
     params: request.params,
-    headers: { accept: 'application/json', ...(contentType ? { 'content-type': contentType } : {}), ...request.headers },
+    headers,
     data,
     // Sent and read as text: the body is ours to serialise, and an answer that is not JSON is told apart here.
     transformRequest: [(body: unknown) => body],
@@ -79,18 +104,16 @@ export async function requestJson<Answer>(http: AxiosInstance, request: JsonRequ
     signal: request.signal,
     ...(request.timeoutMs === undefined ? {} : { timeout: request.timeoutMs }),
   });
-  const { status, headers } = response;
-  const body = jsonOf(response.data);
-  if (status < 200 || status > 299) {
-    const retryAfterMs = parseRetryAfter(headers['retry-after']);
-    const failure = { status, body: body === NOT_JSON ? undefined : body, retryAfterMs, host, httpError: httpStatusError(status, host, headers['retry-after']) };
-    if (!request.errorAnswer) throw failure.httpError;
-    return { answer: request.errorAnswer(failure), status, headers };
-  }
-  if (body === NOT_JSON) throw malformed(host, 'it is not JSON');
-  const parsed = v.safeParse(request.answer, body);
-  if (!parsed.success) throw malformed(host, issueText(parsed.issues[0]));
-  return { answer: parsed.output, status, headers };
+  return { status: response.status, headers: response.headers, body: response.data };
+}
+
+/** The URL with `params` added to its query, as axios adds plain ones. */
+function withQuery(url: string, params: JsonRequest<unknown>['params']): string {
+  const entries = Object.entries(params ?? {}).filter((entry): entry is [string, string | number | boolean] => entry[1] !== undefined && entry[1] !== null);
+  if (entries.length === 0) return url;
+  const withParams = new URL(url);
+  for (const [name, value] of entries) withParams.searchParams.append(name, String(value));
+  return withParams.href;
 }
 
 function payloadOf(body: unknown): { data: string | undefined; contentType: string | undefined } {
