@@ -201,6 +201,11 @@ export class Session implements Queries {
     client?.release(error instanceof Error ? error : true);
   }
 
+  /** The server process behind the connection, while there is one: what its NOTIFYs are sent as. */
+  get backendPid(): number | undefined {
+    return (this.#client as (pg.PoolClient & { processID?: number | null }) | undefined)?.processID ?? undefined;
+  }
+
   close(): void {
     this.#client?.release();
     this.#client = undefined;

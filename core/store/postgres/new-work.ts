@@ -15,7 +15,8 @@ export class NewWorkListener {
 
   constructor(
     private readonly config: pg.ClientConfig,
-    private readonly onWork: (instances: string[]) => void,
+    /** `from`: the server process of the session whose transaction stored the messages. */
+    private readonly onWork: (instances: string[], from: number) => void,
   ) {}
 
   start(): void {
@@ -31,7 +32,7 @@ export class NewWorkListener {
     client.on('error', lost);
     client.on('end', lost);
     client.on('notification', (notice) => {
-      if (notice.channel === NEW_WORK_CHANNEL) this.onWork(instancesOf(notice.payload));
+      if (notice.channel === NEW_WORK_CHANNEL) this.onWork(instancesOf(notice.payload), notice.processId);
     });
     try {
       await client.connect();

@@ -203,10 +203,13 @@ describe.skipIf(!serverUrl)('the PostgreSQL store', () => {
     }
   });
 
-  it('wakes the other processes when one stores new messages (LISTEN/NOTIFY), with their instances', async () => {
+  it('wakes the other processes when one stores new messages (LISTEN/NOTIFY), with their instances, not itself', async () => {
     const schema = await freshSchema();
     const [writer, listener] = await Promise.all([1, 2].map(() => PostgresStore.open({ url: database.url, schema, auditKey: TEST_AUDIT_KEY })));
     try {
+      // The writer's worker was told by the writer itself: its own notification would only wake it again.
+      const wokenWriter: string[][] = [];
+      writer!.onNewWork((instances) => wokenWriter.push(instances));
       const woken: string[][] = [];
       let heard = () => {};
       const first = new Promise<void>((resolve) => {
@@ -222,6 +225,9 @@ describe.skipIf(!serverUrl)('the PostgreSQL store', () => {
         await Promise.race([first, new Promise((done) => setTimeout(done, 100))]);
       }
       expect(woken[0]).toEqual(['sms-quangtri']);
+      // Both connections hear a notification at about the same time: the writer's would have come by now.
+      await new Promise((done) => setTimeout(done, 300));
+      expect(wokenWriter).toEqual([]);
     } finally {
       await Promise.all([writer?.close(), listener?.close()]);
     }

@@ -127,7 +127,9 @@ export class PostgresStore implements Store {
     });
     this.#foldTimer = setInterval(() => void this.#commits.write((db) => foldCounters(db)).catch(() => undefined), FOLD_INTERVAL_MS);
     this.#foldTimer.unref();
-    this.#newWork = new NewWorkListener(listenConfig, (instances) => {
+    this.#newWork = new NewWorkListener(listenConfig, (instances, from) => {
+      // This process's own writes woke its worker already: only the other processes' are news.
+      if (from === session.backendPid) return;
       for (const listener of this.#workListeners) listener(instances);
     });
   }
