@@ -78,7 +78,7 @@ export class DeliveryWorker {
   /** Every claimed message until its outcome is recorded or it is given back, per instance. */
   readonly #inFlight = new Map<string, Set<Promise<void>>>();
   readonly #lanes = new Map<string, Lane>();
-  /** Each message this worker is attempting: its instance, and when its lease runs out. */
+  /** Each message this worker holds claimed (waiting for a slot or attempting): its instance, and when its lease runs out. */
   readonly #leases = new Map<string, { instance: string; until: number }>();
   readonly #shutdown = new AbortController();
   #running = false;

@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blockEventLoop } from '../block-event-loop.test-helper.ts';
 import { PAUSE_TOLERANCE_MS } from '../deadline.ts';
@@ -27,6 +28,8 @@ const routes: Record<string, (response: ServerResponse) => void> = {
   '/refused': (response) => response.writeHead(422).end('no'),
   '/moved': (response) => response.writeHead(302, { location: '/ok' }).end(),
   '/big': (response) => response.writeHead(200).end(Buffer.alloc(64 * 1024, 1)),
+  // Compressed although nobody asked: 64 KiB of JSON that is 150-odd bytes on the wire.
+  '/gzip-json': (response) => response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync(JSON.stringify({ text: 'x'.repeat(64 * 1024) }))),
   '/slow': (response) => setTimeout(() => response.writeHead(200).end('late'), 2_000),
   '/hold': (response) => setTimeout(() => response.writeHead(204).end(), 50),
   '/stall-unanswered': () => blockEventLoop(STALL_MS),
@@ -126,6 +129,22 @@ describe('the direct path', () => {
     expect(await both(`${base}/slow`, { signal: aborting })).toMatchObject({ error: { code: 'ABORTED' } });
     const aborted = AbortSignal.abort();
     expect(await both(`${base}/ok`, { signal: () => aborted })).toMatchObject({ error: { code: 'ABORTED' } });
+  });
+
+  it('brings the body back as text when asked, decompressed as the axios client reads it', async () => {
+    const { http, direct } = clients();
+    const url = `${base}/gzip-json`;
+    const viaAxios = await http.get<string>(url, { responseType: 'text', transformResponse: [(body: unknown) => body] });
+    const viaDirect = await direct.call({ method: 'GET', url, headers: {}, accept, readBody: true });
+    expect(viaDirect.body).toBe(viaAxios.data);
+    expect(JSON.parse(viaDirect.body ?? '')).toEqual({ text: 'x'.repeat(64 * 1024) });
+  });
+
+  it("counts a compressed answer's maxContentLength once decompressed", async () => {
+    const { http, direct } = clients();
+    http.defaults.maxContentLength = 1024;
+    const error = await direct.call({ method: 'GET', url: `${base}/gzip-json`, headers: {}, accept, readBody: true }).catch(shape);
+    expect(error).toMatchObject({ name: 'PermanentError', code: 'RESPONSE_TOO_LARGE' });
   });
 
   it("refuses an answer over the client's maxContentLength, for good", async () => {

@@ -78,7 +78,7 @@ export class DirectClient {
       const answer = await sent.answer;
       if (!call.accept(answer.status)) throw httpStatusError(answer.status, hostOf(call.url), answer.headers['retry-after']);
       const { status, headers, body } = answer;
-      return body === undefined ? { status, headers } : { status, headers, body: textOf(body, headers) };
+      return body === undefined ? { status, headers } : { status, headers, body: textOf(body, headers, this.settings.maxContentLength()) };
     } catch (error) {
       throw this.#classified(error, call, expired);
     } finally {
@@ -142,12 +142,19 @@ async function drain(body: Readable, limit: number, keep: boolean): Promise<Buff
   return keep ? Buffer.concat(chunks) : undefined;
 }
 
-/** A provider may compress although nobody asked it to: the body as text, decompressed as axios would. */
-function textOf(body: Buffer, headers: Record<string, string | string[]>): string {
+/**
+ * A provider may compress although nobody asked it to: the body as text, decompressed as axios would, and no longer
+ * than `limit` bytes once decompressed (-1: no limit).
+ */
+function textOf(body: Buffer, headers: Record<string, string | string[]>, limit: number): string {
   if (body.length === 0) return '';
   const encoding = String(headers['content-encoding'] ?? '').trim().toLowerCase();
-  if (encoding === 'gzip' || encoding === 'x-gzip') return gunzipSync(body).toString();
-  if (encoding === 'deflate') return inflateSync(body).toString();
-  if (encoding === 'br') return brotliDecompressSync(body).toString();
-  return body.toString();
+  const inflate = { gzip: gunzipSync, 'x-gzip': gunzipSync, deflate: inflateSync, br: brotliDecompressSync }[encoding];
+  if (!inflate) return body.toString();
+  try {
+    return inflate(body, limit > -1 ? { maxOutputLength: limit } : {}).toString();
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new TooLarge();
+    throw error;
+  }
 }
