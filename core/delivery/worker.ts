@@ -7,12 +7,10 @@ import type { AttemptOutcome, CompleteAttempt, MessageRecord, Store } from '../s
 import { StoreUnavailableError, findStoreUnavailable } from '../store/unavailable.ts';
 import { gate } from '../runtime/gate.ts';
 import { Lane } from './lane.ts';
+import { type AttemptSettings, attemptMessage } from './attempt.ts';
 import { refreshPauses } from '../runtime/pauses.ts';
-import { runOperation } from '../runtime/run-operation.ts';
-import { retryDelay } from './backoff.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { InstanceRuntime, Instances } from '../runtime/instances.ts';
-import { eventMessages } from '../webhooks/event-messages.ts';
 import type { PluginServices } from '../runtime/plugin-services.ts';
 
 export interface WorkerOptions {
@@ -291,7 +289,7 @@ export class DeliveryWorker {
       const refusal = this.#mayNotStart(instance, message, now);
       if (refusal === 'stopping') return;
       if (refusal) await this.#giveBack(message, now, log, refusal);
-      else completion = await this.#attempt(instance, message, log);
+      else completion = await attemptMessage(this.#attemptSettings(instance), instance, message, log);
     } catch (error) {
       this.#cannotRecord(log, error);
       return;
@@ -335,60 +333,8 @@ export class DeliveryWorker {
     else log.error({ err: errorMessage(error) }, 'could not record the outcome of an attempt');
   }
 
-  /** Runs one attempt (or closes the message without one) and says what to record; undefined when shutdown cut it short. */
-  async #attempt(instance: InstanceRuntime, message: MessageRecord, log: Logger): Promise<CompleteAttempt | undefined> {
-    const startedAt = this.#clock.now();
-    const base = { messageId: message.id, leaseOwner: this.leaseOwner };
-    const budgetSpent = message.attempts > message.maxAttempts;
-    if (budgetSpent || startedAt >= message.expiresAt) {
-      const error = budgetSpent ? 'attempt budget spent: the last attempt was interrupted' : 'max age reached';
-      log.warn({ attempts: message.attempts, maxAttempts: message.maxAttempts }, `message dead: ${error}`);
-      return {
-        ...base,
-        outcome: 'dead',
-        now: startedAt,
-        error,
-        attempt: { number: message.attempts, startedAt, skipped: true },
-        enqueue: this.#deadEvents(message, error, startedAt),
-      };
-    }
-
-    const ticket = gate.begin(instance, startedAt);
-    log.debug(`attempt ${message.attempts} of ${message.maxAttempts}`);
-    const outcome = await runOperation({
-      instance,
-      operation: message.operation,
-      input: message.payload,
-      messageId: message.id,
-      sequence: message.sequence,
-      attempt: message.attempts,
-      triedBefore: message.totalAttempts > 1 || message.attempts > 1 || message.replays > 0,
-      agency: message.agency,
-      services: this.#services(instance),
-      signal: this.#shutdown.signal,
-    });
-    const now = this.#clock.now();
-    const attempt = { number: message.attempts, startedAt };
-    gate.settle(instance, outcome, now, ticket);
-
-    if (!outcome.ok && outcome.interrupted) {
-      // Shutdown cut the attempt short: keep the lease so that `stop` releases the message and gives the attempt
-      // back. Recording a retry here would spend the attempt (and on the last one, kill the message).
-      log.info(`attempt ${message.attempts} of ${message.maxAttempts} interrupted by shutdown; released`);
-      return undefined;
-    }
-    if (outcome.ok) return { ...base, outcome: 'succeeded', now, result: outcome.result ?? null, attempt };
-    const nextAttemptAt = now + retryDelay(message.attempts, instance.policy, outcome.retryAfterMs, this.#random);
-    const exhausted = message.attempts >= message.maxAttempts;
-    const tooOld = nextAttemptAt >= message.expiresAt;
-    const failure = { error: outcome.error, providerCode: outcome.providerCode, attempt };
-    if (outcome.retryable && !exhausted && !tooOld) {
-      log.warn({ err: outcome.error, code: outcome.providerCode, retryInMs: nextAttemptAt - now }, `attempt ${message.attempts} of ${message.maxAttempts} failed`);
-      return { ...base, ...failure, outcome: 'retry', now, nextAttemptAt };
-    }
-    const reason = !outcome.retryable ? 'refused' : exhausted ? 'attempts exhausted' : 'max age reached';
-    log.error({ err: outcome.error, code: outcome.providerCode }, `attempt ${message.attempts} of ${message.maxAttempts} failed; message dead (${reason})`);
-    return { ...base, ...failure, outcome: 'dead', now, enqueue: this.#deadEvents(message, outcome.error, now) };
+  #attemptSettings(instance: InstanceRuntime): AttemptSettings {
+    return { clock: this.#clock, random: this.#random, leaseOwner: this.leaseOwner, instances: this.#instances, services: this.#services(instance), signal: this.#shutdown.signal };
   }
 
   /**
@@ -425,12 +371,5 @@ export class DeliveryWorker {
     } catch (error) {
       instance.log.warn({ err: errorMessage(error), messageId: message.id }, 'attempt observer failed');
     }
-  }
-
-  /** `message.dead` for the subscriptions; never for a webhook message itself, so a dead receiver cannot loop. */
-  #deadEvents(message: MessageRecord, error: string, now: number) {
-    if (message.capability === 'webhook') return [];
-    const data = { messageId: message.id, capability: message.capability, operation: message.operation, instance: message.instance, reference: message.reference, lastError: error };
-    return eventMessages(this.#instances, { type: 'message.dead', agency: message.agency, data }, now);
   }
 }
