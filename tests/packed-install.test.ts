@@ -38,10 +38,18 @@ function operatorEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
+/** What this test reads of an entry of package-lock.json's `packages`; the rest is copied as it is. */
+interface LockEntry {
+  name?: string;
+  version?: string;
+  resolved?: string;
+  dev?: boolean;
+}
+
 /** A lockfile for `folder` that installs the tarball with the dependency versions of the repository's lockfile. */
 async function lockfileFor(tarball: string): Promise<{ manifest: object; lock: object }> {
-  const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as Record<string, any>;
-  const repoLock = JSON.parse(await readFile(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, Record<string, any>> };
+  const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
+  const repoLock = JSON.parse(await readFile(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
   const spec = `file:${tarball}`;
   const packages: Record<string, object> = {
     '': { dependencies: { lienthong: spec } },
@@ -50,7 +58,7 @@ async function lockfileFor(tarball: string): Promise<{ manifest: object; lock: o
   for (const [path, entry] of Object.entries(repoLock.packages)) {
     if (path === '' || entry.dev) continue;
     // Without the tarball's address npm would ask the registry for it; with it, npm finds the tarball in its cache.
-    const name: string = entry.name ?? path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    const name = entry.name ?? path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
     packages[path] = { ...entry, resolved: entry.resolved ?? `https://registry.npmjs.org/${name}/-/${name.split('/').pop()}-${entry.version}.tgz` };
   }
   return {

@@ -122,6 +122,9 @@ describe.skipIf(!serverUrl)('three gateway processes on one PostgreSQL database,
   });
 });
 
-describe.skipIf(serverUrl)('three gateway processes on one PostgreSQL database, one killed and one frozen', () => {
-  it.skip(POSTGRES_SKIP, () => undefined);
-});
+// Without a PostgreSQL server to test against (LIENTHONG_TEST_DATABASE_URL unset), one skipped case says how to run these.
+if (!serverUrl) {
+  describe('three gateway processes on one PostgreSQL database, one killed and one frozen', () => {
+    it.skip(POSTGRES_SKIP, () => undefined);
+  });
+}

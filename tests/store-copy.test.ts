@@ -75,6 +75,9 @@ describe.skipIf(!serverUrl)('lienthong store copy, 100,000 messages', () => {
   });
 });
 
-describe.skipIf(serverUrl)('lienthong store copy, 100,000 messages', () => {
-  it.skip(POSTGRES_SKIP, () => undefined);
-});
+// Without a PostgreSQL server to test against (LIENTHONG_TEST_DATABASE_URL unset), one skipped case says how to run these.
+if (!serverUrl) {
+  describe('lienthong store copy, 100,000 messages', () => {
+    it.skip(POSTGRES_SKIP, () => undefined);
+  });
+}

@@ -19,6 +19,7 @@ describe('choosing the store', () => {
     await expect(openStore({ LIENTHONG_DATABASE_URL: 'postgres://gw@127.0.0.1:1/lienthong' }, { gateway: true })).rejects.toThrow(/LIENTHONG_AUDIT_KEY is not set/);
   });
 
+  // Needs a PostgreSQL server (LIENTHONG_TEST_DATABASE_URL); without one, the case below says how to run it.
   it.skipIf(!serverUrl)('opens the PostgreSQL store, shared (no claim on it), and a reading verb refuses a database never migrated', async () => {
     const database = await createTestDatabase(serverUrl as string);
     try {

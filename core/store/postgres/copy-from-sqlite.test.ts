@@ -99,6 +99,9 @@ describe.skipIf(!serverUrl)('lienthong store copy', () => {
   });
 });
 
-describe.skipIf(serverUrl)('lienthong store copy', () => {
-  it.skip(POSTGRES_SKIP, () => undefined);
-});
+// Without a PostgreSQL server to test against (LIENTHONG_TEST_DATABASE_URL unset), one skipped case says how to run these.
+if (!serverUrl) {
+  describe('lienthong store copy', () => {
+    it.skip(POSTGRES_SKIP, () => undefined);
+  });
+}
