@@ -1,8 +1,8 @@
 /**
  * One HTTP call through an undici dispatcher's own handler interface, for the direct path (direct-call.ts): the
- * status and headers come back, and the body when asked for (otherwise it is counted and dropped as it arrives). undici's `request` would wrap the
- * same call in an async resource, an abort listener and a Readable whose body then has to be iterated: on a webhook
- * delivery, more of the main thread than the rest of the call.
+ * status and headers come back, and the body when asked for (otherwise it is counted and dropped as it arrives).
+ * undici's `request` would wrap the same call in an async resource, an abort listener and a Readable whose body then
+ * has to be iterated: on a webhook delivery, more of the main thread than the rest of the call.
  */
 import type { Dispatcher } from 'undici';
 
