@@ -12,6 +12,7 @@ export { httpStatusError } from './provider/http-status.ts';
 export { maskedExcerpt } from './provider/masked-excerpt.ts';
 export { requestJson, type ErrorAnswer, type JsonAnswer, type JsonRequest } from './provider/request-json.ts';
 export { parseRetryAfter } from './provider/retry-after.ts';
+export { requestText, type TextAnswer, type TextRequest } from './provider/request-text.ts';
 export { maskAccount, maskPhone } from '../audit/mask.ts';
 // The simulator kit (DESIGN.md, "Running it"): fault injection, the controls, the ledger of what was received.
 export { createFaultInjector, type FaultDecision, type FaultInjector, type FaultInjectorOptions, type FaultMode, type FaultSettings } from './simulator/faults.ts';

@@ -80,23 +80,28 @@ export function acceptedOrThrow(answer: MtAnswer, about: Attempt): Accepted {
   throw new ErrorClass(`${refused}: ${provider} (${row.meaning})`, { code: row.code });
 }
 
+/** A SOAP call's answer that is not the operation's: its status and headers, and the envelope of a fault. */
+export interface FailedAnswer {
+  response: { status: number; headers: Record<string, unknown> };
+  /** The parsed envelope, when the answer was a SOAP fault. */
+  root?: unknown;
+}
+
 /**
- * What a SOAP call threw, as the gateway's errors. Connection errors, timeouts and aborts arrive already
- * classified by the instance's HTTP client. node-soap hands back every HTTP status itself, so: a SOAP fault is
- * retryable; other statuses from 400 up go by the HTTP rules (5xx, 408, 425, 429 retryable with the server's
- * Retry-After, any other permanent); an answer that is not the expected SOAP envelope is retryable.
+ * A failed answer as the gateway's error (connection errors, timeouts and aborts arrive already classified by the
+ * instance's HTTP client): a SOAP fault is retryable; other statuses from 400 up go by the HTTP rules (5xx, 408,
+ * 425, 429 retryable with the server's Retry-After, any other permanent); an answer that is not the expected SOAP
+ * envelope is retryable.
  */
-export function failureOf(error: unknown, host: string): RetryableError | PermanentError {
-  if (error instanceof RetryableError || error instanceof PermanentError) return error;
-  const status = numberAt(error, 'response', 'status');
-  const fault = at(error, 'root', 'Envelope', 'Body', 'Fault');
+export function failureOf(answer: FailedAnswer, host: string): RetryableError | PermanentError {
+  const { status, headers } = answer.response;
+  const fault = at(answer.root, 'Envelope', 'Body', 'Fault');
   if (fault !== undefined) {
     const faultCode = textOf(at(fault, 'faultcode')) ?? textOf(at(fault, 'Code', 'Value')) ?? 'fault';
     const faultString = textOf(at(fault, 'faultstring')) ?? textOf(at(fault, 'Reason', 'Text')) ?? '';
-    const httpStatus = status === undefined ? '' : ` (HTTP ${status})`;
-    return new RetryableError(`SOAP fault from ${host}${httpStatus}: ${maskedExcerpt(`${faultCode}: ${faultString}`)}`, { code: 'SOAP_FAULT' });
+    return new RetryableError(`SOAP fault from ${host} (HTTP ${status}): ${maskedExcerpt(`${faultCode}: ${faultString}`)}`, { code: 'SOAP_FAULT' });
   }
-  if (status !== undefined && status >= 400) return httpStatusError(status, host, at(error, 'response', 'headers', 'retry-after'));
+  if (status >= 400) return httpStatusError(status, host, at(headers, 'retry-after'));
   return malformedAnswer(host);
 }
 
@@ -112,11 +117,6 @@ function at(value: unknown, ...path: string[]): unknown {
     current = (current as Record<string, unknown>)[key];
   }
   return current;
-}
-
-function numberAt(value: unknown, ...path: string[]): number | undefined {
-  const found = at(value, ...path);
-  return typeof found === 'number' ? found : undefined;
 }
 
 /** node-soap gives an element's text as a string, or as `{ $value }` when the element has attributes. */

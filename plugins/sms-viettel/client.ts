@@ -1,13 +1,14 @@
 /**
- * The CcApi SOAP client: node-soap over the instance's own axios client, built once per instance and endpoint
- * from the WSDL this plugin ships (never fetched from the network).
+ * The CcApi SOAP client: node-soap reads the WSDL this plugin ships (never fetched from the network) and writes
+ * and reads each call; the call goes over the instance's own HTTP client (soap-exchange.ts).
  */
 import { fileURLToPath } from 'node:url';
 import type { AxiosInstance } from 'axios';
-import { createClientAsync, type Client, type IOptions } from 'soap';
+import { createClientAsync, type Client } from 'soap';
 import * as v from 'valibot';
 import { hostOf } from '../../core/sdk/index.ts';
-import { failureOf, malformedAnswer, type MtAnswer } from './answer-codes.ts';
+import { malformedAnswer, type MtAnswer } from './answer-codes.ts';
+import { exchange } from './soap-exchange.ts';
 
 export const WSDL_PATH = fileURLToPath(new URL('./wsdl/CcApi.wsdl', import.meta.url));
 
@@ -33,8 +34,6 @@ export interface BalanceRequest {
 
 /** Where and how one call goes. */
 export interface CallTarget {
-  /** The plugin instance: one client per instance and endpoint. */
-  instance: string;
   endpoint: string;
   http: AxiosInstance;
   signal: AbortSignal;
@@ -62,45 +61,30 @@ export type BalanceAnswer = v.InferOutput<typeof balanceAnswerSchema>['return'];
 /** node-soap parses xsd:decimal with Number(): 12345678901234567.89 would come back as 12345678901234568. */
 const customDeserializer = { decimal: (text: string) => text };
 
-/** Keyed by the instance's HTTP client first, so a client is dropped with the instance that owns it. */
-const clients = new WeakMap<AxiosInstance, Map<string, Promise<Client>>>();
+let shipped: Promise<Client> | undefined;
 
-/** The node-soap client of an instance and endpoint, made on first use. */
-export function clientFor(target: CallTarget): Promise<Client> {
-  let byInstance = clients.get(target.http);
-  if (!byInstance) {
-    byInstance = new Map();
-    clients.set(target.http, byInstance);
-  }
-  const key = `${target.instance}\n${target.endpoint}`;
-  const cached = byInstance.get(key);
-  if (cached) return cached;
-  // One axios package, typed twice: node-soap sees its CommonJS declarations, the gateway its ES module ones.
-  const request = target.http as unknown as IOptions['request'];
-  const created = createClientAsync(WSDL_PATH, { endpoint: target.endpoint, request, customDeserializer });
-  // A failed creation is not kept: the next attempt tries again.
-  created.catch(() => byInstance.delete(key));
-  byInstance.set(key, created);
+/**
+ * node-soap's reading of the shipped WSDL, made on first use and shared by every instance: it writes each call's
+ * envelope and reads its answer; the endpoint comes with each call.
+ */
+export function wsdlClient(): Promise<Client> {
+  if (shipped) return shipped;
+  const created = createClientAsync(WSDL_PATH, { customDeserializer });
+  // A failed reading is not kept: the next attempt tries again.
+  created.catch(() => {
+    if (shipped === created) shipped = undefined;
+  });
+  shipped = created;
   return created;
+}
+
+async function call(target: CallTarget, operation: 'wsCpMt' | 'checkBalance', args: MtRequest | BalanceRequest): Promise<unknown> {
+  const { http, endpoint, signal, timeoutMs } = target;
+  return exchange(await wsdlClient(), operation, args, { http, endpoint, host: viettelHost(target), signal, timeoutMs });
 }
 
 /** The endpoint's host, for messages: never its path or query. */
 const viettelHost = (target: CallTarget) => hostOf(target.endpoint, { unknown: 'Viettel' });
-
-async function call(target: CallTarget, operation: 'wsCpMt' | 'checkBalance', args: MtRequest | BalanceRequest): Promise<unknown> {
-  const host = viettelHost(target);
-  const client = await clientFor(target);
-  const method: unknown = Reflect.get(client, `${operation}Async`);
-  if (typeof method !== 'function') throw new Error(`the shipped WSDL has no operation ${operation}`);
-  // Per-call options are merged into node-soap's axios request.
-  const options = { signal: target.signal, ...(target.timeoutMs === undefined ? {} : { timeout: target.timeoutMs }) };
-  try {
-    const [result] = (await method.call(client, args, options)) as [unknown];
-    return result;
-  } catch (error) {
-    throw failureOf(error, host);
-  }
-}
 
 /** Sends one SMS (wsCpMt) and returns Viettel's `{ message, result }`. */
 export async function sendMt(target: CallTarget, request: MtRequest): Promise<MtAnswer> {

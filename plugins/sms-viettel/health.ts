@@ -6,7 +6,7 @@ import type { ViettelConfig } from './config.ts';
 export async function health(ctx: HealthContext<ViettelConfig>): Promise<HealthReport> {
   const { config } = ctx;
   const answer = await checkBalance(
-    { instance: ctx.instance, endpoint: config.endpoint, http: ctx.http, signal: ctx.signal, timeoutMs: config.timeoutMs },
+    { endpoint: config.endpoint, http: ctx.http, signal: ctx.signal, timeoutMs: config.timeoutMs },
     { User: config.user, Password: config.password.reveal(), CPCode: config.cpCode },
   );
   const detail: Record<string, unknown> = { balance: answer.balance, errCode: answer.errCode };

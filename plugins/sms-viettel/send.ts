@@ -35,7 +35,7 @@ export async function run(input: SendInput, ctx: OperationContext<ViettelConfig>
   const content = smsText(input);
   const segments = countSegments(content, input.unicode);
   const answer = await sendMt(
-    { instance: ctx.instance, endpoint: config.endpoint, http: ctx.http, signal: ctx.signal, timeoutMs: config.timeoutMs },
+    { endpoint: config.endpoint, http: ctx.http, signal: ctx.signal, timeoutMs: config.timeoutMs },
     {
       User: config.user,
       Password: config.password.reveal(),

@@ -16,7 +16,7 @@ import { RetryableError, type PermanentError } from '../errors.ts';
 import { hostOf } from './host.ts';
 import { httpStatusError } from './http-status.ts';
 import { parseRetryAfter } from './retry-after.ts';
-import { directClientOf } from '../../runtime/outbound/http-client.ts';
+import { requestText } from './request-text.ts';
 
 export interface JsonRequest<Answer> {
   /** Default: POST when there is a body, GET otherwise. */
@@ -67,13 +67,9 @@ export async function requestJson<Answer>(http: AxiosInstance, request: JsonRequ
   const { data, contentType } = payloadOf(request.body);
   const method = request.method ?? (request.body === undefined ? 'GET' : 'POST');
   const headers = { accept: 'application/json', ...(contentType ? { 'content-type': contentType } : {}), ...request.headers };
-  // The gateway's own clients go straight through their pool: the same call, without axios's config merging.
-  const direct = directClientOf(http);
-  const response = direct
-    ? await direct.call({ method, url: withQuery(request.url, request.params), headers, body: data, signal: request.signal, timeoutMs: request.timeoutMs, accept: () => true, readBody: true })
-    : await viaAxios(http, request, method, headers, data);
+  const response = await requestText(http, { method, url: withQuery(request.url, request.params), headers, body: data, signal: request.signal, timeoutMs: request.timeoutMs });
   const status = response.status;
-  const answered = response.headers as AxiosResponse['headers'];
+  const answered = response.headers;
   const body = jsonOf(response.body);
   if (status < 200 || status > 299) {
     const retryAfterMs = parseRetryAfter(answered['retry-after']);
@@ -85,26 +81,6 @@ export async function requestJson<Answer>(http: AxiosInstance, request: JsonRequ
   const parsed = v.safeParse(request.answer, body);
   if (!parsed.success) throw malformed(host, issueText(parsed.issues[0]));
   return { answer: parsed.output, status, headers: answered };
-}
-
-/** A client the gateway did not make (a plugin test's own axios instance): through its axios interface. */
-async function viaAxios<Answer>(http: AxiosInstance, request: JsonRequest<Answer>, method: string, headers: Record<string, string>, data: string | undefined) {
-  const response = await http.request<unknown>({
-    method,
-    url: request.url,
-    params: request.params,
-    headers,
-    data,
-    // Sent and read as text: the body is ours to serialise, and an answer that is not JSON is told apart here.
-    transformRequest: [(body: unknown) => body],
-    responseType: 'text',
-    transformResponse: [(body: unknown) => body],
-    // Every status is read here: an error's body may say more than its status.
-    validateStatus: () => true,
-    signal: request.signal,
-    ...(request.timeoutMs === undefined ? {} : { timeout: request.timeoutMs }),
-  });
-  return { status: response.status, headers: response.headers, body: response.data };
 }
 
 /** The URL with `params` added to its query, as axios adds plain ones. */
@@ -122,8 +98,7 @@ function payloadOf(body: unknown): { data: string | undefined; contentType: stri
   return { data: JSON.stringify(body), contentType: 'application/json' };
 }
 
-function jsonOf(data: unknown): unknown {
-  if (typeof data !== 'string') return data;
+function jsonOf(data: string): unknown {
   if (data.trim() === '') return undefined;
   try {
     return JSON.parse(data) as unknown;
