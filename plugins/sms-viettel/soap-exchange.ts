@@ -47,7 +47,7 @@ export async function exchange(client: Client, operation: string, args: object, 
     method: 'POST',
     url: call.endpoint,
     headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${soapActionOf(wsdl, method)}"` },
-    body: envelopeOf(wsdl, method, args),
+    body: envelopeFor(wsdl, method, args),
     signal: call.signal,
     timeoutMs: call.timeoutMs,
   });
@@ -80,6 +80,41 @@ function soapActionOf(wsdl: SoapWsdl, method: SoapMethod): string {
   const ns = wsdl.definitions.$targetNamespace;
   return `${ns.endsWith('/') ? ns : `${ns}/`}${method.$name}`;
 }
+
+/** Each operation's envelope with a marker where each field's text goes, keyed by the fields' names in order. */
+const templates = new WeakMap<SoapMethod, Map<string, { parts: string[]; fields: string[] }>>();
+const MARKER = /@@slot(\d+)@@/g;
+
+/**
+ * The call's envelope. node-soap writes it once per operation and set of fields, with a marker in each field
+ * (it walks the WSDL's types for every field of every call otherwise); each call then puts its escaped texts in
+ * the markers' places. Arguments that are not all text are written by node-soap each time.
+ */
+function envelopeFor(wsdl: SoapWsdl, method: SoapMethod, args: object): string {
+  const entries = Object.entries(args);
+  if (!entries.every((entry): entry is [string, string] => typeof entry[1] === 'string')) return envelopeOf(wsdl, method, args);
+  const key = entries.map(([name]) => name).join('\n');
+  let byFields = templates.get(method);
+  if (!byFields) templates.set(method, (byFields = new Map()));
+  let template = byFields.get(key);
+  if (!template) {
+    const marked = envelopeOf(wsdl, method, Object.fromEntries(entries.map(([name], i) => [name, `@@slot${i}@@`])));
+    const fields = [...marked.matchAll(MARKER)].map((match) => entries[Number(match[1])]?.[0] ?? '');
+    template = { parts: marked.split(MARKER).filter((_, i) => i % 2 === 0), fields };
+    byFields.set(key, template);
+  }
+  const values = args as Record<string, string>;
+  let envelope = template.parts[0] ?? '';
+  for (const [i, field] of template.fields.entries()) envelope += xmlText(values[field] ?? '') + (template.parts[i + 1] ?? '');
+  return envelope;
+}
+
+/** Text escaped as node-soap escapes it, but always (node-soap passes a value that looks like CDATA through as it is). */
+function xmlText(text: string): string {
+  return text.replace(/[&<>"'\t\r\n]/g, (char) => XML_ESCAPES[char] ?? char);
+}
+
+const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\t': '&#x9;', '\r': '&#xD;', '\n': '&#xA;' };
 
 /** node-soap's envelope of a document/literal call without SOAP headers. */
 function envelopeOf(wsdl: SoapWsdl, method: SoapMethod, args: object): string {
