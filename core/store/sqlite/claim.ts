@@ -22,23 +22,25 @@ const ORDERING_FREE = `(m.ordering_key IS NULL OR NOT EXISTS (
     AND (p.status = 'processing' OR (p.ordering_rank, p.seq) < (m.ordering_rank, m.seq))
     AND (p.status IN ('queued', 'processing') OR (p.status = 'dead' AND p.cancelled_at IS NULL))))`;
 
-/** Inside a write transaction: leases up to `limit` messages of one instance, in no particular order. */
+/**
+ * Inside a write transaction: leases up to `limit` messages of one instance, in no particular order. Leases left
+ * by a crashed worker go first (rare: an index probe that finds nothing), then due messages; one statement, each
+ * side limited before the two are ranked, so that a long queue is never sorted whole.
+ */
 export async function claimDue(db: Connection, claim: Claim): Promise<MessageRow[]> {
-  const lease = [claim.leaseOwner, claim.leaseUntil, claim.now];
-  // Leases left by a crashed worker first (rare: an index probe that finds nothing), then due messages.
-  const expired = await db.all<MessageRow>(
+  return db.all<MessageRow>(
     `${CLAIM} WHERE seq IN (
-       SELECT seq FROM messages WHERE instance = ? AND status = 'processing' AND lease_until < ? ORDER BY lease_until LIMIT ?)
+       SELECT seq FROM (
+         SELECT * FROM (
+           SELECT seq, 0 AS turn, lease_until AS rank FROM messages
+            WHERE instance = ? AND status = 'processing' AND lease_until < ? ORDER BY lease_until LIMIT ?)
+         UNION ALL
+         SELECT * FROM (
+           SELECT m.seq, 1 AS turn, m.next_attempt_at AS rank FROM messages m
+            WHERE m.instance = ? AND m.status = 'queued' AND m.next_attempt_at <= ? AND ${ORDERING_FREE}
+            ORDER BY m.next_attempt_at, m.seq LIMIT ?))
+       ORDER BY turn, rank, seq LIMIT ?)
      RETURNING *`,
-    [...lease, claim.instance, claim.now, claim.limit],
+    [claim.leaseOwner, claim.leaseUntil, claim.now, claim.instance, claim.now, claim.limit, claim.instance, claim.now, claim.limit, claim.limit],
   );
-  const due = await db.all<MessageRow>(
-    `${CLAIM} WHERE seq IN (
-       SELECT m.seq FROM messages m
-        WHERE m.instance = ? AND m.status = 'queued' AND m.next_attempt_at <= ? AND ${ORDERING_FREE}
-        ORDER BY m.next_attempt_at, m.seq LIMIT ?)
-     RETURNING *`,
-    [...lease, claim.instance, claim.now, claim.limit - expired.length],
-  );
-  return [...expired, ...due];
 }
