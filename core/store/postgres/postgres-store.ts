@@ -35,7 +35,7 @@ import { verifyStore } from '../../audit/verify-store.ts';
 import { type AvailabilityListener, StoreAvailability } from '../availability.ts';
 import { type PayloadCipher, type PayloadCodec, payloadCodec } from '../payload-cipher.ts';
 import type { Acceptance } from '../sqlite/bulk-writes.ts';
-import { CoalescedLookup } from '../sqlite/coalesced-lookup.ts';
+import { CoalescedLookup } from '../coalesced-lookup.ts';
 import { type ApiKeyRow, type AttemptRow, type MessageRow, toApiKey, toAttempt, toMessage } from '../sqlite/rows.ts';
 import type { StoreUnavailableError } from '../unavailable.ts';
 import { PostgresAuditLog, bindKey, listAudit, readAuditKeys } from './audit-log.ts';

@@ -36,10 +36,9 @@ import { KEY_ROTATED } from '../../audit/verify.ts';
 import { verifyStore } from '../../audit/verify-store.ts';
 import { type AvailabilityListener, StoreAvailability } from '../availability.ts';
 import type { StoreUnavailableError } from '../unavailable.ts';
-import { createKey, findKeysByHash, listKeys, revokeKey } from './api-keys.ts';
+import { createKey, listKeys, revokeKey } from './api-keys.ts';
 import { SqliteAuditLog, listAudit, readAuditKeys } from './audit-log.ts';
 import { type Acceptance, completeAttempts, insertAcceptances } from './bulk-writes.ts';
-import { CoalescedLookup } from './coalesced-lookup.ts';
 import { type Claim, claimDue } from './claim.ts';
 import { type PayloadCipher, type PayloadCodec, payloadCodec } from '../payload-cipher.ts';
 import { type Connection, DEFAULT_BUSY_TIMEOUT_MS, openConnection } from './connection.ts';
@@ -47,6 +46,7 @@ import { backfillDossierCodes } from './dossier-backfill.ts';
 import { readDossierTimeline } from './dossier-timeline.ts';
 import { GroupCommit } from './group-commit.ts';
 import { getStoredResponse, storeResponse } from './idempotency.ts';
+import { PointReader } from './point-reader.ts';
 import { listMessagePage } from './message-query.ts';
 import { cancel, purgePayloads, releaseLeases, replay } from './message-writes.ts';
 import { checkMigrated, migrate } from './migrate.ts';
@@ -66,14 +66,13 @@ export class SqliteStore implements Store {
   readonly #accept: (acceptance: Acceptance) => Promise<AcceptResult>;
   readonly #complete: (completion: CompleteAttempt) => Promise<boolean>;
   /** Every request reads its key afresh (revocation is immediate); the reads of one turn share one query. */
-  readonly #keyLookups = new CoalescedLookup((hashes: string[]) => findKeysByHash(this.reader, hashes));
-
   readonly #availability: StoreAvailability;
 
   private constructor(
     private readonly file: string,
     private readonly writer: Connection,
     private readonly reader: Connection,
+    private readonly points: PointReader,
     private readonly auditLog: SqliteAuditLog,
     private readonly auditKeys: AuditKeyring,
     private readonly codec: PayloadCodec,
@@ -95,14 +94,17 @@ export class SqliteStore implements Store {
     const { busyTimeoutMs } = options;
     const writer = await openConnection(file, { busyTimeoutMs });
     let reader: Connection | undefined;
+    let points: PointReader | undefined;
     try {
       await migrate(writer, { file, beforeApplying: options.beforeMigrating });
       await backfillDossierCodes(writer, payloadCodec(options.dataKey));
       reader = await openConnection(file, { mode: sqlite3.OPEN_READONLY, busyTimeoutMs });
+      points = PointReader.open(file, busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
       const auditLog = await SqliteAuditLog.open(writer, options.auditKey, options.auditKeyName);
       const keyring = new AuditKeyring([...(options.olderAuditKeys ?? []), options.auditKey]);
-      return new SqliteStore(file, writer, reader, auditLog, keyring, payloadCodec(options.dataKey), options);
+      return new SqliteStore(file, writer, reader, points, auditLog, keyring, payloadCodec(options.dataKey), options);
     } catch (error) {
+      points?.close();
       await reader?.close().catch(() => undefined);
       await writer.close().catch(() => undefined);
       throw error;
@@ -209,7 +211,11 @@ export class SqliteStore implements Store {
   }
 
   findKeyByHash(hash: string): Promise<ApiKeyRecord | undefined> {
-    return this.#keyLookups.load(hash);
+    try {
+      return Promise.resolve(this.points.keyByHash(hash));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   listKeys(): Promise<ApiKeyRecord[]> {
@@ -275,6 +281,7 @@ export class SqliteStore implements Store {
     this.#availability.close();
     try {
       await this.#commits.drain();
+      this.points.close();
       await this.reader.close();
       await this.writer.close();
     } finally {
