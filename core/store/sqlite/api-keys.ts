@@ -12,6 +12,15 @@ export async function createKey(db: Connection, audit: AuditInput[], key: ApiKey
   audit.push({ at: key.createdAt, actor, action: 'key.created', summary: { keyId: key.id, role: key.role, agencies: key.agencies, label: key.label } });
 }
 
+/** The keys of these hashes, by hash, in one query. */
+export async function findKeysByHash(db: Connection, hashes: string[]): Promise<Map<string, ApiKeyRecord>> {
+  const rows = await db.all<ApiKeyRow>(
+    `SELECT * FROM api_keys WHERE hash IN (${hashes.map(() => '?').join(', ')})`,
+    hashes,
+  );
+  return new Map(rows.map((row) => [row.hash, toApiKey(row)]));
+}
+
 export async function listKeys(db: Connection): Promise<ApiKeyRecord[]> {
   return (await db.all<ApiKeyRow>('SELECT * FROM api_keys ORDER BY created_at')).map(toApiKey);
 }

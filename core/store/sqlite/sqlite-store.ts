@@ -36,7 +36,7 @@ import { KEY_ROTATED } from '../../audit/verify.ts';
 import { verifyStore } from '../../audit/verify-store.ts';
 import { type AvailabilityListener, StoreAvailability } from '../availability.ts';
 import type { StoreUnavailableError } from '../unavailable.ts';
-import { createKey, listKeys, revokeKey } from './api-keys.ts';
+import { createKey, findKeysByHash, listKeys, revokeKey } from './api-keys.ts';
 import { SqliteAuditLog, listAudit, readAuditKeys } from './audit-log.ts';
 import { type Acceptance, completeAttempts, insertAcceptances } from './bulk-writes.ts';
 import { type Claim, claimDue } from './claim.ts';
@@ -46,7 +46,7 @@ import { backfillDossierCodes } from './dossier-backfill.ts';
 import { readDossierTimeline } from './dossier-timeline.ts';
 import { GroupCommit } from './group-commit.ts';
 import { getStoredResponse, storeResponse } from './idempotency.ts';
-import { PointReader } from './point-reader.ts';
+import { KeyCache } from './key-cache.ts';
 import { listMessagePage } from './message-query.ts';
 import { cancel, purgePayloads, releaseLeases, replay } from './message-writes.ts';
 import { checkMigrated, migrate } from './migrate.ts';
@@ -72,7 +72,7 @@ export class SqliteStore implements Store {
     private readonly file: string,
     private readonly writer: Connection,
     private readonly reader: Connection,
-    private readonly points: PointReader,
+    private readonly keys: KeyCache,
     private readonly auditLog: SqliteAuditLog,
     private readonly auditKeys: AuditKeyring,
     private readonly codec: PayloadCodec,
@@ -94,17 +94,18 @@ export class SqliteStore implements Store {
     const { busyTimeoutMs } = options;
     const writer = await openConnection(file, { busyTimeoutMs });
     let reader: Connection | undefined;
-    let points: PointReader | undefined;
+    let keys: KeyCache | undefined;
     try {
       await migrate(writer, { file, beforeApplying: options.beforeMigrating });
       await backfillDossierCodes(writer, payloadCodec(options.dataKey));
       reader = await openConnection(file, { mode: sqlite3.OPEN_READONLY, busyTimeoutMs });
-      points = PointReader.open(file, busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
+      const keyReader = reader;
+      keys = KeyCache.open(file, busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS, (hashes) => findKeysByHash(keyReader, hashes));
       const auditLog = await SqliteAuditLog.open(writer, options.auditKey, options.auditKeyName);
       const keyring = new AuditKeyring([...(options.olderAuditKeys ?? []), options.auditKey]);
-      return new SqliteStore(file, writer, reader, points, auditLog, keyring, payloadCodec(options.dataKey), options);
+      return new SqliteStore(file, writer, reader, keys, auditLog, keyring, payloadCodec(options.dataKey), options);
     } catch (error) {
-      points?.close();
+      keys?.close();
       await reader?.close().catch(() => undefined);
       await writer.close().catch(() => undefined);
       throw error;
@@ -206,24 +207,23 @@ export class SqliteStore implements Store {
     return this.#commits.write((db) => storeResponse(db, scope, key, response));
   }
 
-  createKey(key: ApiKeyRecord, actor: Actor): Promise<void> {
-    return this.#commits.write((db, audit) => createKey(db, audit, key, actor));
+  async createKey(key: ApiKeyRecord, actor: Actor): Promise<void> {
+    await this.#commits.write((db, audit) => createKey(db, audit, key, actor));
+    this.keys.forget();
   }
 
   findKeyByHash(hash: string): Promise<ApiKeyRecord | undefined> {
-    try {
-      return Promise.resolve(this.points.keyByHash(hash));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.keys.keyByHash(hash);
   }
 
   listKeys(): Promise<ApiKeyRecord[]> {
     return listKeys(this.reader);
   }
 
-  revokeKey(id: string, now: number, actor: Actor): Promise<boolean> {
-    return this.#commits.write((db, audit) => revokeKey(db, audit, id, now, actor));
+  async revokeKey(id: string, now: number, actor: Actor): Promise<boolean> {
+    const revoked = await this.#commits.write((db, audit) => revokeKey(db, audit, id, now, actor));
+    this.keys.forget();
+    return revoked;
   }
 
   getRecord(instance: string, key: string): Promise<StoredRecord | undefined> {
@@ -281,7 +281,7 @@ export class SqliteStore implements Store {
     this.#availability.close();
     try {
       await this.#commits.drain();
-      this.points.close();
+      this.keys.close();
       await this.reader.close();
       await this.writer.close();
     } finally {
