@@ -6,8 +6,9 @@
  *
  * Offline, npm cannot resolve version ranges (its cache holds the packages `npm ci` fetched, not the registry's
  * version lists), so the empty folder gets a lockfile with the repository's own locked versions — the ones the tests
- * ran with — and `npm ci --offline` installs the tarball and them. sqlite3's install script finds this machine's build
- * of its binary as a local prebuild where it would download one (refused here) or compile it for minutes.
+ * ran with — and `npm ci --offline` installs the tarball and them. The SQLite drivers' install scripts find this
+ * machine's builds of their binaries as local prebuilds where they would download one (refused here) or compile it for
+ * minutes.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -62,20 +63,29 @@ async function lockfileFor(tarball: string): Promise<{ manifest: object; lock: o
     packages[path] = { ...entry, resolved: entry.resolved ?? `https://registry.npmjs.org/${name}/-/${name.split('/').pop()}-${entry.version}.tgz` };
   }
   return {
-    manifest: { private: true, dependencies: { lienthong: spec }, allowScripts: { sqlite3: true } },
+    manifest: { private: true, dependencies: { lienthong: spec }, allowScripts: { sqlite3: true, 'better-sqlite3': true } },
     lock: { name: 'province-install', lockfileVersion: 3, requires: true, packages },
   };
 }
 
-/** sqlite3's binary as built by this checkout's `npm ci`, packed under the name its install script looks for. */
-async function sqlitePrebuilds(): Promise<string> {
-  const sqlite = join(ROOT, 'node_modules/sqlite3');
-  const { version, binary } = JSON.parse(await readFile(join(sqlite, 'package.json'), 'utf8')) as { version: string; binary: { napi_versions: number[] } };
-  const napi = Math.max(...binary.napi_versions.filter((v) => v <= Number(process.versions.napi)));
+/**
+ * The SQLite drivers' binaries as built by this checkout's `npm ci`, each packed under the name its install script
+ * (prebuild-install) looks for, with the variables that point it there: sqlite3 is built against N-API, better-sqlite3
+ * against this Node's ABI.
+ */
+async function sqlitePrebuilds(): Promise<Record<string, string>> {
   const prebuilds = join(dir, 'prebuilds');
   await mkdir(prebuilds);
-  await run('tar', ['-czf', join(prebuilds, `sqlite3-v${version}-napi-v${napi}-${process.platform}-${process.arch}.tar.gz`), '-C', sqlite, 'build/Release/node_sqlite3.node']);
-  return prebuilds;
+  const packBinary = async (name: string, binaryFile: string, tag: (version: string) => string) => {
+    const folder = join(ROOT, 'node_modules', name);
+    const { version } = JSON.parse(await readFile(join(folder, 'package.json'), 'utf8')) as { version: string };
+    await run('tar', ['-czf', join(prebuilds, `${name}-v${version}-${tag(version)}-${process.platform}-${process.arch}.tar.gz`), '-C', folder, `build/Release/${binaryFile}`]);
+  };
+  const { binary } = JSON.parse(await readFile(join(ROOT, 'node_modules/sqlite3/package.json'), 'utf8')) as { binary: { napi_versions: number[] } };
+  const napi = Math.max(...binary.napi_versions.filter((v) => v <= Number(process.versions.napi)));
+  await packBinary('sqlite3', 'node_sqlite3.node', () => `napi-v${napi}`);
+  await packBinary('better-sqlite3', 'better_sqlite3.node', () => `node-v${process.versions.modules}`);
+  return { npm_config_sqlite3_local_prebuilds: prebuilds, npm_config_better_sqlite3_local_prebuilds: prebuilds };
 }
 
 beforeAll(async () => {
@@ -87,7 +97,7 @@ beforeAll(async () => {
   const { manifest, lock } = await lockfileFor(join(dir, filename));
   await writeFile(join(folder, 'package.json'), JSON.stringify(manifest, null, 2));
   await writeFile(join(folder, 'package-lock.json'), JSON.stringify(lock, null, 2));
-  const env = operatorEnv({ NODE_OPTIONS: `--import=${REFUSE_NETWORK}`, npm_config_sqlite3_local_prebuilds: await sqlitePrebuilds() });
+  const env = operatorEnv({ NODE_OPTIONS: `--import=${REFUSE_NETWORK}`, ...(await sqlitePrebuilds()) });
   const installed = await run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], { cwd: folder, env, maxBuffer: 16 * 1024 * 1024 }).catch((error: { stderr?: string }) => {
     const hint = error.stderr?.includes('ENOTCACHED') ? "a package is missing from npm's cache: `npm ci` in the repository fills it; then run this test again\n" : '';
     throw new Error(`npm ci --offline of the packed package failed in ${folder}:\n${hint}${error.stderr ?? String(error)}`);
