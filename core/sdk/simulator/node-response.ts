@@ -7,9 +7,15 @@ export async function writeResponse(res: ServerResponse, response: Response): Pr
   res.writeHead(response.status, Object.fromEntries(response.headers)).end(body);
 }
 
+/**
+ * The reason of every signal below: made once, since `abort()` without one makes a DOMException (with its stack)
+ * for each request: about 5% of the SOAP simulator's time under load.
+ */
+const RESPONSE_CLOSED = new Error('the response was closed');
+
 /** Aborts when the client goes away or the response ends, so a held request is let go. */
 export function closedSignal(res: ServerResponse): AbortSignal {
   const controller = new AbortController();
-  res.once('close', () => controller.abort());
+  res.once('close', () => controller.abort(RESPONSE_CLOSED));
   return controller.signal;
 }
