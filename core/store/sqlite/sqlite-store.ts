@@ -65,7 +65,6 @@ export class SqliteStore implements Store {
   readonly #commits: GroupCommit;
   readonly #accept: (acceptance: Acceptance) => Promise<AcceptResult>;
   readonly #complete: (completion: CompleteAttempt) => Promise<boolean>;
-  /** Every request reads its key afresh (revocation is immediate); the reads of one turn share one query. */
   readonly #availability: StoreAvailability;
 
   private constructor(
