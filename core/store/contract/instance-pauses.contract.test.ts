@@ -81,5 +81,34 @@ forEachStore((ctx) => {
       expect(await expiresAt(done.id)).toBe(done.expiresAt);
       expect((await store.listAudit({}, 20)).find((entry) => entry.action === 'instance.resumed')?.summary).toMatchObject({ maxAgeMovedOn: 2 });
     });
+
+    it('extends a backlog a batch at a time, each message once, and keeps the pause until the last batch', async () => {
+      const store = await ctx.reopen({ resumeBatch: 2 });
+      const paused = T0 + HOUR;
+      const resumed = T0 + 3 * DAY;
+      const waiting = [0, 1, 2, 3, 4].map((n) => ctx.message({ createdAt: T0 + n }));
+      const done = ctx.message({ createdAt: T0 + 5 });
+      await ctx.accepted(...waiting, done);
+      await ctx.settle(done.id, 'succeeded', T0 + 6);
+      await store.pauseInstance('sms-hue', { actor: 'cli', at: paused });
+
+      const resume = await store.resumeInstance('sms-hue', { actor: 'cli', at: resumed });
+      expect(resume?.extended).toBe(5);
+      for (const message of waiting) expect((await store.getMessage(message.id))?.expiresAt).toBe(message.expiresAt + (resumed - paused));
+      expect((await store.getMessage(done.id))?.expiresAt).toBe(done.expiresAt);
+      expect(await store.pausedInstances()).toEqual([]);
+      const audit = await store.listAudit({}, 20);
+      expect(audit.filter((entry) => entry.action === 'instance.resumed')).toHaveLength(1);
+      expect(await store.resumeInstance('sms-hue', { actor: 'cli', at: resumed + 1 })).toBeUndefined();
+    });
+
+    it('leaves a message accepted after the resume began as it is', async () => {
+      const { store } = ctx;
+      await store.pauseInstance('sms-hue', { actor: 'cli', at: T0 });
+      const later = ctx.message({ createdAt: T0 + 2 * HOUR });
+      await ctx.accepted(later);
+      expect((await store.resumeInstance('sms-hue', { actor: 'cli', at: T0 + HOUR }))?.extended).toBe(0);
+      expect((await store.getMessage(later.id))?.expiresAt).toBe(later.expiresAt);
+    });
   });
 });

@@ -14,6 +14,7 @@ import { postgresKind } from './postgres-kind.test-helper.ts';
 export interface StoreOptions {
   auditKey?: Buffer;
   dataKey?: PayloadCipher;
+  resumeBatch?: number;
 }
 
 /** One test's store, and ways to reach its data as another process or an intruder would. */
@@ -45,7 +46,7 @@ const sqliteKind: StoreKind = {
   async stop() {},
   async open(options = {}) {
     const temp = await openTempStore();
-    if (options.auditKey || options.dataKey) {
+    if (Object.keys(options).length > 0) {
       await temp.store.close();
       temp.store = await SqliteStore.open(temp.file, { auditKey: TEST_AUDIT_KEY, ...options });
     }

@@ -46,7 +46,8 @@ import { foldCounters } from './counters.ts';
 import { PostgresGroupCommit } from './group-commit.ts';
 import { databaseTarget } from './database-url.ts';
 import { readDossierTimeline } from './dossier-timeline.ts';
-import { pauseInstance, pausedInstances, resumeInstance } from './instance-pauses.ts';
+import { endPause, extendPausedBatch, pauseInstance, pauseOf, pausedInstances } from './instance-pauses.ts';
+import { resumeInBatches } from '../resume-in-batches.ts';
 import { listMessageRows } from './message-query.ts';
 import { checkMigrated, isMigrated, migrate, refuseMigratingUnderGateways } from './migrate.ts';
 import { readOverview, readQueues } from './overview.ts';
@@ -78,6 +79,8 @@ export interface PostgresStoreOptions {
   dataKey?: PayloadCipher | undefined;
   /** How often a store that cannot write tries again. Default 2 s. */
   probeIntervalMs?: number | undefined;
+  /** Messages a resume extends per transaction (core/store/resume-in-batches.ts). Default 10,000. */
+  resumeBatch?: number | undefined;
   /** A statement unanswered this long counts as a lost connection (503). Default 60 s (connection.ts). */
   statementTimeoutMs?: number | undefined;
   /** A verb that reads a store: a database the gateway never migrated is refused, and nothing is created in it. */
@@ -110,7 +113,7 @@ export class PostgresStore implements Store {
     private readonly auditLog: PostgresAuditLog,
     private readonly auditKeys: AuditKeyring,
     private readonly codec: PayloadCodec,
-    options: PostgresStoreOptions,
+    private readonly options: PostgresStoreOptions,
     listenConfig: pg.ClientConfig,
   ) {
     this.#availability = new StoreAvailability(
@@ -232,7 +235,14 @@ export class PostgresStore implements Store {
   }
 
   resumeInstance(instance: string, resume: { actor: Actor; at: number }): Promise<InstanceResume | undefined> {
-    return this.#commits.write((db, audit) => resumeInstance(db, audit, instance, resume));
+    return resumeInBatches(
+      {
+        pause: () => pauseOf(this.#reads, instance),
+        extend: (pause, after, limit) => this.#commits.write((db) => extendPausedBatch(db, pause, resume.at, after, limit)),
+        end: (pause, extended) => this.#commits.write((db, audit) => endPause(db, audit, pause, resume, extended)),
+      },
+      this.options.resumeBatch,
+    );
   }
 
   pausedInstances(): Promise<InstancePause[]> {

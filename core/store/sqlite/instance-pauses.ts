@@ -35,21 +35,48 @@ export async function pauseInstance(
   return { pause: toPause(existing), created: false };
 }
 
+/** The pause of `instance`, if it is paused. */
+export async function pauseOf(db: Connection, instance: string): Promise<InstancePause | undefined> {
+  const row = await db.get<PauseRow>('SELECT * FROM instance_pauses WHERE instance = ?', [instance]);
+  return row && toPause(row);
+}
+
 /**
- * Inside a write transaction: ends the pause of `instance`. Its queued messages that were within their max age when
- * it was paused get the time they spent paused added to it (from the pause, or from their creation if later), so a
- * maintenance longer than the max age does not kill them the moment delivery resumes.
+ * Inside a write transaction: one batch of a resume (core/store/resume-in-batches.ts). Of the instance's queued
+ * messages after sequence `after`, up to `limit` that were within their max age when it was paused get the time they
+ * spent paused added to it (from the pause, or from their creation if later), so that a maintenance longer than the
+ * max age does not kill them the moment delivery resumes. Messages accepted after `resumeAt` are left as they are.
  */
-export async function resumeInstance(db: Connection, audit: AuditInput[], instance: string, resume: { actor: Actor; at: number }): Promise<InstanceResume | undefined> {
-  const [row] = await db.all<PauseRow>('DELETE FROM instance_pauses WHERE instance = ? RETURNING *', [instance]);
-  if (!row) return undefined;
-  const pause = toPause(row);
-  const { changes } = await db.run(
+export async function extendPausedBatch(
+  db: Connection,
+  pause: InstancePause,
+  resumeAt: number,
+  after: number,
+  limit: number,
+): Promise<{ extended: number; last: number | undefined }> {
+  const rows = await db.all<{ seq: number }>(
     `UPDATE messages SET expires_at = expires_at + (? - MAX(?, created_at))
-      WHERE instance = ? AND status = 'queued' AND expires_at > ?`,
-    [resume.at, pause.at, instance, pause.at],
+      WHERE seq IN (
+        SELECT seq FROM messages
+         WHERE seq > ? AND +instance = ? AND +status = 'queued' AND expires_at > ? AND created_at < ?
+         ORDER BY seq LIMIT ?)
+      RETURNING seq`,
+    [resumeAt, pause.at, after, pause.instance, pause.at, resumeAt, limit],
   );
-  const resumed: InstanceResume = { pause, at: resume.at, by: resume.actor, extended: changes };
+  return { extended: rows.length, last: rows.reduce<number | undefined>((last, row) => (last === undefined || row.seq > last ? row.seq : last), undefined) };
+}
+
+/** Inside a write transaction: ends `pause` (not a pause made since) and audits the resume. */
+export async function endPause(
+  db: Connection,
+  audit: AuditInput[],
+  pause: InstancePause,
+  resume: { actor: Actor; at: number },
+  extended: number,
+): Promise<InstanceResume | undefined> {
+  const ended = await db.all<PauseRow>('DELETE FROM instance_pauses WHERE instance = ? AND paused_at = ? RETURNING *', [pause.instance, pause.at]);
+  if (ended.length === 0) return undefined;
+  const resumed: InstanceResume = { pause, at: resume.at, by: resume.actor, extended };
   audit.push(instanceResumedEntry(resumed));
   return resumed;
 }

@@ -50,7 +50,8 @@ import { KeyCache } from './key-cache.ts';
 import { listMessagePage } from './message-query.ts';
 import { cancel, purgePayloads, releaseLeases, replay } from './message-writes.ts';
 import { checkMigrated, migrate } from './migrate.ts';
-import { pauseInstance, pausedInstances, resumeInstance } from './instance-pauses.ts';
+import { endPause, extendPausedBatch, pauseInstance, pauseOf, pausedInstances } from './instance-pauses.ts';
+import { resumeInBatches } from '../resume-in-batches.ts';
 import { readOverview, readQueues } from './overview.ts';
 import { planReplay } from './replay-plan.ts';
 import { createRecord, getRecord, listRecords, transitionRecord } from './plugin-records.ts';
@@ -191,7 +192,14 @@ export class SqliteStore implements Store {
   }
 
   resumeInstance(instance: string, resume: { actor: Actor; at: number }): Promise<InstanceResume | undefined> {
-    return this.#commits.write((db, audit) => resumeInstance(db, audit, instance, resume));
+    return resumeInBatches(
+      {
+        pause: () => pauseOf(this.reader, instance),
+        extend: (pause, after, limit) => this.#commits.write((db) => extendPausedBatch(db, pause, resume.at, after, limit)),
+        end: (pause, extended) => this.#commits.write((db, audit) => endPause(db, audit, pause, resume, extended)),
+      },
+      this.options.resumeBatch,
+    );
   }
 
   pausedInstances(): Promise<InstancePause[]> {
@@ -302,6 +310,8 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number | undefined;
   /** How often a store that cannot write tries again. Default 2 s. */
   probeIntervalMs?: number | undefined;
+  /** Messages a resume extends per transaction (core/store/resume-in-batches.ts). Default 10,000. */
+  resumeBatch?: number | undefined;
   /** Runs before migrations are applied to the file, given their versions; throwing refuses the store unchanged. */
   beforeMigrating?: ((versions: number[]) => Promise<void>) | undefined;
   /** Runs once the store is closed: the gateway process gives up its claim on the file. */
