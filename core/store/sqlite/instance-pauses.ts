@@ -46,6 +46,8 @@ export async function pauseOf(db: Connection, instance: string): Promise<Instanc
  * messages after sequence `after`, up to `limit` that were within their max age when it was paused get the time they
  * spent paused added to it (from the pause, or from their creation if later), so that a maintenance longer than the
  * max age does not kill them the moment delivery resumes. Messages accepted after `resumeAt` are left as they are.
+ * The unary plus keeps SQLite off the index of queued messages, which would sort the whole queue for every batch: it
+ * walks the primary key from the cursor instead.
  */
 export async function extendPausedBatch(
   db: Connection,
