@@ -8,7 +8,7 @@
  */
 import type { InstancePause, InstanceResume } from './types.ts';
 
-export const RESUME_BATCH = 10_000;
+export const RESUME_BATCH = 2_000;
 
 export interface ResumeSteps {
   /** The instance's pause now, if it is paused. */

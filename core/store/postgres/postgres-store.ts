@@ -79,7 +79,7 @@ export interface PostgresStoreOptions {
   dataKey?: PayloadCipher | undefined;
   /** How often a store that cannot write tries again. Default 2 s. */
   probeIntervalMs?: number | undefined;
-  /** Messages a resume extends per transaction (core/store/resume-in-batches.ts). Default 10,000. */
+  /** Messages a resume extends per transaction (core/store/resume-in-batches.ts). Default 2,000. */
   resumeBatch?: number | undefined;
   /** A statement unanswered this long counts as a lost connection (503). Default 60 s (connection.ts). */
   statementTimeoutMs?: number | undefined;

@@ -310,7 +310,7 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number | undefined;
   /** How often a store that cannot write tries again. Default 2 s. */
   probeIntervalMs?: number | undefined;
-  /** Messages a resume extends per transaction (core/store/resume-in-batches.ts). Default 10,000. */
+  /** Messages a resume extends per transaction (core/store/resume-in-batches.ts). Default 2,000. */
   resumeBatch?: number | undefined;
   /** Runs before migrations are applied to the file, given their versions; throwing refuses the store unchanged. */
   beforeMigrating?: ((versions: number[]) => Promise<void>) | undefined;
