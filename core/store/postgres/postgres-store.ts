@@ -33,7 +33,7 @@ import { AuditKeyring } from '../../audit/keyring.ts';
 import { KEY_ROTATED } from '../../audit/verify.ts';
 import { verifyStore } from '../../audit/verify-store.ts';
 import { type AvailabilityListener, StoreAvailability } from '../availability.ts';
-import { type PayloadCipher, type PayloadCodec, payloadCodec } from '../payload-cipher.ts';
+import { type PayloadCodec, payloadCodec } from '../payload-cipher.ts';
 import type { Acceptance } from '../sqlite/bulk-writes.ts';
 import { CoalescedLookup } from '../coalesced-lookup.ts';
 import { type ApiKeyRow, type AttemptRow, type MessageRow, toApiKey, toAttempt, toMessage } from '../sqlite/rows.ts';
@@ -46,7 +46,8 @@ import { foldCounters } from './counters.ts';
 import { PostgresGroupCommit } from './group-commit.ts';
 import { databaseTarget } from './database-url.ts';
 import { readDossierTimeline } from './dossier-timeline.ts';
-import { endPause, extendPausedBatch, pauseInstance, pauseOf, pausedInstances } from './instance-pauses.ts';
+import { extendPausedBatch, pauseInstance } from './instance-pauses.ts';
+import { endPause, pauseOf, pausedInstances } from '../pause-rows.ts';
 import { resumeInBatches } from '../resume-in-batches.ts';
 import { listMessageRows } from './message-query.ts';
 import { checkMigrated, isMigrated, migrate, refuseMigratingUnderGateways } from './migrate.ts';
@@ -58,36 +59,11 @@ import { classifyPostgresError } from './unavailable-errors.ts';
 import { runAlone } from './task-lock.ts';
 import { cancel, purgePayloads, releaseLeases, replay } from './message-writes.ts';
 import { ConfigError } from '../../config/config-error.ts';
+import type { PostgresStoreOptions } from './store-options.ts';
 
 /** How often a process folds the counters' rows of changes (counters.ts). */
 const FOLD_INTERVAL_MS = 30_000;
 
-export interface PostgresStoreOptions {
-  /** `LIENTHONG_DATABASE_URL`: postgres://user:password@host:5432/database, optionally with `?pool_size=N`. */
-  url: string;
-  /** Connections this process keeps (default: the URL's pool_size, else LIENTHONG_DATABASE_POOL_SIZE, else 10). */
-  poolSize?: number | undefined;
-  /** A schema of its own instead of the user's default (tests). */
-  schema?: string | undefined;
-  /** Signs the audit chain (LIENTHONG_AUDIT_KEY). */
-  auditKey: Buffer;
-  /** Keys the log was chained with before rotations, to verify it. */
-  olderAuditKeys?: Buffer[] | undefined;
-  /** Where the audit key came from, named when it is refused. */
-  auditKeyName?: string | undefined;
-  /** Encrypts payloads at rest (LIENTHONG_DATA_KEY). */
-  dataKey?: PayloadCipher | undefined;
-  /** How often a store that cannot write tries again. Default 2 s. */
-  probeIntervalMs?: number | undefined;
-  /** Messages a resume extends per transaction (core/store/resume-in-batches.ts). Default 2,000. */
-  resumeBatch?: number | undefined;
-  /** A statement unanswered this long counts as a lost connection (503). Default 60 s (connection.ts). */
-  statementTimeoutMs?: number | undefined;
-  /** A verb that reads a store: a database the gateway never migrated is refused, and nothing is created in it. */
-  existing?: boolean | undefined;
-  /** False for a CLI verb: it does not migrate a database that gateway processes (of an older version) are using. */
-  gateway?: boolean | undefined;
-}
 
 /**
  * The store for several gateway processes: one PostgreSQL database they share. Each process groups its own writes

@@ -1,16 +1,8 @@
-import { instancePausedEntry, instanceResumedEntry } from '../../audit/entries.ts';
+import { instancePausedEntry } from '../../audit/entries.ts';
 import type { AuditInput } from '../../audit/chain.ts';
-import type { Actor, InstancePause, InstanceResume } from '../types.ts';
+import { type PauseRow, toPause } from '../pause-rows.ts';
+import type { Actor, InstancePause } from '../types.ts';
 import type { Connection } from './connection.ts';
-
-interface PauseRow {
-  instance: string;
-  paused_at: number;
-  paused_by: string;
-  reason: string | null;
-}
-
-const toPause = (row: PauseRow): InstancePause => ({ instance: row.instance, at: row.paused_at, by: row.paused_by, reason: row.reason });
 
 /** Inside a write transaction: pauses `instance` unless it is paused already, and answers the pause in place. */
 export async function pauseInstance(
@@ -33,12 +25,6 @@ export async function pauseInstance(
   const existing = await db.get<PauseRow>('SELECT * FROM instance_pauses WHERE instance = ?', [instance]);
   if (!existing) throw new Error(`instance ${instance}: its pause vanished inside the transaction`);
   return { pause: toPause(existing), created: false };
-}
-
-/** The pause of `instance`, if it is paused. */
-export async function pauseOf(db: Connection, instance: string): Promise<InstancePause | undefined> {
-  const row = await db.get<PauseRow>('SELECT * FROM instance_pauses WHERE instance = ?', [instance]);
-  return row && toPause(row);
 }
 
 /**
@@ -66,23 +52,4 @@ export async function extendPausedBatch(
     [resumeAt, pause.at, after, pause.instance, pause.at, resumeAt, limit],
   );
   return { extended: rows.length, last: rows.reduce<number | undefined>((last, row) => (last === undefined || row.seq > last ? row.seq : last), undefined) };
-}
-
-/** Inside a write transaction: ends `pause` (not a pause made since) and audits the resume. */
-export async function endPause(
-  db: Connection,
-  audit: AuditInput[],
-  pause: InstancePause,
-  resume: { actor: Actor; at: number },
-  extended: number,
-): Promise<InstanceResume | undefined> {
-  const ended = await db.all<PauseRow>('DELETE FROM instance_pauses WHERE instance = ? AND paused_at = ? RETURNING *', [pause.instance, pause.at]);
-  if (ended.length === 0) return undefined;
-  const resumed: InstanceResume = { pause, at: resume.at, by: resume.actor, extended };
-  audit.push(instanceResumedEntry(resumed));
-  return resumed;
-}
-
-export async function pausedInstances(db: Connection): Promise<InstancePause[]> {
-  return (await db.all<PauseRow>('SELECT * FROM instance_pauses ORDER BY paused_at, instance')).map(toPause);
 }
