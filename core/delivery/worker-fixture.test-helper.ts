@@ -11,7 +11,8 @@ import type { MessageRecord, NewMessage } from '../store/types.ts';
 import { Instances, type InstanceRuntime } from '../runtime/instances.ts';
 import { buildMessage } from './new-message.ts';
 import { scriptedSms, scriptedWebhook, type Script } from './scripted-plugin.test-helper.ts';
-import { DeliveryWorker, type WorkerOptions } from './worker.ts';
+import { DeliveryWorker } from './worker.ts';
+import type { WorkerOptions } from './worker-options.ts';
 import { type PluginServices, pluginServices } from '../runtime/plugin-services.ts';
 
 export const T0 = Date.UTC(2026, 10, 21, 2, 30);

@@ -2,7 +2,8 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Fixture, SMS, T0, createFixture } from '../delivery/worker-fixture.test-helper.ts';
 import { permanent, retryable } from '../delivery/scripted-plugin.test-helper.ts';
-import { type AttemptEvent, DeliveryWorker } from '../delivery/worker.ts';
+import type { AttemptEvent } from '../delivery/worker-options.ts';
+import { DeliveryWorker } from '../delivery/worker.ts';
 
 let fixture: Fixture;
 beforeEach(async () => {

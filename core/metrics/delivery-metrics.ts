@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { CircuitState } from '../runtime/circuit-breaker.ts';
 import type { Clock } from '../delivery/clock.ts';
 import type { Instances } from '../runtime/instances.ts';
-import type { AttemptEvent } from '../delivery/worker.ts';
+import type { AttemptEvent } from '../delivery/worker-options.ts';
 import type { AttemptOutcome } from '../store/types.ts';
 
 type AttemptLabel = 'plugin_instance' | 'outcome';

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { Clock } from '../delivery/clock.ts';
 import type { Instances } from '../runtime/instances.ts';
-import type { AttemptEvent } from '../delivery/worker.ts';
+import type { AttemptEvent } from '../delivery/worker-options.ts';
 import type { Store } from '../store/types.ts';
 import { type ConnectionCapName, registerConnectionMetrics } from './connection-metrics.ts';
 import { registerDeliveryMetrics } from './delivery-metrics.ts';
