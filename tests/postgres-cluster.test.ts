@@ -24,6 +24,7 @@ const THEN = 120;
 /** A lease is the attempt's timeout plus the margin: 1.5 s. The frozen process stays frozen for longer. */
 const FROZEN_MS = 4_000;
 
+// Skipped without a PostgreSQL server (LIENTHONG_TEST_DATABASE_URL unset): .ci/run sets it, so CI always runs it.
 describe.skipIf(!serverUrl)('three gateway processes on one PostgreSQL database, one killed and one frozen', () => {
   let database: { url: string; drop(): Promise<void> };
   let echo: RunningSimulator;

@@ -38,5 +38,6 @@ describe('choosing the store', () => {
     }
   });
 
+  // Without a PostgreSQL server, this skipped case says how to run the case above; CI sets the server.
   if (!serverUrl) it.skip(POSTGRES_SKIP, () => undefined);
 });
