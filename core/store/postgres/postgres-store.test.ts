@@ -24,6 +24,26 @@ const message = (): NewMessage => {
   };
 };
 
+/** How many rows `sql` answers. */
+async function rowsOf(url: string, sql: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rowCount ?? 0;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Waits until `done` holds, asking every 50 ms, at most 100 times. */
+async function until(done: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await done()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('still not so after 100 tries');
+}
+
 /** A TCP relay to the server that the test can cut and restore, as a network or a restart would. */
 class Relay {
   #server: Server | undefined;
@@ -231,6 +251,36 @@ describe.skipIf(!serverUrl)('the PostgreSQL store', () => {
       expect(wokenWriter).toEqual([]);
     } finally {
       await Promise.all([writer?.close(), listener?.close()]);
+    }
+  });
+
+  it('keeps the keys it read while it hears key changes: another process\'s revocation is heard, its own is at once', async () => {
+    const schema = await freshSchema();
+    // Kept for an hour: only the notification can tell the gateway that another process revoked a key.
+    const [gateway, cli] = await Promise.all([1, 2].map(() => PostgresStore.open({ url: database.url, schema, auditKey: TEST_AUDIT_KEY, keysKeptMs: 3_600_000 })));
+    const key = (id: string, hash: string) => ({ id, hash, role: 'client' as const, agencies: ['000.00.01.H22'], label: 'one-stop', createdAt: T0, revokedAt: null });
+    const [a, b] = ['a'.repeat(64), 'b'.repeat(64)];
+    try {
+      await cli!.createKey(key('key_a', a), 'cli');
+      await cli!.createKey(key('key_b', b), 'cli');
+      // The first look-up starts listening, in the background: until it listens, nothing is kept.
+      expect(await gateway!.findKeyByHash(a)).toMatchObject({ id: 'key_a', revokedAt: null });
+      await until(async () => (await rowsOf(database.url, "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN lienthong_work%'")) > 0);
+      await new Promise((done) => setTimeout(done, 100));
+      expect(await gateway!.findKeyByHash(a)).toMatchObject({ label: 'one-stop' });
+      // A change no trigger announces (replication role) is not seen: the key is kept.
+      await onServer(database.url, `SET session_replication_role = replica; UPDATE ${schema}.api_keys SET label = 'silent' WHERE id = 'key_a'`);
+      expect(await gateway!.findKeyByHash(a)).toMatchObject({ label: 'one-stop' });
+
+      expect(await cli!.revokeKey('key_a', T0 + 5, 'cli')).toBe(true);
+      await until(async () => (await gateway!.findKeyByHash(a))?.revokedAt === T0 + 5);
+      expect(await gateway!.findKeyByHash(a)).toMatchObject({ label: 'silent', revokedAt: T0 + 5 });
+
+      expect(await gateway!.findKeyByHash(b)).toMatchObject({ revokedAt: null });
+      expect(await gateway!.revokeKey('key_b', T0 + 6, 'cli')).toBe(true);
+      expect(await gateway!.findKeyByHash(b)).toMatchObject({ revokedAt: T0 + 6 });
+    } finally {
+      await Promise.all([gateway?.close(), cli?.close()]);
     }
   });
 

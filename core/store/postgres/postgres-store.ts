@@ -53,7 +53,8 @@ import { listMessageRows } from './message-query.ts';
 import { checkMigrated, isMigrated, migrate, refuseMigratingUnderGateways } from './migrate.ts';
 import { readOverview, readQueues } from './overview.ts';
 import { createRecord, getRecord, listRecords, transitionRecord } from './plugin-records.ts';
-import { NewWorkListener } from './new-work.ts';
+import { Notifications } from './notifications.ts';
+import { ListenedKeyCache } from './key-cache.ts';
 import { planReplay } from './replay-plan.ts';
 import { classifyPostgresError } from './unavailable-errors.ts';
 import { runAlone } from './task-lock.ts';
@@ -77,10 +78,10 @@ export class PostgresStore implements Store {
   readonly #complete: (completion: CompleteAttempt) => Promise<boolean>;
   readonly #availability: StoreAvailability;
   readonly #reads: Queries;
-  readonly #keyLookups: CoalescedLookup<string, ApiKeyRecord>;
+  readonly #keys: ListenedKeyCache;
   readonly #foldTimer: NodeJS.Timeout;
   readonly #workListeners = new Set<(instances: string[]) => void>();
-  readonly #newWork: NewWorkListener;
+  readonly #notifications: Notifications;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -100,16 +101,23 @@ export class PostgresStore implements Store {
     this.#commits = new PostgresGroupCommit(session, auditLog, { onUnavailable: (error) => this.#availability.failed(error) });
     this.#accept = this.#commits.channel((db, items, audit) => insertAcceptances(db, items, audit, codec, (inputs) => auditLog.chainNow(inputs)));
     this.#complete = this.#commits.channel((db, items, audit) => completeAttempts(db, items, audit, codec));
-    this.#keyLookups = new CoalescedLookup(async (hashes: string[]) => {
-      const rows = await this.#reads.all<ApiKeyRow>('SELECT * FROM api_keys WHERE hash = ANY(?::text[])', [hashes]);
-      return new Map(rows.map((row) => [row.hash, toApiKey(row)]));
-    });
+    this.#keys = new ListenedKeyCache(
+      new CoalescedLookup(async (hashes: string[]) => {
+        const rows = await this.#reads.all<ApiKeyRow>('SELECT * FROM api_keys WHERE hash = ANY(?::text[])', [hashes]);
+        return new Map(rows.map((row) => [row.hash, toApiKey(row)]));
+      }),
+      { keptMs: options.keysKeptMs },
+    );
     this.#foldTimer = setInterval(() => void this.#commits.write((db) => foldCounters(db)).catch(() => undefined), FOLD_INTERVAL_MS);
     this.#foldTimer.unref();
-    this.#newWork = new NewWorkListener(listenConfig, (instances, from) => {
-      // This process's own writes woke its worker already: only the other processes' are news.
-      if (from === session.backendPid) return;
-      for (const listener of this.#workListeners) listener(instances);
+    this.#notifications = new Notifications(listenConfig, {
+      work: (instances, from) => {
+        // This process's own writes woke its worker already: only the other processes' are news.
+        if (from === session.backendPid) return;
+        for (const listener of this.#workListeners) listener(instances);
+      },
+      keysChanged: () => this.#keys.forget(),
+      listening: (on) => this.#keys.listening(on),
     });
   }
 
@@ -253,22 +261,27 @@ export class PostgresStore implements Store {
       ]);
       audit.push({ at: key.createdAt, actor, action: 'key.created', summary: { keyId: key.id, role: key.role, agencies: key.agencies, label: key.label } });
     });
+    this.#keys.forget();
   }
 
   findKeyByHash(hash: string): Promise<ApiKeyRecord | undefined> {
-    return this.#keyLookups.load(hash);
+    // Keys are kept only while key changes are heard: the first look-up starts listening.
+    this.#notifications.start();
+    return this.#keys.keyByHash(hash);
   }
 
   async listKeys(): Promise<ApiKeyRecord[]> {
     return (await this.#reads.all<ApiKeyRow>('SELECT * FROM api_keys ORDER BY created_at')).map(toApiKey);
   }
 
-  revokeKey(id: string, now: number, actor: Actor): Promise<boolean> {
-    return this.#commits.write(async (db, audit) => {
+  async revokeKey(id: string, now: number, actor: Actor): Promise<boolean> {
+    const revoked = await this.#commits.write(async (db, audit) => {
       const { changes } = await db.run('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [now, id]);
       if (changes > 0) audit.push({ at: now, actor, action: 'key.revoked', summary: { keyId: id } });
       return changes > 0;
     });
+    this.#keys.forget();
+    return revoked;
   }
 
   getRecord(instance: string, key: string): Promise<StoredRecord | undefined> {
@@ -320,7 +333,7 @@ export class PostgresStore implements Store {
 
   onNewWork(listener: (instances: string[]) => void): () => void {
     this.#workListeners.add(listener);
-    this.#newWork.start();
+    this.#notifications.start();
     return () => this.#workListeners.delete(listener);
   }
 
@@ -343,7 +356,7 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     this.#availability.close();
     clearInterval(this.#foldTimer);
-    await this.#newWork.close();
+    await this.#notifications.close();
     await this.#commits.drain();
     this.session.close();
     await this.pool.end();

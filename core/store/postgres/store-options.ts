@@ -20,6 +20,8 @@ export interface PostgresStoreOptions {
   probeIntervalMs?: number | undefined;
   /** Messages a resume extends per transaction (core/store/resume-in-batches.ts). Default 2,000. */
   resumeBatch?: number | undefined;
+  /** How long an API key read from the database is kept in memory at most (key-cache.ts). Default 5 s. */
+  keysKeptMs?: number | undefined;
   /** A statement unanswered this long counts as a lost connection (503). Default 60 s (connection.ts). */
   statementTimeoutMs?: number | undefined;
   /** A verb that reads a store: a database the gateway never migrated is refused, and nothing is created in it. */
