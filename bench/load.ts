@@ -8,6 +8,8 @@ export interface LoadShape {
   seconds: number;
   /** A run before it whose figures are kept apart: connections open, JIT warm, SQLite pages cached. */
   warmupSeconds: number;
+  /** Requests a second over all connections (autocannon's overallRate); as fast as answered when absent. */
+  overallRate?: number;
 }
 
 export interface LoadRequest {
@@ -49,6 +51,7 @@ export async function measureLoad(request: LoadRequest, shape: LoadShape): Promi
       connections: shape.connections,
       pipelining: shape.pipelining,
       duration: seconds,
+      ...(shape.overallRate ? { overallRate: shape.overallRate } : {}),
     });
     return summarize(result, request.expectStatus);
   };

@@ -8,6 +8,11 @@ export interface StoresSettings {
   warmupSeconds: number;
   /** autocannon connections over all of a setup's processes, split evenly. */
   connections: number;
+  /**
+   * Accepts a second offered to PostgreSQL with one process and with three (split evenly), below what either answers
+   * at full load: the CPU per accept of the same work with the machine not saturated. 0: not measured.
+   */
+  fixedRate: number;
   /** Messages delivered per delivery run, from the backlog the accept runs left. */
   deliveries: number;
   /** Where the bench creates (and drops) its databases. */
@@ -26,6 +31,7 @@ export function readStoresSettings(): StoresSettings {
     seconds: positiveFromEnv('BENCH_STORES_SECONDS', 8),
     warmupSeconds: positiveFromEnv('BENCH_STORES_WARMUP_SECONDS', 2),
     connections: wholeFromEnv('BENCH_STORES_CONNECTIONS', 60, 3),
+    fixedRate: wholeFromEnv('BENCH_STORES_FIXED_RATE', 1500, 0),
     deliveries: wholeFromEnv('BENCH_STORES_DELIVERIES', 2000),
     databaseUrl,
   };

@@ -21,6 +21,8 @@ function ratios(rounds: StoresRound[], figure: (round: StoresRound) => [number |
 const acceptRatios = (rounds: StoresRound[]) => ratios(rounds, (round) => [round.accept.postgres1?.rate, round.accept.sqlite?.rate]);
 const cpuRatios = (rounds: StoresRound[]) => ratios(rounds, (round) => [round.accept.postgres3?.cpuMicros, round.accept.postgres1?.cpuMicros]);
 const equalLoadRatios = (rounds: StoresRound[]) => ratios(rounds, (round) => [round.accept.postgres3?.cpuMicros, round.acceptOneAtThirdLoad?.cpuMicros]);
+const fixedRateRatios = (rounds: StoresRound[]) =>
+  ratios(rounds, (round) => [round.acceptAtFixedRate?.postgres3?.cpuMicros, round.acceptAtFixedRate?.postgres1?.cpuMicros]);
 
 /** The figures judged against issue 16's targets (medians of each round's ratio), for the JSON line. */
 export function storesVerdict(stores: StoresBench) {
@@ -29,10 +31,12 @@ export function storesVerdict(stores: StoresBench) {
   const pgAcceptVsSqlite = accept.length > 0 ? median(accept) : null;
   const cpuPerAcceptThreeVsOne = cpu.length > 0 ? median(cpu) : null;
   const equalLoad = equalLoadRatios(stores.rounds);
+  const fixedRate = fixedRateRatios(stores.rounds);
   return {
     pgAcceptVsSqlite,
     cpuPerAcceptThreeVsOne,
     cpuPerAcceptThreeVsOneAtEqualLoad: equalLoad.length > 0 ? median(equalLoad) : null,
+    cpuPerAcceptThreeVsOneAtFixedRate: fixedRate.length > 0 ? median(fixedRate) : null,
     storesTargets: STORES_TARGETS,
     storesTargetsMet: {
       pgAcceptVsSqlite: pgAcceptVsSqlite === null ? null : pgAcceptVsSqlite >= STORES_TARGETS.pgAcceptVsSqlite,
@@ -68,6 +72,12 @@ export function storesSection(stores: StoresBench): string[] {
               row(`${label}, a third of the connections: CPU µs per accept`, rounds.map((round) => round.acceptOneAtThirdLoad), (run) => run.cpuMicros, int),
             ]
           : []),
+        ...(key === 'postgres1' || key === 'postgres3'
+          ? [
+              row(`${label}, offered ${int(settings.fixedRate)}/s: accepts/s`, rounds.map((round) => round.acceptAtFixedRate?.[key]), (run) => run.rate, int),
+              row(`${label}, offered ${int(settings.fixedRate)}/s: CPU µs per accept`, rounds.map((round) => round.acceptAtFixedRate?.[key]), (run) => run.cpuMicros, int),
+            ]
+          : []),
         row(`${label}: deliveries/s`, deliveries, (run) => run.rate, int),
         row(`${label}: CPU µs per delivery`, deliveries, (run) => run.cpuMicros, int),
       ];
@@ -84,6 +94,12 @@ export function storesSection(stores: StoresBench): string[] {
       verdict.cpuPerAcceptThreeVsOneAtEqualLoad === null ? 'n/a' : ratio(verdict.cpuPerAcceptThreeVsOneAtEqualLoad),
       equalLoadRatios(rounds).map(ratio).join(', '),
       'not judged: the cluster\'s own cost',
+    ],
+    [
+      `cpuPerAcceptThreeVsOneAtFixedRate: the same, both offered ${int(settings.fixedRate)} accepts/s`,
+      verdict.cpuPerAcceptThreeVsOneAtFixedRate === null ? 'n/a' : ratio(verdict.cpuPerAcceptThreeVsOneAtFixedRate),
+      fixedRateRatios(rounds).map(ratio).join(', '),
+      'not judged: the same work, the machine not saturated',
     ],
   ]);
   const facts = stores.facts;

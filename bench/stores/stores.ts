@@ -48,6 +48,8 @@ export interface StoresRound {
    * it tells the cluster's own cost (three processes over this) from the cost of a lighter load per process.
    */
   acceptOneAtThirdLoad?: StoreRun;
+  /** PostgreSQL with one process and with three, offered `fixedRate` accepts a second in all. */
+  acceptAtFixedRate: Partial<Record<'postgres1' | 'postgres3', StoreRun>>;
   delivery: Partial<Record<SetupKey, StoreRun>>;
 }
 
@@ -113,7 +115,7 @@ function perUnit(cpu: ReturnType<ReturnType<typeof watchCpu>['stop']>, units: nu
 }
 
 /** Accepts a second over the setup's processes, each loaded at once by its share of the connections. */
-async function acceptRun(setup: Setup, settings: StoresSettings, connections = settings.connections): Promise<StoreRun> {
+async function acceptRun(setup: Setup, settings: StoresSettings, connections = settings.connections, overallRate?: number): Promise<StoreRun> {
   const commitsBefore = await commits(setup);
   const cpu = watchCpu(setup);
   const loads = await Promise.all(
@@ -121,7 +123,13 @@ async function acceptRun(setup: Setup, settings: StoresSettings, connections = s
       explained(gateway, async () => {
         const load = await measureLoad(
           { url: `${gateway.ready.url}/v1/sms/send`, headers: { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_KEY}` }, body: SMS_BODY, expectStatus: 202 },
-          { connections: Math.max(1, Math.round(connections / setup.gateways.length)), pipelining: 1, seconds: settings.seconds, warmupSeconds: settings.warmupSeconds },
+          {
+            connections: Math.max(1, Math.round(connections / setup.gateways.length)),
+            pipelining: 1,
+            seconds: settings.seconds,
+            warmupSeconds: settings.warmupSeconds,
+            ...(overallRate ? { overallRate: overallRate / setup.gateways.length } : {}),
+          },
         );
         assertOnlyExpected(SETUP_LABELS[setup.key], load, 202);
         return load;
@@ -225,7 +233,7 @@ export async function benchStores(dir: string, step: (what: string) => void, set
     }
     const rounds: StoresRound[] = [];
     for (let n = 0; n < settings.rounds; n++) {
-      const round: StoresRound = { accept: {}, delivery: {} };
+      const round: StoresRound = { accept: {}, acceptAtFixedRate: {}, delivery: {} };
       // Which setup goes first alternates, so that none always follows another's leftovers.
       const order = n % 2 === 0 ? setups : [...setups].reverse();
       for (const setup of order) {
@@ -234,6 +242,10 @@ export async function benchStores(dir: string, step: (what: string) => void, set
         if (setup.key === 'postgres1') {
           step(`stores round ${n + 1}/${settings.rounds}: ${SETUP_LABELS[setup.key]}, accept with a third of the connections`);
           round.acceptOneAtThirdLoad = await acceptRun(setup, settings, settings.connections / 3);
+        }
+        if ((setup.key === 'postgres1' || setup.key === 'postgres3') && settings.fixedRate > 0) {
+          step(`stores round ${n + 1}/${settings.rounds}: ${SETUP_LABELS[setup.key]}, accept at ${settings.fixedRate}/s`);
+          round.acceptAtFixedRate[setup.key] = await acceptRun(setup, settings, settings.connections, settings.fixedRate);
         }
       }
       for (const setup of order) {
