@@ -1,15 +1,16 @@
 /**
- * API keys by hash, kept in memory for as long as the store's file has not changed. Every request looks its key
- * up; a read through sqlite3's thread pool costs a hand-off to another thread and back (measured: about 450 µs of
- * CPU and 0.3 ms of latency per request at 200 requests a second, where the look-up itself takes a few µs).
+ * API keys by hash, kept in memory for as long as no key has been written. Every request looks its key up; a read
+ * through sqlite3's thread pool costs a hand-off to another thread and back (measured: about 450 µs of CPU and 0.3 ms
+ * of latency per request at 200 requests a second, where the look-up itself takes a few µs).
  *
- * Whether the file changed is `PRAGMA data_version` on a read-only better-sqlite3 connection, asked synchronously
- * (about 2 µs) once per turn of the event loop for all the requests of that turn: it changes whenever any other
- * connection committed (this one only reads, so every commit counts: the gateway's own writes, a `lienthong keys
- * revoke` in another process), and then every kept key is forgotten. A key not kept is read through the thread
- * pool, the requests of one turn together (reading it here, on the main thread, measured 15% fewer accepts per
- * second under load). The store forgets the keys itself when it writes one. Nothing returned is older than the
- * turn of the event loop that asked.
+ * Whether a key was written is the count in `key_changes` (migration 017), which triggers move on in the transaction
+ * that writes a key, by this process or any other (`lienthong keys revoke`). It is read synchronously on a read-only
+ * better-sqlite3 connection (a few µs) once per turn of the event loop for all the requests of that turn; when it
+ * moved, every kept key is forgotten. (`PRAGMA data_version`, used before, changes with every commit of any other
+ * connection, this process's own accepts included, so under load the keys were forgotten at every turn.) A key not
+ * kept is read through the thread pool, the requests of one turn together (reading it here, on the main thread,
+ * measured 15% fewer accepts per second under load). The store forgets the keys itself when it writes one. Nothing
+ * returned is older than the turn of the event loop that asked.
  */
 import Database from 'better-sqlite3';
 import { CoalescedLookup } from '../coalesced-lookup.ts';
@@ -18,12 +19,12 @@ import { classifyStoreError } from './unavailable-errors.ts';
 
 export class KeyCache {
   readonly #db: Database.Database;
-  readonly #dataVersion: Database.Statement<[], number>;
+  readonly #keyChanges: Database.Statement<[], number>;
   readonly #keys = new Map<string, ApiKeyRecord>();
   #version: number | undefined;
   /** Counts the times the keys were forgotten: a read that began before one is not kept. */
   #forgotten = 0;
-  /** Whether data_version was asked in this turn of the event loop. */
+  /** Whether key_changes was read in this turn of the event loop. */
   #checked = false;
 
   private constructor(
@@ -32,7 +33,7 @@ export class KeyCache {
     private readonly situation: { file: string; busyTimeoutMs: number },
   ) {
     this.#db = db;
-    this.#dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+    this.#keyChanges = db.prepare<[], number>('SELECT version FROM key_changes').pluck();
   }
 
   /** On a store file already migrated; `read` fetches keys by hash through the thread pool. */
@@ -47,7 +48,7 @@ export class KeyCache {
   }
 
   async keyByHash(hash: string): Promise<ApiKeyRecord | undefined> {
-    this.#checkFile();
+    this.#checkKeyChanges();
     const kept = this.#keys.get(hash);
     if (kept) return kept;
     const forgotten = this.#forgotten;
@@ -68,11 +69,11 @@ export class KeyCache {
     this.#db.close();
   }
 
-  #checkFile(): void {
+  #checkKeyChanges(): void {
     if (this.#checked) return;
     let version: number;
     try {
-      version = this.#dataVersion.get() as number;
+      version = this.#keyChanges.get() as number;
     } catch (error) {
       throw classifyStoreError(error, this.situation);
     }
