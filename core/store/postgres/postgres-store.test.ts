@@ -284,6 +284,29 @@ describe.skipIf(!serverUrl)('the PostgreSQL store', () => {
     }
   });
 
+  it('refreshes the planner\'s statistics of the messages before resuming a backlog of 10,000 or more', async () => {
+    const schema = await freshSchema();
+    const store = await PostgresStore.open({ url: database.url, schema, auditKey: TEST_AUDIT_KEY });
+    const analyzed = async () => (await rowsOf(database.url, `SELECT 1 FROM pg_stat_user_tables WHERE schemaname = '${schema}' AND relname = 'messages' AND last_analyze IS NOT NULL`)) > 0;
+    // The counts as a backlog would leave them, without writing 10,000 messages.
+    const queued = (count: number) =>
+      onServer(database.url, `INSERT INTO ${schema}.message_counts (instance, capability, agency, status, cancelled, count) VALUES ('sms-hue', 'sms', '000.00.01.H22', 'queued', false, ${count})`);
+    try {
+      await queued(9_999);
+      await store.pauseInstance('sms-hue', { actor: 'cli', at: T0 });
+      await store.resumeInstance('sms-hue', { actor: 'cli', at: T0 + 1 });
+      expect(await analyzed()).toBe(false);
+
+      await queued(1);
+      await store.pauseInstance('sms-hue', { actor: 'cli', at: T0 + 2 });
+      expect(await store.resumeInstance('sms-hue', { actor: 'cli', at: T0 + 3 })).toBeDefined();
+      // The statistics collector reports the ANALYZE within a moment.
+      await until(analyzed);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('goes on reading when a newer process adds a column under it (a rolling upgrade)', async () => {
     const schema = await freshSchema();
     const store = await PostgresStore.open({ url: database.url, schema, auditKey: TEST_AUDIT_KEY, poolSize: 2 });

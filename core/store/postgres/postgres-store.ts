@@ -46,7 +46,7 @@ import { foldCounters } from './counters.ts';
 import { PostgresGroupCommit } from './group-commit.ts';
 import { databaseTarget } from './database-url.ts';
 import { readDossierTimeline } from './dossier-timeline.ts';
-import { extendPausedBatch, pauseInstance } from './instance-pauses.ts';
+import { analyzeBeforeResume, extendPausedBatch, pauseInstance } from './instance-pauses.ts';
 import { endPause, pauseOf, pausedInstances } from '../pause-rows.ts';
 import { resumeInBatches } from '../resume-in-batches.ts';
 import { listMessageRows } from './message-query.ts';
@@ -221,7 +221,11 @@ export class PostgresStore implements Store {
   resumeInstance(instance: string, resume: { actor: Actor; at: number }): Promise<InstanceResume | undefined> {
     return resumeInBatches(
       {
-        pause: () => pauseOf(this.#reads, instance),
+        pause: async () => {
+          const pause = await pauseOf(this.#reads, instance);
+          if (pause) await analyzeBeforeResume(this.#reads, instance);
+          return pause;
+        },
         extend: (pause, after, limit) => this.#commits.write((db) => extendPausedBatch(db, pause, resume.at, after, limit)),
         end: (pause, extended) => this.#commits.write((db, audit) => endPause(db, audit, pause, resume, extended)),
       },
