@@ -92,7 +92,7 @@ export function peersSection(peers: PeersBench): string[] {
   const redelivered = rounds.reduce((sum, round) => sum + round.delivery.lienthong.redeliveries + round.delivery.graphile.redeliveries, 0);
   return [
     `reference peers: PostgreSQL ${postgres.version} at ${settings.postgresServer} (fsync ${postgres.fsync}, synchronous_commit ${postgres.synchronousCommit}, ` +
-      `wal_sync_method ${postgres.walSyncMethod}), database ${postgres.database} made for the run and dropped after it; ` +
+      `wal_sync_method ${postgres.walSyncMethod}, autovacuum ${postgres.autovacuum}), database ${postgres.database} made for the run and dropped after it; ` +
       `accept: autocannon ${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.seconds} s each; ` +
       `delivery: ${int(settings.jobs)} jobs each side per round, after an uncounted run of ${int(Math.min(WARMUP_JOBS, settings.jobs))}`,
     '',

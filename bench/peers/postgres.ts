@@ -15,6 +15,8 @@ export interface PostgresFacts {
   fsync: string;
   synchronousCommit: string;
   walSyncMethod: string;
+  /** Off on some test servers: no ANALYZE but the gateway's own (before a large resume), no dead rows reclaimed. */
+  autovacuum: string;
 }
 
 export interface BenchDatabase {
@@ -55,6 +57,7 @@ export async function createBenchDatabase(adminUrl: string, suffix = ''): Promis
       fsync: await setting('fsync'),
       synchronousCommit: await setting('synchronous_commit'),
       walSyncMethod: await setting('wal_sync_method'),
+      autovacuum: await setting('autovacuum'),
     };
     // A run stopped with SIGKILL leaves its database behind; a pid seen again reuses the name.
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -106,7 +106,7 @@ export function storesSection(stores: StoresBench): string[] {
   return [
     stores.skipped
       ? `STORES: POSTGRESQL SKIPPED (${stores.skipped}); SQLite alone measured`
-      : `stores: PostgreSQL ${facts?.version ?? '?'} at ${stores.server} (fsync ${facts?.fsync ?? '?'}, synchronous_commit ${facts?.synchronousCommit ?? '?'}), a database per setup made for the run and dropped after it`,
+      : `stores: PostgreSQL ${facts?.version ?? '?'} at ${stores.server} (fsync ${facts?.fsync ?? '?'}, synchronous_commit ${facts?.synchronousCommit ?? '?'}, autovacuum ${facts?.autovacuum ?? '?'}), a database per setup made for the run and dropped after it`,
     `accept: POST /v1/sms/send, autocannon ${settings.connections} connections split evenly over a setup's processes, ${settings.warmupSeconds} s warm-up + ${settings.seconds} s, ` +
       `the SMS instance paused; delivery: resumed until ${int(settings.deliveries)} more messages succeeded (echo SMS provider in each process), then paused again`,
     '',
