@@ -1,8 +1,8 @@
 /**
  * API keys by hash, kept in memory while this process listens for key changes (migration 004 notifies every process
  * when a key is written). Every request looks its key up; read from the database, the look-up was a query per turn
- * of the event loop, which a process under light load pays for nearly every request (measured: a sixth of the CPU
- * per accept with three processes sharing 1,500 accepts a second).
+ * of the event loop, which a process under light load pays for nearly every request (measured: about a tenth of the
+ * CPU per accept with three processes sharing 1,500 accepts a second).
  *
  * A revocation by another process is heard within milliseconds, when its transaction commits; by this process's
  * own store at once (it forgets the keys itself). While the listening connection is down nothing is kept, and a
