@@ -43,6 +43,7 @@ import { completeAttempts, insertAcceptances } from './bulk-writes.ts';
 import { claimDue } from './claim.ts';
 import { type Queries, Session, createPool, poolQueries } from './connection.ts';
 import { foldCounters } from './counters.ts';
+import { BacklogStatistics } from './backlog-statistics.ts';
 import { PostgresGroupCommit } from './group-commit.ts';
 import { databaseTarget } from './database-url.ts';
 import { readDossierTimeline } from './dossier-timeline.ts';
@@ -108,7 +109,11 @@ export class PostgresStore implements Store {
       }),
       { keptMs: options.keysKeptMs },
     );
-    this.#foldTimer = setInterval(() => void this.#commits.write((db) => foldCounters(db)).catch(() => undefined), FOLD_INTERVAL_MS);
+    const statistics = new BacklogStatistics(this.#reads);
+    this.#foldTimer = setInterval(
+      () => void this.#commits.write((db) => foldCounters(db)).then(() => statistics.refresh()).catch(() => undefined),
+      FOLD_INTERVAL_MS,
+    );
     this.#foldTimer.unref();
     this.#notifications = new Notifications(listenConfig, {
       work: (instances, from) => {
