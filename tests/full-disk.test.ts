@@ -132,6 +132,7 @@ describe.skipIf(refusal !== undefined)('a store whose disk fills up', () => {
 // Mounting a tmpfs needs root or CAP_SYS_ADMIN: where the system refuses, one skipped case says so, with its answer.
 if (refusal !== undefined) {
   describe('a store whose disk fills up', () => {
+    // Mounting a tmpfs was refused (no root or CAP_SYS_ADMIN): the case says so instead of passing silently.
     it.skip(`this system refused to mount a tmpfs (${refusal}); the test needs root or CAP_SYS_ADMIN`, () => undefined);
   });
 }

@@ -314,6 +314,7 @@ describe.skipIf(!serverUrl)('three serve processes on one PostgreSQL database, u
 // Without a PostgreSQL server to test against (LIENTHONG_TEST_DATABASE_URL unset), one skipped case says how to run these.
 if (!serverUrl) {
   describe('three serve processes on one PostgreSQL database, under load, one killed and one frozen', () => {
+    // No PostgreSQL server here: this case names the variable that runs the suite above (.ci/run sets it).
     it.skip(POSTGRES_SKIP, () => undefined);
   });
 }

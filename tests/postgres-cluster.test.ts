@@ -126,6 +126,7 @@ describe.skipIf(!serverUrl)('three gateway processes on one PostgreSQL database,
 // Without a PostgreSQL server to test against (LIENTHONG_TEST_DATABASE_URL unset), one skipped case says how to run these.
 if (!serverUrl) {
   describe('three gateway processes on one PostgreSQL database, one killed and one frozen', () => {
+    // No PostgreSQL server here: this case names the variable that runs the suite above (.ci/run sets it).
     it.skip(POSTGRES_SKIP, () => undefined);
   });
 }

@@ -79,6 +79,7 @@ describe.skipIf(!serverUrl)('lienthong store copy, 100,000 messages', () => {
 // Without a PostgreSQL server to test against (LIENTHONG_TEST_DATABASE_URL unset), one skipped case says how to run these.
 if (!serverUrl) {
   describe('lienthong store copy, 100,000 messages', () => {
+    // No PostgreSQL server here: this case names the variable that runs the suite above (.ci/run sets it).
     it.skip(POSTGRES_SKIP, () => undefined);
   });
 }

@@ -90,7 +90,7 @@ export interface FailedAnswer {
 /**
  * A failed answer as the gateway's error (connection errors, timeouts and aborts arrive already classified by the
  * instance's HTTP client): a SOAP fault is retryable; other statuses from 400 up go by the HTTP rules (5xx, 408,
- * 425, 429 retryable with the server's Retry-After, any other permanent); an answer that is not the expected SOAP
+ * 425, 429 retryable with the server's Retry-After, the rest permanent); an answer that is not the expected SOAP
  * envelope is retryable.
  */
 export function failureOf(answer: FailedAnswer, host: string): RetryableError | PermanentError {

@@ -388,6 +388,7 @@ describe.skipIf(!serverUrl)('the PostgreSQL store', () => {
 // Without a PostgreSQL server to test against (LIENTHONG_TEST_DATABASE_URL unset), one skipped case says how to run these.
 if (!serverUrl) {
   describe('the PostgreSQL store', () => {
+    // No PostgreSQL server here: this case names the variable that runs the suite above (.ci/run sets it).
     it.skip(POSTGRES_SKIP, () => undefined);
   });
 }
