@@ -1,12 +1,25 @@
-import { ANALYZE_BEFORE_RESUME } from './instance-pauses.ts';
+/**
+ * The planner's statistics of `messages` kept up with a backlog. A backlog that grew faster than autovacuum analyzes
+ * the table (during a pause, in an outage, or with autovacuum off) is larger than the statistics know; believing the
+ * table small, the planner read every queued message of the instance for each claim and each resume batch (2,000 at
+ * a time) and sorted them: 400 ms a claim with 600,000 messages queued, measured in the stores bench. Both ANALYZEs
+ * run outside the grouped writes, which hold the audit chain's head.
+ */
 import type { Queries } from './connection.ts';
 
+/** Queued messages from which a backlog's statistics are refreshed. */
+export const ANALYZE_FROM = 10_000;
+
+/** Before a resume: ANALYZE messages when the instance has at least ANALYZE_FROM messages queued. */
+export async function analyzeBeforeResume(db: Queries, instance: string): Promise<boolean> {
+  if ((await queued(db, instance)) < ANALYZE_FROM) return false;
+  await db.run('ANALYZE messages');
+  return true;
+}
+
 /**
- * The planner's statistics of `messages` kept up with a backlog that grows faster than autovacuum analyzes the table
- * (or with autovacuum off): believing the table small, the planner read a whole backlog for every claim (as
- * `analyzeBeforeResume` in instance-pauses.ts tells). After each fold of the counters, each process runs ANALYZE when the queued
- * messages number at least ANALYZE_BEFORE_RESUME and twice as many as at its last ANALYZE: a few times as a backlog
- * grows, never again while it drains. Run outside the grouped writes, which hold the audit chain's head.
+ * After each fold of the counters: ANALYZE messages when at least ANALYZE_FROM are queued and twice as many as at
+ * this process's last ANALYZE: a few times as a backlog grows, never again while it drains.
  */
 export class BacklogStatistics {
   /** Queued messages at this process's last ANALYZE. */
@@ -16,11 +29,19 @@ export class BacklogStatistics {
 
   /** Whether it ran ANALYZE. */
   async refresh(): Promise<boolean> {
-    const row = await this.db.get<{ queued: number | null }>("SELECT SUM(count) AS queued FROM message_counts WHERE status = 'queued'");
-    const queued = row?.queued ?? 0;
-    if (queued < ANALYZE_BEFORE_RESUME || queued < 2 * this.#analyzedAt) return false;
+    const count = await queued(this.db);
+    if (count < ANALYZE_FROM || count < 2 * this.#analyzedAt) return false;
     await this.db.run('ANALYZE messages');
-    this.#analyzedAt = queued;
+    this.#analyzedAt = count;
     return true;
   }
+}
+
+/** Queued messages, of one instance or of all, from the counters. */
+async function queued(db: Queries, instance?: string): Promise<number> {
+  const row = await db.get<{ queued: number | null }>(
+    `SELECT SUM(count) AS queued FROM message_counts WHERE status = 'queued'${instance === undefined ? '' : ' AND instance = ?'}`,
+    instance === undefined ? [] : [instance],
+  );
+  return row?.queued ?? 0;
 }

@@ -50,19 +50,3 @@ export async function extendPausedBatch(
   );
   return { extended: rows.length, last: rows.reduce<number | undefined>((last, row) => (last === undefined || row.seq > last ? row.seq : last), undefined) };
 }
-
-/** Queued messages of the instance from which a resume first refreshes the planner's statistics of `messages`. */
-export const ANALYZE_BEFORE_RESUME = 10_000;
-
-/**
- * Before a resume: ANALYZE messages when the instance has at least ANALYZE_BEFORE_RESUME messages queued. A backlog
- * that grew during a pause is larger than autovacuum's last ANALYZE knew; believing the table small, the planner read
- * every queued message of the instance for each resume batch (2,000 at a time) and, after the resume, for each claim,
- * and sorted them: 400 ms a claim with 600,000 messages queued, measured in the stores bench.
- */
-export async function analyzeBeforeResume(db: Queries, instance: string): Promise<boolean> {
-  const row = await db.get<{ queued: number | null }>("SELECT SUM(count) AS queued FROM message_counts WHERE instance = ? AND status = 'queued'", [instance]);
-  if ((row?.queued ?? 0) < ANALYZE_BEFORE_RESUME) return false;
-  await db.run('ANALYZE messages');
-  return true;
-}

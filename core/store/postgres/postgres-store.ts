@@ -35,19 +35,18 @@ import { verifyStore } from '../../audit/verify-store.ts';
 import { type AvailabilityListener, StoreAvailability } from '../availability.ts';
 import { type PayloadCodec, payloadCodec } from '../payload-cipher.ts';
 import type { Acceptance } from '../sqlite/bulk-writes.ts';
-import { CoalescedLookup } from '../coalesced-lookup.ts';
-import { type ApiKeyRow, type AttemptRow, type MessageRow, toApiKey, toAttempt, toMessage } from '../sqlite/rows.ts';
+import { type AttemptRow, type MessageRow, toAttempt, toMessage } from '../sqlite/rows.ts';
 import type { StoreUnavailableError } from '../unavailable.ts';
 import { PostgresAuditLog, bindKey, listAudit, readAuditKeys } from './audit-log.ts';
 import { completeAttempts, insertAcceptances } from './bulk-writes.ts';
 import { claimDue } from './claim.ts';
 import { type Queries, Session, createPool, poolQueries } from './connection.ts';
 import { foldCounters } from './counters.ts';
-import { BacklogStatistics } from './backlog-statistics.ts';
+import { BacklogStatistics, analyzeBeforeResume } from './backlog-statistics.ts';
 import { PostgresGroupCommit } from './group-commit.ts';
 import { databaseTarget } from './database-url.ts';
 import { readDossierTimeline } from './dossier-timeline.ts';
-import { analyzeBeforeResume, extendPausedBatch, pauseInstance } from './instance-pauses.ts';
+import { extendPausedBatch, pauseInstance } from './instance-pauses.ts';
 import { endPause, pauseOf, pausedInstances } from '../pause-rows.ts';
 import { resumeInBatches } from '../resume-in-batches.ts';
 import { listMessageRows } from './message-query.ts';
@@ -55,7 +54,7 @@ import { checkMigrated, isMigrated, migrate, refuseMigratingUnderGateways } from
 import { readOverview, readQueues } from './overview.ts';
 import { createRecord, getRecord, listRecords, transitionRecord } from './plugin-records.ts';
 import { Notifications } from './notifications.ts';
-import { ListenedKeyCache } from './key-cache.ts';
+import { PostgresApiKeys } from './api-keys.ts';
 import { planReplay } from './replay-plan.ts';
 import { classifyPostgresError } from './unavailable-errors.ts';
 import { runAlone } from './task-lock.ts';
@@ -79,7 +78,7 @@ export class PostgresStore implements Store {
   readonly #complete: (completion: CompleteAttempt) => Promise<boolean>;
   readonly #availability: StoreAvailability;
   readonly #reads: Queries;
-  readonly #keys: ListenedKeyCache;
+  readonly #apiKeys: PostgresApiKeys;
   readonly #foldTimer: NodeJS.Timeout;
   readonly #workListeners = new Set<(instances: string[]) => void>();
   readonly #notifications: Notifications;
@@ -102,13 +101,7 @@ export class PostgresStore implements Store {
     this.#commits = new PostgresGroupCommit(session, auditLog, { onUnavailable: (error) => this.#availability.failed(error) });
     this.#accept = this.#commits.channel((db, items, audit) => insertAcceptances(db, items, audit, codec, (inputs) => auditLog.chainNow(inputs)));
     this.#complete = this.#commits.channel((db, items, audit) => completeAttempts(db, items, audit, codec));
-    this.#keys = new ListenedKeyCache(
-      new CoalescedLookup(async (hashes: string[]) => {
-        const rows = await this.#reads.all<ApiKeyRow>('SELECT * FROM api_keys WHERE hash = ANY(?::text[])', [hashes]);
-        return new Map(rows.map((row) => [row.hash, toApiKey(row)]));
-      }),
-      { keptMs: options.keysKeptMs },
-    );
+    this.#apiKeys = new PostgresApiKeys(this.#commits, this.#reads, options.keysKeptMs);
     const statistics = new BacklogStatistics(this.#reads);
     this.#foldTimer = setInterval(
       () => void this.#commits.write((db) => foldCounters(db)).then(() => statistics.refresh()).catch(() => undefined),
@@ -121,8 +114,8 @@ export class PostgresStore implements Store {
         if (from === session.backendPid) return;
         for (const listener of this.#workListeners) listener(instances);
       },
-      keysChanged: () => this.#keys.forget(),
-      listening: (on) => this.#keys.listening(on),
+      keysChanged: () => this.#apiKeys.kept.forget(),
+      listening: (on) => this.#apiKeys.kept.listening(on),
     });
   }
 
@@ -263,34 +256,22 @@ export class PostgresStore implements Store {
     );
   }
 
-  async createKey(key: ApiKeyRecord, actor: Actor): Promise<void> {
-    await this.#commits.write(async (db, audit) => {
-      await db.run('INSERT INTO api_keys (id, hash, role, agencies, label, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-        key.id, key.hash, key.role, JSON.stringify(key.agencies), key.label, key.createdAt, key.revokedAt,
-      ]);
-      audit.push({ at: key.createdAt, actor, action: 'key.created', summary: { keyId: key.id, role: key.role, agencies: key.agencies, label: key.label } });
-    });
-    this.#keys.forget();
+  createKey(key: ApiKeyRecord, actor: Actor): Promise<void> {
+    return this.#apiKeys.create(key, actor);
   }
 
   findKeyByHash(hash: string): Promise<ApiKeyRecord | undefined> {
     // Keys are kept only while key changes are heard: the first look-up starts listening.
     this.#notifications.start();
-    return this.#keys.keyByHash(hash);
+    return this.#apiKeys.find(hash);
   }
 
-  async listKeys(): Promise<ApiKeyRecord[]> {
-    return (await this.#reads.all<ApiKeyRow>('SELECT * FROM api_keys ORDER BY created_at')).map(toApiKey);
+  listKeys(): Promise<ApiKeyRecord[]> {
+    return this.#apiKeys.list();
   }
 
-  async revokeKey(id: string, now: number, actor: Actor): Promise<boolean> {
-    const revoked = await this.#commits.write(async (db, audit) => {
-      const { changes } = await db.run('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [now, id]);
-      if (changes > 0) audit.push({ at: now, actor, action: 'key.revoked', summary: { keyId: id } });
-      return changes > 0;
-    });
-    this.#keys.forget();
-    return revoked;
+  revokeKey(id: string, now: number, actor: Actor): Promise<boolean> {
+    return this.#apiKeys.revoke(id, now, actor);
   }
 
   getRecord(instance: string, key: string): Promise<StoredRecord | undefined> {
